@@ -1,0 +1,7 @@
+import { lambdaHandler } from '../shared/http/pipeline';
+import { orgReply, readOrg, rename } from '../shared/services/orgs';
+
+export const handler = lambdaHandler('org', {
+  getOrg: async ({ ctx }) => orgReply(await readOrg(ctx)),
+  patchOrg: async ({ ctx, body, ifMatch }) => orgReply(await rename(ctx, body.name, ifMatch)),
+});

@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { resetConfig } from '../../shared/config';
+
+export interface LocalPorts {
+  port: number;
+  sesPort: number;
+  dynamoDbPort: number;
+}
+
+/**
+ * The environment the handlers read, for the local stack, the tests and the benchmark.
+ * Values already set in the environment win, so APP_URL and friends can be overridden.
+ */
+export function applyLocalEnvironment(ports: LocalPorts, options: { dataDir: string; tableName?: string }): void {
+  const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${ports.port}`;
+  const defaults: Record<string, string> = {
+    TABLE_NAME: options.tableName ?? 'gatehouse',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamoDbPort}`,
+    SES_ENDPOINT: `http://127.0.0.1:${ports.sesPort}`,
+    APP_URL: appUrl,
+    EMAIL_FROM: 'Gatehouse <no-reply@gatehouse.local>',
+    JWT_ISSUER: appUrl,
+    JWT_AUDIENCE: 'gatehouse',
+    LOCAL_KEY_FILE: resolve(options.dataDir, 'keys.json'),
+    CORS_ORIGINS: appUrl,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  resetConfig();
+}

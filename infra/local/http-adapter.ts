@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { config } from '../../shared/config';
+import { Problem } from '../../shared/errors';
+import { type FunctionGroup, type RouteDef, routeKey, routes } from '../../shared/http/routes';
+
+export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type Handlers = Record<FunctionGroup, LambdaHandler>;
+
+/** API Gateway accepts 10 MB; we stop reading well before and let the handler judge up to this. */
+const MAX_READ_BYTES = 1024 * 1024;
+
+interface Compiled {
+  route: RouteDef;
+  pattern: RegExp;
+  names: string[];
+}
+
+const compile = (route: RouteDef): Compiled => {
+  const names: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(param[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), names };
+};
+
+function lambdaContext(requestId: string, group: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `gatehouse-local-${group}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:gatehouse-local-${group}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/gatehouse-local-${group}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2, requestId: string) {
+  const headers: Record<string, string | string[]> = { 'x-request-id': requestId, ...(result.headers as Record<string, string>) };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+}
+
+const problemResult = (problem: Problem, extra: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: problem.status,
+  headers: { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store', ...extra },
+  body: JSON.stringify(problem.toJSON()),
+});
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_READ_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Turns one HTTP request into the API Gateway HTTP API (payload 2.0) event the Lambda gets. */
+export function toEvent(req: IncomingMessage, body: Buffer, key: string, pathParameters: Record<string, string>, requestId: string): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    cookies: req.headers.cookie ? req.headers.cookie.split(/;\s*/) : undefined,
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: key,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? body.toString('base64') : undefined,
+    isBase64Encoded: body.length > 0,
+  };
+}
+
+/**
+ * The local stand-in for API Gateway: matches the route table, answers CORS preflights as
+ * the deployed API's CORS configuration does, and calls the very handlers the Lambdas run.
+ */
+export function createApiServer(handlers: Handlers): Server {
+  const compiled = (routes as readonly RouteDef[]).map(compile);
+  const origins = new Set(config().CORS_ORIGINS);
+
+  return createServer(async (req, res) => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const method = req.method ?? 'GET';
+      const origin = req.headers.origin;
+      if (method === 'OPTIONS') {
+        const allowed = origin && origins.has(origin);
+        res.writeHead(204, {
+          'x-request-id': requestId,
+          ...(allowed
+            ? {
+                'access-control-allow-origin': origin,
+                'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE',
+                'access-control-allow-headers': 'authorization,content-type,if-match',
+                'access-control-max-age': '600',
+                vary: 'Origin',
+              }
+            : {}),
+        });
+        return res.end();
+      }
+      const candidates = compiled.filter((entry) => entry.pattern.test(url.pathname));
+      const match = candidates.find((entry) => entry.route.method === method);
+      if (!match) {
+        if (candidates.length) {
+          const allow = candidates.map((entry) => entry.route.method).join(', ');
+          return send(res, problemResult(new Problem(405, 'method_not_allowed', `Use ${allow}.`), { allow }), requestId);
+        }
+        // Like the deployed $default route: an unknown path reaches the public function, which answers 404.
+        const body = await readBody(req);
+        return send(res, await handlers.public(toEvent(req, body === 'too-large' ? Buffer.alloc(0) : body, '$default', {}, requestId), lambdaContext(requestId, 'public')), requestId);
+      }
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        res.setHeader('connection', 'close');
+        return send(res, problemResult(new Problem(413, 'payload_too_large', 'The body is too large.')), requestId);
+      }
+      const values = match.pattern.exec(url.pathname)!.slice(1);
+      let params: Record<string, string>;
+      try {
+        params = Object.fromEntries(match.names.map((name, index) => [name, decodeURIComponent(values[index]!)]));
+      } catch {
+        return send(res, problemResult(new Problem(404, 'not_found', 'Not found.')), requestId);
+      }
+      const event = toEvent(req, body, routeKey(match.route), params, requestId);
+      send(res, await handlers[match.route.group](event, lambdaContext(requestId, match.route.group)), requestId);
+    } catch (error) {
+      // Reaching here is a bug in the adapter or a handler; the handler's own mapper normally answers.
+      process.stderr.write(`local adapter: ${error instanceof Error ? error.stack : String(error)}\n`);
+      if (!res.headersSent) send(res, problemResult(new Problem(500, 'internal_error', 'Something went wrong on our side.')), requestId);
+      else res.end();
+    }
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * `npm start`: DynamoDB Local (data kept on disk in .data/dynamodb), the SES emulator and the
+ * API on 127.0.0.1:$PORT, serving the same handlers the Lambdas run. Ctrl-C stops it all.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { applyLocalEnvironment } from './environment';
+import { PortInUseError, assertPortFree, ensureTable, startDynamoDb, startSes } from './stack';
+
+const numberFrom = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`${name} must be a port number (1–65535), not "${process.env[name]}".`);
+    process.exit(2);
+  }
+  return value;
+};
+
+async function main() {
+  const ports = { port: numberFrom('PORT', 3000), sesPort: numberFrom('SES_PORT', 8005), dynamoDbPort: numberFrom('DYNAMODB_PORT', 8000) };
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  const dynamoDir = resolve(dataDir, 'dynamodb');
+  mkdirSync(dynamoDir, { recursive: true });
+  applyLocalEnvironment(ports, { dataDir });
+
+  await assertPortFree(ports.port, 'PORT');
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  let stopping = false;
+  const shutdown = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    void stopAll().then(() => process.exit(code));
+  };
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+
+  try {
+    const dynamo = await startDynamoDb({ port: ports.dynamoDbPort, dataDir: dynamoDir });
+    stops.push(dynamo.stop);
+    await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
+    const ses = await startSes({ port: ports.sesPort });
+    stops.push(ses.stop);
+
+    const { createApiServer } = await import('./http-adapter');
+    const { handlers } = await import('./handlers');
+    const server = createApiServer(handlers);
+    await new Promise<void>((ready, fail) => {
+      server.once('error', fail);
+      server.listen(ports.port, '127.0.0.1', ready);
+    });
+    stops.push(() => new Promise((done) => server.close(() => done())));
+
+    console.log(
+      [
+        '',
+        'Gatehouse is running.',
+        `  API             http://127.0.0.1:${ports.port}   (try: curl http://127.0.0.1:${ports.port}/health)`,
+        `  OpenAPI         http://127.0.0.1:${ports.port}/v1/openapi.json`,
+        `  Email inbox     ${ses.endpoint}/   (JSON: ${ses.endpoint}/store)`,
+        `  DynamoDB Local  ${dynamo.endpoint}   table "${process.env.TABLE_NAME}"`,
+        `  Data folder     ${dataDir}`,
+        '',
+        'Press Ctrl-C to stop.',
+      ].join('\n'),
+    );
+  } catch (error) {
+    await stopAll();
+    if (error instanceof PortInUseError || (error instanceof Error && /Java|DynamoDB Local/.test(error.message))) {
+      console.error(`Cannot start: ${error.message}`);
+    } else {
+      console.error('Cannot start:', error);
+    }
+    process.exit(1);
+  }
+}
+
+void main();

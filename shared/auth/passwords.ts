@@ -1,0 +1,85 @@
+import { gunzipSync } from 'node:zlib';
+import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { config } from '../config';
+import { validationFailed } from '../errors';
+import { randomSecret } from '../ids';
+import { PACKED } from './common-passwords.gen';
+
+/**
+ * argon2id at OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1). The parameters live in
+ * the stored string, so raising them later rehashes each password at its next login.
+ */
+// 2 is Algorithm.Argon2id; the package's const enum cannot be read under isolatedModules.
+export const HASH_PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const MAX_PASSWORD_LENGTH = 256;
+
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  // Unpacked on first use only: most requests never set a password.
+  common ??= new Set(gunzipSync(Buffer.from(PACKED, 'base64')).toString('utf8').split('\n'));
+  return common;
+}
+
+export const normalizePassword = (password: string): string => password.normalize('NFKC');
+
+export interface PasswordContext {
+  login?: string;
+  email?: string | null;
+  orgSlug?: string;
+}
+
+/**
+ * NIST SP 800-63B-4 / ASVS 5 chapter 6: length bounds counted in code points after NFKC,
+ * no composition rules, no truncation; refused when common or when it contains the login,
+ * the email (or its local part) or the organization slug. Throws a 400 that says why.
+ */
+export function checkPassword(password: string, context: PasswordContext, field = 'password'): void {
+  const normalized = normalizePassword(password);
+  const length = [...normalized].length;
+  const min = config().PASSWORD_MIN_LENGTH;
+  const fail = (message: string) => {
+    throw validationFailed([{ path: field, message }], message);
+  };
+  if (length < min) fail(`The password must have at least ${min} characters.`);
+  if (length > MAX_PASSWORD_LENGTH) fail(`The password must have at most ${MAX_PASSWORD_LENGTH} characters.`);
+  const lower = normalized.toLowerCase();
+  if (commonPasswords().has(lower)) fail('This password is in a list of commonly used passwords; choose another.');
+  const email = context.email?.toLowerCase();
+  const words = [context.login, email, email?.split('@')[0], context.orgSlug]
+    .filter((word): word is string => Boolean(word && word.length >= 3))
+    .map((word) => word.toLowerCase());
+  if (words.some((word) => lower.includes(word))) {
+    fail('The password must not contain your login, email address or organization name.');
+  }
+}
+
+export const hashPassword = (password: string): Promise<string> => hash(normalizePassword(password), HASH_PARAMS);
+
+let dummyHash: Promise<string> | undefined;
+/** Started at load so the first unknown-login attempt costs what the others do. */
+export const warmDummyHash = (): void => {
+  dummyHash ??= hash(randomSecret(), HASH_PARAMS);
+};
+
+/**
+ * Verifies against the stored hash, or against a dummy of the same cost when there is no
+ * account, so that "no such user" and "wrong password" take the same time.
+ */
+export async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
+  warmDummyHash();
+  const target = stored ?? (await dummyHash!);
+  try {
+    const ok = await verify(target, normalizePassword(password));
+    return ok && stored !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the stored hash was made with weaker parameters than today's. */
+export function needsRehash(stored: string): boolean {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
+  if (!match) return true;
+  const [, m, t, p] = match.map(Number);
+  return m! < HASH_PARAMS.memoryCost || t! < HASH_PARAMS.timeCost || p! !== HASH_PARAMS.parallelism;
+}

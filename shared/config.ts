@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const Env = z
+  .object({
+    TABLE_NAME: z.string().min(1),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    // Set only on the local stack; on AWS the SDKs use the regional endpoints.
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    SES_ENDPOINT: z.url().optional(),
+    APP_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
+    EMAIL_FROM: z.string().min(3),
+    JWT_ISSUER: z.string().min(1),
+    JWT_AUDIENCE: z.string().min(1),
+    // Exactly one source of key material: a local file (local stack, tests) or Secrets Manager (AWS).
+    LOCAL_KEY_FILE: z.string().optional(),
+    SIGNING_KEY_SECRET_ARN: z.string().optional(),
+    DATA_KEY_SECRET_ARN: z.string().optional(),
+    CORS_ORIGINS: list,
+    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(15),
+    SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .refine((env) => Boolean(env.LOCAL_KEY_FILE) !== Boolean(env.SIGNING_KEY_SECRET_ARN && env.DATA_KEY_SECRET_ARN), {
+    message: 'set either LOCAL_KEY_FILE or both SIGNING_KEY_SECRET_ARN and DATA_KEY_SECRET_ARN',
+  });
+
+export type Config = z.infer<typeof Env>;
+
+let cached: Config | undefined;
+
+/** The validated environment, read once; a bad environment fails the cold start, not a request. */
+export function config(): Config {
+  if (!cached) {
+    const parsed = Env.safeParse(process.env);
+    if (!parsed.success) {
+      throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** For tests and the local stack, which set the environment after modules are loaded. */
+export function resetConfig(): void {
+  cached = undefined;
+}

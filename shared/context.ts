@@ -1,0 +1,19 @@
+import type { UserRecord } from './data/users';
+
+/** Who is calling and from where; built by the pipeline, read by services and the audit log. */
+export interface RequestContext {
+  requestId: string;
+  ip: string;
+  userAgent?: string;
+}
+
+export interface Principal {
+  orgId: string;
+  user: UserRecord;
+  /** The session id of an access token; absent for API tokens. */
+  sessionId?: string;
+}
+
+export interface AuthedContext extends RequestContext {
+  principal: Principal;
+}

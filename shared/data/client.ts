@@ -1,0 +1,78 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+
+/** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
+export interface Usage {
+  reads: number;
+  writes: number;
+  rcu: number;
+  wcu: number;
+}
+
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'ScanCommand']);
+const usageStore = new AsyncLocalStorage<Usage>();
+
+export const newUsage = (): Usage => ({ reads: 0, writes: 0, rcu: 0, wcu: 0 });
+export const trackUsage = <T>(usage: Usage, fn: () => Promise<T>): Promise<T> => usageStore.run(usage, fn);
+
+function record(commandName: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
+  const usage = usageStore.getStore();
+  if (!usage) return;
+  if (READS.has(commandName)) usage.reads += 1;
+  else usage.writes += 1;
+  for (const item of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+    usage.rcu += item.ReadCapacityUnits ?? 0;
+    usage.wcu += item.WriteCapacityUnits ?? 0;
+  }
+}
+
+let client: DynamoDBDocumentClient | undefined;
+
+export function db(): DynamoDBDocumentClient {
+  if (client) return client;
+  const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
+  const base = new DynamoDBClient({
+    region: AWS_REGION,
+    ...(DYNAMODB_ENDPOINT
+      ? { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  });
+  const doc = DynamoDBDocumentClient.from(base, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  // Every call asks for its consumed capacity so each request's cost can be logged and benchmarked.
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      try {
+        const result = await next(args);
+        record(context.commandName ?? '', (result.output as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity);
+        return result;
+      } catch (error) {
+        record(context.commandName ?? '', undefined);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'gatehouseConsumedCapacity' },
+  );
+  client = doc;
+  return client;
+}
+
+export const tableName = (): string => config().TABLE_NAME;
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Reasons of a cancelled transaction, index-aligned with its items ('None' where an item was fine). */
+export function cancellationReasons(error: unknown): string[] | undefined {
+  if (error instanceof Error && error.name === 'TransactionCanceledException') {
+    const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    return reasons?.map((reason) => reason.Code ?? 'None');
+  }
+  return undefined;
+}

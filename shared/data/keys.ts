@@ -1,0 +1,33 @@
+/**
+ * Every key of the single table is built here. The organization id is the first part of
+ * every tenant item's partition key, so no query can reach across organizations.
+ *
+ *   ORG#<org>            ORG                 organization
+ *   ORG#<org>            USER#<user>         user (with its live session ids)
+ *   ORG#<org>            EMAIL#<email>       unique-email marker
+ *   ORG#<org>            SESSION#<sid>       refresh-token family (hash of the current token)
+ *   ORG#<org>            AUDIT#<time>#<id>   audit event (TTL)
+ *   SLUG#<slug>          SLUG                unique-slug marker -> org
+ *   LOGIN#<slug>#<login> LOGIN               unique-login marker -> user, and its lockout counter
+ *   TOKEN#<hash>         TOKEN               emailed single-use token (TTL)
+ */
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+const org = (orgId: string) => `ORG#${orgId}`;
+
+export const keys = {
+  org: (orgId: string): Key => ({ pk: org(orgId), sk: 'ORG' }),
+  user: (orgId: string, userId: string): Key => ({ pk: org(orgId), sk: `USER#${userId}` }),
+  userPrefix: 'USER#',
+  email: (orgId: string, email: string): Key => ({ pk: org(orgId), sk: `EMAIL#${email.toLowerCase()}` }),
+  session: (orgId: string, sessionId: string): Key => ({ pk: org(orgId), sk: `SESSION#${sessionId}` }),
+  audit: (orgId: string, at: string, id: string): Key => ({ pk: org(orgId), sk: `AUDIT#${at}#${id}` }),
+  auditPrefix: 'AUDIT#',
+  orgPartition: org,
+  slug: (slug: string): Key => ({ pk: `SLUG#${slug}`, sk: 'SLUG' }),
+  login: (slug: string, login: string): Key => ({ pk: `LOGIN#${slug}#${login}`, sk: 'LOGIN' }),
+  token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+};

@@ -1,0 +1,65 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict, preconditionFailed } from '../errors';
+import { db, tableName } from './client';
+import { keys } from './keys';
+import type { TxItem } from './transact';
+
+export interface OrgRecord {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export const publicOrg = (org: OrgRecord) => ({
+  id: org.id,
+  slug: org.slug,
+  name: org.name,
+  createdAt: org.createdAt,
+  version: org.version,
+});
+
+export async function getOrg(orgId: string): Promise<OrgRecord | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.org(orgId), ConsistentRead: true }));
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, entity: _entity, ...org } = Item;
+  return org as OrgRecord;
+}
+
+export const putOrg = (org: OrgRecord): TxItem => ({
+  write: {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.org(org.id), entity: 'org', ...org },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+});
+
+/** Slugs are unique across Gatehouse and never change, so the marker is never moved. */
+export const putSlugMarker = (slug: string, orgId: string): TxItem => ({
+  write: {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.slug(slug), entity: 'slug', orgId },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+  onConditionFailed: () => conflict('slug_taken', 'This organization slug is already taken.'),
+});
+
+export const renameOrg = (org: OrgRecord, name: string, updatedAt: string): TxItem => ({
+  write: {
+    Update: {
+      TableName: tableName(),
+      Key: keys.org(org.id),
+      UpdateExpression: 'SET #name = :name, updatedAt = :updatedAt, #version = #version + :one',
+      ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+      ExpressionAttributeNames: { '#name': 'name', '#version': 'version' },
+      ExpressionAttributeValues: { ':name': name, ':updatedAt': updatedAt, ':one': 1, ':expected': org.version },
+    },
+  },
+  onConditionFailed: preconditionFailed,
+});

@@ -1,0 +1,86 @@
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, isConditionFailure, tableName } from './client';
+import { keys } from './keys';
+
+/**
+ * A refresh-token family. Only hashes are stored: the current token's and the one it
+ * replaced, which is how a replayed (stolen) token is recognised.
+ */
+export interface SessionRecord {
+  orgId: string;
+  userId: string;
+  id: string;
+  hash: string;
+  previousHash?: string;
+  createdAt: string;
+  expiresAt: number;
+}
+
+export async function putSession(session: SessionRecord): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.session(session.orgId, session.id), entity: 'session', ...session, ttl: session.expiresAt },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export type RotateResult = { outcome: 'rotated' } | { outcome: 'reused' } | { outcome: 'invalid' };
+
+/**
+ * Rotation in place: one conditional write that succeeds only if the presented token is the
+ * current one, so of many concurrent refreshes at most one wins. When the condition fails,
+ * the item as it was tells a replay of the just-spent token apart from garbage.
+ */
+export async function rotateSession(
+  orgId: string,
+  userId: string,
+  sessionId: string,
+  presentedHash: string,
+  nextHash: string,
+  rotatedAt: string,
+): Promise<RotateResult> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(orgId, sessionId),
+        UpdateExpression: 'SET #hash = :next, previousHash = :presented, rotatedAt = :at',
+        ConditionExpression: '#hash = :presented AND userId = :userId',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ExpressionAttributeValues: { ':next': nextHash, ':presented': presentedHash, ':userId': userId, ':at': rotatedAt },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { outcome: 'rotated' };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const old = (error as { Item?: Record<string, { S?: string }> }).Item;
+    const reused = old?.previousHash?.S === presentedHash && old?.userId?.S === userId;
+    return { outcome: reused ? 'reused' : 'invalid' };
+  }
+}
+
+/** Deletes the family if the presented token is its current one (logout). */
+export async function deleteSessionIfCurrent(orgId: string, sessionId: string, presentedHash: string): Promise<boolean> {
+  try {
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.session(orgId, sessionId),
+        ConditionExpression: '#hash = :presented',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ExpressionAttributeValues: { ':presented': presentedHash },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function deleteSession(orgId: string, sessionId: string): Promise<void> {
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId) }));
+}

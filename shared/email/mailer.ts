@@ -1,0 +1,42 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { config } from '../config';
+import { logger } from '../log';
+import type { Email } from './templates';
+
+let client: SESv2Client | undefined;
+function ses(): SESv2Client {
+  if (client) return client;
+  const { AWS_REGION, SES_ENDPOINT } = config();
+  client = new SESv2Client({
+    region: AWS_REGION,
+    ...(SES_ENDPOINT ? { endpoint: SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  return client;
+}
+
+export type Delivery = 'sent' | 'failed';
+
+/**
+ * Sends after the data change has committed. A failure never undoes the change: it is
+ * logged (without the message, which may hold a link) and reported to the caller.
+ */
+export async function sendEmail(to: string, email: Email): Promise<Delivery> {
+  try {
+    await ses().send(
+      new SendEmailCommand({
+        FromEmailAddress: config().EMAIL_FROM,
+        Destination: { ToAddresses: [to] },
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          },
+        },
+      }),
+    );
+    return 'sent';
+  } catch (error) {
+    logger.error('email not sent', { kind: email.kind, error: error instanceof Error ? error.name : 'unknown' });
+    return 'failed';
+  }
+}

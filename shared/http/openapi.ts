@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { routes, type RouteDef } from './routes';
+import { Problem } from './schemas';
+
+const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: schema(Problem) } },
+});
+
+/** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
+export function openApiDocument(serverUrl?: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes as readonly RouteDef[]) {
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      if (!response) continue;
+      responses[status] =
+        Number(status) >= 400
+          ? problemResponse(response.description)
+          : {
+              description: response.description,
+              ...(response.schema ? { content: { 'application/json': { schema: schema(response.schema) } } } : {}),
+            };
+    }
+    if (route.body) responses['400'] ??= problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');
+    if (route.auth === 'user') responses['401'] ??= problemResponse('`unauthorized`: missing, invalid, expired or revoked token');
+    responses['429'] ??= problemResponse('`too_many_requests`');
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: route.operation,
+      summary: route.summary,
+      tags: [route.group],
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body) } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gatehouse',
+      version: '1',
+      description:
+        'User management for a multi-tenant SaaS. Errors are RFC 9457 problem documents with a stable `code`. ' +
+        'Single resources carry `version` and an `ETag`; `If-Match` with a stale version answers 412. ' +
+        'Every answer carries `X-Request-Id`. Refresh tokens rotate on every use, and presenting a spent one ends its session.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API token' } },
+    },
+    paths,
+  };
+}

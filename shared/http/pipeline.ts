@@ -1,0 +1,227 @@
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { config } from '../config';
+import type { AuthedContext, Principal, RequestContext } from '../context';
+import { newUsage, trackUsage } from '../data/client';
+import { Problem, badRequest, notFound, unauthorized, validationFailed } from '../errors';
+import { logger, withLogContext } from '../log';
+import { authenticate } from '../services/sessions';
+import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HandlerRequest<R extends RouteDef> {
+  body: Infer<R['body']>;
+  query: Infer<R['query']>;
+  params: Record<string, string>;
+  /** The version named by `If-Match`, when the client sent one. */
+  ifMatch?: number;
+  ctx: R['auth'] extends 'user' ? AuthedContext : RequestContext;
+}
+
+export type Implementations<G extends FunctionGroup> = {
+  [Op in OperationOf<G>]: (request: HandlerRequest<Extract<RouteOf<G>, { operation: Op }>>) => Promise<Reply>;
+};
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+interface State {
+  route: RouteDef;
+  ctx: RequestContext;
+  body?: unknown;
+  query?: unknown;
+  ifMatch?: number;
+  principal?: Principal;
+}
+const states = new WeakMap<Event, State>();
+
+const zodErrors = (error: z.ZodError, prefix?: string) =>
+  error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: issue.message,
+  }));
+
+function decodeBody(event: Event): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function parseBody(route: RouteDef, event: Event): unknown {
+  const raw = decodeBody(event);
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new Problem(413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  }
+  const empty = raw.trim() === '';
+  const contentType = event.headers['content-type'] ?? '';
+  if (!empty && !/^application\/(.+\+)?json\s*(;|$)/i.test(contentType)) {
+    throw new Problem(415, 'unsupported_media_type', 'Send the body as application/json.');
+  }
+  let parsed: unknown = {};
+  if (!empty) {
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw badRequest('invalid_json', 'The body is not valid JSON.');
+    }
+  }
+  if (!route.body) {
+    // Bodyless routes accept nothing or an empty object.
+    if (!(parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.keys(parsed).length === 0)) {
+      throw validationFailed([{ path: '(body)', message: 'this request takes no body' }]);
+    }
+    return undefined;
+  }
+  if (empty) throw validationFailed([{ path: '(body)', message: 'a JSON body is required' }]);
+  const result = route.body.safeParse(parsed);
+  if (!result.success) throw validationFailed(zodErrors(result.error));
+  return result.data;
+}
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
+  if (!match) throw validationFailed([{ path: 'If-Match', message: 'must be an ETag such as "3"' }]);
+  return Number(match[1]);
+}
+
+const bearer = (event: Event): string | undefined => {
+  const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(event.headers.authorization ?? '');
+  return match?.[1];
+};
+
+/** before: find the route, build the request context, parse and validate, authenticate. */
+const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Result> => ({
+  before: async (request) => {
+    const event = request.event;
+    const route = table.get(event.routeKey);
+    if (!route) throw notFound('No such route.');
+    const ctx: RequestContext = {
+      requestId: event.requestContext.requestId,
+      // The API Gateway-observed peer address; X-Forwarded-For is client-controlled and ignored.
+      ip: event.requestContext.http.sourceIp,
+      userAgent: event.headers['user-agent']?.slice(0, 256),
+    };
+    const state: State = { route, ctx };
+    states.set(event, state);
+    state.body = parseBody(route, event);
+    if (route.query) {
+      const result = route.query.safeParse(event.queryStringParameters ?? {});
+      if (!result.success) throw validationFailed(zodErrors(result.error, 'query'));
+      state.query = result.data;
+    }
+    state.ifMatch = parseIfMatch(event.headers['if-match']);
+    if (route.auth === 'user') {
+      const token = bearer(event);
+      if (!token) throw unauthorized();
+      state.principal = await authenticate(token);
+    }
+  },
+});
+
+function respond(reply: Reply, route: RouteDef | undefined): Result {
+  const headers: Record<string, string> = {
+    'cache-control': route?.cacheSeconds ? `public, max-age=${route.cacheSeconds}` : 'no-store',
+    ...Object.fromEntries(Object.entries(reply.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
+  };
+  if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
+  headers['content-type'] ??= 'application/json; charset=utf-8';
+  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };
+}
+
+/** The one place errors become answers: problem+json for Problems, a bare 500 for the rest. */
+const problems = (): middy.MiddlewareObj<Event, Result> => ({
+  onError: async (request) => {
+    const error = request.error;
+    const problem =
+      error instanceof Problem
+        ? error
+        : new Problem(500, 'internal_error', 'Something went wrong on our side; the request id identifies it.');
+    if (!(error instanceof Problem)) logger.error('unhandled error', { error });
+    request.response = {
+      statusCode: problem.status,
+      headers: {
+        'content-type': 'application/problem+json; charset=utf-8',
+        'cache-control': 'no-store',
+        ...Object.fromEntries(Object.entries(problem.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
+      },
+      body: JSON.stringify(problem.toJSON()),
+    };
+  },
+});
+
+/**
+ * Builds the Lambda handler of one function group: normalise headers → route, parse JSON,
+ * validate with zod → authenticate → the operation → security headers and CORS → one
+ * error mapper. Every answer carries X-Request-Id; one access-log line per request records
+ * status, latency and DynamoDB usage, never a body.
+ */
+export function lambdaHandler<G extends FunctionGroup>(group: G, implementations: Implementations<G>) {
+  const table = new Map<string, RouteDef>(
+    (routes as readonly RouteDef[]).filter((route) => route.group === group).map((route) => [routeKey(route), route]),
+  );
+  const origins = config().CORS_ORIGINS;
+
+  const core = middy<Event, Result>()
+    .use(httpHeaderNormalizer())
+    .use(
+      httpCors({
+        origins: origins.length ? origins : ['null'],
+        headers: 'authorization,content-type,if-match',
+        exposeHeaders: 'etag,x-request-id,retry-after',
+        methods: 'GET,POST,PUT,PATCH,DELETE',
+        maxAge: 600,
+      }),
+    )
+    .use(httpSecurityHeaders())
+    .use(problems())
+    .use(prepare(table))
+    .handler(async (event) => {
+      const state = states.get(event)!;
+      const implementation = (implementations as Record<string, (request: HandlerRequest<RouteDef>) => Promise<Reply>>)[
+        state.route.operation
+      ]!;
+      const ctx = state.principal ? { ...state.ctx, principal: state.principal } : state.ctx;
+      const reply = await implementation({
+        body: state.body as never,
+        query: state.query as never,
+        params: event.pathParameters as Record<string, string>,
+        ifMatch: state.ifMatch,
+        ctx: ctx as never,
+      });
+      return respond(reply, state.route);
+    });
+
+  return async (event: Event, context: Context): Promise<Result> => {
+    const started = performance.now();
+    const usage = newUsage();
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    return withLogContext({ requestId, route: event.routeKey }, async () => {
+      const result = await trackUsage(usage, () => core(event, context));
+      // http-security-headers blanks `Server` with undefined; drop such entries so no runtime sees them.
+      result.headers = Object.fromEntries(
+        Object.entries({ ...result.headers, 'x-request-id': requestId }).filter(([, value]) => value !== undefined),
+      ) as Record<string, string>;
+      logger.info('request', {
+        status: result.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ip: event.requestContext?.http?.sourceIp,
+        dynamodb: usage,
+        ...((result.statusCode ?? 200) >= 400 ? { problem: JSON.parse(result.body ?? '{}').code } : {}),
+      });
+      return result;
+    });
+  };
+}

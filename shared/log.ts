@@ -1,0 +1,58 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+/**
+ * Keys whose values never reach a log line, whatever object they sit in. Matching by key
+ * name (not by value) is what keeps a password out of a logged request body or error.
+ */
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|code|hash|session|otp|seed|^key$|signature|credential/i;
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6) return '[depth]';
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+        key,
+        SECRET_KEY.test(key) ? '[redacted]' : redact(item, depth + 1),
+      ]),
+    );
+  }
+  return value;
+}
+
+interface LogContext {
+  requestId?: string;
+  route?: string;
+}
+const context = new AsyncLocalStorage<LogContext>();
+
+export const withLogContext = <T>(ctx: LogContext, fn: () => T): T => context.run(ctx, fn);
+
+export const logger = {
+  level: (process.env.LOG_LEVEL ?? 'info') as Level | 'silent',
+  /** Where lines go; tests swap it to read every line that would be written. */
+  sink: (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  },
+  write(level: Level, message: string, fields: Record<string, unknown> = {}) {
+    if (RANK[level] < RANK[this.level]) return;
+    const line = { level, time: new Date().toISOString(), message, ...context.getStore(), ...(redact(fields) as object) };
+    this.sink(JSON.stringify(line));
+  },
+  debug(message: string, fields?: Record<string, unknown>) {
+    this.write('debug', message, fields);
+  },
+  info(message: string, fields?: Record<string, unknown>) {
+    this.write('info', message, fields);
+  },
+  warn(message: string, fields?: Record<string, unknown>) {
+    this.write('warn', message, fields);
+  },
+  error(message: string, fields?: Record<string, unknown>) {
+    this.write('error', message, fields);
+  },
+};

@@ -1,0 +1,139 @@
+import { clock, nowIso } from '../clock';
+import type { AuthedContext, RequestContext } from '../context';
+import { auditItem } from '../data/audit';
+import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
+import { getLogin, recordFailure } from '../data/logins';
+import { getOrg } from '../data/orgs';
+import { transact } from '../data/transact';
+import { getUser, publicUser, updateUser, type UserRecord } from '../data/users';
+import { sendEmail } from '../email/mailer';
+import { appLink, passwordChangedMessage, verifyEmailMessage } from '../email/templates';
+import { badRequest, conflict, notFound, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
+import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
+import { hashToken } from '../ids';
+import { newVerificationToken } from './signup';
+
+export const RESEND_VERIFICATION_SECONDS = 60;
+
+const actorOf = (user: UserRecord) => ({ id: user.id, login: user.login });
+const invalidToken = () => badRequest('invalid_token', 'This link is not valid: it may have expired or been used already.');
+
+/** The user as the API shows it, with the version the ETag carries. */
+export const userReply = (user: UserRecord, status = 200) => ({
+  status,
+  body: publicUser(user),
+  headers: { ETag: `"${user.version}"` },
+});
+
+export async function patchMe(ctx: AuthedContext, input: { name?: string; location?: string | null }, ifMatch?: number) {
+  const user = ctx.principal.user;
+  if (ifMatch !== undefined && ifMatch !== user.version) throw preconditionFailed();
+  const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  if (Object.keys(changes).length === 0) return user;
+  const at = nowIso();
+  await transact([
+    updateUser(user, { set: { ...changes, updatedAt: at } }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.updated',
+      actor: actorOf(user),
+      target: { type: 'user', id: user.id, login: user.login },
+      details: { fields: Object.keys(changes) },
+    }, at),
+  ]);
+  return { ...user, ...changes, updatedAt: at, version: user.version + 1 };
+}
+
+/**
+ * A signed-in password check counts towards the same lockout as logins, so a stolen access
+ * token cannot be used to guess the password.
+ */
+async function reauthenticate(user: UserRecord, slug: string, password: string): Promise<void> {
+  const now = clock.now();
+  const record = await getLogin(slug, user.login);
+  if (record?.lockedUntil && record.lockedUntil > now) throw tooManyRequests((record.lockedUntil - now) / 1000);
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    await recordFailure(slug, user.login, now, record);
+    throw reauthenticationFailed();
+  }
+}
+
+/** Changes the password and signs out every other session; this one stays. */
+export async function changePassword(ctx: AuthedContext, input: { currentPassword: string; newPassword: string }) {
+  const { user, sessionId } = ctx.principal;
+  const org = await getOrg(user.orgId);
+  if (!org) throw notFound();
+  await reauthenticate(user, org.slug, input.currentPassword);
+  checkPassword(input.newPassword, { login: user.login, email: user.email, orgSlug: org.slug }, 'newPassword');
+  const passwordHash = await hashPassword(input.newPassword);
+  const at = nowIso();
+  const keep = sessionId && user.sessions[sessionId] ? { [sessionId]: user.sessions[sessionId] } : {};
+  await transact([
+    updateUser(user, {
+      set: { passwordHash, sessions: keep, mustChangePassword: false, updatedAt: at },
+      remove: ['emailTokens.reset'],
+      bumpVersion: false,
+      expect: { attribute: 'passwordHash', value: user.passwordHash },
+    }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.password_changed',
+      actor: actorOf(user),
+      target: { type: 'user', id: user.id, login: user.login },
+      details: { otherSessionsEnded: Object.keys(user.sessions).length - Object.keys(keep).length },
+    }, at),
+  ]);
+  if (user.email) await sendEmail(user.email, passwordChangedMessage(user.name, org.name));
+}
+
+/** Marks the address verified if the link is live, meant for verification and for the current address. */
+export async function verifyEmail(ctx: RequestContext, token: string) {
+  const hash = hashToken('verifyEmail', token);
+  const record = await getEmailToken(hash);
+  if (!record || record.purpose !== 'verifyEmail' || record.expiresAt <= Math.floor(clock.now() / 1000)) throw invalidToken();
+  const user = await getUser(record.orgId, record.userId);
+  if (!user || user.emailTokens?.verifyEmail !== hash || user.email?.toLowerCase() !== record.email) throw invalidToken();
+  const at = nowIso();
+  await transact([
+    consumeEmailToken(hash, invalidToken),
+    updateUser(user, {
+      set: { emailVerified: true, updatedAt: at },
+      remove: ['emailTokens.verifyEmail'],
+      expect: { attribute: 'emailTokens.verifyEmail', value: hash },
+    }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.email_verified',
+      actor: actorOf(user),
+      target: { type: 'user', id: user.id, login: user.login },
+    }, at),
+  ]);
+}
+
+/** Emails a new verification link (the previous one dies), at most once a minute. */
+export async function resendVerification(ctx: AuthedContext) {
+  const user = ctx.principal.user;
+  if (user.emailVerified || !user.email) throw conflict('already_verified', 'The email address is already verified.');
+  const now = clock.now();
+  const last = user.verificationSentAt ? Date.parse(user.verificationSentAt) : 0;
+  const wait = last + RESEND_VERIFICATION_SECONDS * 1000 - now;
+  if (wait > 0) throw tooManyRequests(wait / 1000, 'A verification link was sent a moment ago; check your inbox.');
+  const org = await getOrg(user.orgId);
+  const verification = newVerificationToken(user, user.email);
+  const at = nowIso();
+  await transact([
+    verification.item,
+    updateUser(user, {
+      set: { 'emailTokens.verifyEmail': verification.hash, verificationSentAt: at },
+      bumpVersion: false,
+      expect: { attribute: 'verificationSentAt', value: user.verificationSentAt },
+    }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.email_verification_sent',
+      actor: actorOf(user),
+      target: { type: 'user', id: user.id, login: user.login },
+    }, at),
+  ]);
+  await sendEmail(user.email, verifyEmailMessage(user.name, org?.name ?? 'Gatehouse', appLink('/verify-email', verification.token)));
+}
