@@ -2,6 +2,7 @@
  * `npm start`: DynamoDB Local (data kept on disk in .data/dynamodb), the SES emulator and the
  * API on 127.0.0.1:$PORT, serving the same handlers the Lambdas run. Ctrl-C stops it all.
  */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyLocalEnvironment } from './environment';

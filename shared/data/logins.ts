@@ -59,10 +59,15 @@ export const claimLogin = (slug: string, login: string, orgId: string, userId: s
  * behaviour tells whether an account exists.
  */
 export async function recordFailure(slug: string, login: string, now: number, read: LoginRecord | undefined): Promise<void> {
-  const stale = !read?.lastFailureAt || now - read.lastFailureAt > LOCKOUT.decayMs;
-  let stray = !read?.userId;
   let Attributes: Record<string, unknown> | undefined;
-  for (let attempt = 0; attempt < 2 && !Attributes; attempt += 1) {
+  let current = read;
+  for (let attempt = 0; attempt < 4 && !Attributes; attempt += 1) {
+    const stale = !current?.lastFailureAt || now - current.lastFailureAt > LOCKOUT.decayMs;
+    const stray = !current?.userId;
+    // Both the kind (claimed or stray) and, when restarting the count, the run we read must
+    // still hold; otherwise a concurrent failure got there first and we re-read and add to it.
+    const conditions = [stray ? 'attribute_not_exists(userId)' : 'attribute_exists(userId)'];
+    if (stale) conditions.push(current?.lastFailureAt ? 'lastFailureAt = :last' : 'attribute_not_exists(lastFailureAt)');
     try {
       ({ Attributes } = await db().send(
         new UpdateCommand({
@@ -70,16 +75,15 @@ export async function recordFailure(slug: string, login: string, now: number, re
           Key: keys.login(slug, login),
           UpdateExpression: [
             `SET entity = :entity, lastFailureAt = :now${stale ? ', failures = :one' : ''}${stray ? ', #ttl = :ttl' : ''}`,
-            stale ? '' : 'ADD failures :one',
-            stale ? 'REMOVE lockedUntil' : '',
+            stale ? 'REMOVE lockedUntil' : 'ADD failures :one',
           ].join(' '),
-          // A stray counter expires; a claimed login never may, so the kind is re-checked here.
-          ConditionExpression: stray ? 'attribute_not_exists(userId)' : 'attribute_exists(userId)',
+          ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: stray ? { '#ttl': 'ttl' } : undefined,
           ExpressionAttributeValues: {
             ':one': 1,
             ':entity': 'login',
             ':now': now,
+            ...(stale && current?.lastFailureAt ? { ':last': current.lastFailureAt } : {}),
             ...(stray ? { ':ttl': Math.floor((now + LOCKOUT.decayMs) / 1000) + 3600 } : {}),
           },
           ReturnValues: 'ALL_NEW',
@@ -87,7 +91,7 @@ export async function recordFailure(slug: string, login: string, now: number, re
       ));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      stray = !stray;
+      current = await getLogin(slug, login);
     }
   }
   const lockMs = lockDuration(Number(Attributes?.failures ?? 0));

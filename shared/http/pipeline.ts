@@ -48,11 +48,15 @@ interface State {
 }
 const states = new WeakMap<Event, State>();
 
+const dotted = (parts: unknown[]) => parts.filter((part) => part !== undefined && part !== '').map(String).join('.') || '(body)';
+
+/** One entry per offending field, with its dotted path (`address.country`). */
 const zodErrors = (error: z.ZodError, prefix?: string) =>
-  error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
-  }));
+  error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: dotted([prefix, ...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: dotted([prefix, ...issue.path]), message: issue.message }],
+  );
 
 function decodeBody(event: Event): string {
   if (!event.body) return '';
