@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Request and response schemas. Request objects are strict (unknown fields are a 400) and

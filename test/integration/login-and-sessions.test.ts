@@ -69,6 +69,19 @@ describe('login', () => {
     expect(answers[0]!.body.code).toBe('invalid_credentials');
   });
 
+  it('rehashes a password stored with weaker parameters at the next login', async () => {
+    const org = await signUpOrg(api);
+    const { hash } = await import('@node-rs/argon2');
+    const weak = await hash(STRONG_PASSWORD, { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const user = (await getUser(org.orgId, org.root.id))!;
+    await transact([updateUser(user, { set: { passwordHash: weak }, bumpVersion: false })]);
+
+    await loginAs(api, org.slug, 'owner', STRONG_PASSWORD);
+    const after = (await getUser(org.orgId, org.root.id))!;
+    expect(after.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect((await loginAs(api, org.slug, 'owner', STRONG_PASSWORD)).accessToken).toBeTruthy();
+  });
+
   it('ignores X-Forwarded-For', async () => {
     const org = await signUpOrg(api);
     for (let index = 0; index < 5; index += 1) {

@@ -185,6 +185,13 @@ describe('request hygiene', () => {
     expect(answer.headers.get('server')).toBeNull();
   });
 
+  it('serves the OpenAPI 3.1 document', async () => {
+    const answer = await api.request('GET', '/v1/openapi.json');
+    expect(answer.status).toBe(200);
+    expect(answer.body.openapi).toBe('3.1.0');
+    expect(answer.body.paths['/v1/auth/login'].post.operationId).toBe('login');
+  });
+
   it('allows the configured origin only', async () => {
     const origin = process.env.APP_URL!;
     const allowed = await api.request('GET', '/health', { headers: { origin } });

@@ -1,0 +1,32 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { GatehouseStack, type GatehouseConfig } from './stack';
+
+/** Reads the stack's configuration from CDK context (cdk.json or `-c key=value`). */
+export function configFrom(app: App): GatehouseConfig {
+  const read = (key: string) => app.node.tryGetContext(`gatehouse:${key}`);
+  const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : String(value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+  const senderEmail = String(read('senderEmail') ?? '');
+  const appUrl = String(read('appUrl') ?? '');
+  if (!senderEmail || !appUrl) throw new Error('Set the context gatehouse:senderEmail and gatehouse:appUrl (cdk.json or -c).');
+  return {
+    senderEmail,
+    appUrl,
+    allowedOrigins: list(read('allowedOrigins')),
+    auditRetentionDays: Number(read('auditRetentionDays') ?? 365),
+    alarmEmail: String(read('alarmEmail') ?? '') || undefined,
+  };
+}
+
+export function buildApp(app: App = new App()): { app: App; stack: GatehouseStack } {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new GatehouseStack(app, 'Gatehouse', {
+    config: configFrom(app),
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  return { app, stack };
+}
+
+if (process.argv[1]?.endsWith('app.ts')) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,126 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { FunctionGroup } from '../shared/http/routes';
+import { Api } from './constructs/api';
+import { DataTable } from './constructs/data-table';
+import { Email } from './constructs/email';
+import { HouseFunction } from './constructs/house-function';
+import { Keys } from './constructs/keys';
+
+export interface GatehouseConfig {
+  /** SES sender: an address (verified by SES) or a domain. */
+  senderEmail: string;
+  /** Where emailed links point (the hosted console). */
+  appUrl: string;
+  allowedOrigins: string[];
+  auditRetentionDays: number;
+  /** Who is emailed when an alarm fires; empty for no subscription. */
+  alarmEmail?: string;
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+/** Which function groups hash passwords (and so carry the native argon2 module). */
+const HASHES_PASSWORDS: Record<FunctionGroup, boolean> = { public: false, auth: true, me: true, org: false };
+
+export class GatehouseStack extends Stack {
+  readonly api: Api;
+  readonly table: DataTable;
+
+  constructor(scope: Construct, id: string, props: StackProps & { config: GatehouseConfig }) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.table = new DataTable(this, 'Data');
+    const keys = new Keys(this, 'Keys');
+    const email = new Email(this, 'Email', { sender: config.senderEmail });
+
+    const environment = {
+      TABLE_NAME: this.table.table.tableName,
+      APP_URL: config.appUrl,
+      EMAIL_FROM: email.sender,
+      JWT_ISSUER: config.appUrl,
+      JWT_AUDIENCE: 'gatehouse',
+      SIGNING_KEY_SECRET_ARN: keys.signing.secretArn,
+      DATA_KEY_SECRET_ARN: keys.data.secretArn,
+      CORS_ORIGINS: config.allowedOrigins.join(','),
+      AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+    };
+
+    const groups = Object.keys(HASHES_PASSWORDS) as FunctionGroup[];
+    const functions = Object.fromEntries(
+      groups.map((group) => {
+        const fn = new HouseFunction(this, `${group[0]!.toUpperCase()}${group.slice(1)}Function`, {
+          group,
+          description: `Gatehouse ${group} routes`,
+          nativeArgon2: HASHES_PASSWORDS[group],
+          environment,
+        });
+        this.table.table.grantReadWriteData(fn);
+        keys.grantRead(fn);
+        email.grantSend(fn);
+        return [group, fn];
+      }),
+    ) as Record<FunctionGroup, HouseFunction>;
+
+    this.api = new Api(this, 'Api', {
+      functions,
+      allowedOrigins: config.allowedOrigins,
+      throttle: config.throttle ?? { rateLimit: 200, burstLimit: 400 },
+    });
+
+    const alarmKey = new Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts Gatehouse alarm notifications' });
+    const alarms = new Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
+    if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
+    for (const [group, fn] of Object.entries(functions)) {
+      new Alarm(this, `${group}Errors`, {
+        alarmDescription: `Gatehouse ${group} function errors (unhandled failures, i.e. 500s)`,
+        metric: fn.metricErrors({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(alarms));
+    }
+    new Alarm(this, 'Api5xx', {
+      alarmDescription: 'Gatehouse API answered 5xx',
+      metric: this.api.httpApi.metricServerError({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(alarms));
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+
+    this.acknowledge();
+  }
+
+  /** cdk-nag findings that are deliberate, each with its reason. */
+  private acknowledge(): void {
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'Routes are authorised inside the functions: every request verifies the JWT or API token and re-reads the user, which an API Gateway authorizer cannot do (current role, revoked sessions).',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole only lets each function write its own CloudWatch logs.',
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'Wildcards come from CDK grants: DynamoDB index/* of our own table, KMS GenerateDataKey*/ReEncrypt* on our own keys, and SES identity-scoped sends.',
+      },
+      {
+        id: 'AwsSolutions-SMG4',
+        reason: 'The seeds are rotated by moving `seed` into `previous` (so tokens and TOTP secrets stay readable), not by a rotation Lambda; see README.',
+      },
+    );
+  }
+}

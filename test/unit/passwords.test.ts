@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { commonPasswords, renderModule } from '../../infra/scripts/build-password-list';
+import { HASH_PARAMS, checkPassword, hashPassword, needsRehash, verifyPassword } from '../../shared/auth/passwords';
+import { COUNT } from '../../shared/auth/common-passwords.gen';
+
+describe('the common-password list', () => {
+  it('is generated from the installed @zxcvbn-ts/language-common (run infra/scripts/build-password-list.ts)', () => {
+    const expected = renderModule(commonPasswords());
+    expect(readFileSync(new URL('../../shared/auth/common-passwords.gen.ts', import.meta.url), 'utf8')).toBe(expected);
+  });
+
+  it('holds at least 10,000 passwords', () => {
+    expect(COUNT).toBeGreaterThanOrEqual(10_000);
+  });
+});
+
+describe('password policy', () => {
+  it('accepts a long passphrase and refuses context words case-insensitively', () => {
+    expect(() => checkPassword('violet staple horse mountain', { login: 'alice', email: 'alice@example.com', orgSlug: 'acme' })).not.toThrow();
+    expect(() => checkPassword('I am ALICE and I like it', { login: 'alice' })).toThrow(/login/);
+    expect(() => checkPassword('acme-corporation-rules!', { orgSlug: 'acme-corporation' })).toThrow(/organization/);
+    expect(() => checkPassword('write to alice.b@example.com', { email: 'Alice.B@example.com' })).toThrow(/email/);
+  });
+
+  it('NFKC-normalises before hashing, so compatibility forms of the same password match', async () => {
+    const stored = await hashPassword('ｆｕｌｌｗｉｄｔｈ passphrase 1');
+    expect(await verifyPassword(stored, 'fullwidth passphrase 1')).toBe(true);
+    expect(await verifyPassword(stored, 'fullwidth passphrase 2')).toBe(false);
+  });
+
+  it('stores argon2id with its parameters, so they can be raised later', async () => {
+    const stored = await hashPassword('some long passphrase here');
+    expect(stored).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${HASH_PARAMS.memoryCost},t=${HASH_PARAMS.timeCost},p=1\\$`));
+    expect(needsRehash(stored)).toBe(false);
+    expect(needsRehash('$argon2id$v=19$m=4096,t=1,p=1$abc$def')).toBe(true);
+    expect(needsRehash('$2b$10$bcrypt-style')).toBe(true);
+  });
+
+  it('does the same work and answers false when there is no account', async () => {
+    expect(await verifyPassword(undefined, 'anything at all here')).toBe(false);
+  });
+});

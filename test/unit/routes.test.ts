@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { handlers } from '../../infra/local/handlers';
+import { openApiDocument } from '../../shared/http/openapi';
+import { routeKey, routes } from '../../shared/http/routes';
+
+describe('the route table', () => {
+  it('has unique method+path pairs and unique operation ids', () => {
+    expect(new Set(routes.map(routeKey)).size).toBe(routes.length);
+    expect(new Set(routes.map((route) => route.operation)).size).toBe(routes.length);
+  });
+
+  it('has a local handler for every function group it names', () => {
+    for (const route of routes) expect(typeof handlers[route.group]).toBe('function');
+  });
+
+  it('is exactly what the OpenAPI document lists', () => {
+    const document = openApiDocument();
+    const listed = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(listed.sort()).toEqual(routes.map(routeKey).sort());
+    for (const route of routes) {
+      const operation = (document.paths[route.path] as Record<string, { operationId: string }>)[route.method.toLowerCase()]!;
+      expect(operation.operationId).toBe(route.operation);
+    }
+    expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('documents request bodies from the zod schemas, strict and bounded', () => {
+    const document = openApiDocument() as any;
+    const signUp = document.paths['/v1/orgs'].post.requestBody.content['application/json'].schema;
+    expect(signUp.additionalProperties).toBe(false);
+    expect(signUp.required).toEqual(expect.arrayContaining(['orgName', 'slug', 'login', 'name', 'email', 'password']));
+    expect(signUp.properties.email.maxLength).toBe(254);
+    expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/v1/me'].get.responses['401'].content['application/problem+json']).toBeDefined();
+  });
+});
