@@ -24,7 +24,6 @@ async function main() {
   mkdirSync(dynamoDir, { recursive: true });
   applyLocalEnvironment(ports, { dataDir });
 
-  await assertPortFree(ports.port, 'PORT');
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -40,6 +39,7 @@ async function main() {
   process.on('SIGTERM', () => shutdown(0));
 
   try {
+    await assertPortFree(ports.port, 'PORT');
     const dynamo = await startDynamoDb({ port: ports.dynamoDbPort, dataDir: dynamoDir });
     stops.push(dynamo.stop);
     await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
