@@ -1,7 +1,10 @@
 import { warmDummyHash } from '../shared/auth/passwords';
 import { lambdaHandler } from '../shared/http/pipeline';
 import { verifyEmail } from '../shared/services/account';
+import { completeNewPassword } from '../shared/services/challenges';
+import { activate, forgotPassword, resetPassword } from '../shared/services/credentials';
 import { login } from '../shared/services/login';
+import { answerMfa, answerMfaSetup } from '../shared/services/mfa';
 import { logout, refresh } from '../shared/services/sessions';
 import { signUp } from '../shared/services/signup';
 
@@ -10,13 +13,32 @@ warmDummyHash();
 export const handler = lambdaHandler('auth', {
   signUp: async ({ ctx, body }) => ({ status: 201, body: await signUp(ctx, body) }),
   login: async ({ body }) => ({ status: 200, body: await login(body) }),
+  answerChallenge: async ({ ctx, body }) => {
+    switch (body.challenge) {
+      case 'NEW_PASSWORD_REQUIRED':
+        return { status: 200, body: await completeNewPassword(ctx, body.session, body.newPassword) };
+      case 'MFA_REQUIRED':
+        return { status: 200, body: await answerMfa(body.session, body.code) };
+      case 'MFA_SETUP_REQUIRED':
+        return { status: 200, body: await answerMfaSetup(ctx, body.session, body.code) };
+    }
+  },
   refresh: async ({ body }) => ({ status: 200, body: await refresh(body.refreshToken) }),
   logout: async ({ body }) => {
     await logout(body.refreshToken);
     return { status: 204 };
   },
+  activate: async ({ ctx, body }) => ({ status: 200, body: await activate(ctx, body) }),
   verifyEmail: async ({ ctx, body }) => {
     await verifyEmail(ctx, body.token);
+    return { status: 204 };
+  },
+  forgotPassword: async ({ ctx, body }) => {
+    await forgotPassword(ctx, body);
+    return { status: 202 };
+  },
+  resetPassword: async ({ ctx, body }) => {
+    await resetPassword(ctx, body);
     return { status: 204 };
   },
 });

@@ -1,5 +1,7 @@
 import { lambdaHandler } from '../shared/http/pipeline';
 import { changePassword, patchMe, resendVerification, userReply } from '../shared/services/account';
+import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
+import { confirmEnrolment, disable, regenerateRecoveryCodes, startEnrolment } from '../shared/services/mfa';
 
 export const handler = lambdaHandler('me', {
   getMe: async ({ ctx }) => userReply(ctx.principal.user),
@@ -10,6 +12,19 @@ export const handler = lambdaHandler('me', {
   },
   changePassword: async ({ ctx, body }) => {
     await changePassword(ctx, body);
+    return { status: 204 };
+  },
+  startTotpEnrolment: async ({ ctx }) => ({ status: 200, body: await startEnrolment(ctx) }),
+  confirmTotpEnrolment: async ({ ctx, body }) => ({ status: 200, body: await confirmEnrolment(ctx, body.code) }),
+  disableTotp: async ({ ctx, body }) => {
+    await disable(ctx, body);
+    return { status: 204 };
+  },
+  regenerateRecoveryCodes: async ({ ctx, body }) => ({ status: 200, body: await regenerateRecoveryCodes(ctx, body.code) }),
+  listMyApiTokens: async ({ ctx }) => ({ status: 200, body: listApiTokens(ctx.principal.user) }),
+  createMyApiToken: async ({ ctx, body }) => ({ status: 201, body: await createApiToken(ctx, ctx.principal.user, body) }),
+  revokeMyApiToken: async ({ ctx, params }) => {
+    await revokeApiToken(ctx, ctx.principal.user, params.tokenId!);
     return { status: 204 };
   },
 });

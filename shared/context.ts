@@ -12,6 +12,8 @@ export interface Principal {
   user: UserRecord;
   /** The session id of an access token; absent for API tokens. */
   sessionId?: string;
+  /** Set when the caller authenticated with an API token. */
+  apiTokenId?: string;
 }
 
 export interface AuthedContext extends RequestContext {

@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE } from '../../shared/data/table';
 
@@ -17,6 +17,15 @@ export class DataTable extends Construct {
       timeToLiveAttribute: TABLE.ttlAttribute,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: [
+        {
+          indexName: TABLE.usersByLogin.indexName,
+          partitionKey: { name: TABLE.usersByLogin.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE.usersByLogin.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...TABLE.usersByLogin.projected],
+        },
+      ],
     });
   }
 }

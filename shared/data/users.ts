@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, preconditionFailed } from '../errors';
 import { db, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
+import { TABLE } from './table';
 import type { TxItem } from './transact';
 
 export type Role = 'root' | 'admin' | 'developer';
@@ -36,6 +37,29 @@ export interface UserRecord {
   emailTokens: Partial<Record<EmailTokenPurpose, string>>;
   /** When the last verification link was emailed (for the resend rate limit). */
   verificationSentAt?: string;
+  /** When the last password-reset link was emailed (forgot-password rate limit). */
+  resetSentAt?: string;
+  /**
+   * API tokens by id, with only the hash of each: kept here so that authenticating an API
+   * token is the same single read as authenticating an access token.
+   */
+  apiTokens: Record<string, ApiTokenRecord>;
+  /** The enrolled TOTP secret (sealed) and the last time step accepted, so no code counts twice. */
+  totp?: { secret: string; lastStep: number };
+  /** A self-enrolment offered but not yet confirmed with a code (sealed secret). */
+  pendingTotp?: string;
+  /** Keyed hashes of the unused recovery codes. */
+  recoveryCodes?: Set<string>;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
 }
 
 /** The API's user object: never a hash, token, session or secret. */
@@ -62,8 +86,17 @@ export function publicUser(user: UserRecord) {
 export type PublicUser = ReturnType<typeof publicUser>;
 
 function fromItem(item: Record<string, unknown>): UserRecord {
-  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
-  return rest as unknown as UserRecord;
+  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
+  const user = rest as unknown as UserRecord;
+  user.sessions ??= {};
+  user.emailTokens ??= {};
+  user.apiTokens ??= {};
+  return user;
+}
+
+/** A list row from the index: the public fields only. */
+function fromIndex(item: Record<string, unknown>): PublicUser {
+  return publicUser(fromItem({ ...item, sessions: {}, emailTokens: {}, apiTokens: {} }));
 }
 
 export async function getUser(orgId: string, userId: string): Promise<UserRecord | undefined> {
@@ -76,11 +109,138 @@ export const putUser = (user: UserRecord): TxItem => ({
   write: {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.user(user.orgId, user.id), entity: 'user', ...user },
+      Item: { ...keys.user(user.orgId, user.id), ...keys.usersByLogin(user.orgId, user.login), entity: 'user', ...user },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   },
 });
+
+export const deleteUserItem = (user: UserRecord): TxItem => ({
+  write: {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.user(user.orgId, user.id),
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': user.version },
+    },
+  },
+  onConditionFailed: preconditionFailed,
+});
+
+export const releaseEmail = (orgId: string, email: string, userId: string): TxItem => ({
+  write: {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.email(orgId, email),
+      ConditionExpression: 'userId = :userId',
+      ExpressionAttributeValues: { ':userId': userId },
+    },
+  },
+});
+
+/**
+ * Prefix search over login, name and email is a query on small index items, one per term,
+ * kept in the same transactions as the user they point to.
+ */
+export const searchTerms = (user: Pick<UserRecord, 'login' | 'name' | 'email'>): string[] =>
+  [...new Set([user.login, user.name, user.email ?? ''].map((term) => term.normalize('NFKC').toLowerCase().slice(0, 200)).filter(Boolean))];
+
+export const putSearchItems = (user: Pick<UserRecord, 'orgId' | 'id' | 'login' | 'name' | 'email'>, terms = searchTerms(user)): TxItem[] =>
+  terms.map((term) => ({
+    write: { Put: { TableName: tableName(), Item: { ...keys.search(user.orgId, term, user.id), entity: 'search', userId: user.id } } },
+  }));
+
+export const deleteSearchItems = (user: Pick<UserRecord, 'orgId' | 'id'>, terms: string[]): TxItem[] =>
+  terms.map((term) => ({ write: { Delete: { TableName: tableName(), Key: keys.search(user.orgId, term, user.id) } } }));
+
+export interface Page<T> {
+  items: T[];
+  next?: Record<string, unknown>;
+}
+
+export interface UserFilter {
+  role?: Role;
+  status?: UserStatus;
+}
+
+function filterExpression(filter: UserFilter) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  if (filter.role) {
+    names['#role'] = 'role';
+    values[':role'] = filter.role;
+    parts.push('#role = :role');
+  }
+  if (filter.status) {
+    names['#status'] = 'status';
+    values[':status'] = filter.status;
+    parts.push('#status = :status');
+  }
+  return parts.length
+    ? { FilterExpression: parts.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }
+    : { ExpressionAttributeNames: undefined, ExpressionAttributeValues: undefined };
+}
+
+/** Most items a filtered page examines before it returns what it found, with a cursor. */
+const MAX_EXAMINED_PER_PAGE = 1000;
+
+/**
+ * A page of users sorted by login: one query when unfiltered. With role or status filters,
+ * DynamoDB filters after reading, so the page keeps querying until it is full or has
+ * examined MAX_EXAMINED_PER_PAGE users; a page can then hold fewer than `limit` items.
+ */
+export async function listUsers(orgId: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
+  const index = TABLE.usersByLogin;
+  const filter = filterExpression(options);
+  const items: PublicUser[] = [];
+  let start = options.start;
+  let examined = 0;
+  do {
+    const { Items = [], LastEvaluatedKey, ScannedCount = 0 } = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: index.indexName,
+        KeyConditionExpression: '#gpk = :gpk',
+        ...filter,
+        ExpressionAttributeNames: { '#gpk': index.partitionKey, ...filter.ExpressionAttributeNames },
+        ExpressionAttributeValues: { ':gpk': keys.usersByLogin(orgId, '').gsi1pk, ...filter.ExpressionAttributeValues },
+        ExclusiveStartKey: start,
+        Limit: options.limit - items.length,
+      }),
+    );
+    items.push(...Items.map(fromIndex));
+    examined += ScannedCount;
+    start = LastEvaluatedKey;
+  } while (start && items.length < options.limit && examined < MAX_EXAMINED_PER_PAGE);
+  return { items, next: start };
+}
+
+/** Users whose login, name or email starts with `prefix`: one query, then one batch read. */
+export async function searchUsers(orgId: string, prefix: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': keys.searchPrefix(prefix.normalize('NFKC').toLowerCase()) },
+      ExclusiveStartKey: options.start,
+      Limit: options.limit,
+      ConsistentRead: true,
+    }),
+  );
+  const ids = [...new Set(Items.map((item) => item.userId as string))];
+  const users = ids.length
+    ? ((await db().send(new BatchGetCommand({
+        RequestItems: { [tableName()]: { Keys: ids.map((id) => keys.user(orgId, id)), ConsistentRead: true } },
+      }))).Responses?.[tableName()] ?? []).map(fromItem)
+    : [];
+  const matches = users
+    .filter((user) => (!options.role || user.role === options.role) && (!options.status || user.status === options.status))
+    .sort((a, b) => a.login.localeCompare(b.login))
+    .map(publicUser);
+  return { items: matches, next: LastEvaluatedKey };
+}
 
 export interface UserUpdate {
   set?: Record<string, unknown>;
@@ -154,7 +314,7 @@ export function updateUser(user: Pick<UserRecord, 'orgId' | 'id' | 'version'>, u
 export async function addSession(
   user: UserRecord,
   session: { id: string; expiresAt: number },
-  options: { now: number; maxSessions: number; lastLoginAt: string; passwordHash?: string },
+  options: { now: number; maxSessions: number; lastLoginAt: string },
 ): Promise<void> {
   const live = Object.entries(user.sessions ?? {})
     .filter(([, expiresAt]) => expiresAt > options.now)
@@ -165,11 +325,6 @@ export async function addSession(
   const names: Record<string, string> = { '#sessions': 'sessions', '#new': session.id, '#lastLoginAt': 'lastLoginAt' };
   const values: Record<string, unknown> = { ':expiresAt': session.expiresAt, ':lastLoginAt': options.lastLoginAt };
   const sets = ['#sessions.#new = :expiresAt', '#lastLoginAt = :lastLoginAt'];
-  if (options.passwordHash) {
-    names['#passwordHash'] = 'passwordHash';
-    values[':passwordHash'] = options.passwordHash;
-    sets.push('#passwordHash = :passwordHash');
-  }
   const removes = drop.map((id, index) => {
     names[`#d${index}`] = id;
     return `#sessions.#d${index}`;
@@ -214,3 +369,117 @@ export const claimEmail = (orgId: string, email: string, userId: string): TxItem
   },
   onConditionFailed: () => conflict('email_taken', 'This email address is already used in the organization.'),
 });
+
+/** Records the use of an API token, at most once an hour so busy tokens do not write on every call. */
+export async function touchApiToken(user: UserRecord, tokenId: string, at: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.user(user.orgId, user.id),
+      UpdateExpression: 'SET #tokens.#id.lastUsedAt = :at',
+      ConditionExpression: 'attribute_exists(#tokens.#id)',
+      ExpressionAttributeNames: { '#tokens': 'apiTokens', '#id': tokenId },
+      ExpressionAttributeValues: { ':at': at },
+    }),
+  ).catch((error: unknown) => {
+    if (!isConditionFailure(error)) throw error;
+  });
+}
+
+/** A new user record with every bookkeeping field initialised. */
+export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'name' | 'email' | 'type' | 'role' | 'status'> &
+  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash'>> & { requireMfa?: boolean; at: string }): UserRecord {
+  const { at, requireMfa, ...rest } = fields;
+  return {
+    emailVerified: false,
+    mustChangePassword: false,
+    origin: null,
+    location: null,
+    ...rest,
+    mfa: { enabled: false, required: requireMfa ?? false },
+    createdAt: at,
+    updatedAt: at,
+    lastLoginAt: null,
+    version: 1,
+    sessions: {},
+    emailTokens: {},
+    apiTokens: {},
+  };
+}
+
+/** Upgrades a hash made with older parameters, only if the password did not change meanwhile. */
+export async function rehashPassword(user: UserRecord, passwordHash: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.user(user.orgId, user.id),
+      UpdateExpression: 'SET passwordHash = :new',
+      ConditionExpression: 'passwordHash = :old',
+      ExpressionAttributeValues: { ':new': passwordHash, ':old': user.passwordHash },
+    }),
+  ).catch((error: unknown) => {
+    if (!isConditionFailure(error)) throw error;
+  });
+  user.passwordHash = passwordHash;
+}
+
+/**
+ * A change to the user made with a second factor, recording that factor's use in the same
+ * write: the TOTP step must be later than the last one accepted, a recovery code must still
+ * be unused (and is spent). Concurrent uses of one code cannot both succeed.
+ */
+export function secondFactorUpdate(
+  user: Pick<UserRecord, 'orgId' | 'id'>,
+  use: { step?: number; recoveryHash?: string },
+  change: { set?: Record<string, unknown>; remove?: string[]; bumpVersion?: boolean },
+  onConditionFailed: () => import('../errors').Problem,
+): TxItem {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(change.set ?? {}).map(([field, value], index) => {
+    values[`:v${index}`] = value;
+    return `${path(names, `s${index}`, field)} = :v${index}`;
+  });
+  const removes = (change.remove ?? []).map((field, index) => path(names, `r${index}`, field));
+  const conditions = ['attribute_exists(pk)'];
+  if (use.step !== undefined) {
+    // Unused names are an error in DynamoDB, so each is added only with its use.
+    names['#totp'] = 'totp';
+    values[':step'] = use.step;
+    conditions.push('#totp.lastStep < :step');
+    if (!(change.remove ?? []).includes('totp') && !('totp' in (change.set ?? {}))) sets.push('#totp.lastStep = :step');
+  }
+  const deletes: string[] = [];
+  if (use.recoveryHash) {
+    names['#codes'] = 'recoveryCodes';
+    values[':hash'] = use.recoveryHash;
+    conditions.push('contains(#codes, :hash)');
+    const replaced = Object.keys(change.set ?? {}).includes('recoveryCodes') || (change.remove ?? []).includes('recoveryCodes');
+    if (!replaced) {
+      values[':used'] = new Set([use.recoveryHash]);
+      deletes.push('#codes :used');
+    }
+  }
+  if (change.bumpVersion) {
+    names['#version'] = 'version';
+    values[':one'] = 1;
+    sets.push('#version = #version + :one');
+  }
+  return {
+    write: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(user.orgId, user.id),
+        UpdateExpression: [
+          sets.length ? `SET ${sets.join(', ')}` : '',
+          removes.length ? `REMOVE ${removes.join(', ')}` : '',
+          deletes.length ? `DELETE ${deletes.join(', ')}` : '',
+        ].filter(Boolean).join(' '),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+      },
+    },
+    onConditionFailed,
+  };
+}

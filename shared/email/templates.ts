@@ -36,3 +36,38 @@ export const passwordChangedMessage = (name: string, orgName: string) =>
     `The password of your ${orgName} account was just changed and your other sessions were signed out.`,
     'If this was not you, contact the owner of your organization at once.',
   ]);
+
+export const invitationLinkMessage = (name: string, orgName: string, login: string, url: string) =>
+  layout('invitation', `You are invited to ${orgName}`, [
+    `Hello ${name},`,
+    `You have been invited to ${orgName}. Your login is "${login}". Choose your password with the link below; it works once and expires in 7 days.`,
+  ], { label: 'Activate my account', url });
+
+export const invitationPasswordMessage = (name: string, orgName: string, login: string, temporaryPassword: string, loginUrl: string) =>
+  layout('invitation-password', `You are invited to ${orgName}`, [
+    `Hello ${name},`,
+    `You have been invited to ${orgName}. Log in with the organization "${orgName}", the login "${login}" and this temporary password:`,
+    temporaryPassword,
+    'You will choose your own password when you first log in.',
+  ], { label: 'Log in', url: loginUrl });
+
+export const passwordResetMessage = (name: string, orgName: string, url: string) =>
+  layout('password-reset', `Reset your ${orgName} password`, [
+    `Hello ${name},`,
+    'Someone asked to reset the password of your account. If it was you, use the link below; it works once and expires in one hour. Using it signs you out everywhere.',
+    'If it was not you, ignore this email: your password stays as it is.',
+  ], { label: 'Choose a new password', url });
+
+export const emailChangedMessage = (name: string, orgName: string, newEmail: string) =>
+  layout('email-changed', `Your ${orgName} email address was changed`, [
+    `Hello ${name},`,
+    `The email address of your ${orgName} account was changed to ${newEmail}. Messages will go there from now on.`,
+    'If you did not expect this, contact the owner of your organization.',
+  ]);
+
+export const twoFactorChangedMessage = (name: string, orgName: string, change: string) =>
+  layout('two-factor-changed', `Two-factor sign-in changed on your ${orgName} account`, [
+    `Hello ${name},`,
+    `On your ${orgName} account: ${change}.`,
+    'If this was not you, contact the owner of your organization at once.',
+  ]);

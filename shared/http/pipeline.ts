@@ -9,7 +9,7 @@ import type { AuthedContext, Principal, RequestContext } from '../context';
 import { newUsage, trackUsage } from '../data/client';
 import { Problem, badRequest, notFound, unauthorized, validationFailed } from '../errors';
 import { logger, withLogContext } from '../log';
-import { authenticate } from '../services/sessions';
+import { authenticate } from '../services/authenticate';
 import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -7,7 +7,7 @@ import * as s from './schemas';
  * `group` names the Lambda function (functions/<group>.ts) that serves the route.
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type FunctionGroup = 'public' | 'auth' | 'me' | 'org';
+export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org';
 export type Access = 'public' | 'user';
 
 export interface RouteDef {
@@ -17,8 +17,8 @@ export interface RouteDef {
   operation: string;
   auth: Access;
   summary: string;
+  /** Without a body schema, the route accepts no body or `{}`. */
   body?: z.ZodType;
-  /** Bodyless POSTs accept no body or `{}`. */
   query?: z.ZodType;
   responses: Partial<Record<number, { description: string; schema?: z.ZodType }>>;
   /** Answers that may be cached by clients (e.g. the JWKS). */
@@ -55,7 +55,7 @@ export const routes = [
     method: 'POST', path: '/v1/auth/login', group: 'auth', operation: 'login', auth: 'public',
     summary: 'Log in with organization slug, login and password', body: s.LoginBody,
     responses: {
-      200: { description: 'Tokens', schema: s.Tokens },
+      200: { description: 'Tokens, or the first challenge (new password, two-factor) to answer at /v1/auth/challenge', schema: s.TokensOrChallenge },
       401: { description: '`invalid_credentials`, whatever the reason' },
       429: { description: 'Locked after repeated failures; see `Retry-After`' },
     },
@@ -77,6 +77,33 @@ export const routes = [
     method: 'POST', path: '/v1/auth/verify-email', group: 'auth', operation: 'verifyEmail', auth: 'public',
     summary: 'Verify an email address with the emailed token', body: s.TokenBody,
     responses: { 204: { description: 'Verified' }, 400: { description: '`invalid_token`' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/auth/challenge', group: 'auth', operation: 'answerChallenge', auth: 'public',
+    summary: 'Answer a login challenge (new password, TOTP or recovery code, TOTP enrolment)', body: s.ChallengeBody,
+    responses: {
+      200: { description: 'Tokens, the next challenge, or (MFA_SETUP_REQUIRED without `code`) the enrolment secret and QR code; completing the setup adds `recoveryCodes`', schema: s.ChallengeResult },
+      401: { description: '`invalid_session` or `invalid_code`' },
+      429: { description: 'Locked after repeated failures; see `Retry-After`' },
+    },
+  }),
+  route({
+    method: 'POST', path: '/v1/auth/activate', group: 'auth', operation: 'activate', auth: 'public',
+    summary: 'Activate an invited account with the emailed token and a chosen password', body: s.ActivateBody,
+    responses: {
+      200: { description: 'Tokens, or MFA_SETUP_REQUIRED when two-factor is required', schema: s.TokensOrChallenge },
+      400: { description: '`invalid_token` or a password that is refused, with the reason' },
+    },
+  }),
+  route({
+    method: 'POST', path: '/v1/auth/password/forgot', group: 'auth', operation: 'forgotPassword', auth: 'public',
+    summary: 'Email a password-reset link (the answer never tells whether the account exists)', body: s.ForgotPasswordBody,
+    responses: { 202: { description: 'Accepted, whether or not the account exists' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/auth/password/reset', group: 'auth', operation: 'resetPassword', auth: 'public',
+    summary: 'Set a new password with an emailed reset token; signs out everywhere', body: s.ResetPasswordBody,
+    responses: { 204: { description: 'Password set' }, 400: { description: '`invalid_token` or a refused password' } },
   }),
   route({
     method: 'GET', path: '/v1/me', group: 'me', operation: 'getMe', auth: 'user',
@@ -103,6 +130,41 @@ export const routes = [
     responses: { 204: { description: 'Changed' }, 403: { description: '`reauthentication_failed`' } },
   }),
   route({
+    method: 'POST', path: '/v1/me/mfa/totp', group: 'me', operation: 'startTotpEnrolment', auth: 'user',
+    summary: 'Start TOTP enrolment: secret, otpauth URI and QR code (not enabled until verified)',
+    responses: { 200: { description: 'Enrolment', schema: s.Enrolment }, 409: { description: '`mfa_already_enabled`' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/me/mfa/totp/verify', group: 'me', operation: 'confirmTotpEnrolment', auth: 'user',
+    summary: 'Confirm the enrolment with a code: enables two-factor, returns ten recovery codes once', body: s.CodeBody,
+    responses: { 200: { description: 'Recovery codes, shown this once', schema: s.RecoveryCodes }, 400: { description: '`invalid_code`' } },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/me/mfa/totp', group: 'me', operation: 'disableTotp', auth: 'user',
+    summary: 'Turn two-factor off with a current code or the password', body: s.DisableMfaBody,
+    responses: { 204: { description: 'Off' }, 403: { description: '`mfa_required` or `reauthentication_failed`' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/me/mfa/recovery-codes', group: 'me', operation: 'regenerateRecoveryCodes', auth: 'user',
+    summary: 'Replace all recovery codes (needs a current code)', body: s.CodeBody,
+    responses: { 200: { description: 'New recovery codes; the old ones are dead', schema: s.RecoveryCodes }, 403: { description: '`reauthentication_failed`' } },
+  }),
+  route({
+    method: 'GET', path: '/v1/me/api-tokens', group: 'me', operation: 'listMyApiTokens', auth: 'user',
+    summary: 'Own API tokens (metadata only)',
+    responses: { 200: { description: 'API tokens', schema: s.ApiTokenPage } },
+  }),
+  route({
+    method: 'POST', path: '/v1/me/api-tokens', group: 'me', operation: 'createMyApiToken', auth: 'user',
+    summary: 'Create an API token (shown once)', body: s.CreateApiTokenBody,
+    responses: { 201: { description: 'The token, shown this once', schema: s.NewApiToken }, 409: { description: '`too_many_tokens`' } },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/me/api-tokens/{tokenId}', group: 'me', operation: 'revokeMyApiToken', auth: 'user',
+    summary: 'Revoke an own API token',
+    responses: { 204: { description: 'Revoked' }, 404: { description: 'No such token' } },
+  }),
+  route({
     method: 'GET', path: '/v1/org', group: 'org', operation: 'getOrg', auth: 'user',
     summary: 'The caller’s organization',
     responses: { 200: { description: 'Organization (with ETag)', schema: s.Org } },
@@ -111,6 +173,88 @@ export const routes = [
     method: 'PATCH', path: '/v1/org', group: 'org', operation: 'patchOrg', auth: 'user',
     summary: 'Rename the organization (root, admin)', body: s.PatchOrgBody,
     responses: { 200: { description: 'Organization', schema: s.Org }, 412: { description: 'Stale `If-Match`' } },
+  }),
+  route({
+    method: 'GET', path: '/v1/audit-events', group: 'org', operation: 'listAuditEvents', auth: 'user',
+    summary: 'The audit log, newest first (root, admin)', query: s.AuditQuery,
+    responses: { 200: { description: 'Audit events', schema: s.AuditPage }, 403: { description: 'Developers' } },
+  }),
+  route({
+    method: 'GET', path: '/v1/users', group: 'users', operation: 'listUsers', auth: 'user',
+    summary: 'Users of the organization by login (root, admin); `q` matches the start of login, name or email', query: s.ListUsersQuery,
+    responses: {
+      200: { description: 'A page of users; with filters a page may hold fewer than `limit` while `nextCursor` is set', schema: s.UserPage },
+      403: { description: 'Developers' },
+    },
+  }),
+  route({
+    method: 'POST', path: '/v1/users', group: 'users', operation: 'inviteUser', auth: 'user',
+    summary: 'Invite a person (activation link or temporary password) or create a service account', body: s.InviteBody,
+    responses: {
+      201: { description: 'The user; the link, temporary password or API token is shown this once', schema: s.InviteResult },
+      403: { description: '`forbidden` (role may not invite that role) or `email_not_verified`' },
+      409: { description: '`login_taken` or `email_taken`' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/v1/users/{id}', group: 'users', operation: 'getUser', auth: 'user',
+    summary: 'One user (developers: only themselves)',
+    responses: { 200: { description: 'User (with ETag)', schema: s.User }, 403: { description: 'A developer asking for someone else' }, 404: { description: 'No such user in this organization' } },
+  }),
+  route({
+    method: 'PATCH', path: '/v1/users/{id}', group: 'users', operation: 'patchUser', auth: 'user',
+    summary: 'Edit a user (root): name, email, role, status, requireMfa, origin, location', body: s.PatchUserBody,
+    responses: {
+      200: { description: 'User', schema: s.User },
+      403: { description: '`forbidden` or `root_protected`' },
+      409: { description: '`email_taken` or `invalid_status_change`' },
+      412: { description: 'Stale `If-Match`' },
+    },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/users/{id}', group: 'users', operation: 'deleteUser', auth: 'user',
+    summary: 'Delete a user for good (root; never the root), confirmed by `?confirm=<login>`', query: s.DeleteUserQuery,
+    responses: { 204: { description: 'Deleted' }, 400: { description: '`confirmation_mismatch`' }, 403: { description: '`root_protected`' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/users/{id}/activation', group: 'users', operation: 'reissueActivation', auth: 'user',
+    summary: 'Re-issue the activation link of a pending user (the previous link dies)',
+    responses: { 201: { description: 'The new link', schema: s.Link }, 409: { description: '`not_pending`' } },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/users/{id}/activation', group: 'users', operation: 'revokeActivation', auth: 'user',
+    summary: 'Revoke the activation link of a pending user',
+    responses: { 204: { description: 'Revoked' }, 409: { description: '`not_pending`' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/users/{id}/password-reset', group: 'users', operation: 'issuePasswordReset', auth: 'user',
+    summary: 'Email a password-reset link to an active user (root)',
+    responses: { 201: { description: 'The link', schema: s.Link }, 409: { description: '`not_active`' } },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/users/{id}/password-reset', group: 'users', operation: 'revokePasswordReset', auth: 'user',
+    summary: 'Revoke the outstanding password-reset link (root)',
+    responses: { 204: { description: 'Revoked' } },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/users/{id}/mfa', group: 'users', operation: 'resetUserMfa', auth: 'user',
+    summary: 'Remove a user’s lost two-factor device (root); the required flag stays',
+    responses: { 204: { description: 'Removed' } },
+  }),
+  route({
+    method: 'GET', path: '/v1/users/{id}/api-tokens', group: 'users', operation: 'listUserApiTokens', auth: 'user',
+    summary: 'A user’s API tokens, metadata only (root, admin)',
+    responses: { 200: { description: 'API tokens', schema: s.ApiTokenPage } },
+  }),
+  route({
+    method: 'POST', path: '/v1/users/{id}/api-tokens', group: 'users', operation: 'createUserApiToken', auth: 'user',
+    summary: 'Create an API token for a user (root)', body: s.CreateApiTokenBody,
+    responses: { 201: { description: 'The token, shown this once', schema: s.NewApiToken } },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/users/{id}/api-tokens/{tokenId}', group: 'users', operation: 'revokeUserApiToken', auth: 'user',
+    summary: 'Revoke a user’s API token (root)',
+    responses: { 204: { description: 'Revoked' }, 404: { description: 'No such token' } },
   }),
 ] as const;
 

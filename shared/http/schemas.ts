@@ -118,3 +118,140 @@ export const Problem = z
 export const Health = z.object({ status: z.literal('ok') });
 export const Jwks = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string() })) });
 export const OpenApiDocument = z.looseObject({ openapi: z.string() });
+
+// ---- users, invitations, credentials, API tokens, audit ----
+
+const InvitableRole = z.enum(['admin', 'developer']).meta({ description: '`root` is never a value: ownership moves only by transfer' });
+
+export const InvitePersonBody = z.strictObject({
+  type: z.literal('human').optional(),
+  login: Login,
+  name: Name,
+  email: Email,
+  role: InvitableRole,
+  origin: FreeText.optional(),
+  location: FreeText.optional(),
+  requireMfa: z.boolean().optional(),
+  delivery: z.enum(['link', 'temporaryPassword']).optional(),
+});
+export const InviteServiceBody = z.strictObject({
+  type: z.literal('service'),
+  login: Login,
+  name: Name,
+  role: InvitableRole,
+});
+export const InviteBody = z.union([InviteServiceBody, InvitePersonBody]);
+
+export const PatchUserBody = z.strictObject({
+  name: Name.optional(),
+  email: Email.optional(),
+  role: InvitableRole.optional(),
+  status: z.enum(['active', 'deactivated']).optional(),
+  requireMfa: z.boolean().optional(),
+  origin: FreeText.nullable().optional(),
+  location: FreeText.nullable().optional(),
+});
+
+const Limit = z.coerce.number().int().min(1).max(100).default(50);
+const Cursor = z.string().min(1).max(2048).optional();
+
+export const ListUsersQuery = z.object({
+  limit: Limit,
+  cursor: Cursor,
+  role: z.enum(['root', 'admin', 'developer']).optional(),
+  status: z.enum(['pending', 'active', 'deactivated']).optional(),
+  q: z.string().min(1).max(100).optional(),
+});
+
+export const DeleteUserQuery = z.object({ confirm: z.string().min(1).max(256) });
+
+export const AuditQuery = z.object({
+  limit: Limit,
+  cursor: Cursor,
+  action: z.string().min(1).max(64).optional(),
+  actor: z.string().min(1).max(64).optional(),
+  target: z.string().min(1).max(64).optional(),
+});
+
+export const ActivateBody = z.strictObject({ token: z.string().min(1).max(512), password: Password });
+export const ForgotPasswordBody = z.strictObject({ org: z.string().min(1).max(64), login: z.string().min(1).max(256) });
+export const ResetPasswordBody = z.strictObject({ token: z.string().min(1).max(512), password: Password });
+
+export const ChallengeBody = z.strictObject({
+  session: z.string().min(1).max(512),
+  challenge: z.enum(['NEW_PASSWORD_REQUIRED', 'MFA_REQUIRED', 'MFA_SETUP_REQUIRED']),
+  newPassword: Password.optional(),
+  code: z.string().min(1).max(64).optional(),
+});
+
+export const CreateApiTokenBody = z.strictObject({
+  name: Name,
+  expiresInDays: z.number().int().min(1).max(365).optional(),
+});
+
+// ---- responses ----
+
+export const Challenge = z
+  .object({ challenge: z.enum(['NEW_PASSWORD_REQUIRED', 'MFA_REQUIRED', 'MFA_SETUP_REQUIRED']), session: z.string() })
+  .meta({ id: 'Challenge' });
+export const TokensOrChallenge = z.union([Tokens, Challenge]);
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const UserPage = page(User);
+
+export const ApiToken = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+export const NewApiToken = ApiToken.extend({ token: z.string().meta({ description: 'Shown once; only its hash is kept' }) });
+export const ApiTokenPage = page(ApiToken);
+
+const EmailDelivery = z.enum(['sent', 'failed', 'none']);
+export const Link = z.object({ url: z.string(), expiresAt: z.iso.datetime(), emailDelivery: EmailDelivery });
+export const InviteResult = z.object({
+  user: User,
+  activation: z.object({ url: z.string(), expiresAt: z.iso.datetime() }).optional(),
+  temporaryPassword: z.string().optional(),
+  apiToken: NewApiToken.optional(),
+  emailDelivery: EmailDelivery,
+});
+
+export const AuditEvent = z
+  .object({
+    id: z.string(),
+    at: z.iso.datetime(),
+    actor: z.object({ id: z.string(), login: z.string() }).nullable(),
+    action: z.string(),
+    target: z.object({ type: z.string(), id: z.string(), login: z.string().optional() }),
+    ip: z.string(),
+    requestId: z.string(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEvent' });
+export const AuditPage = page(AuditEvent);
+
+// ---- two-factor ----
+
+export const CodeBody = z.strictObject({ code: z.string().min(1).max(64).meta({ description: 'A 6-digit TOTP code, or a recovery code' }) });
+export const DisableMfaBody = z.union([CodeBody, z.strictObject({ password: Password })]);
+
+export const Enrolment = z
+  .object({
+    secret: z.string().meta({ description: 'Base32 TOTP secret (160 bits), for manual entry' }),
+    otpauthUri: z.string(),
+    qrCodeSvg: z.string().meta({ description: 'The otpauth URI as an SVG QR code' }),
+  })
+  .meta({ id: 'TotpEnrolment' });
+export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()).length(10) });
+export const ChallengeResult = z.union([
+  Tokens,
+  Challenge,
+  Enrolment.extend({ session: z.string() }),
+  Tokens.extend({ recoveryCodes: z.array(z.string()) }),
+]);

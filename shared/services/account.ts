@@ -2,16 +2,16 @@ import { clock, nowIso } from '../clock';
 import type { AuthedContext, RequestContext } from '../context';
 import { auditItem } from '../data/audit';
 import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
-import { getLogin, recordFailure } from '../data/logins';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { getUser, publicUser, updateUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
-import { appLink, passwordChangedMessage, verifyEmailMessage } from '../email/templates';
+import { passwordChangedMessage, verifyEmailMessage } from '../email/templates';
 import { badRequest, conflict, notFound, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { hashToken } from '../ids';
-import { newVerificationToken } from './signup';
+import { guardedAttempt } from './attempts';
+import { newLink } from './email-links';
 
 export const RESEND_VERIFICATION_SECONDS = 60;
 
@@ -48,14 +48,8 @@ export async function patchMe(ctx: AuthedContext, input: { name?: string; locati
  * A signed-in password check counts towards the same lockout as logins, so a stolen access
  * token cannot be used to guess the password.
  */
-async function reauthenticate(user: UserRecord, slug: string, password: string): Promise<void> {
-  const now = clock.now();
-  const record = await getLogin(slug, user.login);
-  if (record?.lockedUntil && record.lockedUntil > now) throw tooManyRequests((record.lockedUntil - now) / 1000);
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    await recordFailure(slug, user.login, now, record);
-    throw reauthenticationFailed();
-  }
+export async function reauthenticate(user: UserRecord, slug: string, password: string): Promise<void> {
+  await guardedAttempt(slug, user.login, async () => ((await verifyPassword(user.passwordHash, password)) ? true : undefined), reauthenticationFailed);
 }
 
 /** Changes the password and signs out every other session; this one stays. */
@@ -119,7 +113,7 @@ export async function resendVerification(ctx: AuthedContext) {
   const wait = last + RESEND_VERIFICATION_SECONDS * 1000 - now;
   if (wait > 0) throw tooManyRequests(wait / 1000, 'A verification link was sent a moment ago; check your inbox.');
   const org = await getOrg(user.orgId);
-  const verification = newVerificationToken(user, user.email);
+  const verification = newLink(user, 'verifyEmail');
   const at = nowIso();
   await transact([
     verification.item,
@@ -135,5 +129,5 @@ export async function resendVerification(ctx: AuthedContext) {
       target: { type: 'user', id: user.id, login: user.login },
     }, at),
   ]);
-  await sendEmail(user.email, verifyEmailMessage(user.name, org?.name ?? 'Gatehouse', appLink('/verify-email', verification.token)));
+  await sendEmail(user.email, verifyEmailMessage(user.name, org?.name ?? 'Gatehouse', verification.url));
 }

@@ -53,7 +53,7 @@ const sessionLive = (user: UserRecord, sessionId: string) =>
  * then the user item that makes it live (a crash in between leaves an unusable orphan that
  * its TTL removes, never a usable half-session).
  */
-export async function startSession(user: UserRecord, options: { passwordHash?: string } = {}): Promise<Tokens> {
+export async function startSession(user: UserRecord): Promise<Tokens> {
   const parts = { orgId: user.orgId, userId: user.id, sessionId: newId(), secret: randomSecret() };
   const expiresAt = Math.floor(clock.now() / 1000) + config().SESSION_DAYS * 86400;
   await putSession({
@@ -68,7 +68,6 @@ export async function startSession(user: UserRecord, options: { passwordHash?: s
     now: Math.floor(clock.now() / 1000),
     maxSessions: MAX_SESSIONS_PER_USER,
     lastLoginAt: nowIso(),
-    passwordHash: options.passwordHash,
   });
   return tokensFor(user, parts.sessionId, formatRefreshToken(parts));
 }
@@ -105,7 +104,7 @@ export async function logout(refreshToken: string): Promise<void> {
  * Every authenticated request: verify the JWT offline, then read the user (the one read)
  * and judge by its current state — status, role and whether this session is still live.
  */
-export async function authenticate(bearer: string): Promise<Principal> {
+export async function authenticateAccessToken(bearer: string): Promise<Principal> {
   const claims = await verifyAccessToken(bearer);
   if (!claims) throw unauthorized('The access token is not valid.');
   const user = await getUser(claims.org, claims.sub);

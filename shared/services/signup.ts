@@ -1,17 +1,15 @@
-import { clock, nowIso } from '../clock';
+import { nowIso } from '../clock';
 import type { RequestContext } from '../context';
 import { auditItem } from '../data/audit';
-import { putEmailToken } from '../data/email-tokens';
 import { claimLogin } from '../data/logins';
 import { publicOrg, putOrg, putSlugMarker, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
-import { claimEmail, publicUser, putUser, type UserRecord } from '../data/users';
+import { claimEmail, newUser, publicUser, putSearchItems, putUser } from '../data/users';
 import { sendEmail } from '../email/mailer';
-import { appLink, verifyEmailMessage } from '../email/templates';
+import { verifyEmailMessage } from '../email/templates';
 import { checkPassword, hashPassword } from '../auth/passwords';
-import { hashToken, newId, randomSecret } from '../ids';
-
-export const VERIFY_EMAIL_SECONDS = 7 * 86400;
+import { newId } from '../ids';
+import { newLink } from './email-links';
 
 export interface SignUpInput {
   orgName: string;
@@ -20,24 +18,6 @@ export interface SignUpInput {
   name: string;
   email: string;
   password: string;
-}
-
-/** A fresh email-verification token: the value to email, and the item that stores only its hash. */
-export function newVerificationToken(user: Pick<UserRecord, 'orgId' | 'id'>, email: string) {
-  const token = randomSecret();
-  const hash = hashToken('verifyEmail', token);
-  return {
-    token,
-    hash,
-    item: putEmailToken({
-      hash,
-      purpose: 'verifyEmail',
-      orgId: user.orgId,
-      userId: user.id,
-      email: email.toLowerCase(),
-      expiresAt: Math.floor(clock.now() / 1000) + VERIFY_EMAIL_SECONDS,
-    }),
-  };
 }
 
 /**
@@ -49,7 +29,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
   const passwordHash = await hashPassword(input.password);
   const at = nowIso();
   const org: OrgRecord = { id: newId(), slug: input.slug, name: input.orgName, createdAt: at, updatedAt: at, version: 1 };
-  const user: UserRecord = {
+  const user = newUser({
     id: newId(),
     orgId: org.id,
     login: input.login,
@@ -58,20 +38,10 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     type: 'human',
     role: 'root',
     status: 'active',
-    emailVerified: false,
-    mustChangePassword: false,
-    mfa: { enabled: false, required: false },
-    origin: null,
-    location: null,
-    createdAt: at,
-    updatedAt: at,
-    lastLoginAt: null,
-    version: 1,
     passwordHash,
-    sessions: {},
-    emailTokens: {},
-  };
-  const verification = newVerificationToken(user, input.email);
+    at,
+  });
+  const verification = newLink(user, 'verifyEmail');
   user.emailTokens.verifyEmail = verification.hash;
 
   await transact([
@@ -81,6 +51,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     claimLogin(org.slug, user.login, org.id, user.id),
     claimEmail(org.id, input.email, user.id),
     verification.item,
+    ...putSearchItems(user),
     auditItem(ctx, {
       orgId: org.id,
       action: 'org.created',
@@ -90,6 +61,6 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     }, at),
   ]);
 
-  await sendEmail(input.email, verifyEmailMessage(user.name, org.name, appLink('/verify-email', verification.token)));
+  await sendEmail(input.email, verifyEmailMessage(user.name, org.name, verification.url));
   return { org: publicOrg(org), user: publicUser(user) };
 }

@@ -64,7 +64,7 @@ describe('the AWS stack', () => {
 
   it('runs every function on arm64 with JSON logs, and hands them key ARNs, never key material', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
@@ -94,7 +94,7 @@ describe('the AWS stack', () => {
   });
 
   it('alarms on function errors and API 5xx', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 });

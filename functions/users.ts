@@ -1,0 +1,42 @@
+import { warmDummyHash } from '../shared/auth/passwords';
+import { lambdaHandler } from '../shared/http/pipeline';
+import { userReply } from '../shared/services/account';
+import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
+import { resetForUser } from '../shared/services/mfa';
+import * as users from '../shared/services/users';
+
+warmDummyHash();
+
+export const handler = lambdaHandler('users', {
+  listUsers: async ({ ctx, query }) => ({ status: 200, body: await users.list(ctx, query) }),
+  inviteUser: async ({ ctx, body }) => ({ status: 201, body: await users.invite(ctx, body) }),
+  getUser: async ({ ctx, params }) => userReply(await users.show(ctx, params.id!)),
+  patchUser: async ({ ctx, params, body, ifMatch }) => userReply(await users.patch(ctx, params.id!, body, ifMatch)),
+  deleteUser: async ({ ctx, params, query }) => {
+    await users.remove(ctx, params.id!, query.confirm);
+    return { status: 204 };
+  },
+  reissueActivation: async ({ ctx, params }) => ({ status: 201, body: await users.reissueActivation(ctx, params.id!) }),
+  revokeActivation: async ({ ctx, params }) => {
+    await users.revokeActivation(ctx, params.id!);
+    return { status: 204 };
+  },
+  issuePasswordReset: async ({ ctx, params }) => ({ status: 201, body: await users.issuePasswordReset(ctx, params.id!) }),
+  revokePasswordReset: async ({ ctx, params }) => {
+    await users.revokePasswordReset(ctx, params.id!);
+    return { status: 204 };
+  },
+  resetUserMfa: async ({ ctx, params }) => {
+    await resetForUser(ctx, await users.loadTarget(ctx, params.id!));
+    return { status: 204 };
+  },
+  listUserApiTokens: async ({ ctx, params }) => ({ status: 200, body: listApiTokens(await users.tokenOwner(ctx, params.id!, 'read')) }),
+  createUserApiToken: async ({ ctx, params, body }) => ({
+    status: 201,
+    body: await createApiToken(ctx, await users.tokenOwner(ctx, params.id!, 'manage'), body),
+  }),
+  revokeUserApiToken: async ({ ctx, params }) => {
+    await revokeApiToken(ctx, await users.tokenOwner(ctx, params.id!, 'manage'), params.tokenId!);
+    return { status: 204 };
+  },
+});

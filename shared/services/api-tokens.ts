@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { clock, nowIso } from '../clock';
+import type { AuthedContext, Principal } from '../context';
+import { auditItem } from '../data/audit';
+import { tableName } from '../data/client';
+import { keys } from '../data/keys';
+import { transact, type TxItem } from '../data/transact';
+import { getUser, touchApiToken, type ApiTokenRecord, type UserRecord } from '../data/users';
+import { conflict, notFound, unauthorized } from '../errors';
+import { hashToken, safeEqual } from '../ids';
+
+export const MAX_API_TOKENS_PER_USER = 20;
+const PURPOSE = 'apiToken';
+const PREFIX = 'ghp_';
+const TOUCH_EVERY_MS = 3600_000;
+
+/**
+ * An API token is `ghp_` + base64url(token id · 256-bit secret · org id · user id): opaque to
+ * its holder, yet it names the user whose single read authenticates it. Only its hash is kept.
+ */
+function formatToken(tokenId: Buffer, secret: Buffer, orgId: string, userId: string): string {
+  const uuid = (value: string) => Buffer.from(value.replace(/-/g, ''), 'hex');
+  return PREFIX + Buffer.concat([tokenId, secret, uuid(orgId), uuid(userId)]).toString('base64url');
+}
+
+function parseToken(token: string) {
+  if (!token.startsWith(PREFIX)) return undefined;
+  const raw = Buffer.from(token.slice(PREFIX.length), 'base64url');
+  if (raw.length !== 72 || token.length !== PREFIX.length + 96) return undefined;
+  const uuid = (bytes: Buffer) => bytes.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+  return { tokenId: raw.subarray(0, 8).toString('base64url'), orgId: uuid(raw.subarray(40, 56)), userId: uuid(raw.subarray(56, 72)) };
+}
+
+export const publicApiToken = (token: ApiTokenRecord) => ({
+  id: token.id,
+  name: token.name,
+  prefix: token.prefix,
+  createdAt: token.createdAt,
+  expiresAt: token.expiresAt,
+  lastUsedAt: token.lastUsedAt,
+});
+
+/** A new token for a user: the record to store and the value to show once. */
+export function newApiToken(owner: Pick<UserRecord, 'orgId' | 'id'>, name: string, expiresInDays?: number) {
+  const tokenId = randomBytes(8);
+  const token = formatToken(tokenId, randomBytes(32), owner.orgId, owner.id);
+  const createdAt = nowIso();
+  const record: ApiTokenRecord = {
+    id: tokenId.toString('base64url'),
+    name,
+    prefix: token.slice(0, PREFIX.length + 8),
+    hash: hashToken(PURPOSE, token),
+    createdAt,
+    expiresAt: expiresInDays ? new Date(clock.now() + expiresInDays * 86400_000).toISOString() : null,
+    lastUsedAt: null,
+  };
+  return { record, shown: { ...publicApiToken(record), token } };
+}
+
+function putTokenItem(owner: UserRecord, record: ApiTokenRecord): TxItem {
+  return {
+    write: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(owner.orgId, owner.id),
+        UpdateExpression: 'SET #tokens.#id = :record',
+        ConditionExpression: 'attribute_exists(pk) AND size(#tokens) < :max',
+        ExpressionAttributeNames: { '#tokens': 'apiTokens', '#id': record.id },
+        ExpressionAttributeValues: { ':record': record, ':max': MAX_API_TOKENS_PER_USER },
+      },
+    },
+    onConditionFailed: () => conflict('too_many_tokens', `A user may hold at most ${MAX_API_TOKENS_PER_USER} API tokens; revoke one first.`),
+  };
+}
+
+export const listApiTokens = (owner: UserRecord) => ({
+  items: Object.values(owner.apiTokens ?? {})
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map(publicApiToken),
+  nextCursor: null,
+});
+
+export async function createApiToken(ctx: AuthedContext, owner: UserRecord, input: { name: string; expiresInDays?: number }) {
+  if (owner.status !== 'active') throw conflict('not_active', 'API tokens can only be created for active users.');
+  const { record, shown } = newApiToken(owner, input.name, input.expiresInDays);
+  await transact([
+    putTokenItem(owner, record),
+    auditItem(ctx, {
+      orgId: owner.orgId,
+      action: 'api_token.created',
+      actor: { id: ctx.principal.user.id, login: ctx.principal.user.login },
+      target: { type: 'user', id: owner.id, login: owner.login },
+      details: { tokenId: record.id, name: record.name, expiresAt: record.expiresAt },
+    }, record.createdAt),
+  ]);
+  return shown;
+}
+
+export async function revokeApiToken(ctx: AuthedContext, owner: UserRecord, tokenId: string): Promise<void> {
+  const record = owner.apiTokens?.[tokenId];
+  if (!record) throw notFound('No such API token.');
+  const at = nowIso();
+  await transact([
+    {
+      write: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.user(owner.orgId, owner.id),
+          UpdateExpression: 'REMOVE #tokens.#id',
+          ConditionExpression: 'attribute_exists(#tokens.#id)',
+          ExpressionAttributeNames: { '#tokens': 'apiTokens', '#id': tokenId },
+        },
+      },
+      onConditionFailed: () => notFound('No such API token.'),
+    },
+    auditItem(ctx, {
+      orgId: owner.orgId,
+      action: 'api_token.revoked',
+      actor: { id: ctx.principal.user.id, login: ctx.principal.user.login },
+      target: { type: 'user', id: owner.id, login: owner.login },
+      details: { tokenId, name: record.name },
+    }, at),
+  ]);
+}
+
+/**
+ * An API token authenticates as its owner, with the owner's current role and status: it
+ * never grants more than the owner has now, and deactivating the owner stops it at once.
+ */
+export async function authenticateApiToken(token: string): Promise<Principal | undefined> {
+  const parsed = parseToken(token);
+  if (!parsed) return undefined;
+  const user = await getUser(parsed.orgId, parsed.userId);
+  const record = user?.apiTokens?.[parsed.tokenId];
+  if (!user || !record || user.status !== 'active') return undefined;
+  if (!safeEqual(record.hash, hashToken(PURPOSE, token))) return undefined;
+  if (record.expiresAt && Date.parse(record.expiresAt) <= clock.now()) return undefined;
+  if (!record.lastUsedAt || clock.now() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
+    await touchApiToken(user, record.id, nowIso());
+  }
+  return { orgId: user.orgId, user, apiTokenId: record.id };
+}

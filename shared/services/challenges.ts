@@ -1,0 +1,80 @@
+import { clock, nowIso } from '../clock';
+import type { RequestContext } from '../context';
+import { auditItem } from '../data/audit';
+import { consumeChallengeItem, getChallenge, putChallenge, type ChallengeKind, type ChallengeRecord } from '../data/challenges';
+import { transact } from '../data/transact';
+import { getUser, updateUser, type UserRecord } from '../data/users';
+import { Problem, validationFailed } from '../errors';
+import { checkPassword, hashPassword } from '../auth/passwords';
+import { hashToken, randomSecret } from '../ids';
+import { startSession, type Tokens } from './sessions';
+
+export const CHALLENGE_SECONDS = 300;
+const PURPOSE = 'challenge';
+
+export interface ChallengeAnswer {
+  challenge: ChallengeKind;
+  session: string;
+}
+
+export const invalidSession = () =>
+  new Problem(401, 'invalid_session', 'This sign-in session is not valid any more; log in again.');
+
+/** Opens a challenge: the session value goes to the client, only its hash is stored. */
+export async function openChallenge(user: UserRecord, slug: string, kind: ChallengeKind): Promise<ChallengeAnswer> {
+  const session = randomSecret();
+  await putChallenge({
+    hash: hashToken(PURPOSE, session),
+    kind,
+    orgId: user.orgId,
+    userId: user.id,
+    slug,
+    login: user.login,
+    expiresAt: Math.floor(clock.now() / 1000) + CHALLENGE_SECONDS,
+  });
+  return { challenge: kind, session };
+}
+
+/**
+ * What a user whose password (or activation link) was just accepted gets: tokens, or the
+ * next challenge — a new password first, then two-factor. No token before every step is done.
+ */
+export async function continueSignIn(user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
+  if (user.mustChangePassword) return openChallenge(user, slug, 'NEW_PASSWORD_REQUIRED');
+  if (user.mfa.enabled) return openChallenge(user, slug, 'MFA_REQUIRED');
+  if (user.mfa.required) return openChallenge(user, slug, 'MFA_SETUP_REQUIRED');
+  return startSession(user);
+}
+
+/** Loads a live challenge of the expected kind and its (still active) user, or answers 401. */
+export async function loadChallenge(session: string, kind: ChallengeKind): Promise<{ challenge: ChallengeRecord; user: UserRecord }> {
+  const challenge = await getChallenge(hashToken(PURPOSE, session));
+  if (!challenge || challenge.kind !== kind || challenge.expiresAt <= Math.floor(clock.now() / 1000)) throw invalidSession();
+  const user = await getUser(challenge.orgId, challenge.userId);
+  if (!user || user.status !== 'active') throw invalidSession();
+  return { challenge, user };
+}
+
+/** NEW_PASSWORD_REQUIRED: the temporary password dies, the email counts as verified. */
+export async function completeNewPassword(ctx: RequestContext, session: string, newPassword: string | undefined) {
+  if (!newPassword) throw validationFailed([{ path: 'newPassword', message: 'is required for this challenge' }]);
+  const { challenge, user } = await loadChallenge(session, 'NEW_PASSWORD_REQUIRED');
+  checkPassword(newPassword, { login: user.login, email: user.email, orgSlug: challenge.slug }, 'newPassword');
+  const passwordHash = await hashPassword(newPassword);
+  const at = nowIso();
+  await transact([
+    consumeChallengeItem(challenge.hash, invalidSession),
+    updateUser(user, {
+      set: { passwordHash, mustChangePassword: false, emailVerified: true, updatedAt: at },
+      expect: { attribute: 'passwordHash', value: user.passwordHash },
+    }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.password_set',
+      actor: { id: user.id, login: user.login },
+      target: { type: 'user', id: user.id, login: user.login },
+      details: { reason: 'first login with a temporary password' },
+    }, at),
+  ]);
+  return continueSignIn({ ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 }, challenge.slug);
+}

@@ -1,0 +1,139 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { clock, nowIso } from '../clock';
+import type { RequestContext } from '../context';
+import { auditItem } from '../data/audit';
+import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
+import { clearFailures, getLogin } from '../data/logins';
+import { takeMailSlot } from '../data/mail-rate';
+import { getOrg } from '../data/orgs';
+import { transact } from '../data/transact';
+import { getUser, updateUser, type EmailTokenPurpose, type UserRecord } from '../data/users';
+import { sendEmail } from '../email/mailer';
+import { passwordChangedMessage, passwordResetMessage } from '../email/templates';
+import { badRequest } from '../errors';
+import { checkPassword, hashPassword } from '../auth/passwords';
+import { hashToken } from '../ids';
+import { normalizeLogin } from '../http/schemas';
+import { logger } from '../log';
+import { continueSignIn } from './challenges';
+import { newLink } from './email-links';
+
+/** Every forgot-password answer takes at least this long, whether or not a link was sent. */
+export const FORGOT_MIN_MS = 400;
+export const RESET_RESEND_SECONDS = 60;
+
+const invalidToken = () => badRequest('invalid_token', 'This link is not valid: it may have expired or been used already.');
+const actorOf = (user: UserRecord) => ({ id: user.id, login: user.login });
+
+/** The user a live emailed token of this purpose belongs to, if it is still that user's current one. */
+async function redeemable(purpose: EmailTokenPurpose, token: string) {
+  const hash = hashToken(purpose, token);
+  const record = await getEmailToken(hash);
+  if (!record || record.purpose !== purpose || record.expiresAt <= Math.floor(clock.now() / 1000)) throw invalidToken();
+  const user = await getUser(record.orgId, record.userId);
+  if (!user || user.emailTokens?.[purpose] !== hash) throw invalidToken();
+  return { hash, user };
+}
+
+/** Activation link + chosen password: the pending user becomes active with a verified email. */
+export async function activate(ctx: RequestContext, input: { token: string; password: string }) {
+  const { hash, user } = await redeemable('activation', input.token);
+  if (user.status !== 'pending') throw invalidToken();
+  const org = await getOrg(user.orgId);
+  if (!org) throw invalidToken();
+  checkPassword(input.password, { login: user.login, email: user.email, orgSlug: org.slug });
+  const passwordHash = await hashPassword(input.password);
+  const at = nowIso();
+  await transact([
+    consumeEmailToken(hash, invalidToken),
+    updateUser(user, {
+      set: { status: 'active', emailVerified: true, passwordHash, updatedAt: at },
+      remove: ['emailTokens.activation'],
+      expect: { attribute: 'emailTokens.activation', value: hash },
+    }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.activated',
+      actor: actorOf(user),
+      target: { type: 'user', id: user.id, login: user.login },
+    }, at),
+  ]);
+  return continueSignIn({ ...user, status: 'active', emailVerified: true, passwordHash, version: user.version + 1 }, org.slug);
+}
+
+/**
+ * Self-service "forgot password". The answer is the same 202, after the same minimum time,
+ * whether or not the account exists; links go only to active people, at most once a minute
+ * per account and five times an hour per address.
+ */
+export async function forgotPassword(ctx: RequestContext, input: { org: string; login: string }): Promise<void> {
+  const started = performance.now();
+  try {
+    const slug = input.org.trim().toLowerCase();
+    const record = await getLogin(slug, normalizeLogin(input.login.trim()));
+    const user = record?.userId && record.orgId ? await getUser(record.orgId, record.userId) : undefined;
+    const last = user?.resetSentAt ? Date.parse(user.resetSentAt) : 0;
+    if (user && user.status === 'active' && user.type === 'human' && user.email && clock.now() - last > RESET_RESEND_SECONDS * 1000) {
+      if (await takeMailSlot(user.email, clock.now())) await sendResetLink(ctx, user, null, { rateLimited: true });
+    }
+  } catch (error) {
+    // Never let an internal failure tell the caller anything the normal answer would not.
+    logger.error('forgot-password failed', { error });
+  }
+  const wait = FORGOT_MIN_MS - (performance.now() - started);
+  if (wait > 0) await sleep(wait);
+}
+
+/** Issues a reset link (the previous one dies) and emails it; used by forgot-password and by the root. */
+export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor: UserRecord | null, options: { rateLimited?: boolean } = {}) {
+  const org = await getOrg(user.orgId);
+  const link = newLink(user, 'reset');
+  const at = nowIso();
+  await transact([
+    link.item,
+    updateUser(user, {
+      set: { 'emailTokens.reset': link.hash, ...(options.rateLimited ? { resetSentAt: at } : {}) },
+      bumpVersion: false,
+      expect: { attribute: 'status', value: 'active' },
+    }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.password_reset_requested',
+      actor: actor ? actorOf(actor) : null,
+      target: { type: 'user', id: user.id, login: user.login },
+      details: { by: actor ? 'owner' : 'self-service' },
+    }, at),
+  ]);
+  const emailDelivery = await sendEmail(user.email!, passwordResetMessage(user.name, org?.name ?? 'Gatehouse', link.url));
+  return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
+}
+
+/** Reset link + new password: every session ends, every other reset link dies. */
+export async function resetPassword(ctx: RequestContext, input: { token: string; password: string }): Promise<void> {
+  const { hash, user } = await redeemable('reset', input.token);
+  if (user.status !== 'active') throw invalidToken();
+  const org = await getOrg(user.orgId);
+  if (!org) throw invalidToken();
+  checkPassword(input.password, { login: user.login, email: user.email, orgSlug: org.slug });
+  const passwordHash = await hashPassword(input.password);
+  const at = nowIso();
+  await transact([
+    consumeEmailToken(hash, invalidToken),
+    updateUser(user, {
+      set: { passwordHash, sessions: {}, mustChangePassword: false, updatedAt: at },
+      remove: ['emailTokens.reset'],
+      bumpVersion: false,
+      expect: { attribute: 'emailTokens.reset', value: hash },
+    }),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.password_reset',
+      actor: actorOf(user),
+      target: { type: 'user', id: user.id, login: user.login },
+      details: { sessionsEnded: Object.keys(user.sessions).length },
+    }, at),
+  ]);
+  // The link proved the mailbox: a lock left by someone guessing must not keep its owner out.
+  await clearFailures(org.slug, user.login);
+  await sendEmail(user.email!, passwordChangedMessage(user.name, org.name));
+}

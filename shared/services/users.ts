@@ -1,0 +1,322 @@
+import { randomInt } from 'node:crypto';
+import { nowIso } from '../clock';
+import type { AuthedContext } from '../context';
+import { auditItem } from '../data/audit';
+import { tableName } from '../data/client';
+import { decodeCursor, encodeCursor } from '../data/cursor';
+import { keys } from '../data/keys';
+import { claimLogin } from '../data/logins';
+import { getOrg, type OrgRecord } from '../data/orgs';
+import { transact, type TxItem } from '../data/transact';
+import {
+  claimEmail, deleteSearchItems, deleteUserItem, getUser, listUsers, newUser, publicUser, putSearchItems, putUser,
+  releaseEmail, searchTerms, searchUsers, updateUser, type Role, type UserRecord, type UserStatus,
+} from '../data/users';
+import { sendEmail, type Delivery } from '../email/mailer';
+import { emailChangedMessage, invitationLinkMessage, invitationPasswordMessage, verifyEmailMessage } from '../email/templates';
+import { badRequest, conflict, forbidden, notFound, preconditionFailed } from '../errors';
+import { hashPassword } from '../auth/passwords';
+import {
+  assertCanInvite, assertCanList, assertCanManageActivation, assertCanView, assertRoot, assertSameOrg, rootProtected,
+} from '../auth/policy';
+import { newId } from '../ids';
+import { config } from '../config';
+import { newApiToken } from './api-tokens';
+import { sendResetLink } from './credentials';
+import { newLink } from './email-links';
+
+const actorOf = (user: UserRecord) => ({ id: user.id, login: user.login });
+const target = (user: UserRecord) => ({ type: 'user' as const, id: user.id, login: user.login });
+
+/** 24 characters from an alphabet without look-alikes: about 139 bits, easy to type once. */
+export function temporaryPassword(): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const chars = Array.from({ length: 24 }, () => alphabet[randomInt(alphabet.length)]);
+  return chars.join('').replace(/(.{6})(?!$)/g, '$1-');
+}
+
+async function orgOf(orgId: string): Promise<OrgRecord> {
+  const org = await getOrg(orgId);
+  if (!org) throw notFound();
+  return org;
+}
+
+/** The user named in the path, of the caller's organization (another organization's ids are 404). */
+export async function loadTarget(ctx: AuthedContext, id: string): Promise<UserRecord> {
+  const user = /^[0-9a-f-]{36}$/.test(id) ? await getUser(ctx.principal.orgId, id) : undefined;
+  assertSameOrg(ctx.principal, user);
+  return user;
+}
+
+export type InviteInput =
+  | { type?: 'human'; login: string; name: string; email: string; role: Exclude<Role, 'root'>; origin?: string; location?: string; requireMfa?: boolean; delivery?: 'link' | 'temporaryPassword' }
+  | { type: 'service'; login: string; name: string; role: Exclude<Role, 'root'> };
+
+/**
+ * Invites a person (activation link by default, or a temporary password) or creates a
+ * service account with its first API token. Everything is one transaction; the email goes
+ * out after it commits, and a failed send leaves a consistent user that can be re-sent.
+ */
+export async function invite(ctx: AuthedContext, input: InviteInput) {
+  const actor = ctx.principal.user;
+  assertCanInvite(ctx.principal, input.role);
+  if (actor.type === 'human' && !actor.emailVerified) {
+    throw forbidden('Verify your email address before inviting users.', 'email_not_verified');
+  }
+  const org = await orgOf(ctx.principal.orgId);
+  const at = nowIso();
+  const common = { id: newId(), orgId: org.id, login: input.login, name: input.name, role: input.role, at };
+
+  if (input.type === 'service') {
+    const user = newUser({ ...common, email: null, type: 'service', status: 'active' });
+    const token = newApiToken(user, 'initial');
+    user.apiTokens[token.record.id] = token.record;
+    await transact([
+      putUser(user),
+      claimLogin(org.slug, user.login, org.id, user.id),
+      ...putSearchItems(user),
+      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: target(user), details: { type: 'service', role: user.role } }, at),
+    ]);
+    return { user: publicUser(user), apiToken: token.shown, emailDelivery: 'none' as const };
+  }
+
+  const delivery = input.delivery ?? 'link';
+  const temporary = delivery === 'temporaryPassword' ? temporaryPassword() : undefined;
+  const user = newUser({
+    ...common,
+    email: input.email,
+    type: 'human',
+    status: temporary ? 'active' : 'pending',
+    mustChangePassword: Boolean(temporary),
+    origin: input.origin ?? null,
+    location: input.location ?? null,
+    requireMfa: input.requireMfa,
+    passwordHash: temporary ? await hashPassword(temporary) : undefined,
+  });
+  const link = temporary ? undefined : newLink(user, 'activation');
+  if (link) user.emailTokens.activation = link.hash;
+
+  await transact([
+    putUser(user),
+    claimLogin(org.slug, user.login, org.id, user.id),
+    claimEmail(org.id, input.email, user.id),
+    ...(link ? [link.item] : []),
+    ...putSearchItems(user),
+    auditItem(ctx, {
+      orgId: org.id,
+      action: 'user.invited',
+      actor: actorOf(actor),
+      target: target(user),
+      details: { role: user.role, delivery, requireMfa: user.mfa.required },
+    }, at),
+  ]);
+
+  const emailDelivery: Delivery = link
+    ? await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url))
+    : await sendEmail(input.email, invitationPasswordMessage(user.name, org.name, user.login, temporary!, `${config().APP_URL}/login`));
+  return {
+    user: publicUser(user),
+    ...(link ? { activation: { url: link.url, expiresAt: link.expiresAt } } : { temporaryPassword: temporary }),
+    emailDelivery,
+  };
+}
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  role?: Role;
+  status?: UserStatus;
+  q?: string;
+}
+
+export async function list(ctx: AuthedContext, query: ListQuery) {
+  assertCanList(ctx.principal);
+  const { orgId } = ctx.principal;
+  const listName = `users:${query.q ?? ''}:${query.role ?? ''}:${query.status ?? ''}`;
+  const start = await decodeCursor(orgId, listName, query.cursor);
+  const page = query.q
+    ? await searchUsers(orgId, query.q, { ...query, start })
+    : await listUsers(orgId, { ...query, start });
+  return { items: page.items, nextCursor: await encodeCursor(orgId, listName, page.next) };
+}
+
+export async function show(ctx: AuthedContext, id: string): Promise<UserRecord> {
+  const user = await loadTarget(ctx, id);
+  assertCanView(ctx.principal, user);
+  return user;
+}
+
+export interface PatchInput {
+  name?: string;
+  email?: string;
+  role?: Exclude<Role, 'root'>;
+  status?: 'active' | 'deactivated';
+  requireMfa?: boolean;
+  origin?: string | null;
+  location?: string | null;
+}
+
+/**
+ * The owner's edit of a user. The owner itself cannot be demoted or deactivated here
+ * (ownership moves only by transfer). Deactivation ends every session at once; a changed
+ * email must be verified again and the old address is told.
+ */
+export async function patch(ctx: AuthedContext, id: string, input: PatchInput, ifMatch?: number): Promise<UserRecord> {
+  assertRoot(ctx.principal, 'Only the organization owner may edit other users.');
+  const user = await loadTarget(ctx, id);
+  if (ifMatch !== undefined && ifMatch !== user.version) throw preconditionFailed();
+  if (user.role === 'root' && (input.role !== undefined || input.status === 'deactivated')) {
+    throw rootProtected();
+  }
+  if (input.status !== undefined && user.status === 'pending') {
+    throw conflict('invalid_status_change', 'A pending user becomes active through its activation link; revoke or delete it instead.');
+  }
+  if (user.type === 'service' && (input.email !== undefined || input.requireMfa !== undefined)) {
+    throw badRequest('not_for_service_accounts', 'Service accounts have no email address and no two-factor.');
+  }
+
+  const at = nowIso();
+  const set: Record<string, unknown> = { updatedAt: at };
+  for (const field of ['name', 'origin', 'location', 'role', 'status'] as const) {
+    if (input[field] !== undefined && input[field] !== user[field]) set[field] = input[field];
+  }
+  if (input.requireMfa !== undefined && input.requireMfa !== user.mfa.required) set['mfa.required'] = input.requireMfa;
+  if (set.status === 'deactivated') set.sessions = {};
+
+  const items: TxItem[] = [];
+  let verification: ReturnType<typeof newLink> | undefined;
+  const emailChanged = input.email !== undefined && input.email !== user.email;
+  const mailboxChanged = emailChanged && input.email!.toLowerCase() !== user.email?.toLowerCase();
+  if (emailChanged) set.email = input.email;
+  if (mailboxChanged) {
+    items.push(releaseEmail(user.orgId, user.email!, user.id), claimEmail(user.orgId, input.email!, user.id));
+    // A pending user gets a new activation link at the new address; an active one verifies it.
+    verification = newLink({ ...user, email: input.email! }, user.status === 'pending' ? 'activation' : 'verifyEmail');
+    items.push(verification.item);
+    set[`emailTokens.${user.status === 'pending' ? 'activation' : 'verifyEmail'}`] = verification.hash;
+    if (user.status !== 'pending') set.emailVerified = false;
+  }
+  const changed = Object.keys(set).filter((field) => field !== 'updatedAt');
+  if (changed.length === 0) return user;
+
+  const updated: UserRecord = { ...user, ...(set as Partial<UserRecord>), mfa: { ...user.mfa, required: (set['mfa.required'] as boolean | undefined) ?? user.mfa.required }, version: user.version + 1 };
+  const before = searchTerms(user);
+  const after = searchTerms(updated);
+  items.push(
+    updateUser(user, { set }),
+    ...deleteSearchItems(user, before.filter((term) => !after.includes(term))),
+    ...putSearchItems(updated, after.filter((term) => !before.includes(term))),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: set.status === 'deactivated' ? 'user.deactivated' : set.status === 'active' ? 'user.reactivated' : set.role ? 'user.role_changed' : 'user.updated',
+      actor: actorOf(ctx.principal.user),
+      target: target(user),
+      details: {
+        fields: changed.map((field) => field.replace(/^emailTokens\..*/, 'emailVerification')).filter((field, index, all) => all.indexOf(field) === index),
+        ...(set.role ? { roleFrom: user.role, roleTo: set.role } : {}),
+        ...(set.status ? { statusFrom: user.status, statusTo: set.status } : {}),
+      },
+    }, at),
+  );
+  await transact(items);
+
+  if (mailboxChanged && verification) {
+    const org = await orgOf(user.orgId);
+    await sendEmail(
+      input.email!,
+      user.status === 'pending'
+        ? invitationLinkMessage(user.name, org.name, user.login, verification.url)
+        : verifyEmailMessage(updated.name, org.name, verification.url),
+    );
+    if (user.email && user.status !== 'pending') await sendEmail(user.email, emailChangedMessage(user.name, org.name, input.email!));
+  }
+  return updated;
+}
+
+/** Deletes a user for good (never the owner), confirmed by repeating its login. */
+export async function remove(ctx: AuthedContext, id: string, confirm: string): Promise<void> {
+  assertRoot(ctx.principal, 'Only the organization owner may delete users.');
+  const user = await loadTarget(ctx, id);
+  if (user.role === 'root') throw rootProtected();
+  if (confirm.normalize('NFKC').toLowerCase() !== user.login) {
+    throw badRequest('confirmation_mismatch', 'Repeat the login of the user to delete in ?confirm=.');
+  }
+  const org = await orgOf(user.orgId);
+  await transact([
+    deleteUserItem(user),
+    {
+      write: {
+        Delete: {
+          TableName: tableName(),
+          Key: keys.login(org.slug, user.login),
+          ConditionExpression: 'userId = :userId',
+          ExpressionAttributeValues: { ':userId': user.id },
+        },
+      },
+    },
+    ...(user.email ? [releaseEmail(user.orgId, user.email, user.id)] : []),
+    ...deleteSearchItems(user, searchTerms(user)),
+    auditItem(ctx, {
+      orgId: user.orgId,
+      action: 'user.deleted',
+      actor: actorOf(ctx.principal.user),
+      target: target(user),
+      details: { role: user.role, type: user.type, status: user.status },
+    }, nowIso()),
+  ]);
+}
+
+/** A new activation link for a pending user; the previous one dies. */
+export async function reissueActivation(ctx: AuthedContext, id: string) {
+  const user = await loadTarget(ctx, id);
+  assertCanManageActivation(ctx.principal, user);
+  if (user.status !== 'pending') throw conflict('not_pending', 'Only a pending user has an activation link.');
+  const org = await orgOf(user.orgId);
+  const link = newLink(user, 'activation');
+  const at = nowIso();
+  await transact([
+    link.item,
+    updateUser(user, { set: { 'emailTokens.activation': link.hash }, bumpVersion: false, expect: { attribute: 'status', value: 'pending' } }),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.activation_issued', actor: actorOf(ctx.principal.user), target: target(user) }, at),
+  ]);
+  const emailDelivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, link.url));
+  return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
+}
+
+export async function revokeActivation(ctx: AuthedContext, id: string): Promise<void> {
+  const user = await loadTarget(ctx, id);
+  assertCanManageActivation(ctx.principal, user);
+  if (user.status !== 'pending') throw conflict('not_pending', 'Only a pending user has an activation link.');
+  await transact([
+    updateUser(user, { remove: ['emailTokens.activation'], bumpVersion: false, expect: { attribute: 'status', value: 'pending' } }),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.activation_revoked', actor: actorOf(ctx.principal.user), target: target(user) }, nowIso()),
+  ]);
+}
+
+/** The owner sends a password-reset link to an active person. */
+export async function issuePasswordReset(ctx: AuthedContext, id: string) {
+  assertRoot(ctx.principal, 'Only the organization owner may reset passwords.');
+  const user = await loadTarget(ctx, id);
+  if (user.status !== 'active' || user.type !== 'human' || !user.email) {
+    throw conflict('not_active', 'Only an active person can be sent a password-reset link.');
+  }
+  return sendResetLink(ctx, user, ctx.principal.user);
+}
+
+export async function revokePasswordReset(ctx: AuthedContext, id: string): Promise<void> {
+  assertRoot(ctx.principal, 'Only the organization owner may manage password resets.');
+  const user = await loadTarget(ctx, id);
+  await transact([
+    updateUser(user, { remove: ['emailTokens.reset'], bumpVersion: false, expect: { version: user.version } }),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.password_reset_revoked', actor: actorOf(ctx.principal.user), target: target(user) }, nowIso()),
+  ]);
+}
+
+/** Admins read other users' API-token lists (metadata only); only the owner manages them. */
+export async function tokenOwner(ctx: AuthedContext, id: string, mode: 'read' | 'manage'): Promise<UserRecord> {
+  const user = await loadTarget(ctx, id);
+  if (user.id === ctx.principal.user.id) return user;
+  if (mode === 'read') assertCanList(ctx.principal);
+  else assertRoot(ctx.principal, 'Only the organization owner may manage other users’ API tokens.');
+  return user;
+}
