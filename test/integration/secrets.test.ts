@@ -29,3 +29,37 @@ describe('secrets never leave', () => {
     }
   });
 });
+
+describe('secrets of users, tokens and two-factor never reach a log or the audit log', () => {
+  it('keeps temporary passwords, links, API tokens, TOTP secrets and recovery codes out', async () => {
+    const { generate } = await import('otplib');
+    const { verifiedOrg } = await import('../support/factories');
+    const org = await verifiedOrg(api);
+    const temp = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'tmpuser', name: 'T', email: `t@${org.slug}.example.com`, role: 'developer', delivery: 'temporaryPassword' } });
+    const link = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'lnkuser', name: 'L', email: `l@${org.slug}.example.com`, role: 'developer' } });
+    const bot = await api.request('POST', '/v1/users', { token: org.rootToken, body: { type: 'service', login: 'botuser', name: 'B', role: 'developer' } });
+    const activationToken = new URL(link.body.activation.url).searchParams.get('token')!;
+    await api.request('POST', '/v1/auth/activate', { body: { token: activationToken, password: 'linked user passphrase' } });
+    const challenge = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'tmpuser', password: temp.body.temporaryPassword } });
+    await api.request('POST', '/v1/auth/challenge', { body: { session: challenge.body.session, challenge: 'NEW_PASSWORD_REQUIRED', newPassword: 'temp user new passphrase' } });
+    const enrol = await api.request('POST', '/v1/me/mfa/totp', { token: org.rootToken });
+    const verified = await api.request('POST', '/v1/me/mfa/totp/verify', { token: org.rootToken, body: { code: await generate({ secret: enrol.body.secret }) } });
+    const reset = await api.request('POST', `/v1/users/${org.root.id}/password-reset`, { token: org.rootToken });
+    await api.request('GET', '/v1/me', { token: bot.body.apiToken.token });
+
+    const secrets = [
+      temp.body.temporaryPassword, activationToken, bot.body.apiToken.token, enrol.body.secret, ...verified.body.recoveryCodes,
+      new URL(reset.body.url).searchParams.get('token')!, challenge.body.session, 'linked user passphrase', 'temp user new passphrase',
+    ];
+    const logs = logLines.join('\n');
+    const audit = (await api.request('GET', '/v1/audit-events?limit=100', { token: org.rootToken })).text;
+    for (const secret of secrets) {
+      expect(logs).not.toContain(secret);
+      expect(audit).not.toContain(secret);
+    }
+    const users = (await api.request('GET', '/v1/users', { token: org.rootToken })).text;
+    for (const field of ['passwordHash', 'totp', 'recoveryCodes', 'apiTokens', 'emailTokens', 'sessions', 'pendingTotp']) {
+      expect(users).not.toContain(`"${field}"`);
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../shared/http/routes';
+import { verifiedOrg } from '../support/factories';
+import { useApi } from '../support/api';
+
+/** For every route of the route table, hostile input gets a 4xx problem document, never a 5xx. */
+const api = useApi();
+let token: string;
+
+beforeAll(async () => {
+  token = (await verifiedOrg(api)).rootToken;
+});
+
+const JUNK_BODIES: Array<{ raw: string; type?: string }> = [
+  { raw: 'not json' },
+  { raw: '[]' },
+  { raw: 'null' },
+  { raw: '"a string"' },
+  { raw: '12' },
+  { raw: '{"__proto__":{"admin":true}}' },
+  { raw: JSON.stringify({ name: { nested: true }, email: ['a'], role: 7, password: null, code: 123456, token: {}, login: '' }) },
+  { raw: JSON.stringify({ name: 'x'.repeat(5000), org: 'y'.repeat(5000), login: 'z'.repeat(5000) }) },
+  { raw: '{"a":1}', type: 'text/plain' },
+  { raw: '\u0000\u0001' },
+];
+const ODD_IDS = ['%', '..', 'x'.repeat(300), '00000000-0000-0000-0000-000000000000', "' OR 1=1 --", '%E0%A4%A'];
+const ODD_QUERIES = ['limit=-1', 'limit=1e9', 'cursor=%00', 'cursor=' + 'a'.repeat(3000), 'q=' + 'q'.repeat(300), 'role[]=admin', 'confirm='];
+
+describe('hostile input', () => {
+  for (const route of routes) {
+    it(`${route.method} ${route.path} never answers 5xx`, async () => {
+      const paths = route.path.includes('{') ? ODD_IDS.map((id) => route.path.replace(/\{\w+\}/g, id)) : [route.path];
+      for (const path of paths) {
+        for (const body of route.method === 'GET' ? [undefined] : JUNK_BODIES) {
+          const answer = await api.request(route.method, path, {
+            token,
+            raw: body?.raw,
+            headers: body ? { 'content-type': body.type ?? 'application/json' } : {},
+          });
+          expect(answer.status, `${path} ${body?.raw.slice(0, 40)}: ${answer.text}`).toBeLessThan(500);
+          if (answer.status >= 400) expect(answer.headers.get('content-type')).toContain('application/problem+json');
+        }
+        for (const query of ODD_QUERIES) {
+          const answer = await api.request(route.method, `${path}?${query}`, { token });
+          expect(answer.status, `${path}?${query}: ${answer.text}`).toBeLessThan(500);
+        }
+      }
+    });
+  }
+});

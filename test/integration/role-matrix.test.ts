@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes, type Route } from '../../shared/http/routes';
+import { addMember, verifiedOrg, type Member } from '../support/factories';
+import { useApi } from '../support/api';
+
+/**
+ * PRODUCT.md's permission table, cell by cell, for every authenticated route of the route
+ * table: "allowed" means the request passed authorisation (any answer but 401/403/404),
+ * "forbidden" means 403. A new route without a row here fails the first test.
+ */
+type Role = 'root' | 'admin' | 'developer';
+type Expect = 'allowed' | 'forbidden';
+type Row = Record<Role, Expect>;
+const everyone: Row = { root: 'allowed', admin: 'allowed', developer: 'allowed' };
+const rootAndAdmin: Row = { root: 'allowed', admin: 'allowed', developer: 'forbidden' };
+const rootOnly: Row = { root: 'allowed', admin: 'forbidden', developer: 'forbidden' };
+
+const MATRIX: Record<string, Row> = {
+  getMe: everyone, patchMe: everyone, resendVerification: everyone, changePassword: everyone,
+  startTotpEnrolment: everyone, confirmTotpEnrolment: everyone, disableTotp: everyone, regenerateRecoveryCodes: everyone,
+  listMyApiTokens: everyone, createMyApiToken: everyone, revokeMyApiToken: everyone,
+  getOrg: everyone, patchOrg: rootAndAdmin, listAuditEvents: rootAndAdmin,
+  listUsers: rootAndAdmin, inviteUser: rootAndAdmin, getUser: rootAndAdmin,
+  patchUser: rootOnly, deleteUser: rootOnly,
+  reissueActivation: rootAndAdmin, revokeActivation: rootAndAdmin,
+  issuePasswordReset: rootOnly, revokePasswordReset: rootOnly, resetUserMfa: rootOnly,
+  listUserApiTokens: rootAndAdmin, createUserApiToken: rootOnly, revokeUserApiToken: rootOnly,
+};
+
+const api = useApi();
+let org: Awaited<ReturnType<typeof verifiedOrg>>;
+let other: Awaited<ReturnType<typeof verifiedOrg>>;
+let members: Record<Role, { token: string; member?: Member }>;
+let counter = 0;
+
+beforeAll(async () => {
+  org = await verifiedOrg(api);
+  other = await verifiedOrg(api);
+  const admin = await addMember(api, org, org.rootToken, 'admin');
+  const developer = await addMember(api, org, org.rootToken, 'developer');
+  members = { root: { token: org.rootToken }, admin: { token: admin.accessToken, member: admin }, developer: { token: developer.accessToken, member: developer } };
+}, 120_000);
+
+/** A fresh developer to act on: a pending person, or (for API-token routes) a service account. */
+async function freshTarget(inOrg: { rootToken: string; slug: string }, kind: 'person' | 'service') {
+  counter += 1;
+  const body = kind === 'service'
+    ? { type: 'service', login: `svc-${counter}`, name: 'Target', role: 'developer' }
+    : { login: `target-${counter}`, name: 'Target', email: `target-${counter}@${inOrg.slug}.example.com`, role: 'developer' };
+  const created = await api.request('POST', '/v1/users', { token: inOrg.rootToken, body });
+  if (created.status !== 201) throw new Error(created.text);
+  return { id: created.body.user.id as string, login: created.body.user.login as string, tokenId: created.body.apiToken?.id as string | undefined };
+}
+
+const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
+  patchMe: () => ({ name: 'Matrix' }),
+  changePassword: () => ({ currentPassword: 'not the current password', newPassword: 'whatever new passphrase' }),
+  confirmTotpEnrolment: () => ({ code: '000000' }),
+  disableTotp: () => ({ password: 'not the password at all' }),
+  regenerateRecoveryCodes: () => ({ code: '000000' }),
+  createMyApiToken: () => ({ name: 'matrix' }),
+  patchOrg: () => ({ name: 'Matrix Org' }),
+  inviteUser: () => ({ login: `inv-${++counter}`, name: 'Invitee', email: `inv-${counter}@example.com`, role: 'developer' }),
+  patchUser: () => ({ name: 'Edited' }),
+  createUserApiToken: () => ({ name: 'matrix' }),
+};
+
+async function requestFor(route: Route, role: Role, inOrg: typeof org | undefined, idOverride?: string) {
+  const token = members[role].token;
+  const kind = route.path.includes('api-tokens') ? 'service' : 'person';
+  const target = route.path.includes('{id}') ? await freshTarget(org, kind) : undefined;
+  let path: string = route.path.replace('{id}', idOverride ?? target?.id ?? '');
+  if (route.path.includes('{tokenId}')) {
+    let tokenId = target?.tokenId;
+    if (!route.path.includes('{id}')) {
+      tokenId = (await api.request('POST', '/v1/me/api-tokens', { token, body: { name: 'to revoke' } })).body.id;
+    }
+    path = path.replace('{tokenId}', tokenId!);
+  }
+  if (route.operation === 'deleteUser') path += `?confirm=${target?.login}`;
+  const body = SAMPLE_BODIES[route.operation]?.(role);
+  void inOrg;
+  return api.request(route.method, path, { token, body });
+}
+
+const userRoutes = routes.filter((route) => route.auth === 'user');
+
+describe('role matrix', () => {
+  it('has a row for every authenticated route', () => {
+    expect(userRoutes.map((route) => route.operation).sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  for (const route of userRoutes) {
+    for (const role of ['root', 'admin', 'developer'] as const) {
+      it(`${route.method} ${route.path} as ${role}: ${MATRIX[route.operation]?.[role]}`, async () => {
+        const answer = await requestFor(route, role, org);
+        if (MATRIX[route.operation]![role] === 'forbidden') {
+          expect(answer.status, answer.text).toBe(403);
+          expect(answer.body.code).toBe('forbidden');
+        } else {
+          // Past authorisation: anything but 401/404 and a `forbidden` 403 (a wrong password is 403 too).
+          expect([401, 404], answer.text).not.toContain(answer.status);
+          expect(answer.body?.code, answer.text).not.toBe('forbidden');
+          expect(answer.status, answer.text).toBeLessThan(500);
+        }
+      });
+    }
+
+    if (route.path.includes('{id}')) {
+      it(`${route.method} ${route.path}: another organization's id answers as a missing one, for every role`, async () => {
+        for (const role of ['root', 'admin', 'developer'] as const) {
+          const foreign = await freshTarget(other, route.path.includes('api-tokens') ? 'service' : 'person');
+          const foreignAnswer = await requestFor(route, role, other, foreign.id);
+          const missingAnswer = await requestFor(route, role, org, randomUUID());
+          expect(foreignAnswer.status, `${role}: ${foreignAnswer.text}`).toBe(missingAnswer.status);
+          expect([403, 404]).toContain(foreignAnswer.status);
+          if (MATRIX[route.operation]![role] === 'allowed') expect(foreignAnswer.status).toBe(404);
+        }
+      });
+    }
+  }
+});
