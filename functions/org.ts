@@ -1,9 +1,13 @@
 import { lambdaHandler } from '../shared/http/pipeline';
 import { auditEvents } from '../shared/services/audit';
+import { billingReply, invoices, readBilling, writeBilling } from '../shared/services/billing';
 import { orgReply, readOrg, rename } from '../shared/services/orgs';
 
 export const handler = lambdaHandler('org', {
   getOrg: async ({ ctx }) => orgReply(await readOrg(ctx)),
   patchOrg: async ({ ctx, body, ifMatch }) => orgReply(await rename(ctx, body.name, ifMatch)),
+  getBilling: async ({ ctx }) => billingReply(await readBilling(ctx)),
+  putBilling: async ({ ctx, body, ifMatch }) => billingReply(await writeBilling(ctx, body, ifMatch)),
+  listInvoices: async ({ ctx, query }) => ({ status: 200, body: await invoices(ctx, query) }),
   listAuditEvents: async ({ ctx, query }) => ({ status: 200, body: await auditEvents(ctx, query) }),
 });

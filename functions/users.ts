@@ -3,11 +3,13 @@ import { lambdaHandler } from '../shared/http/pipeline';
 import { userReply } from '../shared/services/account';
 import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
 import { resetForUser } from '../shared/services/mfa';
+import { transferOwnership } from '../shared/services/transfer';
 import * as users from '../shared/services/users';
 
 warmDummyHash();
 
 export const handler = lambdaHandler('users', {
+  transferOwnership: async ({ ctx, body }) => ({ status: 200, body: await transferOwnership(ctx, body) }),
   listUsers: async ({ ctx, query }) => ({ status: 200, body: await users.list(ctx, query) }),
   inviteUser: async ({ ctx, body }) => ({ status: 201, body: await users.invite(ctx, body) }),
   getUser: async ({ ctx, params }) => userReply(await users.show(ctx, params.id!)),

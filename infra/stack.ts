@@ -68,6 +68,17 @@ export class GatehouseStack extends Stack {
       }),
     ) as Record<FunctionGroup, HouseFunction>;
 
+    // Invoices come from the billing integration, never the public API: this function has no
+    // route and can only be invoked with IAM (lambda:InvokeFunction on its ARN).
+    const billingImport = new HouseFunction(this, 'BillingImportFunction', {
+      group: 'billing-import',
+      description: 'Gatehouse invoice import (IAM-invoked by the billing integration)',
+      environment,
+      timeout: Duration.minutes(2),
+    });
+    this.table.table.grantReadWriteData(billingImport);
+    keys.grantRead(billingImport);
+
     this.api = new Api(this, 'Api', {
       functions,
       allowedOrigins: config.allowedOrigins,
@@ -77,7 +88,7 @@ export class GatehouseStack extends Stack {
     const alarmKey = new Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts Gatehouse alarm notifications' });
     const alarms = new Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
     if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
-    for (const [group, fn] of Object.entries(functions)) {
+    for (const [group, fn] of Object.entries({ ...functions, 'billing-import': billingImport })) {
       new Alarm(this, `${group}Errors`, {
         alarmDescription: `Gatehouse ${group} function errors (unhandled failures, i.e. 500s)`,
         metric: fn.metricErrors({ period: Duration.minutes(5) }),
@@ -98,6 +109,7 @@ export class GatehouseStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'BillingImportFunctionName', { value: billingImport.functionName });
 
     this.acknowledge();
   }

@@ -8,6 +8,9 @@
  *   ORG#<org>            SESSION#<sid>       refresh-token family (hash of the current token)
  *   ORG#<org>            AUDIT#<time>#<id>   audit event (TTL)
  *   ORG#<org>            SEARCH#<term>#<user> prefix-search entry (login, name, email)
+ *   ORG#<org>            BILLING             billing profile
+ *   ORG#<org>            INVOICE#<end>#<no>  invoice, newest period first
+ *   ORG#<org>            INVOICENO#<no>      invoice-number marker (idempotent imports)
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
  *
@@ -35,6 +38,10 @@ export const keys = {
   slug: (slug: string): Key => ({ pk: `SLUG#${slug}`, sk: 'SLUG' }),
   login: (slug: string, login: string): Key => ({ pk: `LOGIN#${slug}#${login}`, sk: 'LOGIN' }),
   token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  billing: (orgId: string): Key => ({ pk: org(orgId), sk: 'BILLING' }),
+  invoice: (orgId: string, periodEnd: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICE#${periodEnd}#${number}` }),
+  invoicePrefix: 'INVOICE#',
+  invoiceNumber: (orgId: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICENO#${number}` }),
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
   search: (orgId: string, term: string, userId: string): Key => ({ pk: org(orgId), sk: `SEARCH#${term}#${userId}` }),

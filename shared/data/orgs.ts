@@ -63,3 +63,8 @@ export const renameOrg = (org: OrgRecord, name: string, updatedAt: string): TxIt
   },
   onConditionFailed: preconditionFailed,
 });
+
+export async function orgIdBySlug(slug: string): Promise<string | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.slug(slug), ConsistentRead: true }));
+  return Item?.orgId as string | undefined;
+}

@@ -431,7 +431,7 @@ export async function rehashPassword(user: UserRecord, passwordHash: string): Pr
 export function secondFactorUpdate(
   user: Pick<UserRecord, 'orgId' | 'id'>,
   use: { step?: number; recoveryHash?: string },
-  change: { set?: Record<string, unknown>; remove?: string[]; bumpVersion?: boolean },
+  change: { set?: Record<string, unknown>; remove?: string[]; bumpVersion?: boolean; require?: Record<string, unknown> },
   onConditionFailed: () => import('../errors').Problem,
 ): TxItem {
   const names: Record<string, string> = {};
@@ -442,6 +442,10 @@ export function secondFactorUpdate(
   });
   const removes = (change.remove ?? []).map((field, index) => path(names, `r${index}`, field));
   const conditions = ['attribute_exists(pk)'];
+  Object.entries(change.require ?? {}).forEach(([field, value], index) => {
+    values[`:q${index}`] = value;
+    conditions.push(`${path(names, `q${index}`, field)} = :q${index}`);
+  });
   if (use.step !== undefined) {
     // Unused names are an error in DynamoDB, so each is added only with its use.
     names['#totp'] = 'totp';

@@ -71,3 +71,12 @@ export const twoFactorChangedMessage = (name: string, orgName: string, change: s
     `On your ${orgName} account: ${change}.`,
     'If this was not you, contact the owner of your organization at once.',
   ]);
+
+export const ownershipMessage = (name: string, orgName: string, becameRoot: boolean, otherLogin: string) =>
+  layout('ownership-transferred', `Ownership of ${orgName} was transferred`, [
+    `Hello ${name},`,
+    becameRoot
+      ? `You are now the owner of ${orgName}; ${otherLogin} handed it over and is now an admin.`
+      : `You handed ownership of ${orgName} to ${otherLogin}; you are now an admin.`,
+    'If this is not what you expected, contact the new owner at once.',
+  ]);

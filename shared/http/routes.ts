@@ -175,9 +175,33 @@ export const routes = [
     responses: { 200: { description: 'Organization', schema: s.Org }, 412: { description: 'Stale `If-Match`' } },
   }),
   route({
+    method: 'GET', path: '/v1/billing', group: 'org', operation: 'getBilling', auth: 'user',
+    summary: 'The billing profile (root only); before any PUT, the defaults at version 0',
+    responses: { 200: { description: 'Billing profile (with ETag)', schema: s.BillingProfile }, 403: { description: 'Admins and developers' } },
+  }),
+  route({
+    method: 'PUT', path: '/v1/billing', group: 'org', operation: 'putBilling', auth: 'user',
+    summary: 'Replace the billing profile (root only); card numbers are refused, only brand and last four kept', body: s.BillingBody,
+    responses: { 200: { description: 'Billing profile', schema: s.BillingProfile }, 412: { description: 'Stale `If-Match`' } },
+  }),
+  route({
+    method: 'GET', path: '/v1/billing/invoices', group: 'org', operation: 'listInvoices', auth: 'user',
+    summary: 'Invoices, newest period first (root, admin)', query: s.InvoiceQuery,
+    responses: { 200: { description: 'Invoices', schema: s.InvoicePage }, 403: { description: 'Developers' } },
+  }),
+  route({
     method: 'GET', path: '/v1/audit-events', group: 'org', operation: 'listAuditEvents', auth: 'user',
     summary: 'The audit log, newest first (root, admin)', query: s.AuditQuery,
     responses: { 200: { description: 'Audit events', schema: s.AuditPage }, 403: { description: 'Developers' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/org/transfer', group: 'users', operation: 'transferOwnership', auth: 'user',
+    summary: 'Hand ownership to an active admin (root; password and, if enrolled, a code re-checked)', body: s.TransferBody,
+    responses: {
+      200: { description: 'Both users after the transfer', schema: s.TransferResult },
+      403: { description: '`reauthentication_failed`' },
+      409: { description: '`invalid_transfer_target` unless an active human admin' },
+    },
   }),
   route({
     method: 'GET', path: '/v1/users', group: 'users', operation: 'listUsers', auth: 'user',

@@ -255,3 +255,78 @@ export const ChallengeResult = z.union([
   Enrolment.extend({ session: z.string() }),
   Tokens.extend({ recoveryCodes: z.array(z.string()) }),
 ]);
+
+// ---- billing ----
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const Country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as FR')
+  // ICU also names a few codes that are not countries (EU, UN, ZZ for "unknown").
+  .refine((code) => !['EU', 'EZ', 'UN', 'QO', 'ZZ'].includes(code) && regionNames.of(code) !== code, 'is not an ISO 3166-1 country code');
+
+export const BillingBody = z.strictObject({
+  plan: z.enum(['free', 'team', 'business', 'enterprise']),
+  billingEmail: Email,
+  paymentMethod: z
+    .strictObject({
+      brand: z.enum(['visa', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay', 'sepa_debit', 'other']),
+      last4: z.string().regex(/^\d{4}$/, 'must be the last four digits only'),
+      expMonth: z.number().int().min(1).max(12),
+      expYear: z.number().int().min(2000).max(2100),
+    })
+    .optional(),
+  address: z
+    .strictObject({
+      line1: FreeText,
+      line2: FreeText.optional(),
+      city: text(100),
+      state: text(100).optional(),
+      postalCode: text(20),
+      country: Country,
+    })
+    .optional(),
+});
+
+export const BillingProfile = z
+  .object({
+    plan: z.enum(['free', 'team', 'business', 'enterprise']),
+    billingEmail: z.string().nullable(),
+    paymentMethod: z.object({ brand: z.string(), last4: z.string(), expMonth: z.number(), expYear: z.number() }).nullable(),
+    address: z.looseObject({ country: z.string() }).nullable(),
+    updatedAt: z.iso.datetime().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'BillingProfile' });
+
+const day = z.iso.date();
+export const InvoiceRecord = z.strictObject({
+  org: z.string().min(1).max(64).meta({ description: 'Organization id or slug' }),
+  number: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, '1–40 of letters, digits and . _ -'),
+  periodStart: day,
+  periodEnd: day,
+  amountDue: z.number().int().min(0).max(1e12),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+  status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']),
+}).refine((invoice) => invoice.periodStart <= invoice.periodEnd, { message: 'periodStart must not be after periodEnd', path: ['periodEnd'] });
+
+export const Invoice = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    amountDue: z.number().int(),
+    currency: z.string(),
+    status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']),
+  })
+  .meta({ id: 'Invoice' });
+export const InvoicePage = page(Invoice);
+export const InvoiceQuery = z.object({ limit: Limit, cursor: Cursor });
+
+export const TransferBody = z.strictObject({
+  userId: z.string().min(1).max(64),
+  password: Password,
+  code: z.string().min(1).max(64).optional(),
+});
+export const TransferResult = z.object({ previousRoot: User, newRoot: User });

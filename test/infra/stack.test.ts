@@ -64,7 +64,7 @@ describe('the AWS stack', () => {
 
   it('runs every function on arm64 with JSON logs, and hands them key ARNs, never key material', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
@@ -93,8 +93,17 @@ describe('the AWS stack', () => {
     expect(policies).not.toMatch(/"Action":"\*"/);
   });
 
+  it('has an invoice-import function that no API route reaches', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [importId] = Object.entries(functions).find(([, fn]: [string, any]) => /invoice import/.test(fn.Properties.Description))!;
+    const integrations = JSON.stringify(template.findResources('AWS::ApiGatewayV2::Integration'));
+    expect(integrations).not.toContain(importId);
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as any[];
+    expect(permissions.some((permission) => JSON.stringify(permission.Properties.FunctionName).includes(importId))).toBe(false);
+  });
+
   it('alarms on function errors and API 5xx', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 });

@@ -26,6 +26,7 @@ const MATRIX: Record<string, Row> = {
   reissueActivation: rootAndAdmin, revokeActivation: rootAndAdmin,
   issuePasswordReset: rootOnly, revokePasswordReset: rootOnly, resetUserMfa: rootOnly,
   listUserApiTokens: rootAndAdmin, createUserApiToken: rootOnly, revokeUserApiToken: rootOnly,
+  getBilling: rootOnly, putBilling: rootOnly, listInvoices: rootAndAdmin, transferOwnership: rootOnly,
 };
 
 const api = useApi();
@@ -64,6 +65,9 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   inviteUser: () => ({ login: `inv-${++counter}`, name: 'Invitee', email: `inv-${counter}@example.com`, role: 'developer' }),
   patchUser: () => ({ name: 'Edited' }),
   createUserApiToken: () => ({ name: 'matrix' }),
+  putBilling: () => ({ plan: 'team', billingEmail: 'billing@example.com' }),
+  // A wrong password: authorisation passes, re-authentication fails (403 reauthentication_failed).
+  transferOwnership: () => ({ userId: '00000000-0000-0000-0000-000000000000', password: 'not the password here' }),
 };
 
 async function requestFor(route: Route, role: Role, inOrg: typeof org | undefined, idOverride?: string) {

@@ -1,0 +1,64 @@
+import { nowIso } from '../clock';
+import type { AuthedContext } from '../context';
+import { auditItem } from '../data/audit';
+import { getOrg } from '../data/orgs';
+import { transact } from '../data/transact';
+import { publicUser, secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
+import { sendEmail } from '../email/mailer';
+import { ownershipMessage } from '../email/templates';
+import { conflict, notFound, reauthenticationFailed } from '../errors';
+import { verifyPassword } from '../auth/passwords';
+import { assertRoot } from '../auth/policy';
+import { guardedAttempt } from './attempts';
+import { checkSecondFactor, type FactorUse } from './mfa';
+import { loadTarget } from './users';
+
+const invalidTarget = () => conflict('invalid_transfer_target', 'Ownership can only go to an active person who is an admin.');
+
+/**
+ * Hands ownership to an active human admin, re-checking the root's password and, when
+ * enrolled, a second factor. Both role changes are one transaction conditioned on the roles
+ * read, so concurrent transfers leave exactly one root.
+ */
+export async function transferOwnership(ctx: AuthedContext, input: { userId: string; password: string; code?: string }) {
+  assertRoot(ctx.principal, 'Only the organization owner may transfer ownership.');
+  const root = ctx.principal.user;
+  const org = await getOrg(root.orgId);
+  if (!org) throw notFound();
+  const use = await guardedAttempt<FactorUse | true>(
+    org.slug,
+    root.login,
+    async () => {
+      if (!(await verifyPassword(root.passwordHash, input.password))) return undefined;
+      if (!root.mfa.enabled) return true;
+      return input.code ? checkSecondFactor(root, input.code) : undefined;
+    },
+    reauthenticationFailed,
+  );
+  const target: UserRecord = await loadTarget(ctx, input.userId).catch(() => {
+    throw invalidTarget();
+  });
+  if (target.id === root.id || target.role !== 'admin' || target.status !== 'active' || target.type !== 'human') throw invalidTarget();
+
+  const at = nowIso();
+  const demote = { set: { role: 'admin', updatedAt: at }, bumpVersion: true, require: { role: 'root' } };
+  await transact([
+    use === true
+      ? updateUser(root, { set: demote.set, expect: { attribute: 'role', value: 'root' } })
+      : secondFactorUpdate(root, use, demote, reauthenticationFailed),
+    updateUser(target, { set: { role: 'root', updatedAt: at }, expect: { version: target.version } }),
+    auditItem(ctx, {
+      orgId: org.id,
+      action: 'org.ownership_transferred',
+      actor: { id: root.id, login: root.login },
+      target: { type: 'user', id: target.id, login: target.login },
+      details: { previousRoot: root.login, newRoot: target.login },
+    }, at),
+  ]);
+  if (root.email) await sendEmail(root.email, ownershipMessage(root.name, org.name, false, target.login));
+  if (target.email) await sendEmail(target.email, ownershipMessage(target.name, org.name, true, root.login));
+  return {
+    previousRoot: publicUser({ ...root, role: 'admin', updatedAt: at, version: root.version + 1 }),
+    newRoot: publicUser({ ...target, role: 'root', updatedAt: at, version: target.version + 1 }),
+  };
+}
