@@ -25,6 +25,8 @@ const Env = z
     SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(30),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
+    USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })
   .refine((env) => Boolean(env.LOCAL_KEY_FILE) !== Boolean(env.SIGNING_KEY_SECRET_ARN && env.DATA_KEY_SECRET_ARN), {
     message: 'set either LOCAL_KEY_FILE or both SIGNING_KEY_SECRET_ARN and DATA_KEY_SECRET_ARN',

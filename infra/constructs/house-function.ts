@@ -4,6 +4,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE } from './bundling';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,15 +43,21 @@ export class HouseFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        externalModules: ['@aws-sdk/*'],
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        minify: BUNDLE.minify,
+        sourceMap: BUNDLE.sourceMap,
+        target: BUNDLE.target,
+        mainFields: [...BUNDLE.mainFields],
+        externalModules: [...BUNDLE.external],
+        banner: BUNDLE.banner,
         ...(nativeArgon2
           ? {
-              nodeModules: ['@node-rs/argon2'],
+              nodeModules: [...BUNDLE.native],
+              // The common-password list is read from beside the bundle on first use.
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/${BUNDLE.dataFiles[0]}" "${outputDir}/"`],
+              },
               // npm picks the optional native package for the Lambda's platform, not the build machine's.
               environment: { npm_config_cpu: 'arm64', npm_config_os: 'linux', npm_config_libc: 'glibc' },
             }

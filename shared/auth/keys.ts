@@ -2,7 +2,6 @@ import { createHash, createPrivateKey, createPublicKey, hkdfSync, type KeyObject
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JWK } from 'jose';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from '../config';
 import { randomSecret } from '../ids';
 
@@ -58,6 +57,8 @@ async function loadSecrets(): Promise<LocalKeyFile> {
     ensureLocalKeyFile(LOCAL_KEY_FILE);
     return JSON.parse(readFileSync(LOCAL_KEY_FILE, 'utf8')) as LocalKeyFile;
   }
+  // Only deployed functions read Secrets Manager; the local stack never loads its client.
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient({ region: AWS_REGION });
   const read = async (arn: string) => {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));

@@ -1,9 +1,9 @@
-import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { config } from '../config';
 import { validationFailed } from '../errors';
 import { randomSecret } from '../ids';
-import { PACKED } from './common-passwords.gen';
 
 /**
  * argon2id at OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1). The parameters live in
@@ -13,10 +13,14 @@ import { PACKED } from './common-passwords.gen';
 export const HASH_PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 export const MAX_PASSWORD_LENGTH = 256;
 
+/**
+ * The common-password list is data, not code: a file beside this module (and beside each
+ * Lambda bundle), read on the first password check only, so cold starts never pay for it.
+ */
+export const COMMON_PASSWORDS_FILE = 'common-passwords.txt.br';
 let common: Set<string> | undefined;
 function commonPasswords(): Set<string> {
-  // Unpacked on first use only: most requests never set a password.
-  common ??= new Set(gunzipSync(Buffer.from(PACKED, 'base64')).toString('utf8').split('\n'));
+  common ??= new Set(brotliDecompressSync(readFileSync(new URL(`./${COMMON_PASSWORDS_FILE}`, import.meta.url))).toString('utf8').split('\n'));
   return common;
 }
 

@@ -20,11 +20,14 @@ export const trackUsage = <T>(usage: Usage, fn: () => Promise<T>): Promise<T> =>
 function record(commandName: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
   const usage = usageStore.getStore();
   if (!usage) return;
-  if (READS.has(commandName)) usage.reads += 1;
+  const read = READS.has(commandName);
+  if (read) usage.reads += 1;
   else usage.writes += 1;
+  // With TOTAL, DynamoDB reports one CapacityUnits figure (table and indexes) per table.
   for (const item of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-    usage.rcu += item.ReadCapacityUnits ?? 0;
-    usage.wcu += item.WriteCapacityUnits ?? 0;
+    const units = item.CapacityUnits ?? (item.ReadCapacityUnits ?? 0) + (item.WriteCapacityUnits ?? 0);
+    if (read) usage.rcu += units;
+    else usage.wcu += units;
   }
 }
 

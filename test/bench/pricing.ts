@@ -1,0 +1,33 @@
+/**
+ * AWS on-demand list prices (us-east-1), as published on the pages named, read for this
+ * benchmark in November 2026. Update the numbers and the date together.
+ */
+export const PRICES = {
+  asOf: '2026-11',
+  region: 'us-east-1',
+  /** aws.amazon.com/api-gateway/pricing — HTTP APIs, first 300 million requests a month. */
+  apiGatewayHttpPerMillion: 1.0,
+  /** aws.amazon.com/lambda/pricing — requests, and duration on Arm (first 7.5 billion GB-s). */
+  lambdaRequestsPerMillion: 0.2,
+  lambdaArmPerGbSecond: 0.0000133334,
+  /** aws.amazon.com/dynamodb/pricing/on-demand — after the November 2024 reduction. */
+  dynamoWriteRequestUnitsPerMillion: 0.625,
+  dynamoReadRequestUnitsPerMillion: 0.125,
+  /** aws.amazon.com/ses/pricing — outbound email. */
+  sesPerThousandEmails: 0.1,
+  /** aws.amazon.com/cognito/pricing — per monthly active user, beyond the free tier. */
+  cognitoEssentialsPerMau: 0.015,
+  cognitoLitePerMau: 0.0055,
+} as const;
+
+/** The Lambda memory size the stack configures (infra/constructs/house-function.ts). */
+export const LAMBDA_MEMORY_MB = 1024;
+/** Lambda gives one full vCPU at 1,769 MB and CPU in proportion below that. */
+export const LAMBDA_VCPU_SHARE = LAMBDA_MEMORY_MB / 1769;
+
+/** The usage profile of one monthly active user (PRODUCT.md). */
+export const PROFILE = {
+  logins: 20,
+  refreshes: 320,
+  apiCalls: 60,
+} as const;
