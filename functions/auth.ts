@@ -1,8 +1,7 @@
 import { warmDummyHash } from '../shared/auth/passwords';
 import { lambdaHandler } from '../shared/http/pipeline';
-import { verifyEmail } from '../shared/services/account';
 import { completeNewPassword } from '../shared/services/challenges';
-import { activate, forgotPassword, resetPassword } from '../shared/services/credentials';
+import { activate, forgotPassword, resetPassword, verifyEmail } from '../shared/services/credentials';
 import { login } from '../shared/services/login';
 import { answerMfa, answerMfaSetup } from '../shared/services/mfa';
 import { logout, refresh } from '../shared/services/sessions';

@@ -1,8 +1,8 @@
 import { config } from '../config';
 import type { RequestContext } from '../context';
 import { newId } from '../ids';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './client';
+import { tableName } from './client';
+import { filteredPage } from './pages';
 import { keys } from './keys';
 import type { TxItem } from './transact';
 
@@ -52,50 +52,25 @@ export interface AuditFilter {
   target?: string;
 }
 
-const MAX_EXAMINED_PER_PAGE = 1000;
-
-/** Newest first; filters are applied by DynamoDB after reading, so a page may hold fewer than `limit`. */
+/** Newest first; see filteredPage for how filters shape a page. */
 export async function listAudit(orgId: string, options: AuditFilter & { limit: number; start?: Record<string, unknown> }) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': keys.orgPartition(orgId), ':prefix': keys.auditPrefix };
-  const filters: string[] = [];
-  if (options.action) {
-    names['#action'] = 'action';
-    values[':action'] = options.action;
-    filters.push('#action = :action');
-  }
-  if (options.actor) {
-    names['#actor'] = 'actor';
-    values[':actor'] = options.actor;
-    filters.push('#actor.id = :actor');
-  }
-  if (options.target) {
-    names['#target'] = 'target';
-    values[':target'] = options.target;
-    filters.push('#target.id = :target');
-  }
-  const items: Record<string, unknown>[] = [];
-  let start = options.start;
-  let examined = 0;
-  do {
-    const { Items = [], LastEvaluatedKey, ScannedCount = 0 } = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-        Limit: options.limit - items.length,
-      }),
-    );
-    items.push(...Items);
-    examined += ScannedCount;
-    start = LastEvaluatedKey;
-  } while (start && items.length < options.limit && examined < MAX_EXAMINED_PER_PAGE);
+  const page = await filteredPage(
+    {
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': keys.auditPrefix },
+      ScanIndexForward: false,
+    },
+    { action: options.action, 'actor.id': options.actor, 'target.id': options.target },
+    options.limit,
+    options.start,
+  );
   return {
-    items: items.map(({ id, at, actor, action, target, ip, requestId, details }) => ({ id, at, actor, action, target, ip, requestId, details })),
-    next: start,
+    items: page.items.map(({ id, at, actor, action, target, ip, requestId, details }) => ({ id, at, actor, action, target, ip, requestId, details })),
+    next: page.next,
   };
 }
+
+/** The audit log's names for who acted and on whom. */
+export const actorOf = (user: { id: string; login: string }): AuditActor => ({ id: user.id, login: user.login });
+export const userTarget = (user: { id: string; login: string }) => ({ type: 'user' as const, id: user.id, login: user.login });

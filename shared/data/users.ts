@@ -2,6 +2,7 @@ import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-s
 import { conflict, preconditionFailed } from '../errors';
 import { db, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
+import { filteredPage } from './pages';
 import { TABLE } from './table';
 import type { TxItem } from './transact';
 
@@ -164,57 +165,22 @@ export interface UserFilter {
   status?: UserStatus;
 }
 
-function filterExpression(filter: UserFilter) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts: string[] = [];
-  if (filter.role) {
-    names['#role'] = 'role';
-    values[':role'] = filter.role;
-    parts.push('#role = :role');
-  }
-  if (filter.status) {
-    names['#status'] = 'status';
-    values[':status'] = filter.status;
-    parts.push('#status = :status');
-  }
-  return parts.length
-    ? { FilterExpression: parts.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }
-    : { ExpressionAttributeNames: undefined, ExpressionAttributeValues: undefined };
-}
-
-/** Most items a filtered page examines before it returns what it found, with a cursor. */
-const MAX_EXAMINED_PER_PAGE = 1000;
-
-/**
- * A page of users sorted by login: one query when unfiltered. With role or status filters,
- * DynamoDB filters after reading, so the page keeps querying until it is full or has
- * examined MAX_EXAMINED_PER_PAGE users; a page can then hold fewer than `limit` items.
- */
+/** A page of users sorted by login (one query when unfiltered; see filteredPage). */
 export async function listUsers(orgId: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
   const index = TABLE.usersByLogin;
-  const filter = filterExpression(options);
-  const items: PublicUser[] = [];
-  let start = options.start;
-  let examined = 0;
-  do {
-    const { Items = [], LastEvaluatedKey, ScannedCount = 0 } = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: index.indexName,
-        KeyConditionExpression: '#gpk = :gpk',
-        ...filter,
-        ExpressionAttributeNames: { '#gpk': index.partitionKey, ...filter.ExpressionAttributeNames },
-        ExpressionAttributeValues: { ':gpk': keys.usersByLogin(orgId, '').gsi1pk, ...filter.ExpressionAttributeValues },
-        ExclusiveStartKey: start,
-        Limit: options.limit - items.length,
-      }),
-    );
-    items.push(...Items.map(fromIndex));
-    examined += ScannedCount;
-    start = LastEvaluatedKey;
-  } while (start && items.length < options.limit && examined < MAX_EXAMINED_PER_PAGE);
-  return { items, next: start };
+  const page = await filteredPage(
+    {
+      TableName: tableName(),
+      IndexName: index.indexName,
+      KeyConditionExpression: '#gpk = :gpk',
+      ExpressionAttributeNames: { '#gpk': index.partitionKey },
+      ExpressionAttributeValues: { ':gpk': keys.usersByLogin(orgId, '').gsi1pk },
+    },
+    { role: options.role, status: options.status },
+    options.limit,
+    options.start,
+  );
+  return { items: page.items.map(fromIndex), next: page.next };
 }
 
 /** Users whose login, name or email starts with `prefix`: one query, then one batch read. */

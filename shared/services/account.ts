@@ -1,7 +1,6 @@
 import { clock, nowIso } from '../clock';
 import type { AuthedContext, RequestContext } from '../context';
-import { auditItem } from '../data/audit';
-import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { getUser, publicUser, updateUser, type UserRecord } from '../data/users';
@@ -9,14 +8,11 @@ import { sendEmail } from '../email/mailer';
 import { passwordChangedMessage, verifyEmailMessage } from '../email/templates';
 import { badRequest, conflict, notFound, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
-import { hashToken } from '../ids';
 import { guardedAttempt } from './attempts';
 import { newLink } from './email-links';
 
 export const RESEND_VERIFICATION_SECONDS = 60;
 
-const actorOf = (user: UserRecord) => ({ id: user.id, login: user.login });
-const invalidToken = () => badRequest('invalid_token', 'This link is not valid: it may have expired or been used already.');
 
 /** The user as the API shows it, with the version the ETag carries. */
 export const userReply = (user: UserRecord, status = 200) => ({
@@ -37,7 +33,7 @@ export async function patchMe(ctx: AuthedContext, input: { name?: string; locati
       orgId: user.orgId,
       action: 'user.updated',
       actor: actorOf(user),
-      target: { type: 'user', id: user.id, login: user.login },
+      target: userTarget(user),
       details: { fields: Object.keys(changes) },
     }, at),
   ]);
@@ -73,35 +69,11 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
       orgId: user.orgId,
       action: 'user.password_changed',
       actor: actorOf(user),
-      target: { type: 'user', id: user.id, login: user.login },
+      target: userTarget(user),
       details: { otherSessionsEnded: Object.keys(user.sessions).length - Object.keys(keep).length },
     }, at),
   ]);
   if (user.email) await sendEmail(user.email, passwordChangedMessage(user.name, org.name));
-}
-
-/** Marks the address verified if the link is live, meant for verification and for the current address. */
-export async function verifyEmail(ctx: RequestContext, token: string) {
-  const hash = hashToken('verifyEmail', token);
-  const record = await getEmailToken(hash);
-  if (!record || record.purpose !== 'verifyEmail' || record.expiresAt <= Math.floor(clock.now() / 1000)) throw invalidToken();
-  const user = await getUser(record.orgId, record.userId);
-  if (!user || user.emailTokens?.verifyEmail !== hash || user.email?.toLowerCase() !== record.email) throw invalidToken();
-  const at = nowIso();
-  await transact([
-    consumeEmailToken(hash, invalidToken),
-    updateUser(user, {
-      set: { emailVerified: true, updatedAt: at },
-      remove: ['emailTokens.verifyEmail'],
-      expect: { attribute: 'emailTokens.verifyEmail', value: hash },
-    }),
-    auditItem(ctx, {
-      orgId: user.orgId,
-      action: 'user.email_verified',
-      actor: actorOf(user),
-      target: { type: 'user', id: user.id, login: user.login },
-    }, at),
-  ]);
 }
 
 /** Emails a new verification link (the previous one dies), at most once a minute. */
@@ -126,7 +98,7 @@ export async function resendVerification(ctx: AuthedContext) {
       orgId: user.orgId,
       action: 'user.email_verification_sent',
       actor: actorOf(user),
-      target: { type: 'user', id: user.id, login: user.login },
+      target: userTarget(user),
     }, at),
   ]);
   await sendEmail(user.email, verifyEmailMessage(user.name, org?.name ?? 'Gatehouse', verification.url));

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clock, nowIso } from '../clock';
 import type { RequestContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
 import { clearFailures, getLogin } from '../data/logins';
 import { takeMailSlot } from '../data/mail-rate';
@@ -23,7 +23,6 @@ export const FORGOT_MIN_MS = 400;
 export const RESET_RESEND_SECONDS = 60;
 
 const invalidToken = () => badRequest('invalid_token', 'This link is not valid: it may have expired or been used already.');
-const actorOf = (user: UserRecord) => ({ id: user.id, login: user.login });
 
 /** The user a live emailed token of this purpose belongs to, if it is still that user's current one. */
 async function redeemable(purpose: EmailTokenPurpose, token: string) {
@@ -32,17 +31,38 @@ async function redeemable(purpose: EmailTokenPurpose, token: string) {
   if (!record || record.purpose !== purpose || record.expiresAt <= Math.floor(clock.now() / 1000)) throw invalidToken();
   const user = await getUser(record.orgId, record.userId);
   if (!user || user.emailTokens?.[purpose] !== hash) throw invalidToken();
-  return { hash, user };
+  return { hash, user, record };
+}
+
+/** A password chosen through a link: checked against the policy in its organization's context, then hashed. */
+async function chosenPassword(user: UserRecord, password: string) {
+  const org = await getOrg(user.orgId);
+  if (!org) throw invalidToken();
+  checkPassword(password, { login: user.login, email: user.email, orgSlug: org.slug });
+  return { org, passwordHash: await hashPassword(password) };
+}
+
+/** Marks the address verified if the link is live and was sent to the user's current address. */
+export async function verifyEmail(ctx: RequestContext, token: string): Promise<void> {
+  const { hash, user, record } = await redeemable('verifyEmail', token);
+  if (user.email?.toLowerCase() !== record.email) throw invalidToken();
+  const at = nowIso();
+  await transact([
+    consumeEmailToken(hash, invalidToken),
+    updateUser(user, {
+      set: { emailVerified: true, updatedAt: at },
+      remove: ['emailTokens.verifyEmail'],
+      expect: { attribute: 'emailTokens.verifyEmail', value: hash },
+    }),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.email_verified', actor: actorOf(user), target: userTarget(user) }, at),
+  ]);
 }
 
 /** Activation link + chosen password: the pending user becomes active with a verified email. */
 export async function activate(ctx: RequestContext, input: { token: string; password: string }) {
   const { hash, user } = await redeemable('activation', input.token);
   if (user.status !== 'pending') throw invalidToken();
-  const org = await getOrg(user.orgId);
-  if (!org) throw invalidToken();
-  checkPassword(input.password, { login: user.login, email: user.email, orgSlug: org.slug });
-  const passwordHash = await hashPassword(input.password);
+  const { org, passwordHash } = await chosenPassword(user, input.password);
   const at = nowIso();
   await transact([
     consumeEmailToken(hash, invalidToken),
@@ -55,7 +75,7 @@ export async function activate(ctx: RequestContext, input: { token: string; pass
       orgId: user.orgId,
       action: 'user.activated',
       actor: actorOf(user),
-      target: { type: 'user', id: user.id, login: user.login },
+      target: userTarget(user),
     }, at),
   ]);
   return continueSignIn({ ...user, status: 'active', emailVerified: true, passwordHash, version: user.version + 1 }, org.slug);
@@ -100,7 +120,7 @@ export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor
       orgId: user.orgId,
       action: 'user.password_reset_requested',
       actor: actor ? actorOf(actor) : null,
-      target: { type: 'user', id: user.id, login: user.login },
+      target: userTarget(user),
       details: { by: actor ? 'owner' : 'self-service' },
     }, at),
   ]);
@@ -112,10 +132,7 @@ export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor
 export async function resetPassword(ctx: RequestContext, input: { token: string; password: string }): Promise<void> {
   const { hash, user } = await redeemable('reset', input.token);
   if (user.status !== 'active') throw invalidToken();
-  const org = await getOrg(user.orgId);
-  if (!org) throw invalidToken();
-  checkPassword(input.password, { login: user.login, email: user.email, orgSlug: org.slug });
-  const passwordHash = await hashPassword(input.password);
+  const { org, passwordHash } = await chosenPassword(user, input.password);
   const at = nowIso();
   await transact([
     consumeEmailToken(hash, invalidToken),
@@ -129,7 +146,7 @@ export async function resetPassword(ctx: RequestContext, input: { token: string;
       orgId: user.orgId,
       action: 'user.password_reset',
       actor: actorOf(user),
-      target: { type: 'user', id: user.id, login: user.login },
+      target: userTarget(user),
       details: { sessionsEnded: Object.keys(user.sessions).length },
     }, at),
   ]);

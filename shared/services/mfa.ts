@@ -1,6 +1,6 @@
 import { nowIso } from '../clock';
 import type { AuthedContext, RequestContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { consumeChallengeItem, setChallengeSecret } from '../data/challenges';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
@@ -16,7 +16,6 @@ import { guardedAttempt } from './attempts';
 import { invalidSession, loadChallenge } from './challenges';
 import { startSession } from './sessions';
 
-const actorOf = (user: UserRecord) => ({ id: user.id, login: user.login });
 const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.orgId}:${user.id}`;
 export const invalidCode = () => new Problem(401, 'invalid_code', 'The code is not correct, or was already used.');
 const wrongEnrolmentCode = () => badRequest('invalid_code', 'The code does not match the authenticator; try the next one.');
@@ -81,7 +80,7 @@ export async function confirmEnrolment(ctx: AuthedContext, code: string) {
       remove: ['pendingTotp'],
       expect: { attribute: 'pendingTotp', value: user.pendingTotp },
     }),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: { type: 'user', id: user.id, login: user.login } }, at),
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
   await notify(user, 'two-factor sign-in was turned on');
   return { recoveryCodes: codes };
@@ -104,7 +103,7 @@ export async function disable(ctx: AuthedContext, proof: { code?: string; passwo
   const at = nowIso();
   await transact([
     updateUser(user, { set: { 'mfa.enabled': false, updatedAt: at }, remove: ['totp', 'recoveryCodes', 'pendingTotp'] }),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.disabled', actor: actorOf(user), target: { type: 'user', id: user.id, login: user.login } }, at),
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.disabled', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
   await notify(user, 'two-factor sign-in was turned off');
 }
@@ -118,7 +117,7 @@ export async function regenerateRecoveryCodes(ctx: AuthedContext, code: string) 
   const at = nowIso();
   await transact([
     secondFactorUpdate(user, use, { set: { recoveryCodes: hashes } }, reauthenticationFailed),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.recovery_codes_replaced', actor: actorOf(user), target: { type: 'user', id: user.id, login: user.login } }, at),
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.recovery_codes_replaced', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
   await notify(user, 'new recovery codes were made and the old ones no longer work');
   return { recoveryCodes: codes };
@@ -133,7 +132,7 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
   const at = nowIso();
   await transact([
     updateUser(target, { set: { 'mfa.enabled': false, updatedAt: at }, remove: ['totp', 'recoveryCodes', 'pendingTotp'] }),
-    auditItem(ctx, { orgId: target.orgId, action: 'mfa.reset', actor: actorOf(ctx.principal.user), target: { type: 'user', id: target.id, login: target.login } }, at),
+    auditItem(ctx, { orgId: target.orgId, action: 'mfa.reset', actor: actorOf(ctx.principal.user), target: userTarget(target) }, at),
   ]);
   await notify(target, 'the organization owner removed your two-factor device');
 }
@@ -172,7 +171,7 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
       remove: ['pendingTotp'],
       expect: { attribute: 'mfa.enabled', value: false },
     }),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: { type: 'user', id: user.id, login: user.login }, details: { atLogin: true } }, at),
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), details: { atLogin: true } }, at),
   ]);
   const tokens = await startSession(enabled);
   await notify(user, 'two-factor sign-in was turned on');

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { tableName } from '../data/client';
 import { decodeCursor, encodeCursor } from '../data/cursor';
 import { keys } from '../data/keys';
@@ -25,8 +25,6 @@ import { newApiToken } from './api-tokens';
 import { sendResetLink } from './credentials';
 import { newLink } from './email-links';
 
-const actorOf = (user: UserRecord) => ({ id: user.id, login: user.login });
-const target = (user: UserRecord) => ({ type: 'user' as const, id: user.id, login: user.login });
 
 /** 24 characters from an alphabet without look-alikes: about 139 bits, easy to type once. */
 export function temporaryPassword(): string {
@@ -75,7 +73,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       putUser(user),
       claimLogin(org.slug, user.login, org.id, user.id),
       ...putSearchItems(user),
-      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: target(user), details: { type: 'service', role: user.role } }, at),
+      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: userTarget(user), details: { type: 'service', role: user.role } }, at),
     ]);
     return { user: publicUser(user), apiToken: token.shown, emailDelivery: 'none' as const };
   }
@@ -106,7 +104,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       orgId: org.id,
       action: 'user.invited',
       actor: actorOf(actor),
-      target: target(user),
+      target: userTarget(user),
       details: { role: user.role, delivery, requireMfa: user.mfa.required },
     }, at),
   ]);
@@ -210,7 +208,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
       orgId: user.orgId,
       action: set.status === 'deactivated' ? 'user.deactivated' : set.status === 'active' ? 'user.reactivated' : set.role ? 'user.role_changed' : 'user.updated',
       actor: actorOf(ctx.principal.user),
-      target: target(user),
+      target: userTarget(user),
       details: {
         fields: changed.map((field) => field.replace(/^emailTokens\..*/, 'emailVerification')).filter((field, index, all) => all.indexOf(field) === index),
         ...(set.role ? { roleFrom: user.role, roleTo: set.role } : {}),
@@ -260,7 +258,7 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
       orgId: user.orgId,
       action: 'user.deleted',
       actor: actorOf(ctx.principal.user),
-      target: target(user),
+      target: userTarget(user),
       details: { role: user.role, type: user.type, status: user.status },
     }, nowIso()),
   ]);
@@ -277,7 +275,7 @@ export async function reissueActivation(ctx: AuthedContext, id: string) {
   await transact([
     link.item,
     updateUser(user, { set: { 'emailTokens.activation': link.hash }, bumpVersion: false, expect: { attribute: 'status', value: 'pending' } }),
-    auditItem(ctx, { orgId: user.orgId, action: 'user.activation_issued', actor: actorOf(ctx.principal.user), target: target(user) }, at),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.activation_issued', actor: actorOf(ctx.principal.user), target: userTarget(user) }, at),
   ]);
   const emailDelivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, link.url));
   return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
@@ -289,7 +287,7 @@ export async function revokeActivation(ctx: AuthedContext, id: string): Promise<
   if (user.status !== 'pending') throw conflict('not_pending', 'Only a pending user has an activation link.');
   await transact([
     updateUser(user, { remove: ['emailTokens.activation'], bumpVersion: false, expect: { attribute: 'status', value: 'pending' } }),
-    auditItem(ctx, { orgId: user.orgId, action: 'user.activation_revoked', actor: actorOf(ctx.principal.user), target: target(user) }, nowIso()),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.activation_revoked', actor: actorOf(ctx.principal.user), target: userTarget(user) }, nowIso()),
   ]);
 }
 
@@ -308,7 +306,7 @@ export async function revokePasswordReset(ctx: AuthedContext, id: string): Promi
   const user = await loadTarget(ctx, id);
   await transact([
     updateUser(user, { remove: ['emailTokens.reset'], bumpVersion: false, expect: { version: user.version } }),
-    auditItem(ctx, { orgId: user.orgId, action: 'user.password_reset_revoked', actor: actorOf(ctx.principal.user), target: target(user) }, nowIso()),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.password_reset_revoked', actor: actorOf(ctx.principal.user), target: userTarget(user) }, nowIso()),
   ]);
 }
 

@@ -67,7 +67,7 @@ const cleanup = async () => {
   await dynamo.stop().catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 };
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
 const serverUsage = () =>
   new Promise<{ cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage }>((answer) => {
