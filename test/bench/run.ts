@@ -6,8 +6,11 @@
  * Nothing here is a pass/fail test: it prints figures next to their targets.
  *
  * Options: --users N (1000)  --scale N (100000; 0 skips)  --requests N (200)  --out file.json
+ *          --url http://127.0.0.1:3000  measure an already running stack instead (its DynamoDB
+ *          Local and SES emulator at DYNAMODB_PORT and SES_PORT; start it with USAGE_HEADER=1
+ *          for DynamoDB figures; the API's CPU is then not measured)
  */
-import { fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -26,8 +29,10 @@ const { values: args } = parseArgs({
     scale: { type: 'string', default: '100000' },
     requests: { type: 'string', default: '200' },
     out: { type: 'string' },
+    url: { type: 'string' },
   },
 });
+const EXTERNAL = args.url?.replace(/\/+$/, '');
 const USERS = Math.min(Number(args.users), 100_000);
 const SCALE = Math.min(Number(args.scale), 100_000);
 const REQUESTS = Math.max(Number(args.requests), 1);
@@ -36,49 +41,60 @@ const root = resolve(import.meta.dirname, '../..');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 // ---------------------------------------------------------------- the local stack
-const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-const ports = { port: 0, sesPort: await freePort(), dynamoDbPort: await freePort() };
+const dataDir = EXTERNAL ? resolve(process.env.DATA_DIR ?? '.data') : mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+const ports = EXTERNAL
+  ? { port: Number(new URL(EXTERNAL).port || 80), sesPort: Number(process.env.SES_PORT ?? 8005), dynamoDbPort: Number(process.env.DYNAMODB_PORT ?? 8000) }
+  : { port: 0, sesPort: await freePort(), dynamoDbPort: await freePort() };
 process.env.LOG_LEVEL = 'warn';
-applyLocalEnvironment(ports, { dataDir, tableName: 'gatehouse-bench' });
-const dynamo = await startDynamoDb({ port: ports.dynamoDbPort });
-const ses = await startSes({ port: ports.sesPort });
-await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
-const childEnv = { ...process.env, USAGE_HEADER: '1', LOG_LEVEL: 'info' };
-
-// The API is measured as it is deployed: bundled by esbuild with the Lambda settings and run
-// by plain Node, so no TypeScript loader sits in the measured CPU time.
-const serverDir = join(root, '.data', 'bench-server');
-mkdirSync(serverDir, { recursive: true });
-await build({
-  entryPoints: [join(import.meta.dirname, 'server.ts')], outfile: join(serverDir, 'server.mjs'), bundle: true, platform: 'node',
-  format: BUNDLE.format, minify: BUNDLE.minify, target: BUNDLE.target, mainFields: [...BUNDLE.mainFields],
-  external: [...BUNDLE.external, ...BUNDLE.native], banner: { js: BUNDLE.banner }, logLevel: 'error',
-});
-for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(serverDir, basename(file)));
-const server = fork(join(serverDir, 'server.mjs'), { env: childEnv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-const baseUrl = await new Promise<string>((ready) =>
-  server.on('message', (message: { type: string; port?: number }) => {
-    if (message.type === 'ready') ready(`http://127.0.0.1:${message.port}`);
-  }),
-);
+applyLocalEnvironment(ports, { dataDir, tableName: EXTERNAL ? undefined : 'gatehouse-bench' });
+const stops: Array<() => Promise<unknown>> = [];
+const sesEndpoint = `http://127.0.0.1:${ports.sesPort}`;
+let baseUrl = EXTERNAL ?? '';
+let server: ChildProcess | undefined;
+if (!EXTERNAL) {
+  const dynamo = await startDynamoDb({ port: ports.dynamoDbPort });
+  stops.push(dynamo.stop);
+  const ses = await startSes({ port: ports.sesPort });
+  stops.push(ses.stop);
+  await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
+  // The API is measured as it is deployed: bundled by esbuild with the Lambda settings and run
+  // by plain Node, so no TypeScript loader sits in the measured CPU time.
+  const serverDir = join(root, '.data', 'bench-server');
+  mkdirSync(serverDir, { recursive: true });
+  await build({
+    entryPoints: [join(import.meta.dirname, 'server.ts')], outfile: join(serverDir, 'server.mjs'), bundle: true, platform: 'node',
+    format: BUNDLE.format, minify: BUNDLE.minify, target: BUNDLE.target, mainFields: [...BUNDLE.mainFields],
+    external: [...BUNDLE.external, ...BUNDLE.native], banner: { js: BUNDLE.banner }, logLevel: 'error',
+  });
+  for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(serverDir, basename(file)));
+  const child = fork(join(serverDir, 'server.mjs'), { env: { ...process.env, USAGE_HEADER: '1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  server = child;
+  baseUrl = await new Promise<string>((ready) =>
+    child.on('message', (message: { type: string; port?: number }) => {
+      if (message.type === 'ready') ready(`http://127.0.0.1:${message.port}`);
+    }),
+  );
+}
 const cleanup = async () => {
-  server.kill();
-  await ses.stop().catch(() => undefined);
-  await dynamo.stop().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
+  server?.kill();
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  if (!EXTERNAL) rmSync(dataDir, { recursive: true, force: true });
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
+/** The API process's CPU and memory (only when this benchmark runs the API itself). */
 const serverUsage = () =>
-  new Promise<{ cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage }>((answer) => {
+  new Promise<{ cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage } | undefined>((answer) => {
+    if (!server) return answer(undefined);
+    const child = server;
     const listener = (message: { type: string; cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage }) => {
       if (message.type === 'usage') {
-        server.off('message', listener);
+        child.off('message', listener);
         answer(message);
       }
     };
-    server.on('message', listener);
-    server.send({ type: 'usage' });
+    child.on('message', listener);
+    child.send({ type: 'usage' });
   });
 
 const { db } = await import('../../shared/data/client');
@@ -106,7 +122,7 @@ async function call(method: string, path: string, options: { body?: unknown; tok
   return { status: response.status, body: text ? JSON.parse(text) : undefined, ms, usage };
 }
 
-const sentEmails = async () => ((await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: unknown[] }).emails.length;
+const sentEmails = async () => ((await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: unknown[] }).emails.length;
 
 function progress(label: string, done: number, total: number) {
   const width = 30;
@@ -220,7 +236,7 @@ async function measure(step: Step, concurrency: number, requests = REQUESTS): Pr
     rcu: round(sum((usage) => usage.rcu)),
     wcu: round(sum((usage) => usage.wcu)),
     sesSends: round(((await sentEmails()) - emailsBefore) / answers.length),
-    cpuMs: round((after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000 / answers.length),
+    cpuMs: before && after ? round((after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000 / answers.length) : undefined,
   };
 }
 
@@ -419,7 +435,7 @@ try {
   lines.push('', `Gatehouse benchmark — ${new Date().toISOString()} — Node ${process.version}, ${USERS} users, ${REQUESTS} requests per cell`, '');
   lines.push(`${'operation'.padEnd(18)}${pad('p50', 8)}${pad('p95', 8)}${pad('p99', 8)}${pad('c8 p50', 8)}${pad('c8 p95', 8)}${pad('c8 p99', 8)}${pad('ddb req', 9)}${pad('reads', 7)}${pad('writes', 7)}${pad('RCU', 7)}${pad('WCU', 7)}${pad('SES', 6)}${pad('CPU ms', 8)}${pad('errors', 7)}${pad('$/1M', 8)}`);
   for (const [name, { c1, c8 }] of Object.entries(rows)) {
-    lines.push(`${name.padEnd(18)}${pad(c1.p50, 8)}${pad(c1.p95, 8)}${pad(c1.p99, 8)}${pad(c8.p50, 8)}${pad(c8.p95, 8)}${pad(c8.p99, 8)}${pad(c1.dynamoRequests, 9)}${pad(c1.reads, 7)}${pad(c1.writes, 7)}${pad(c1.rcu, 7)}${pad(c1.wcu, 7)}${pad(c1.sesSends, 6)}${pad(c1.cpuMs, 8)}${pad(c1.errors + c8.errors, 7)}${pad(costs[name]!.total.toFixed(2), 8)}`);
+    lines.push(`${name.padEnd(18)}${pad(c1.p50, 8)}${pad(c1.p95, 8)}${pad(c1.p99, 8)}${pad(c8.p50, 8)}${pad(c8.p95, 8)}${pad(c8.p99, 8)}${pad(c1.dynamoRequests, 9)}${pad(c1.reads, 7)}${pad(c1.writes, 7)}${pad(c1.rcu, 7)}${pad(c1.wcu, 7)}${pad(c1.sesSends, 6)}${pad(c1.cpuMs ?? 'n/a', 8)}${pad(c1.errors + c8.errors, 7)}${pad(costs[name]!.total.toFixed(2), 8)}`);
   }
   lines.push('', 'Latency in ms (concurrency 1, then 8); DynamoDB and SES per request; CPU is the API process’s own time per request at concurrency 1.');
   if (scale) {
