@@ -1,12 +1,9 @@
-import { warmDummyHash } from '../shared/auth/passwords';
 import { lambdaHandler } from '../shared/http/pipeline';
 import { userReply } from '../shared/services/account';
 import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
 import { resetForUser } from '../shared/services/mfa';
 import { transferOwnership } from '../shared/services/transfer';
 import * as users from '../shared/services/users';
-
-warmDummyHash();
 
 export const handler = lambdaHandler('users', {
   transferOwnership: async ({ ctx, body }) => ({ status: 200, body: await transferOwnership(ctx, body) }),

@@ -1,18 +1,17 @@
 import { clock, nowIso } from '../clock';
-import type { AuthedContext, RequestContext } from '../context';
+import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
-import { getUser, publicUser, updateUser, type UserRecord } from '../data/users';
+import { publicUser, updateUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
 import { passwordChangedMessage, verifyEmailMessage } from '../email/templates';
-import { badRequest, conflict, notFound, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
+import { conflict, notFound, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
 import { newLink } from './email-links';
 
 export const RESEND_VERIFICATION_SECONDS = 60;
-
 
 /** The user as the API shows it, with the version the ETag carries. */
 export const userReply = (user: UserRecord, status = 200) => ({

@@ -6,7 +6,7 @@ import { tableName } from '../data/client';
 import { keys } from '../data/keys';
 import { transact, type TxItem } from '../data/transact';
 import { getUser, touchApiToken, type ApiTokenRecord, type UserRecord } from '../data/users';
-import { conflict, notFound, unauthorized } from '../errors';
+import { conflict, notFound } from '../errors';
 import { hashToken, safeEqual } from '../ids';
 
 export const MAX_API_TOKENS_PER_USER = 20;
