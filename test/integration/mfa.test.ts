@@ -162,6 +162,23 @@ describe('two-factor required by the root', () => {
     expect(activated.body.challenge).toBe('MFA_SETUP_REQUIRED');
   });
 
+  it('chains a temporary-password first login from NEW_PASSWORD_REQUIRED into MFA_SETUP_REQUIRED', async () => {
+    setOffset(0);
+    const org = await verifiedOrg(api);
+    const invited = await api.request('POST', '/v1/users', {
+      token: org.rootToken,
+      body: { login: 'chained', name: 'C', email: `chained@${org.slug}.example.com`, role: 'developer', delivery: 'temporaryPassword', requireMfa: true },
+    });
+    const first = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'chained', password: invited.body.temporaryPassword } });
+    expect(first.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
+    const second = await api.request('POST', '/v1/auth/challenge', { body: { session: first.body.session, challenge: 'NEW_PASSWORD_REQUIRED', newPassword: 'my own long passphrase' } });
+    expect(second.body).toEqual({ challenge: 'MFA_SETUP_REQUIRED', session: expect.any(String) });
+    const offer = await api.request('POST', '/v1/auth/challenge', { body: { session: second.body.session, challenge: 'MFA_SETUP_REQUIRED' } });
+    const done = await api.request('POST', '/v1/auth/challenge', { body: { session: second.body.session, challenge: 'MFA_SETUP_REQUIRED', code: await code(offer.body.secret) } });
+    expect(done.body.accessToken).toBeTruthy();
+    expect((await api.request('GET', '/v1/me', { token: done.body.accessToken })).body).toMatchObject({ emailVerified: true, mustChangePassword: false, mfa: { enabled: true, required: true } });
+  });
+
   it('lets the root remove a lost device; the user enrols again at next login', async () => {
     setOffset(0);
     const org = await verifiedOrg(api);
