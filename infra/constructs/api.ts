@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CORS } from '../../shared/http/cors';
 import { type FunctionGroup, type RouteDef, routes } from '../../shared/http/routes';
 
 export interface ApiProps {
@@ -31,10 +32,10 @@ export class Api extends Construct {
       corsPreflight: props.allowedOrigins.length
         ? {
             allowOrigins: props.allowedOrigins,
-            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
-            allowHeaders: ['authorization', 'content-type', 'if-match'],
-            exposeHeaders: ['etag', 'x-request-id', 'retry-after'],
-            maxAge: Duration.minutes(10),
+            allowMethods: CORS.methods.map((method) => CorsHttpMethod[method]),
+            allowHeaders: [...CORS.allowHeaders],
+            exposeHeaders: [...CORS.exposeHeaders],
+            maxAge: Duration.seconds(CORS.maxAgeSeconds),
           }
         : undefined,
     });

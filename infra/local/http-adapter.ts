@@ -3,6 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../../shared/config';
 import { Problem } from '../../shared/errors';
+import { CORS } from '../../shared/http/cors';
 import { type FunctionGroup, type RouteDef, routeKey, routes } from '../../shared/http/routes';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -130,9 +131,9 @@ export function createApiServer(handlers: Handlers): Server {
           ...(allowed
             ? {
                 'access-control-allow-origin': origin,
-                'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE',
-                'access-control-allow-headers': 'authorization,content-type,if-match',
-                'access-control-max-age': '600',
+                'access-control-allow-methods': CORS.methods.join(','),
+                'access-control-allow-headers': CORS.allowHeaders.join(','),
+                'access-control-max-age': String(CORS.maxAgeSeconds),
                 vary: 'Origin',
               }
             : {}),

@@ -1,6 +1,6 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Problem, conflict } from '../errors';
-import { cancellationReasons, db } from './client';
+import { cancellationReasons, db, isConditionFailure } from './client';
 
 export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -15,6 +15,8 @@ export interface TxItem {
  * here, so callers see `login_taken` or `precondition_failed`, never a DynamoDB exception.
  */
 export async function transact(items: TxItem[]): Promise<void> {
+  // One item needs no transaction, which would cost twice the capacity for the same guarantee.
+  if (items.length === 1) return writeOne(items[0]!);
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items.map((item) => item.write) }));
   } catch (error) {
@@ -28,6 +30,19 @@ export async function transact(items: TxItem[]): Promise<void> {
     if (reasons.includes('TransactionConflict')) {
       throw conflict('concurrent_change', 'Another change to the same data happened at the same time; try again.');
     }
+    throw error;
+  }
+}
+
+async function writeOne(item: TxItem): Promise<void> {
+  const { Put, Update, Delete, ConditionCheck } = item.write;
+  try {
+    if (Put) await db().send(new PutCommand(Put));
+    else if (Update) await db().send(new UpdateCommand(Update as UpdateCommandInput));
+    else if (Delete) await db().send(new DeleteCommand(Delete));
+    else if (ConditionCheck) throw new Error('a lone condition check writes nothing');
+  } catch (error) {
+    if (isConditionFailure(error)) throw item.onConditionFailed?.() ?? conflict('conflict', 'The change conflicts with the current state.');
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict, preconditionFailed } from '../errors';
+import { type Problem, conflict, preconditionFailed } from '../errors';
 import { db, isConditionFailure, tableName } from './client';
+import { type Condition, updateExpression } from './expression';
 import { keys } from './keys';
 import { filteredPage } from './pages';
 import { TABLE } from './table';
@@ -221,52 +222,20 @@ export interface UserUpdate {
   expect?: { version: number } | { attribute: string; value: unknown };
 }
 
-const path = (names: Record<string, string>, prefix: string, dotted: string) =>
-  dotted
-    .split('.')
-    .map((part, index) => {
-      names[`#${prefix}_${index}`] = part;
-      return `#${prefix}_${index}`;
-    })
-    .join('.');
-
 /** One user change as a transaction item; a failed guard becomes 412. */
 export function updateUser(user: Pick<UserRecord, 'orgId' | 'id' | 'version'>, update: UserUpdate): TxItem {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(update.set ?? {}).map(([field, value], index) => {
-    values[`:v${index}`] = value;
-    return `${path(names, `s${index}`, field)} = :v${index}`;
-  });
-  if (update.bumpVersion !== false) {
-    names['#version'] = 'version';
-    values[':one'] = 1;
-    sets.push('#version = #version + :one');
-  }
-  const removes = (update.remove ?? []).map((field, index) => path(names, `r${index}`, field));
   const expect = update.expect ?? { version: user.version };
-  let condition = 'attribute_exists(pk)';
-  if ('version' in expect) {
-    names['#version'] = 'version';
-    values[':expected'] = expect.version;
-    condition += ' AND #version = :expected';
-  } else if (expect.value === undefined) {
-    condition += ` AND attribute_not_exists(${path(names, 'c', expect.attribute)})`;
-  } else {
-    values[':expected'] = expect.value;
-    condition += ` AND ${path(names, 'c', expect.attribute)} = :expected`;
-  }
   return {
     write: {
       Update: {
         TableName: tableName(),
         Key: keys.user(user.orgId, user.id),
-        UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
-          .filter(Boolean)
-          .join(' '),
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+        ...updateExpression({
+          set: update.set,
+          remove: update.remove,
+          bumpVersion: update.bumpVersion !== false,
+          conditions: ['version' in expect ? { path: 'version', equals: expect.version } : { path: expect.attribute, equals: expect.value }],
+        }),
       },
     },
     onConditionFailed: preconditionFailed,
@@ -398,56 +367,28 @@ export function secondFactorUpdate(
   user: Pick<UserRecord, 'orgId' | 'id'>,
   use: { step?: number; recoveryHash?: string },
   change: { set?: Record<string, unknown>; remove?: string[]; bumpVersion?: boolean; require?: Record<string, unknown> },
-  onConditionFailed: () => import('../errors').Problem,
+  onConditionFailed: () => Problem,
 ): TxItem {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(change.set ?? {}).map(([field, value], index) => {
-    values[`:v${index}`] = value;
-    return `${path(names, `s${index}`, field)} = :v${index}`;
-  });
-  const removes = (change.remove ?? []).map((field, index) => path(names, `r${index}`, field));
-  const conditions = ['attribute_exists(pk)'];
-  Object.entries(change.require ?? {}).forEach(([field, value], index) => {
-    values[`:q${index}`] = value;
-    conditions.push(`${path(names, `q${index}`, field)} = :q${index}`);
-  });
+  const set = { ...change.set };
+  const conditions: Condition[] = Object.entries(change.require ?? {}).map(([path, equals]) => ({ path, equals }));
   if (use.step !== undefined) {
-    // Unused names are an error in DynamoDB, so each is added only with its use.
-    names['#totp'] = 'totp';
-    values[':step'] = use.step;
-    conditions.push('#totp.lastStep < :step');
-    if (!(change.remove ?? []).includes('totp') && !('totp' in (change.set ?? {}))) sets.push('#totp.lastStep = :step');
+    conditions.push({ path: 'totp.lastStep', lessThan: use.step });
+    // Record the step unless the change replaces or removes the TOTP enrolment itself.
+    if (!(change.remove ?? []).includes('totp') && !('totp' in set)) set['totp.lastStep'] = use.step;
   }
-  const deletes: string[] = [];
+  let deleteFromSet: Record<string, Set<string>> | undefined;
   if (use.recoveryHash) {
-    names['#codes'] = 'recoveryCodes';
-    values[':hash'] = use.recoveryHash;
-    conditions.push('contains(#codes, :hash)');
-    const replaced = Object.keys(change.set ?? {}).includes('recoveryCodes') || (change.remove ?? []).includes('recoveryCodes');
-    if (!replaced) {
-      values[':used'] = new Set([use.recoveryHash]);
-      deletes.push('#codes :used');
-    }
-  }
-  if (change.bumpVersion) {
-    names['#version'] = 'version';
-    values[':one'] = 1;
-    sets.push('#version = #version + :one');
+    conditions.push({ path: 'recoveryCodes', contains: use.recoveryHash });
+    // A change that replaces all codes kills the used one anyway; DynamoDB refuses two actions on one path.
+    const replaced = 'recoveryCodes' in set || (change.remove ?? []).includes('recoveryCodes');
+    if (!replaced) deleteFromSet = { recoveryCodes: new Set([use.recoveryHash]) };
   }
   return {
     write: {
       Update: {
         TableName: tableName(),
         Key: keys.user(user.orgId, user.id),
-        UpdateExpression: [
-          sets.length ? `SET ${sets.join(', ')}` : '',
-          removes.length ? `REMOVE ${removes.join(', ')}` : '',
-          deletes.length ? `DELETE ${deletes.join(', ')}` : '',
-        ].filter(Boolean).join(' '),
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+        ...updateExpression({ set, remove: change.remove, deleteFromSet, bumpVersion: change.bumpVersion, conditions }),
       },
     },
     onConditionFailed,

@@ -10,6 +10,7 @@ import { newUsage, trackUsage } from '../data/client';
 import { Problem, badRequest, notFound, unauthorized, validationFailed } from '../errors';
 import { logger, withLogContext } from '../log';
 import { authenticate } from '../services/authenticate';
+import { CORS } from './cors';
 import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -47,6 +48,8 @@ interface State {
   principal?: Principal;
 }
 const states = new WeakMap<Event, State>();
+/** The problem code each failed request answered, for its access-log line. */
+const problemCodes = new WeakMap<Event, string>();
 
 const dotted = (parts: unknown[]) => parts.filter((part) => part !== undefined && part !== '').map(String).join('.') || '(body)';
 
@@ -154,6 +157,7 @@ const problems = (): middy.MiddlewareObj<Event, Result> => ({
         ? error
         : new Problem(500, 'internal_error', 'Something went wrong on our side; the request id identifies it.');
     if (!(error instanceof Problem)) logger.error('unhandled error', { error });
+    problemCodes.set(request.event, problem.code);
     request.response = {
       statusCode: problem.status,
       headers: {
@@ -182,12 +186,13 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
   const core = middy<Event, Result>()
     .use(httpHeaderNormalizer())
     .use(
+      // No configured origin means no CORS headers at all (never `null`, which sandboxed pages send).
       httpCors({
-        origins: origins.length ? origins : ['null'],
-        headers: 'authorization,content-type,if-match',
-        exposeHeaders: 'etag,x-request-id,retry-after',
-        methods: 'GET,POST,PUT,PATCH,DELETE',
-        maxAge: 600,
+        origins,
+        headers: CORS.allowHeaders.join(','),
+        exposeHeaders: CORS.exposeHeaders.join(','),
+        methods: CORS.methods.join(','),
+        maxAge: CORS.maxAgeSeconds,
       }),
     )
     .use(httpSecurityHeaders())
@@ -228,7 +233,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         ms: Math.round((performance.now() - started) * 10) / 10,
         ip: event.requestContext?.http?.sourceIp,
         dynamodb: usage,
-        ...((result.statusCode ?? 200) >= 400 ? { problem: JSON.parse(result.body ?? '{}').code } : {}),
+        ...(problemCodes.has(event) ? { problem: problemCodes.get(event) } : {}),
       });
       return result;
     });

@@ -197,6 +197,11 @@ describe('request hygiene', () => {
     const allowed = await api.request('GET', '/health', { headers: { origin } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
     const other = await api.request('GET', '/health', { headers: { origin: 'https://evil.example' } });
-    expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    // Sandboxed iframes and file:// pages send the origin "null": never allowed.
+    const sandboxed = await api.request('GET', '/health', { headers: { origin: 'null' } });
+    expect(sandboxed.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await api.request('OPTIONS', '/v1/me', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
