@@ -1,5 +1,5 @@
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { clock } from '../clock';
+import { clock, nowSeconds } from '../clock';
 import { config } from '../config';
 import { newId } from '../ids';
 import type { Role } from '../data/users';
@@ -19,7 +19,7 @@ export interface AccessClaims {
 export async function signAccessToken(claims: AccessClaims): Promise<string> {
   const { current } = await keyRing();
   const { JWT_ISSUER, JWT_AUDIENCE } = config();
-  const now = Math.floor(clock.now() / 1000);
+  const now = nowSeconds();
   return new SignJWT({ org: claims.org, role: claims.role, sid: claims.sid })
     .setProtectedHeader({ alg: 'EdDSA', kid: current.kid, typ: ACCESS_TYP })
     .setSubject(claims.sub)

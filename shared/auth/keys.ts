@@ -88,7 +88,3 @@ export function keyRing(): Promise<KeyRing> {
   });
   return ring;
 }
-
-export function resetKeyRing(): void {
-  ring = undefined;
-}

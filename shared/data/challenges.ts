@@ -1,6 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, isConditionFailure, tableName } from './client';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client';
+import type { Problem } from '../errors';
 import { keys } from './keys';
+import type { TxItem } from './transact';
 
 export type ChallengeKind = 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED' | 'MFA_SETUP_REQUIRED';
 
@@ -49,19 +51,8 @@ export async function setChallengeSecret(hash: string, pendingSecret: string): P
   );
 }
 
-/** Spends the challenge; false when someone else spent it first. */
-export async function consumeChallenge(hash: string): Promise<boolean> {
-  try {
-    await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.challenge(hash), ConditionExpression: 'attribute_exists(pk)' }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/** The same, as a transaction item, for a challenge spent together with the change it allows. */
-export const consumeChallengeItem = (hash: string, onConditionFailed: () => import('../errors').Problem) => ({
+/** Spends the challenge in the same transaction as the change it allows: used twice, it fails. */
+export const consumeChallengeItem = (hash: string, onConditionFailed: () => Problem): TxItem => ({
   write: { Delete: { TableName: tableName(), Key: keys.challenge(hash), ConditionExpression: 'attribute_exists(pk)' } },
   onConditionFailed,
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { clock, nowIso } from '../clock';
 import type { AuthedContext, Principal } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { tableName } from '../data/client';
 import { keys } from '../data/keys';
 import { transact, type TxItem } from '../data/transact';
@@ -88,8 +88,8 @@ export async function createApiToken(ctx: AuthedContext, owner: UserRecord, inpu
     auditItem(ctx, {
       orgId: owner.orgId,
       action: 'api_token.created',
-      actor: { id: ctx.principal.user.id, login: ctx.principal.user.login },
-      target: { type: 'user', id: owner.id, login: owner.login },
+      actor: actorOf(ctx.principal.user),
+      target: userTarget(owner),
       details: { tokenId: record.id, name: record.name, expiresAt: record.expiresAt },
     }, record.createdAt),
   ]);
@@ -116,8 +116,8 @@ export async function revokeApiToken(ctx: AuthedContext, owner: UserRecord, toke
     auditItem(ctx, {
       orgId: owner.orgId,
       action: 'api_token.revoked',
-      actor: { id: ctx.principal.user.id, login: ctx.principal.user.login },
-      target: { type: 'user', id: owner.id, login: owner.login },
+      actor: actorOf(ctx.principal.user),
+      target: userTarget(owner),
       details: { tokenId, name: record.name },
     }, at),
   ]);

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem } from '../data/audit';
 import { getBilling, listInvoices, putBilling, upsertInvoice, type BillingProfile, type ImportOutcome, type Invoice } from '../data/billing';
 import { decodeCursor, encodeCursor } from '../data/cursor';
 import { getOrg, orgIdBySlug } from '../data/orgs';
@@ -73,7 +73,7 @@ export async function writeBilling(
     auditItem(ctx, {
       orgId: ctx.principal.orgId,
       action: 'billing.updated',
-      actor: { id: ctx.principal.user.id, login: ctx.principal.user.login },
+      actor: actorOf(ctx.principal.user),
       target: { type: 'billing', id: ctx.principal.orgId },
       details: { fields: changed, ...(changed.includes('plan') ? { planFrom: current.plan, planTo: next.plan } : {}) },
     }, at),

@@ -1,6 +1,6 @@
-import { clock, nowIso } from '../clock';
+import { nowIso, nowSeconds } from '../clock';
 import type { RequestContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { consumeChallengeItem, getChallenge, putChallenge, type ChallengeKind, type ChallengeRecord } from '../data/challenges';
 import { transact } from '../data/transact';
 import { getUser, updateUser, type UserRecord } from '../data/users';
@@ -30,7 +30,7 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
     userId: user.id,
     slug,
     login: user.login,
-    expiresAt: Math.floor(clock.now() / 1000) + CHALLENGE_SECONDS,
+    expiresAt: nowSeconds() + CHALLENGE_SECONDS,
   });
   return { challenge: kind, session };
 }
@@ -49,7 +49,7 @@ export async function continueSignIn(user: UserRecord, slug: string): Promise<To
 /** Loads a live challenge of the expected kind and its (still active) user, or answers 401. */
 export async function loadChallenge(session: string, kind: ChallengeKind): Promise<{ challenge: ChallengeRecord; user: UserRecord }> {
   const challenge = await getChallenge(hashToken(PURPOSE, session));
-  if (!challenge || challenge.kind !== kind || challenge.expiresAt <= Math.floor(clock.now() / 1000)) throw invalidSession();
+  if (!challenge || challenge.kind !== kind || challenge.expiresAt <= nowSeconds()) throw invalidSession();
   const user = await getUser(challenge.orgId, challenge.userId);
   if (!user || user.status !== 'active') throw invalidSession();
   return { challenge, user };
@@ -71,8 +71,8 @@ export async function completeNewPassword(ctx: RequestContext, session: string, 
     auditItem(ctx, {
       orgId: user.orgId,
       action: 'user.password_set',
-      actor: { id: user.id, login: user.login },
-      target: { type: 'user', id: user.id, login: user.login },
+      actor: actorOf(user),
+      target: userTarget(user),
       details: { reason: 'first login with a temporary password' },
     }, at),
   ]);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clock, nowIso } from '../clock';
+import { clock, nowIso, nowSeconds } from '../clock';
 import type { RequestContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
@@ -28,7 +28,7 @@ const invalidToken = () => badRequest('invalid_token', 'This link is not valid: 
 async function redeemable(purpose: EmailTokenPurpose, token: string) {
   const hash = hashToken(purpose, token);
   const record = await getEmailToken(hash);
-  if (!record || record.purpose !== purpose || record.expiresAt <= Math.floor(clock.now() / 1000)) throw invalidToken();
+  if (!record || record.purpose !== purpose || record.expiresAt <= nowSeconds()) throw invalidToken();
   const user = await getUser(record.orgId, record.userId);
   if (!user || user.emailTokens?.[purpose] !== hash) throw invalidToken();
   return { hash, user, record };

@@ -1,4 +1,4 @@
-import { clock } from '../clock';
+import { nowSeconds } from '../clock';
 import { putEmailToken } from '../data/email-tokens';
 import type { EmailTokenPurpose, UserRecord } from '../data/users';
 import { appLink } from '../email/templates';
@@ -19,7 +19,7 @@ const PAGE: Record<EmailTokenPurpose, string> = { verifyEmail: '/verify-email', 
 export function newLink(user: Pick<UserRecord, 'orgId' | 'id' | 'email'>, purpose: EmailTokenPurpose) {
   const token = randomSecret();
   const hash = hashToken(purpose, token);
-  const expiresAtSeconds = Math.floor(clock.now() / 1000) + LINK_SECONDS[purpose];
+  const expiresAtSeconds = nowSeconds() + LINK_SECONDS[purpose];
   return {
     hash,
     url: appLink(PAGE[purpose], token),

@@ -1,6 +1,6 @@
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem } from '../data/audit';
 import { getOrg, publicOrg, renameOrg, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
 import { forbidden, notFound, preconditionFailed } from '../errors';
@@ -24,7 +24,7 @@ export async function rename(ctx: AuthedContext, name: string, ifMatch?: number)
     auditItem(ctx, {
       orgId: org.id,
       action: 'org.renamed',
-      actor: { id: actor.id, login: actor.login },
+      actor: actorOf(actor),
       target: { type: 'org', id: org.id },
       details: { from: org.name, to: name },
     }, at),

@@ -1,4 +1,4 @@
-import { clock, nowIso } from '../clock';
+import { nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
 import type { Principal } from '../context';
 import { addSession, getUser, removeSession, type UserRecord } from '../data/users';
@@ -46,7 +46,7 @@ async function tokensFor(user: UserRecord, sessionId: string, refreshToken: stri
 }
 
 const sessionLive = (user: UserRecord, sessionId: string) =>
-  user.status === 'active' && (user.sessions?.[sessionId] ?? 0) > Math.floor(clock.now() / 1000);
+  user.status === 'active' && (user.sessions?.[sessionId] ?? 0) > nowSeconds();
 
 /**
  * Starts a session for a user whose credentials were just checked: the session item first,
@@ -55,7 +55,7 @@ const sessionLive = (user: UserRecord, sessionId: string) =>
  */
 export async function startSession(user: UserRecord): Promise<Tokens> {
   const parts = { orgId: user.orgId, userId: user.id, sessionId: newId(), secret: randomSecret() };
-  const expiresAt = Math.floor(clock.now() / 1000) + config().SESSION_DAYS * 86400;
+  const expiresAt = nowSeconds() + config().SESSION_DAYS * 86400;
   await putSession({
     orgId: user.orgId,
     userId: user.id,
@@ -65,7 +65,7 @@ export async function startSession(user: UserRecord): Promise<Tokens> {
     expiresAt,
   });
   await addSession(user, { id: parts.sessionId, expiresAt }, {
-    now: Math.floor(clock.now() / 1000),
+    now: nowSeconds(),
     maxSessions: MAX_SESSIONS_PER_USER,
     lastLoginAt: nowIso(),
   });

@@ -1,6 +1,6 @@
 import { nowIso } from '../clock';
 import type { RequestContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem } from '../data/audit';
 import { claimLogin } from '../data/logins';
 import { publicOrg, putOrg, putSlugMarker, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
@@ -55,7 +55,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     auditItem(ctx, {
       orgId: org.id,
       action: 'org.created',
-      actor: { id: user.id, login: user.login },
+      actor: actorOf(user),
       target: { type: 'org', id: org.id },
       details: { slug: org.slug, rootLogin: user.login },
     }, at),

@@ -1,6 +1,6 @@
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
-import { auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { publicUser, secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
@@ -50,8 +50,8 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
     auditItem(ctx, {
       orgId: org.id,
       action: 'org.ownership_transferred',
-      actor: { id: root.id, login: root.login },
-      target: { type: 'user', id: target.id, login: target.login },
+      actor: actorOf(root),
+      target: userTarget(target),
       details: { previousRoot: root.login, newRoot: target.login },
     }, at),
   ]);
