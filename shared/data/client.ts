@@ -71,6 +71,15 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * For writes whose failed condition means "nothing to do" (the session is already gone, the
+ * lock is already later): `.catch(ignoreConditionFailure)` swallows that and rethrows the rest.
+ */
+export function ignoreConditionFailure(error: unknown): undefined {
+  if (!isConditionFailure(error)) throw error;
+  return undefined;
+}
+
 /** Reasons of a cancelled transaction, index-aligned with its items ('None' where an item was fine). */
 export function cancellationReasons(error: unknown): string[] | undefined {
   if (error instanceof Error && error.name === 'TransactionCanceledException') {

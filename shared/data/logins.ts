@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../errors';
-import { db, isConditionFailure, tableName } from './client';
+import { db, ignoreConditionFailure, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
 import type { TxItem } from './transact';
 
@@ -96,19 +96,15 @@ export async function recordFailure(slug: string, login: string, now: number, re
   }
   const lockMs = lockDuration(Number(Attributes?.failures ?? 0));
   if (lockMs === 0) return;
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.login(slug, login),
-        UpdateExpression: 'SET lockedUntil = :until',
-        ConditionExpression: 'attribute_not_exists(lockedUntil) OR lockedUntil < :until',
-        ExpressionAttributeValues: { ':until': now + lockMs },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.login(slug, login),
+      UpdateExpression: 'SET lockedUntil = :until',
+      ConditionExpression: 'attribute_not_exists(lockedUntil) OR lockedUntil < :until',
+      ExpressionAttributeValues: { ':until': now + lockMs },
+    }),
+  ).catch(ignoreConditionFailure);
 }
 
 export async function clearFailures(slug: string, login: string): Promise<void> {
@@ -120,7 +116,5 @@ export async function clearFailures(slug: string, login: string): Promise<void> 
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':zero': 0 },
     }),
-  ).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  ).catch(ignoreConditionFailure);
 }

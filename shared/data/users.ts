@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Problem, conflict, preconditionFailed } from '../errors';
-import { db, isConditionFailure, tableName } from './client';
+import { db, ignoreConditionFailure, tableName } from './client';
 import { type Condition, updateExpression } from './expression';
 import { keys } from './keys';
 import { filteredPage } from './pages';
@@ -288,9 +288,7 @@ export async function removeSession(orgId: string, userId: string, sessionId: st
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#sessions': 'sessions', '#sid': sessionId },
     }),
-  ).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  ).catch(ignoreConditionFailure);
 }
 
 /** Holds an email address for one user of the organization (compared case-insensitively). */
@@ -316,9 +314,7 @@ export async function touchApiToken(user: UserRecord, tokenId: string, at: strin
       ExpressionAttributeNames: { '#tokens': 'apiTokens', '#id': tokenId },
       ExpressionAttributeValues: { ':at': at },
     }),
-  ).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  ).catch(ignoreConditionFailure);
 }
 
 /** A new user record with every bookkeeping field initialised. */
@@ -352,9 +348,7 @@ export async function rehashPassword(user: UserRecord, passwordHash: string): Pr
       ConditionExpression: 'passwordHash = :old',
       ExpressionAttributeValues: { ':new': passwordHash, ':old': user.passwordHash },
     }),
-  ).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  ).catch(ignoreConditionFailure);
   user.passwordHash = passwordHash;
 }
 
