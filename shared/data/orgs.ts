@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict, preconditionFailed } from '../errors';
+import { conflict, notFound, preconditionFailed } from '../errors';
 import { db, tableName } from './client';
 import { keys } from './keys';
 import type { TxItem } from './transact';
@@ -26,6 +26,13 @@ export async function getOrg(orgId: string): Promise<OrgRecord | undefined> {
   if (!Item) return undefined;
   const { pk: _pk, sk: _sk, entity: _entity, ...org } = Item;
   return org as OrgRecord;
+}
+
+/** The caller's organization, which must exist (a 404 otherwise). */
+export async function requireOrg(orgId: string): Promise<OrgRecord> {
+  const org = await getOrg(orgId);
+  if (!org) throw notFound();
+  return org;
 }
 
 export const putOrg = (org: OrgRecord): TxItem => ({

@@ -1,12 +1,12 @@
 import { clock, nowIso } from '../clock';
 import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
-import { getOrg } from '../data/orgs';
+import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { publicUser, updateUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
 import { passwordChangedMessage, verifyEmailMessage } from '../email/templates';
-import { conflict, notFound, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
+import { conflict, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
 import { newLink } from './email-links';
@@ -50,8 +50,7 @@ export async function reauthenticate(user: UserRecord, slug: string, password: s
 /** Changes the password and signs out every other session; this one stays. */
 export async function changePassword(ctx: AuthedContext, input: { currentPassword: string; newPassword: string }) {
   const { user, sessionId } = ctx.principal;
-  const org = await getOrg(user.orgId);
-  if (!org) throw notFound();
+  const org = await requireOrg(user.orgId);
   await reauthenticate(user, org.slug, input.currentPassword);
   checkPassword(input.newPassword, { login: user.login, email: user.email, orgSlug: org.slug }, 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
@@ -83,7 +82,7 @@ export async function resendVerification(ctx: AuthedContext) {
   const last = user.verificationSentAt ? Date.parse(user.verificationSentAt) : 0;
   const wait = last + RESEND_VERIFICATION_SECONDS * 1000 - now;
   if (wait > 0) throw tooManyRequests(wait / 1000, 'A verification link was sent a moment ago; check your inbox.');
-  const org = await getOrg(user.orgId);
+  const org = await requireOrg(user.orgId);
   const verification = newLink(user, 'verifyEmail');
   const at = nowIso();
   await transact([
@@ -100,5 +99,5 @@ export async function resendVerification(ctx: AuthedContext) {
       target: userTarget(user),
     }, at),
   ]);
-  await sendEmail(user.email, verifyEmailMessage(user.name, org?.name ?? 'Gatehouse', verification.url));
+  await sendEmail(user.email, verifyEmailMessage(user.name, org.name, verification.url));
 }

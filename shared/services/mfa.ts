@@ -2,12 +2,12 @@ import { nowIso } from '../clock';
 import type { AuthedContext, RequestContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { consumeChallengeItem, setChallengeSecret } from '../data/challenges';
-import { getOrg } from '../data/orgs';
+import { requireOrg, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
 import { secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
 import { twoFactorChangedMessage } from '../email/templates';
-import { Problem, badRequest, conflict, forbidden, notFound, reauthenticationFailed, validationFailed } from '../errors';
+import { Problem, badRequest, conflict, forbidden, reauthenticationFailed, validationFailed } from '../errors';
 import { open, seal } from '../auth/crypto';
 import { verifyPassword } from '../auth/passwords';
 import { assertRoot } from '../auth/policy';
@@ -20,15 +20,8 @@ const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.orgId}:
 export const invalidCode = () => new Problem(401, 'invalid_code', 'The code is not correct, or was already used.');
 const wrongEnrolmentCode = () => badRequest('invalid_code', 'The code does not match the authenticator; try the next one.');
 
-async function slugOf(orgId: string): Promise<string> {
-  const org = await getOrg(orgId);
-  if (!org) throw notFound();
-  return org.slug;
-}
-
-async function notify(user: UserRecord, change: string) {
-  const org = await getOrg(user.orgId);
-  if (user.email) await sendEmail(user.email, twoFactorChangedMessage(user.name, org?.name ?? 'Gatehouse', change));
+async function notify(user: UserRecord, org: OrgRecord, change: string) {
+  if (user.email) await sendEmail(user.email, twoFactorChangedMessage(user.name, org.name, change));
 }
 
 /** What a valid second factor proves, for recording its use atomically. */
@@ -62,7 +55,7 @@ export async function startEnrolment(ctx: AuthedContext) {
   await transact([
     updateUser(user, { set: { pendingTotp: await seal(secret, boundTo(user)) }, bumpVersion: false, expect: { attribute: 'mfa.enabled', value: false } }),
   ]);
-  return enrolment(secret, await slugOf(user.orgId), user.login);
+  return enrolment(secret, (await requireOrg(user.orgId)).slug, user.login);
 }
 
 /** Self-enrolment, step two: a valid code enables two-factor and returns ten recovery codes once. */
@@ -71,7 +64,8 @@ export async function confirmEnrolment(ctx: AuthedContext, code: string) {
   if (user.mfa.enabled) throw conflict('mfa_already_enabled', 'Two-factor is already enabled.');
   if (!user.pendingTotp) throw conflict('no_enrolment', 'Start an enrolment with POST /v1/me/mfa/totp first.');
   const secret = await open(user.pendingTotp, boundTo(user));
-  const step = await guardedAttempt(await slugOf(user.orgId), user.login, () => verifyTotp(secret, code.trim()), wrongEnrolmentCode);
+  const org = await requireOrg(user.orgId);
+  const step = await guardedAttempt(org.slug, user.login, () => verifyTotp(secret, code.trim()), wrongEnrolmentCode);
   const { codes, hashes } = await freshCodes(user);
   const at = nowIso();
   await transact([
@@ -82,7 +76,7 @@ export async function confirmEnrolment(ctx: AuthedContext, code: string) {
     }),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
-  await notify(user, 'two-factor sign-in was turned on');
+  await notify(user, org, 'two-factor sign-in was turned on');
   return { recoveryCodes: codes };
 }
 
@@ -91,8 +85,9 @@ export async function disable(ctx: AuthedContext, proof: { code?: string; passwo
   const user = ctx.principal.user;
   if (user.mfa.required) throw forbidden('Two-factor is required for your account by the organization owner.', 'mfa_required');
   if (!user.mfa.enabled) throw conflict('mfa_not_enabled', 'Two-factor is not enabled.');
+  const org = await requireOrg(user.orgId);
   await guardedAttempt(
-    await slugOf(user.orgId),
+    org.slug,
     user.login,
     async () => {
       if (proof.code !== undefined) return (await checkSecondFactor(user, proof.code)) ? true : undefined;
@@ -105,21 +100,22 @@ export async function disable(ctx: AuthedContext, proof: { code?: string; passwo
     updateUser(user, { set: { 'mfa.enabled': false, updatedAt: at }, remove: ['totp', 'recoveryCodes', 'pendingTotp'] }),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.disabled', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
-  await notify(user, 'two-factor sign-in was turned off');
+  await notify(user, org, 'two-factor sign-in was turned off');
 }
 
 /** New recovery codes for a current code; every old code dies. */
 export async function regenerateRecoveryCodes(ctx: AuthedContext, code: string) {
   const user = ctx.principal.user;
   if (!user.mfa.enabled) throw conflict('mfa_not_enabled', 'Two-factor is not enabled.');
-  const use = await guardedAttempt(await slugOf(user.orgId), user.login, () => checkSecondFactor(user, code), reauthenticationFailed);
+  const org = await requireOrg(user.orgId);
+  const use = await guardedAttempt(org.slug, user.login, () => checkSecondFactor(user, code), reauthenticationFailed);
   const { codes, hashes } = await freshCodes(user);
   const at = nowIso();
   await transact([
     secondFactorUpdate(user, use, { set: { recoveryCodes: hashes } }, reauthenticationFailed),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.recovery_codes_replaced', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
-  await notify(user, 'new recovery codes were made and the old ones no longer work');
+  await notify(user, org, 'new recovery codes were made and the old ones no longer work');
   return { recoveryCodes: codes };
 }
 
@@ -134,7 +130,7 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
     updateUser(target, { set: { 'mfa.enabled': false, updatedAt: at }, remove: ['totp', 'recoveryCodes', 'pendingTotp'] }),
     auditItem(ctx, { orgId: target.orgId, action: 'mfa.reset', actor: actorOf(ctx.principal.user), target: userTarget(target) }, at),
   ]);
-  await notify(target, 'the organization owner removed your two-factor device');
+  await notify(target, await requireOrg(target.orgId), 'the organization owner removed your two-factor device');
 }
 
 /** MFA_REQUIRED: a TOTP or recovery code completes the login; failures count towards the lockout. */
@@ -174,6 +170,6 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), details: { atLogin: true } }, at),
   ]);
   const tokens = await startSession(enabled);
-  await notify(user, 'two-factor sign-in was turned on');
+  await notify(user, await requireOrg(user.orgId), 'two-factor sign-in was turned on');
   return { ...tokens, recoveryCodes: codes };
 }

@@ -1,12 +1,12 @@
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
-import { getOrg } from '../data/orgs';
+import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { publicUser, secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
 import { ownershipMessage } from '../email/templates';
-import { conflict, notFound, reauthenticationFailed } from '../errors';
+import { conflict, reauthenticationFailed } from '../errors';
 import { verifyPassword } from '../auth/passwords';
 import { assertRoot } from '../auth/policy';
 import { guardedAttempt } from './attempts';
@@ -23,8 +23,7 @@ const invalidTarget = () => conflict('invalid_transfer_target', 'Ownership can o
 export async function transferOwnership(ctx: AuthedContext, input: { userId: string; password: string; code?: string }) {
   assertRoot(ctx.principal, 'Only the organization owner may transfer ownership.');
   const root = ctx.principal.user;
-  const org = await getOrg(root.orgId);
-  if (!org) throw notFound();
+  const org = await requireOrg(root.orgId);
   const use = await guardedAttempt<FactorUse | true>(
     org.slug,
     root.login,

@@ -6,7 +6,7 @@ import { tableName } from '../data/client';
 import { decodeCursor, encodeCursor } from '../data/cursor';
 import { keys } from '../data/keys';
 import { claimLogin } from '../data/logins';
-import { getOrg, type OrgRecord } from '../data/orgs';
+import { requireOrg } from '../data/orgs';
 import { transact, type TxItem } from '../data/transact';
 import {
   claimEmail, deleteSearchItems, deleteUserItem, getUser, listUsers, newUser, publicUser, putSearchItems, putUser,
@@ -14,7 +14,7 @@ import {
 } from '../data/users';
 import { sendEmail, type Delivery } from '../email/mailer';
 import { emailChangedMessage, invitationLinkMessage, invitationPasswordMessage, verifyEmailMessage } from '../email/templates';
-import { badRequest, conflict, forbidden, notFound, preconditionFailed } from '../errors';
+import { badRequest, conflict, forbidden, preconditionFailed } from '../errors';
 import { hashPassword } from '../auth/passwords';
 import {
   assertCanInvite, assertCanList, assertCanManageActivation, assertCanView, assertRoot, assertSameOrg, rootProtected,
@@ -31,12 +31,6 @@ export function temporaryPassword(): string {
   const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   const chars = Array.from({ length: 24 }, () => alphabet[randomInt(alphabet.length)]);
   return chars.join('').replace(/(.{6})(?!$)/g, '$1-');
-}
-
-async function orgOf(orgId: string): Promise<OrgRecord> {
-  const org = await getOrg(orgId);
-  if (!org) throw notFound();
-  return org;
 }
 
 /** The user named in the path, of the caller's organization (another organization's ids are 404). */
@@ -61,7 +55,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
   if (actor.type === 'human' && !actor.emailVerified) {
     throw forbidden('Verify your email address before inviting users.', 'email_not_verified');
   }
-  const org = await orgOf(ctx.principal.orgId);
+  const org = await requireOrg(ctx.principal.orgId);
   const at = nowIso();
   const common = { id: newId(), orgId: org.id, login: input.login, name: input.name, role: input.role, at };
 
@@ -219,7 +213,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
   await transact(items);
 
   if (mailboxChanged && verification) {
-    const org = await orgOf(user.orgId);
+    const org = await requireOrg(user.orgId);
     await sendEmail(
       input.email!,
       user.status === 'pending'
@@ -239,7 +233,7 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
   if (confirm.normalize('NFKC').toLowerCase() !== user.login) {
     throw badRequest('confirmation_mismatch', 'Repeat the login of the user to delete in ?confirm=.');
   }
-  const org = await orgOf(user.orgId);
+  const org = await requireOrg(user.orgId);
   await transact([
     deleteUserItem(user),
     {
@@ -269,7 +263,7 @@ export async function reissueActivation(ctx: AuthedContext, id: string) {
   const user = await loadTarget(ctx, id);
   assertCanManageActivation(ctx.principal, user);
   if (user.status !== 'pending') throw conflict('not_pending', 'Only a pending user has an activation link.');
-  const org = await orgOf(user.orgId);
+  const org = await requireOrg(user.orgId);
   const link = newLink(user, 'activation');
   const at = nowIso();
   await transact([
