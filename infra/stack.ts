@@ -25,8 +25,17 @@ export interface GatehouseConfig {
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
-/** Which function groups hash passwords (and so carry the native argon2 module). */
-const HASHES_PASSWORDS: Record<FunctionGroup, boolean> = { public: false, auth: true, me: true, users: true, org: false };
+/**
+ * What each function group needs beyond the table and keys: the native argon2 module for
+ * hashing passwords, and SES for sending email. Grants follow this, so a group gets only what it uses.
+ */
+const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boolean }> = {
+  public: { hashesPasswords: false, sendsEmail: false },
+  auth: { hashesPasswords: true, sendsEmail: true },
+  me: { hashesPasswords: true, sendsEmail: true },
+  users: { hashesPasswords: true, sendsEmail: true },
+  org: { hashesPasswords: false, sendsEmail: false },
+};
 
 export class GatehouseStack extends Stack {
   readonly api: Api;
@@ -52,18 +61,18 @@ export class GatehouseStack extends Stack {
       AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
     };
 
-    const groups = Object.keys(HASHES_PASSWORDS) as FunctionGroup[];
+    const groups = Object.keys(NEEDS) as FunctionGroup[];
     const functions = Object.fromEntries(
       groups.map((group) => {
         const fn = new HouseFunction(this, `${group[0]!.toUpperCase()}${group.slice(1)}Function`, {
           group,
           description: `Gatehouse ${group} routes`,
-          nativeArgon2: HASHES_PASSWORDS[group],
+          nativeArgon2: NEEDS[group].hashesPasswords,
           environment,
         });
         this.table.table.grantReadWriteData(fn);
         keys.grantRead(fn);
-        email.grantSend(fn);
+        if (NEEDS[group].sendsEmail) email.grantSend(fn);
         return [group, fn];
       }),
     ) as Record<FunctionGroup, HouseFunction>;
@@ -77,7 +86,6 @@ export class GatehouseStack extends Stack {
       timeout: Duration.minutes(2),
     });
     this.table.table.grantReadWriteData(billingImport);
-    keys.grantRead(billingImport);
 
     this.api = new Api(this, 'Api', {
       functions,

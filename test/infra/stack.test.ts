@@ -86,11 +86,14 @@ describe('the AWS stack', () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(/PRIVATE KEY|"seed":"/);
   });
 
-  it('lets functions send only from the SES identity of the configured sender', () => {
+  it('lets only the functions that email send, and only from the configured identity', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
-    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies).toContain('ses:SendEmail');
-    expect(policies).not.toMatch(/"Action":"\*"/);
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as Array<[string, any]>;
+    const sending = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:SendEmail')).map(([id]) => id);
+    expect(sending.sort()).toEqual(
+      policies.filter(([id]) => /^(Auth|Me|Users)Function/.test(id)).map(([id]) => id).sort(),
+    );
+    expect(JSON.stringify(policies)).not.toMatch(/"Action":"\*"/);
   });
 
   it('has an invoice-import function that no API route reaches', () => {
