@@ -6,7 +6,7 @@ import { transact } from '../data/transact';
 import { publicUser, secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
 import { ownershipMessage } from '../email/templates';
-import { conflict, reauthenticationFailed } from '../errors';
+import { Problem, conflict, reauthenticationFailed } from '../errors';
 import { verifyPassword } from '../auth/passwords';
 import { assertRoot } from '../auth/policy';
 import { guardedAttempt } from './attempts';
@@ -34,8 +34,9 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
     },
     reauthenticationFailed,
   );
-  const target: UserRecord = await loadTarget(ctx, input.userId).catch(() => {
-    throw invalidTarget();
+  // A user that is not in this organization is simply not a valid target; any other failure stays what it is.
+  const target: UserRecord = await loadTarget(ctx, input.userId).catch((error: unknown) => {
+    throw error instanceof Problem && error.status === 404 ? invalidTarget() : error;
   });
   if (target.id === root.id || target.role !== 'admin' || target.status !== 'active' || target.type !== 'human') throw invalidTarget();
 
