@@ -10,8 +10,11 @@ export interface Email {
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-/** Links point at APP_URL only, never at a request's Host header. */
-export const appLink = (path: string, token: string) => `${config().APP_URL}${path}?token=${encodeURIComponent(token)}`;
+/**
+ * Links point at APP_URL only, never at a request's Host header. The token rides in the fragment,
+ * which browsers never send: it stays out of CDN and server logs and out of Referer headers.
+ */
+export const appLink = (path: string, token: string) => `${config().APP_URL}${path}#token=${encodeURIComponent(token)}`;
 
 function layout(kind: string, subject: string, paragraphs: string[], action?: { label: string; url: string }): Email {
   const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), '— Gatehouse'].join('\n\n');

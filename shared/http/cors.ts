@@ -4,7 +4,7 @@
  */
 export const CORS = {
   methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  allowHeaders: ['authorization', 'content-type', 'if-match'],
-  exposeHeaders: ['etag', 'x-request-id', 'retry-after'],
+  allowHeaders: ['authorization', 'content-type', 'if-match', 'prefer'],
+  exposeHeaders: ['etag', 'x-request-id', 'retry-after', 'preference-applied'],
   maxAgeSeconds: 600,
 } as const;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { routes, type RouteDef } from './routes';
 import { Problem } from './schemas';
+import { COOKIE_PREFERENCE, REFRESH_COOKIE } from './session-cookie';
 
 const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
@@ -13,12 +14,24 @@ const problemResponse = (description: string) => ({
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes as readonly RouteDef[]) {
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    const parameters: Array<Record<string, unknown>> = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
       name,
       in: 'path',
       required: true,
       schema: { type: 'string' },
     }));
+    if (route.sessionCookie) {
+      parameters.push({
+        name: 'Prefer',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', enum: [COOKIE_PREFERENCE] },
+        description:
+          route.sessionCookie === 'issues'
+            ? 'Browser sessions: the refresh token is set as the HttpOnly cookie `' + REFRESH_COOKIE + '` instead of appearing in the answer'
+            : 'Browser sessions: without `refreshToken` in the body, the `' + REFRESH_COOKIE + '` cookie is used (and rotated, or cleared on 401 and logout)',
+      });
+    }
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       if (!response) continue;
@@ -41,7 +54,7 @@ export function openApiDocument(serverUrl?: string) {
       ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body) } } } }
+        ? { requestBody: { required: !route.body.safeParse({}).success, content: { 'application/json': { schema: schema(route.body) } } } }
         : {}),
       responses,
     };
@@ -54,7 +67,9 @@ export function openApiDocument(serverUrl?: string) {
       description:
         'User management for a multi-tenant SaaS. Errors are RFC 9457 problem documents with a stable `code`. ' +
         'Single resources carry `version` and an `ETag`; `If-Match` with a stale version answers 412. ' +
-        'Every answer carries `X-Request-Id`. Refresh tokens rotate on every use, and presenting a spent one ends its session.',
+        'Every answer carries `X-Request-Id`. Refresh tokens rotate on every use, and presenting a spent one ends its session. ' +
+        'Browsers send `Prefer: ' + COOKIE_PREFERENCE + '` to the login, challenge, activation, refresh and logout routes: ' +
+        'the refresh token then lives only in an HttpOnly, Secure, SameSite=Strict cookie (`' + REFRESH_COOKIE + '`), never in a body a script can read.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {

@@ -11,6 +11,7 @@ import { Problem, badRequest, notFound, unauthorized, validationFailed } from '.
 import { logger, withLogContext } from '../log';
 import { authenticate } from '../services/authenticate';
 import { CORS } from './cors';
+import { COOKIE_PREFERENCE, clearRefreshCookie, prefersCookie, refreshCookieOf, setRefreshCookie } from './session-cookie';
 import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,6 +22,7 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  cookies?: string[];
 }
 
 export interface HandlerRequest<R extends RouteDef> {
@@ -46,6 +48,8 @@ interface State {
   query?: unknown;
   ifMatch?: number;
   principal?: Principal;
+  /** The browser asked for its refresh token in the HttpOnly cookie (session routes only). */
+  cookieSession?: boolean;
 }
 const states = new WeakMap<Event, State>();
 /** The problem code each failed request answered, for its access-log line. */
@@ -91,8 +95,8 @@ function parseBody(route: RouteDef, event: Event): unknown {
     }
     return undefined;
   }
-  if (empty) throw validationFailed([{ path: '(body)', message: 'a JSON body is required' }]);
   const result = route.body.safeParse(parsed);
+  if (empty && !result.success) throw validationFailed([{ path: '(body)', message: 'a JSON body is required' }]);
   if (!result.success) throw validationFailed(zodErrors(result.error));
   return result.data;
 }
@@ -124,6 +128,11 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     const state: State = { route, ctx };
     states.set(event, state);
     state.body = parseBody(route, event);
+    if (route.sessionCookie && prefersCookie(event.headers)) {
+      state.cookieSession = true;
+      const body = state.body as { refreshToken?: string };
+      if (route.sessionCookie === 'reads' && body.refreshToken === undefined) body.refreshToken = refreshCookieOf(event);
+    }
     if (route.query) {
       const result = route.query.safeParse(event.queryStringParameters ?? {});
       if (!result.success) throw validationFailed(zodErrors(result.error, 'query'));
@@ -138,14 +147,27 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
   },
 });
 
+/** Moves a refresh token from the answer into the HttpOnly cookie; a logout clears the cookie. */
+function toCookieSession(reply: Reply, route: RouteDef): Reply {
+  const body = reply.body as { refreshToken?: unknown } | undefined;
+  const headers = { ...reply.headers, 'preference-applied': COOKIE_PREFERENCE };
+  if (body && typeof body.refreshToken === 'string') {
+    const { refreshToken, ...rest } = body;
+    return { ...reply, body: rest, headers, cookies: [...(reply.cookies ?? []), setRefreshCookie(refreshToken)] };
+  }
+  if (route.operation === 'logout') return { ...reply, headers, cookies: [...(reply.cookies ?? []), clearRefreshCookie()] };
+  return reply;
+}
+
 function respond(reply: Reply, route: RouteDef | undefined): Result {
   const headers: Record<string, string> = {
     'cache-control': route?.cacheSeconds ? `public, max-age=${route.cacheSeconds}` : 'no-store',
     ...Object.fromEntries(Object.entries(reply.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
   };
-  if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
+  const cookies = reply.cookies?.length ? { cookies: reply.cookies } : {};
+  if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
   headers['content-type'] ??= 'application/json; charset=utf-8';
-  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };
+  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body), ...cookies };
 }
 
 /** The one place errors become answers: problem+json for Problems, a bare 500 for the rest. */
@@ -158,7 +180,11 @@ const problems = (): middy.MiddlewareObj<Event, Result> => ({
         : new Problem(500, 'internal_error', 'Something went wrong on our side; the request id identifies it.');
     if (!(error instanceof Problem)) logger.error('unhandled error', { error });
     problemCodes.set(request.event, problem.code);
+    const state = states.get(request.event);
+    // A refused cookie session is over: drop the cookie so the browser stops presenting it.
+    const dropCookie = state?.cookieSession && state.route.sessionCookie === 'reads' && problem.status === 401;
     request.response = {
+      ...(dropCookie ? { cookies: [clearRefreshCookie()] } : {}),
       statusCode: problem.status,
       headers: {
         'content-type': 'application/problem+json; charset=utf-8',
@@ -211,7 +237,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         ifMatch: state.ifMatch,
         ctx: ctx as never,
       });
-      return respond(reply, state.route);
+      return respond(state.cookieSession ? toCookieSession(reply, state.route) : reply, state.route);
     });
 
   return async (event: Event, context: Context): Promise<Result> => {

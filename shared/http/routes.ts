@@ -23,6 +23,11 @@ export interface RouteDef {
   responses: Partial<Record<number, { description: string; schema?: z.ZodType }>>;
   /** Answers that may be cached by clients (e.g. the JWKS). */
   cacheSeconds?: number;
+  /**
+   * Browser sessions: `issues` routes answer tokens and, on `Prefer: refresh-token=cookie`,
+   * set the refresh token as an HttpOnly cookie; `reads` routes also accept that cookie.
+   */
+  sessionCookie?: 'issues' | 'reads';
 }
 
 const route = <const R extends RouteDef>(definition: R) => definition;
@@ -52,7 +57,7 @@ export const routes = [
     },
   }),
   route({
-    method: 'POST', path: '/v1/auth/login', group: 'auth', operation: 'login', auth: 'public',
+    method: 'POST', path: '/v1/auth/login', group: 'auth', operation: 'login', auth: 'public', sessionCookie: 'issues',
     summary: 'Log in with organization slug, login and password', body: s.LoginBody,
     responses: {
       200: { description: 'Tokens, or the first challenge (new password, two-factor) to answer at /v1/auth/challenge', schema: s.TokensOrChallenge },
@@ -61,7 +66,7 @@ export const routes = [
     },
   }),
   route({
-    method: 'POST', path: '/v1/auth/refresh', group: 'auth', operation: 'refresh', auth: 'public',
+    method: 'POST', path: '/v1/auth/refresh', group: 'auth', operation: 'refresh', auth: 'public', sessionCookie: 'reads',
     summary: 'Exchange a refresh token for new tokens (the refresh token is rotated)', body: s.RefreshBody,
     responses: {
       200: { description: 'New tokens; the presented refresh token is spent', schema: s.Tokens },
@@ -69,7 +74,7 @@ export const routes = [
     },
   }),
   route({
-    method: 'POST', path: '/v1/auth/logout', group: 'auth', operation: 'logout', auth: 'public',
+    method: 'POST', path: '/v1/auth/logout', group: 'auth', operation: 'logout', auth: 'public', sessionCookie: 'reads',
     summary: 'End the session of a refresh token', body: s.RefreshBody,
     responses: { 204: { description: 'Signed out (also when the token was already invalid)' } },
   }),
@@ -79,7 +84,7 @@ export const routes = [
     responses: { 204: { description: 'Verified' }, 400: { description: '`invalid_token`' } },
   }),
   route({
-    method: 'POST', path: '/v1/auth/challenge', group: 'auth', operation: 'answerChallenge', auth: 'public',
+    method: 'POST', path: '/v1/auth/challenge', group: 'auth', operation: 'answerChallenge', auth: 'public', sessionCookie: 'issues',
     summary: 'Answer a login challenge (new password, TOTP or recovery code, TOTP enrolment)', body: s.ChallengeBody,
     responses: {
       200: { description: 'Tokens, the next challenge, or (MFA_SETUP_REQUIRED without `code`) the enrolment secret and QR code; completing the setup adds `recoveryCodes`', schema: s.ChallengeResult },
@@ -88,7 +93,7 @@ export const routes = [
     },
   }),
   route({
-    method: 'POST', path: '/v1/auth/activate', group: 'auth', operation: 'activate', auth: 'public',
+    method: 'POST', path: '/v1/auth/activate', group: 'auth', operation: 'activate', auth: 'public', sessionCookie: 'issues',
     summary: 'Activate an invited account with the emailed token and a chosen password', body: s.ActivateBody,
     responses: {
       200: { description: 'Tokens, or MFA_SETUP_REQUIRED when two-factor is required', schema: s.TokensOrChallenge },

@@ -51,7 +51,8 @@ export const LoginBody = z.strictObject({
   password: Password,
 });
 
-export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+/** Without `refreshToken`, a browser session's HttpOnly cookie is used (see `Prefer: refresh-token=cookie`). */
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
 export const TokenBody = z.strictObject({ token: z.string().min(1).max(512) });
 
 export const PatchMeBody = z.strictObject({
@@ -98,7 +99,9 @@ export const SignUpResult = z.object({ org: Org, user: User });
 export const Tokens = z
   .object({
     accessToken: z.string(),
-    refreshToken: z.string(),
+    refreshToken: z.string().optional().meta({
+      description: 'Absent when the request said `Prefer: refresh-token=cookie`: the token is then set as an HttpOnly cookie instead',
+    }),
     tokenType: z.literal('Bearer'),
     expiresIn: z.number().int(),
   })

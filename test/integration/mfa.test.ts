@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clock } from '../../shared/clock';
 import { addMember, loginAs, verifiedOrg } from '../support/factories';
-import { lastEmailTo, useApi } from '../support/api';
+import { lastEmailTo, tokenFromUrl, useApi } from '../support/api';
 
 const api = useApi();
 const realNow = clock.now;
@@ -117,7 +117,7 @@ describe('login with two-factor', () => {
     const org = await verifiedOrg(api);
     await enrol(org.rootToken);
     const issued = await api.request('POST', `/v1/users/${org.root.id}/password-reset`, { token: org.rootToken });
-    const token = new URL(issued.body.url).searchParams.get('token')!;
+    const token = tokenFromUrl(issued.body.url);
     expect((await api.request('POST', '/v1/auth/password/reset', { body: { token, password: 'reset passphrase here' } })).status).toBe(204);
     const login = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: 'reset passphrase here' } });
     expect(login.body.challenge).toBe('MFA_REQUIRED');
@@ -157,7 +157,7 @@ describe('two-factor required by the root', () => {
     const org = await verifiedOrg(api);
     const email = `strict@${org.slug}.example.com`;
     const invited = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'strict', name: 'S', email, role: 'developer', requireMfa: true } });
-    const token = new URL(invited.body.activation.url).searchParams.get('token')!;
+    const token = tokenFromUrl(invited.body.activation.url);
     const activated = await api.request('POST', '/v1/auth/activate', { body: { token, password: 'careful person passphrase' } });
     expect(activated.body.challenge).toBe('MFA_SETUP_REQUIRED');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STRONG_PASSWORD, loginAs, signUpOrg } from '../support/factories';
-import { lastEmailTo, responseTexts, tokenFromEmail, useApi } from '../support/api';
+import { lastEmailTo, responseTexts, tokenFromEmail, tokenFromUrl, useApi } from '../support/api';
 import { logLines } from '../support/setup';
 
 const api = useApi();
@@ -38,7 +38,7 @@ describe('secrets of users, tokens and two-factor never reach a log or the audit
     const temp = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'tmpuser', name: 'T', email: `t@${org.slug}.example.com`, role: 'developer', delivery: 'temporaryPassword' } });
     const link = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'lnkuser', name: 'L', email: `l@${org.slug}.example.com`, role: 'developer' } });
     const bot = await api.request('POST', '/v1/users', { token: org.rootToken, body: { type: 'service', login: 'botuser', name: 'B', role: 'developer' } });
-    const activationToken = new URL(link.body.activation.url).searchParams.get('token')!;
+    const activationToken = tokenFromUrl(link.body.activation.url);
     await api.request('POST', '/v1/auth/activate', { body: { token: activationToken, password: 'linked user passphrase' } });
     const challenge = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'tmpuser', password: temp.body.temporaryPassword } });
     await api.request('POST', '/v1/auth/challenge', { body: { session: challenge.body.session, challenge: 'NEW_PASSWORD_REQUIRED', newPassword: 'temp user new passphrase' } });
@@ -49,7 +49,7 @@ describe('secrets of users, tokens and two-factor never reach a log or the audit
 
     const secrets = [
       temp.body.temporaryPassword, activationToken, bot.body.apiToken.token, enrol.body.secret, ...verified.body.recoveryCodes,
-      new URL(reset.body.url).searchParams.get('token')!, challenge.body.session, 'linked user passphrase', 'temp user new passphrase',
+      tokenFromUrl(reset.body.url), challenge.body.session, 'linked user passphrase', 'temp user new passphrase',
     ];
     const logs = logLines.join('\n');
     const audit = (await api.request('GET', '/v1/audit-events?limit=100', { token: org.rootToken })).text;

@@ -33,7 +33,7 @@ describe('sign-up', () => {
     const email = await lastEmailTo(org.root.email);
     expect(email.subject).toContain('Verify');
     expect(email.body.html).toContain('<a href=');
-    expect(email.body.text).toContain(`${process.env.APP_URL}/verify-email?token=`);
+    expect(email.body.text).toContain(`${process.env.APP_URL}/verify-email#token=`);
 
     const token = tokenFromEmail(email);
     expect((await api.request('POST', '/v1/auth/verify-email', { body: { token } })).status).toBe(204);

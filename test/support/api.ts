@@ -79,7 +79,10 @@ export async function lastEmailTo(address: string): Promise<StoredEmail> {
 }
 
 export const tokenFromEmail = (email: StoredEmail): string => {
-  const match = /\?token=([A-Za-z0-9_%-]+)/.exec(email.body.text ?? '');
+  const match = /#token=([A-Za-z0-9_%-]+)/.exec(email.body.text ?? '');
   if (!match) throw new Error(`no link in email "${email.subject}"`);
   return decodeURIComponent(match[1]!);
 };
+
+/** The token of an emailed or returned link: it rides in the fragment (`#token=`). */
+export const tokenFromUrl = (url: string) => new URLSearchParams(new URL(url).hash.slice(1)).get('token')!;
