@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { config } from '../../shared/config';
 import { Problem } from '../../shared/errors';
 import { CORS } from '../../shared/http/cors';
+import { isApiPath } from '../console/policy';
 import { type FunctionGroup, type RouteDef, routeKey, routes } from '../../shared/http/routes';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -111,10 +112,11 @@ export function toEvent(req: IncomingMessage, body: Buffer, key: string, pathPar
 }
 
 /**
- * The local stand-in for API Gateway: matches the route table, answers CORS preflights as
- * the deployed API's CORS configuration does, and calls the very handlers the Lambdas run.
+ * The local stand-in for API Gateway (and, with `console`, for CloudFront in front of it):
+ * matches the route table, answers CORS preflights as the deployed API's CORS configuration
+ * does, and calls the very handlers the Lambdas run.
  */
-export function createApiServer(handlers: Handlers): Server {
+export function createApiServer(handlers: Handlers, options: { console?: (req: IncomingMessage, res: ServerResponse) => void } = {}): Server {
   const compiled = (routes as readonly RouteDef[]).map(compile);
   const origins = new Set(config().CORS_ORIGINS);
 
@@ -140,6 +142,8 @@ export function createApiServer(handlers: Handlers): Server {
         });
         return res.end();
       }
+      // The console shares the origin: GETs outside the API's paths are its pages and files.
+      if (options.console && (method === 'GET' || method === 'HEAD') && !isApiPath(url.pathname)) return options.console(req, res);
       const candidates = compiled.filter((entry) => entry.pattern.test(url.pathname));
       const match = candidates.find((entry) => entry.route.method === method);
       if (!match) {

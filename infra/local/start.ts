@@ -1,10 +1,13 @@
 /**
- * `npm start`: DynamoDB Local (data kept on disk in .data/dynamodb), the SES emulator and the
- * API on 127.0.0.1:$PORT, serving the same handlers the Lambdas run. Ctrl-C stops it all.
+ * `npm start`: DynamoDB Local (data kept on disk in .data/dynamodb), the SES emulator, and on
+ * 127.0.0.1:$PORT the console and the API on one origin, the API served by the same handlers
+ * the Lambdas run. Ctrl-C stops it all.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CONSOLE_DIR, buildConsole } from '../console/policy';
+import { consoleServer } from './console-server';
 import { applyLocalEnvironment } from './environment';
 import { PortInUseError, assertPortFree, ensureTable, startDynamoDb, startSes } from './stack';
 
@@ -46,9 +49,11 @@ async function main() {
     const ses = await startSes({ port: ports.sesPort });
     stops.push(ses.stop);
 
+    console.log('Building the console…');
+    await buildConsole();
     const { createApiServer } = await import('./http-adapter');
     const { handlers } = await import('./handlers');
-    const server = createApiServer(handlers);
+    const server = createApiServer(handlers, { console: consoleServer(CONSOLE_DIR) });
     await new Promise<void>((ready, fail) => {
       server.once('error', fail);
       server.listen(ports.port, '127.0.0.1', ready);
@@ -59,7 +64,8 @@ async function main() {
       [
         '',
         'Gatehouse is running.',
-        `  API             http://127.0.0.1:${ports.port}   (try: curl http://127.0.0.1:${ports.port}/health)`,
+        `  Console         http://127.0.0.1:${ports.port}/   (sign up there, or log in)`,
+        `  API             http://127.0.0.1:${ports.port}/v1   (try: curl http://127.0.0.1:${ports.port}/health)`,
         `  OpenAPI         http://127.0.0.1:${ports.port}/v1/openapi.json`,
         `  Email inbox     ${ses.endpoint}/   (JSON: ${ses.endpoint}/store)`,
         `  DynamoDB Local  ${dynamo.endpoint}   table "${process.env.TABLE_NAME}"`,

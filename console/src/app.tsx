@@ -1,0 +1,110 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { Link, match, navigate, useLocation } from './router';
+import { can, useSession } from './session';
+import type { User } from './types';
+import { Page } from './ui';
+import { Account } from './pages/account';
+import { Audit } from './pages/audit';
+import { Activate, ForgotPassword, Login, ResetPassword, SignUp, VerifyEmail } from './pages/auth';
+import { Billing, Invoices } from './pages/billing';
+import { Organization } from './pages/organization';
+import { UserDetail } from './pages/user';
+import { Users } from './pages/users';
+
+interface RouteEntry {
+  path: string;
+  /** Signed-in pages, and who may see them; pages without `allow` are public. */
+  allow?: (me?: User) => boolean;
+  render: (params: Record<string, string>) => ComponentChildren;
+}
+
+const everyone = () => true;
+
+const ROUTES: RouteEntry[] = [
+  { path: '/login', render: () => <Login /> },
+  { path: '/signup', render: () => <SignUp /> },
+  { path: '/forgot-password', render: () => <ForgotPassword /> },
+  { path: '/activate', render: () => <Activate /> },
+  { path: '/reset-password', render: () => <ResetPassword /> },
+  { path: '/verify-email', render: () => <VerifyEmail /> },
+  { path: '/account', allow: everyone, render: () => <Account /> },
+  { path: '/organization', allow: everyone, render: () => <Organization /> },
+  { path: '/users', allow: can.manageUsers, render: () => <Users /> },
+  { path: '/users/:id', allow: can.manageUsers, render: ({ id }) => <UserDetail id={id!} key={id} /> },
+  { path: '/billing', allow: can.billing, render: () => <Billing /> },
+  { path: '/invoices', allow: can.invoices, render: () => <Invoices /> },
+  { path: '/audit', allow: can.audit, render: () => <Audit /> },
+];
+
+/** The menu shows a role only what it may open; the API refuses the rest anyway. */
+const MENU: Array<[string, string, (me?: User) => boolean]> = [
+  ['/account', 'My account', everyone],
+  ['/organization', 'Organization', everyone],
+  ['/users', 'Users', can.manageUsers],
+  ['/billing', 'Billing', can.billing],
+  ['/invoices', 'Invoices', can.invoices],
+  ['/audit', 'Audit log', can.audit],
+];
+
+export function App() {
+  const session = useSession();
+  const { path } = useLocation();
+  const found = ROUTES.map((route) => ({ route, params: match(route.path, path) })).find((entry) => entry.params);
+  const needsSession = !found || found.route.allow;
+
+  useEffect(() => {
+    if (session.state !== 'anonymous') return;
+    if (path === '/') navigate('/login', { replace: true });
+    else if (needsSession && found) navigate(`/login?next=${encodeURIComponent(path + location.search)}`, { replace: true });
+  }, [session.state, path]);
+  useEffect(() => {
+    if (session.state === 'signed-in' && (path === '/' || path === '/login' || path === '/signup')) navigate('/account', { replace: true });
+  }, [session.state, path]);
+
+  let content: ComponentChildren;
+  if (session.state === 'loading') content = <p aria-busy="true">Loading…</p>;
+  else if (!found) content = <Page title="Page not found"><p><Link href="/account">Go to your account</Link></p></Page>;
+  else if (found.route.allow && session.state !== 'signed-in') content = null;
+  else if (found.route.allow && !found.route.allow(session.me)) content = <Page title="Not available"><p>Your role does not give access to this page.</p></Page>;
+  else content = found.route.render(found.params!);
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">Gatehouse{session.org ? <span class="org"> · {session.org.name}</span> : null}</span>
+        {session.state === 'signed-in' ? (
+          <>
+            <nav aria-label="Main">
+              <ul>
+                {MENU.filter(([, , allow]) => allow(session.me)).map(([href, label]) => (
+                  <li key={href}>
+                    <Link href={href} aria-current={path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>
+                      {label}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <span class="who">
+              {session.me?.login} ({session.me?.role})
+            </span>
+            <button
+              type="button"
+              onClick={async () => {
+                await session.end();
+                navigate('/login', { replace: true });
+              }}
+            >
+              Log out
+            </button>
+          </>
+        ) : null}
+      </header>
+      <main id="main">{content}</main>
+    </>
+  );
+}

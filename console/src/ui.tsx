@@ -1,0 +1,255 @@
+import { type ComponentChildren, type PartialInputHTMLAttributes, createContext } from 'preact';
+import { useContext, useEffect, useId, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api';
+import { fieldErrors, sentenceFor } from './problems';
+
+/** Runs one request at a time for a form, keeping its error for display. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      return await action();
+    } catch (caught) {
+      setError(caught);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
+/** The page heading takes focus on arrival, so screen readers announce the new page. */
+export function Page(props: { title: string; children: ComponentChildren; wide?: boolean }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${props.title} · Gatehouse`;
+    heading.current?.focus();
+  }, [props.title]);
+  return (
+    <section class={props.wide ? 'page wide' : 'page'} aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1} ref={heading}>
+        {props.title}
+      </h1>
+      {props.children}
+    </section>
+  );
+}
+
+export interface FormProps {
+  onSubmit: (form: FormData) => unknown;
+  error?: unknown;
+  busy?: boolean;
+  submit: string;
+  /** Problem codes that concern one field, e.g. `{ slug_taken: 'slug' }`. */
+  codeFields?: Record<string, string>;
+  children: ComponentChildren;
+  danger?: boolean;
+  label?: string;
+}
+
+/**
+ * A form whose API errors appear as sentences: each beside its field (matched by the input's
+ * `name`, which is the API's field path) and the rest in an alert at the top.
+ */
+const FieldErrors = createContext<Record<string, string>>({});
+
+export function Form(props: FormProps) {
+  const errors = fieldErrors(props.error, props.codeFields ?? {});
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // Take the person to the first field that needs attention.
+    const first = Object.keys(errors)[0];
+    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${CSS.escape(first)}"]`)?.focus();
+  }, [props.error]);
+  const unplaced = props.error && !Object.keys(errors).length ? sentenceFor(props.error) : undefined;
+  const summary =
+    props.error instanceof ApiError && props.error.code === 'validation_failed' && Object.keys(errors).length
+      ? sentenceFor(props.error)
+      : unplaced;
+  return (
+    <form
+      ref={formRef}
+      aria-label={props.label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!props.busy) void props.onSubmit(new FormData(event.currentTarget));
+      }}
+    >
+      {summary ? <Alert>{summary}</Alert> : null}
+      <FieldErrors.Provider value={errors}>{props.children}</FieldErrors.Provider>
+      <div class="actions">
+        <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={props.busy} aria-busy={props.busy}>
+          {props.busy ? 'Working…' : props.submit}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type InputProps = Omit<PartialInputHTMLAttributes<HTMLInputElement>, 'label' | 'name' | 'role'> & { name: string; label: string; hint?: string };
+
+/** A labelled input with a slot for its error sentence, tied together for screen readers. */
+export function Field({ label, hint, name, ...input }: InputProps) {
+  const id = useId();
+  const error = useContext(FieldErrors)[name];
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? 'true' : undefined} aria-describedby={`${id}-error${hint ? ` ${id}-hint` : ''}`}
+        // Preact 11 types <input> as a union keyed by `type`; these props are a plain subset of it.
+        {...(input as Record<string, unknown>)}
+      />
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
+const FieldError = (props: { id?: string; message?: string }) => (
+  <p class="field-error" id={props.id} aria-live="polite">
+    {props.message ?? ''}
+  </p>
+);
+
+export function Select(props: { name: string; label: string; value?: string; options: Array<[string, string]>; onChange?: (value: string) => void; disabled?: boolean }) {
+  const id = useId();
+  const error = useContext(FieldErrors)[props.name];
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select
+        id={id}
+        name={props.name}
+        value={props.value}
+        disabled={props.disabled}
+        aria-describedby={`${id}-error`}
+        aria-invalid={error ? 'true' : undefined}
+        onChange={(event) => props.onChange?.(event.currentTarget.value)}
+      >
+        {props.options.map(([value, text]) => (
+          <option value={value} key={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
+export function Checkbox(props: { name: string; label: string; checked?: boolean; hint?: string }) {
+  const id = useId();
+  const error = useContext(FieldErrors)[props.name];
+  return (
+    <div class="field checkbox">
+      <input type="checkbox" id={id} name={props.name} defaultChecked={props.checked} value="on" />
+      <label for={id}>{props.label}</label>
+      {props.hint ? <p class="hint">{props.hint}</p> : null}
+      <FieldError message={error} />
+    </div>
+  );
+}
+
+export const Alert = (props: { children: ComponentChildren }) => (
+  <div class="alert" role="alert">
+    {props.children}
+  </div>
+);
+
+export const Success = (props: { children: ComponentChildren }) => (
+  <div class="success" role="status">
+    {props.children}
+  </div>
+);
+
+/** A secret the API shows exactly once: displayed with a copy button and a plain warning. */
+export function OnceSecret(props: { label: string; value: string; testId?: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div class="once" role="group" aria-label={props.label}>
+      <p>
+        <strong>{props.label}</strong> — shown only this once. Copy it now; it cannot be displayed again.
+      </p>
+      <code class="secret" data-testid={props.testId}>
+        {props.value}
+      </code>
+      <button
+        type="button"
+        onClick={async () => {
+          await navigator.clipboard?.writeText(props.value).catch(() => undefined);
+          setCopied(true);
+        }}
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </div>
+  );
+}
+
+export function RecoveryCodes(props: { codes: string[] }) {
+  return (
+    <div class="once" role="group" aria-label="Recovery codes">
+      <p>
+        <strong>Recovery codes</strong> — shown only this once. Each works once in place of a code from your app. Keep
+        them somewhere safe.
+      </p>
+      <ul class="codes" data-testid="recovery-codes">
+        {props.codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export const formatDate = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+
+/** Loads data for a page and reloads on demand; errors are kept for display. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    load().then(
+      (value) => live && setData(value),
+      (caught) => live && setError(caught),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return { data, error, setData, reload: () => setTick((value) => value + 1) };
+}
+
+/**
+ * The answer to a 412: someone saved a newer version first. Nothing was changed; the person
+ * loads the latest version (the form remounts with it) and makes their change again.
+ */
+export function StaleNotice(props: { what: string; onReload: () => void }) {
+  return (
+    <div class="alert" role="alert">
+      <p>Someone changed {props.what} while you were editing. Your changes were not saved.</p>
+      <button type="button" onClick={props.onReload}>
+        Load the latest version
+      </button>
+    </div>
+  );
+}
+
+export const isStale = (error: unknown) => error instanceof ApiError && error.code === 'precondition_failed';

@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+
+/** Where `vite build` writes the console; served by `npm start` and uploaded by the stack. */
+export const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
+export const CONSOLE_CONFIG = fileURLToPath(new URL('../../console/vite.config.ts', import.meta.url));
+
+/**
+ * The paths the API owns on the shared origin; everything else is the console. One list for
+ * the CloudFront behaviours and the local server (a test checks every route falls under it).
+ */
+export const API_PATH_PATTERNS = ['/v1/*', '/health', '/.well-known/*'] as const;
+
+export const isApiPath = (path: string) =>
+  API_PATH_PATTERNS.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern));
+
+/**
+ * The console runs only its own bundled script: no inline code, no eval, no third-party
+ * origin. `img-src data:` is for the QR code the API sends as SVG; `connect-src 'self'` is the
+ * API on the same origin.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Headers every console file is served with, locally and by CloudFront. */
+export const CONSOLE_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  'cross-origin-opener-policy': 'same-origin',
+} as const;
+
+/** Builds the console with Vite (about a second); `npm start` and the browser tests call it. */
+export async function buildConsole(): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: CONSOLE_CONFIG, logLevel: 'warn' });
+}
