@@ -49,6 +49,8 @@ export interface FormProps {
   children: ComponentChildren;
   danger?: boolean;
   label?: string;
+  /** Not ready to submit (e.g. a confirmation not typed yet), as opposed to busy. */
+  disabled?: boolean;
 }
 
 /**
@@ -76,13 +78,13 @@ export function Form(props: FormProps) {
       aria-label={props.label}
       onSubmit={(event) => {
         event.preventDefault();
-        if (!props.busy) void props.onSubmit(new FormData(event.currentTarget));
+        if (!props.busy && !props.disabled) void props.onSubmit(new FormData(event.currentTarget));
       }}
     >
       {summary ? <Alert>{summary}</Alert> : null}
       <FieldErrors.Provider value={errors}>{props.children}</FieldErrors.Provider>
       <div class="actions">
-        <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={props.busy} aria-busy={props.busy}>
+        <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={props.busy || props.disabled} aria-busy={props.busy}>
           {props.busy ? 'Working…' : props.submit}
         </button>
       </div>

@@ -1,3 +1,4 @@
+import { isApiPath } from '../../infra/console/policy';
 import { describe, expect, it } from 'vitest';
 import { handlers } from '../../infra/local/handlers';
 import { openApiDocument } from '../../shared/http/openapi';
@@ -34,5 +35,12 @@ describe('the route table', () => {
     expect(signUp.properties.email.maxLength).toBe(254);
     expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
     expect(document.paths['/v1/me'].get.responses['401'].content['application/problem+json']).toBeDefined();
+  });
+
+  it('keeps every API route under the paths the shared origin sends to the API, and no console page there', () => {
+    for (const route of routes) expect(isApiPath(route.path.replace(/\{\w+\}/g, 'x')), route.path).toBe(true);
+    for (const page of ['/', '/login', '/signup', '/activate', '/reset-password', '/verify-email', '/users/abc', '/assets/index.js']) {
+      expect(isApiPath(page), page).toBe(false);
+    }
   });
 });

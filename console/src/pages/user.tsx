@@ -285,7 +285,8 @@ function DeleteUser(props: { user: User; path: string }) {
       <Form
         label="Delete user"
         danger
-        busy={action.busy || !matches}
+        busy={action.busy}
+        disabled={!matches}
         error={action.error}
         submit="Delete this user"
         codeFields={{ confirmation_mismatch: 'confirm' }}

@@ -97,9 +97,10 @@ function Invite(props: { onInvited: () => void }) {
   const action = useAction();
   const [kind, setKind] = useState<'human' | 'service'>('human');
   const [result, setResult] = useState<InviteResult>();
+  const [open, setOpen] = useState(false);
   const roles: Array<[string, string]> = me?.role === 'root' ? [['developer', 'Developer'], ['admin', 'Admin']] : [['developer', 'Developer']];
   return (
-    <details class="invite" open={Boolean(result)}>
+    <details class="invite" open={open || Boolean(result)} onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>Invite someone</summary>
       {result ? (
         <div>
