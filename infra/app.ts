@@ -7,11 +7,14 @@ export function configFrom(app: App): GatehouseConfig {
   const read = (key: string) => app.node.tryGetContext(`gatehouse:${key}`);
   const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : String(value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
   const senderEmail = String(read('senderEmail') ?? '');
-  const appUrl = String(read('appUrl') ?? '');
-  if (!senderEmail || !appUrl) throw new Error('Set the context gatehouse:senderEmail and gatehouse:appUrl (cdk.json or -c).');
+  if (!senderEmail) throw new Error('Set the context gatehouse:senderEmail (cdk.json or -c).');
+  const domainNames = list(read('domainNames'));
+  const certificateArn = String(read('certificateArn') ?? '');
+  if (domainNames.length && !certificateArn) throw new Error('gatehouse:domainNames needs gatehouse:certificateArn (ACM, us-east-1).');
   return {
     senderEmail,
-    appUrl,
+    appUrl: String(read('appUrl') ?? '') || (domainNames[0] ? `https://${domainNames[0]}` : undefined),
+    domain: domainNames.length ? { names: domainNames, certificateArn } : undefined,
     allowedOrigins: list(read('allowedOrigins')),
     auditRetentionDays: Number(read('auditRetentionDays') ?? 365),
     alarmEmail: String(read('alarmEmail') ?? '') || undefined,

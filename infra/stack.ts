@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -8,6 +9,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { FunctionGroup } from '../shared/http/routes';
 import { Api } from './constructs/api';
+import { Console } from './constructs/console';
 import { DataTable } from './constructs/data-table';
 import { Email } from './constructs/email';
 import { HouseFunction } from './constructs/house-function';
@@ -16,8 +18,10 @@ import { Keys } from './constructs/keys';
 export interface GatehouseConfig {
   /** SES sender: an address (verified by SES) or a domain. */
   senderEmail: string;
-  /** Where emailed links point (the hosted console). */
-  appUrl: string;
+  /** Where emailed links point; by default the console's own CloudFront address. */
+  appUrl?: string;
+  /** A custom domain for the console and API: names plus an ACM certificate ARN in us-east-1. */
+  domain?: { names: string[]; certificateArn: string };
   allowedOrigins: string[];
   auditRetentionDays: number;
   /** Who is emailed when an alarm fires; empty for no subscription. */
@@ -40,6 +44,7 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
 export class GatehouseStack extends Stack {
   readonly api: Api;
   readonly table: DataTable;
+  readonly console: Console;
 
   constructor(scope: Construct, id: string, props: StackProps & { config: GatehouseConfig }) {
     super(scope, id, props);
@@ -49,11 +54,13 @@ export class GatehouseStack extends Stack {
     const keys = new Keys(this, 'Keys');
     const email = new Email(this, 'Email', { sender: config.senderEmail });
 
+    // The console's address is known only once its distribution exists, which needs the API.
+    const appUrl = config.appUrl ?? Lazy.string({ produce: () => this.console.url });
     const environment = {
       TABLE_NAME: this.table.table.tableName,
-      APP_URL: config.appUrl,
+      APP_URL: appUrl,
       EMAIL_FROM: email.sender,
-      JWT_ISSUER: config.appUrl,
+      JWT_ISSUER: appUrl,
       JWT_AUDIENCE: 'gatehouse',
       SIGNING_KEY_SECRET_ARN: keys.signing.secretArn,
       DATA_KEY_SECRET_ARN: keys.data.secretArn,
@@ -93,6 +100,14 @@ export class GatehouseStack extends Stack {
       throttle: config.throttle ?? { rateLimit: 200, burstLimit: 400 },
     });
 
+    this.console = new Console(this, 'Console', {
+      api: this.api.httpApi,
+      domain: config.domain && {
+        names: config.domain.names,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', config.domain.certificateArn),
+      },
+    });
+
     const alarmKey = new Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts Gatehouse alarm notifications' });
     const alarms = new Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
     if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
@@ -115,7 +130,8 @@ export class GatehouseStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new SnsAction(alarms));
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The console, and the API under /v1 on the same origin' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint, description: 'API Gateway directly (for services)' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'BillingImportFunctionName', { value: billingImport.functionName });
 

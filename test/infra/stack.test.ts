@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { routeKey, routes } from '../../shared/http/routes';
+import { API_PATH_PATTERNS, CONTENT_SECURITY_POLICY } from '../../infra/console/policy';
 
 let template: Template;
 let outdir: string;
@@ -63,7 +64,10 @@ describe('the AWS stack', () => {
   });
 
   it('runs every function on arm64 with JSON logs, and hands them key ARNs, never key material', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    // Ours carry TABLE_NAME; the other is CDK's deploy-time uploader of the console files.
+    const functions = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter(
+      (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME,
+    );
     expect(functions).toHaveLength(6);
     for (const fn of functions) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -108,5 +112,49 @@ describe('the AWS stack', () => {
   it('alarms on function errors and API 5xx', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('serves the console from a private bucket and the API on the same CloudFront origin, with the CSP', () => {
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution')) as any[];
+    const config = distribution.Properties.DistributionConfig;
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.Logging).toBeDefined();
+    const behaviors = config.CacheBehaviors.map((behavior: any) => behavior.PathPattern).sort();
+    expect(behaviors).toEqual([...API_PATH_PATTERNS].sort());
+    for (const behavior of config.CacheBehaviors) {
+      expect(behavior.AllowedMethods).toEqual(expect.arrayContaining(['POST', 'PATCH', 'DELETE']));
+      // CachingDisabled and AllViewerExceptHostHeader: nothing cached, cookies and headers forwarded.
+      expect(behavior.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+      expect(behavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+    }
+    const origins = config.Origins as any[];
+    expect(origins.find((origin) => origin.S3OriginConfig)?.OriginAccessControlId).toBeDefined();
+    expect(config.DefaultCacheBehavior.FunctionAssociations[0].EventType).toBe('viewer-request');
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: CONTENT_SECURITY_POLICY, Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      },
+    });
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket')) as any[];
+    for (const bucket of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+    }
+    template.resourceCountIs('Custom::CDKBucketDeployment', 2);
+  });
+
+  it('points emailed links and the token issuer at the console’s own address when no appUrl is set', () => {
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'gatehouse-cdk-')),
+      context: { 'gatehouse:senderEmail': 'no-reply@example.com', 'aws:cdk:bundling-stacks': [] },
+    });
+    const own = Template.fromStack(buildApp(app).stack);
+    const [distributionId] = Object.keys(own.findResources('AWS::CloudFront::Distribution'));
+    const fn = (Object.values(own.findResources('AWS::Lambda::Function')) as any[]).find((each) => each.Properties.Environment?.Variables?.APP_URL);
+    const appUrl = fn.Properties.Environment.Variables.APP_URL;
+    expect(JSON.stringify(appUrl)).toContain(distributionId);
+    expect(fn.Properties.Environment.Variables.JWT_ISSUER).toEqual(appUrl);
   });
 });

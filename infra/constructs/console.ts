@@ -1,0 +1,212 @@
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { DockerImage, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  Function as EdgeFunction,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { API_PATH_PATTERNS, CONSOLE_CONFIG, CONSOLE_HEADERS } from '../console/policy';
+
+export interface ConsoleProps {
+  api: HttpApi;
+  /** A custom domain: its names and an ACM certificate in us-east-1. */
+  domain?: { names: string[]; certificate: ICertificate };
+}
+
+/**
+ * The console and the API on one origin: CloudFront serves the console's files from a private
+ * bucket (Origin Access Control) and sends the API's paths to API Gateway uncached, with
+ * cookies, query strings and headers. Same origin means no CORS, and the refresh cookie stays
+ * `SameSite=Strict` and `__Host-`. The console is built by Vite while the stack synthesises.
+ */
+export class Console extends Construct {
+  readonly distribution: Distribution;
+  readonly bucket: Bucket;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ConsoleProps) {
+    super(scope, id);
+
+    const logs = new Bucket(this, 'Logs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logs are delivered with ACLs.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(logs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' });
+
+    this.bucket = new Bucket(this, 'Files', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 's3/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const headers = new ResponseHeadersPolicy(this, 'Headers', {
+      comment: 'Gatehouse console: CSP and security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: CONSOLE_HEADERS['content-security-policy'], override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          { header: 'Permissions-Policy', value: CONSOLE_HEADERS['permissions-policy'], override: true },
+          { header: 'Cross-Origin-Opener-Policy', value: CONSOLE_HEADERS['cross-origin-opener-policy'], override: true },
+        ],
+      },
+    });
+
+    // Pages of the single-page app (/users/42, /activate) are all index.html; files keep their path.
+    const pages = new EdgeFunction(this, 'Pages', {
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Serve index.html for console pages',
+      code: FunctionCode.fromInline(
+        'function handler(event) { var r = event.request; if (r.uri.indexOf(".") === -1) { r.uri = "/index.html"; } return r; }',
+      ),
+    });
+
+    const api = new HttpOrigin(Fn.select(2, Fn.split('/', props.api.apiEndpoint)), {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    const apiBehavior = {
+      origin: api,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Everything but Host, so API Gateway sees its own host name and the function sees the cookie.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    };
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'Gatehouse console and API',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      ...(props.domain
+        ? { domainNames: props.domain.names, certificate: props.domain.certificate, minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021 }
+        : {}),
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        functionAssociations: [{ function: pages, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),
+    });
+    this.url = `https://${props.domain?.names[0] ?? this.distribution.distributionDomainName}`;
+
+    const files = Source.asset(dirname(CONSOLE_CONFIG), {
+      exclude: ['dist', 'node_modules'],
+      bundling: {
+        // Always built locally with the repository's own Vite (tryBundle returns true or
+        // throws), so this image is never pulled.
+        image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:20'),
+        local: {
+          tryBundle(outputDir) {
+            const result = spawnSync('npx', ['vite', 'build', '--config', CONSOLE_CONFIG, '--outDir', outputDir, '--emptyOutDir', '--logLevel', 'warn'], {
+              stdio: 'inherit',
+            });
+            if (result.status !== 0) throw new Error('vite build of the console failed');
+            return true;
+          },
+        },
+      },
+    });
+    // Hashed files first and kept across deploys (a page loaded before a deploy still finds
+    // its script), then the pages, which are never cached stale, and an invalidation.
+    const assets = new BucketDeployment(this, 'DeployAssets', {
+      destinationBucket: this.bucket,
+      sources: [files],
+      include: ['assets/*'],
+      exclude: ['*'],
+      prune: false,
+      cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
+      memoryLimit: 512,
+    });
+    const site = new BucketDeployment(this, 'DeploySite', {
+      destinationBucket: this.bucket,
+      sources: [files],
+      exclude: ['assets/*'],
+      prune: false,
+      cacheControl: [CacheControl.fromString('no-cache')],
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+    site.node.addDependency(assets);
+    this.acknowledge(Boolean(props.domain));
+  }
+
+  private acknowledge(customDomain: boolean): void {
+    Validations.of(this.distribution).acknowledge(
+      { id: 'AwsSolutions-CFR1', reason: 'The organizations signing in are worldwide; there is no country to exclude.' },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason: 'Abuse is limited where the knowledge is: per-login lockout, per-address email limits and API Gateway throttling. A WAF web ACL (us-east-1) can be attached without code changes.',
+      },
+      ...(customDomain
+        ? []
+        : [{ id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate cannot pin TLS 1.2; with gatehouse:domainNames and a certificate the minimum is TLSv1.2_2021.' }]),
+    );
+    // BucketDeployment's shared upload function lives at the stack's root, not under this construct.
+    const stack = Stack.of(this);
+    // cdk-nag names the account and region literally when the stack's environment is set.
+    const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+    for (const child of stack.node.children.filter((node) => node.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+      Validations.of(child).acknowledge(
+        { id: 'AwsSolutions-L1', reason: 'CDK’s BucketDeployment pins the Python runtime of its upload function; it runs only during deploys.' },
+        {
+          id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
+          reason: 'CDK’s BucketDeployment grant: read the console asset from the CDK assets bucket, write it to the console bucket, nothing else.',
+        },
+        ...[
+          'Action::s3:GetBucket*',
+          'Action::s3:List*',
+          'Action::s3:DeleteObject*',
+          'Action::s3:Abort*',
+          `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${named(stack.account, '<AWS::AccountId>')}-${named(stack.region, '<AWS::Region>')}/*`,
+          `Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*`,
+        ].map((target) => ({ id: `AwsSolutions-IAM5[${target}]`, reason: 'CDK’s BucketDeployment grant, limited to the assets bucket and the console bucket.' })),
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'CloudFront invalidations cannot be scoped to a distribution ARN by BucketDeployment; it only creates and reads invalidations.' },
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: 'Lets the deploy-time upload function write its own logs.',
+        },
+      );
+    }
+  }
+}
