@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -56,6 +56,8 @@ export class GatehouseStack extends Stack {
 
     // The console's address is known only once its distribution exists, which needs the API.
     const appUrl = config.appUrl ?? Lazy.string({ produce: () => this.console.url });
+    // The random part of the stack id: unknown outside the account, stable across deploys.
+    const edgeSecret = Fn.select(2, Fn.split('/', Aws.STACK_ID));
     const environment = {
       TABLE_NAME: this.table.table.tableName,
       APP_URL: appUrl,
@@ -66,6 +68,7 @@ export class GatehouseStack extends Stack {
       DATA_KEY_SECRET_ARN: keys.data.secretArn,
       CORS_ORIGINS: config.allowedOrigins.join(','),
       AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+      EDGE_SECRET: edgeSecret,
     };
 
     const groups = Object.keys(NEEDS) as FunctionGroup[];
@@ -102,6 +105,7 @@ export class GatehouseStack extends Stack {
 
     this.console = new Console(this, 'Console', {
       api: this.api.httpApi,
+      edgeSecret,
       domain: config.domain && {
         names: config.domain.names,
         certificate: Certificate.fromCertificateArn(this, 'Certificate', config.domain.certificateArn),

@@ -25,6 +25,11 @@ const Env = z
     SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(30),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /**
+     * Behind CloudFront, API Gateway's source address is an edge server. The edge adds the
+     * viewer's address with this secret beside it; only then is the address believed.
+     */
+    EDGE_SECRET: z.string().min(16).optional(),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })

@@ -26,10 +26,13 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { EDGE_SECRET_HEADER, VIEWER_IP_HEADER } from '../../shared/http/edge';
 import { API_PATH_PATTERNS, CONSOLE_CONFIG, CONSOLE_HEADERS } from '../console/policy';
 
 export interface ConsoleProps {
   api: HttpApi;
+  /** Proves to the API that a request came through this distribution (see EDGE_SECRET). */
+  edgeSecret: string;
   /** A custom domain: its names and an ACM certificate in us-east-1. */
   domain?: { names: string[]; certificate: ICertificate };
 }
@@ -94,6 +97,21 @@ export class Console extends Construct {
       ),
     });
 
+    // API Gateway sees the edge server, not the person: pass the viewer's address along, with
+    // the secret that makes the API believe it (a client's own copies are overwritten here).
+    const viewer = new EdgeFunction(this, 'Viewer', {
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Tell the API who the viewer is',
+      code: FunctionCode.fromInline(
+        Fn.join('', [
+          'function handler(event) { var r = event.request; ',
+          `r.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip }; `,
+          `r.headers['${EDGE_SECRET_HEADER}'] = { value: '`,
+          props.edgeSecret,
+          "' }; return r; }",
+        ]),
+      ),
+    });
     const api = new HttpOrigin(Fn.select(2, Fn.split('/', props.api.apiEndpoint)), {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
@@ -105,6 +123,7 @@ export class Console extends Construct {
       cachePolicy: CachePolicy.CACHING_DISABLED,
       // Everything but Host, so API Gateway sees its own host name and the function sees the cookie.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      functionAssociations: [{ function: viewer, eventType: FunctionEventType.VIEWER_REQUEST }],
     };
 
     this.distribution = new Distribution(this, 'Distribution', {

@@ -4,13 +4,16 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { isIP } from 'node:net';
 import { config } from '../config';
 import type { AuthedContext, Principal, RequestContext } from '../context';
 import { newUsage, trackUsage } from '../data/client';
 import { Problem, badRequest, notFound, unauthorized, validationFailed } from '../errors';
+import { safeEqual } from '../ids';
 import { logger, withLogContext } from '../log';
 import { authenticate } from '../services/authenticate';
 import { CORS } from './cors';
+import { EDGE_SECRET_HEADER, VIEWER_IP_HEADER } from './edge';
 import { COOKIE_PREFERENCE, clearRefreshCookie, prefersCookie, refreshCookieOf, setRefreshCookie } from './session-cookie';
 import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
 
@@ -108,6 +111,18 @@ function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
+/**
+ * The address the request came from: API Gateway's peer, or, for requests that came through
+ * our CloudFront distribution (proved by the edge secret), the viewer address it reports.
+ * X-Forwarded-For is client-controlled and never believed.
+ */
+function clientIp(event: Event): string {
+  const secret = config().EDGE_SECRET;
+  const viewer = event.headers[VIEWER_IP_HEADER];
+  if (secret && viewer && isIP(viewer) && safeEqual(event.headers[EDGE_SECRET_HEADER] ?? '', secret)) return viewer;
+  return event.requestContext.http.sourceIp;
+}
+
 const bearer = (event: Event): string | undefined => {
   const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(event.headers.authorization ?? '');
   return match?.[1];
@@ -121,8 +136,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     if (!route) throw notFound('No such route.');
     const ctx: RequestContext = {
       requestId: event.requestContext.requestId,
-      // The API Gateway-observed peer address; X-Forwarded-For is client-controlled and ignored.
-      ip: event.requestContext.http.sourceIp,
+      ip: clientIp(event),
       userAgent: event.headers['user-agent']?.slice(0, 256),
     };
     const state: State = { route, ctx };
@@ -257,7 +271,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
       logger.info('request', {
         status: result.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
-        ip: event.requestContext?.http?.sourceIp,
+        ip: states.get(event)?.ctx.ip ?? event.requestContext?.http?.sourceIp,
         dynamodb: usage,
         ...(problemCodes.has(event) ? { problem: problemCodes.get(event) } : {}),
       });

@@ -126,7 +126,15 @@ describe('the AWS stack', () => {
       // CachingDisabled and AllViewerExceptHostHeader: nothing cached, cookies and headers forwarded.
       expect(behavior.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
       expect(behavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+      // The viewer's address reaches the API with the edge secret the functions hold.
+      expect(behavior.FunctionAssociations[0].EventType).toBe('viewer-request');
     }
+    const edgeCode = JSON.stringify(
+      (Object.values(template.findResources('AWS::CloudFront::Function')) as any[]).map((fn) => fn.Properties.FunctionCode),
+    );
+    expect(edgeCode).toContain('x-gatehouse-viewer-ip');
+    const fn = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).find((each) => each.Properties.Environment?.Variables?.TABLE_NAME);
+    expect(JSON.stringify(fn.Properties.Environment.Variables.EDGE_SECRET)).toContain('AWS::StackId');
     const origins = config.Origins as any[];
     expect(origins.find((origin) => origin.S3OriginConfig)?.OriginAccessControlId).toBeDefined();
     expect(config.DefaultCacheBehavior.FunctionAssociations[0].EventType).toBe('viewer-request');
