@@ -120,7 +120,7 @@ function Invite(props: { onInvited: () => void }) {
           busy={action.busy}
           error={action.error}
           submit="Invite"
-          codeFields={{ login_taken: 'login', email_taken: 'email', email_not_verified: 'email' }}
+          codeFields={{ login_taken: 'login', email_taken: 'email' }}
           onSubmit={(form) =>
             action.run(async () => {
               const text = (name: string) => String(form.get(name) ?? '').trim();
