@@ -10,7 +10,7 @@ import { clock } from '../../shared/clock';
 import { orgIdBySlug } from '../../shared/data/orgs';
 import { importInvoices } from '../../shared/services/billing';
 import { lastEmailTo } from '../support/api';
-import { launchChromium, screenshot } from '../support/browser';
+import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
 import { uniqueSlug } from '../support/factories';
 
 /**
@@ -93,7 +93,7 @@ beforeAll(async () => {
 // A failed step leaves a picture of every open page, to see what the browser saw.
 afterEach(async (context) => {
   if (context.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries(pages)) if (!page.isClosed()) await screenshot(page, `failed-${who}`).catch(() => undefined);
+  for (const [who, page] of Object.entries(pages)) if (!page.isClosed()) await screenshot(page, `failed-${who}`, { audit: false }).catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -472,5 +472,31 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
   it('ran without a Content-Security-Policy violation or a script error', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('has no WCAG 2.1 A/AA problem axe can find on any page it showed', () => {
+    expect(accessibilityLog.pages).toBeGreaterThan(25);
+    expect(accessibilityLog.passedChecks).toBeGreaterThan(0);
+    expect(accessibilityLog.problems).toEqual([]);
+  });
+
+  it('can be used from the keyboard: a skip link first, then the form, submitted with Enter', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/login`);
+    await heading(page, 'Log in');
+    // Arriving on a page puts focus on its heading, so a screen reader announces it...
+    expect(await page.evaluate('document.activeElement.id')).toBe('page-title');
+    // ...with the skip link before it and the form right after it.
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.name')).toBe('org');
+    await page.keyboard.type(slug);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(people.admin.login);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not the password at all');
+    await page.keyboard.press('Enter');
+    await page.getByText('The organization, login or password is not right.').waitFor();
   });
 });

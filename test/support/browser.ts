@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 
@@ -29,10 +30,45 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AccessibilityProblem {
+  page: string;
+  rule: string;
+  impact: string | null;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on the page as it is now. Playwright evaluates
+ * through the DevTools protocol, so the console's CSP stays on while axe runs.
+ */
+export async function accessibilityAudit(page: Page, name: string): Promise<{ problems: AccessibilityProblem[]; passedChecks: number }> {
+  await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => ({
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({ rule: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })),
+    }))`,
+  )) as { passes: number; violations: Array<Omit<AccessibilityProblem, 'page'>> };
+  return { problems: result.violations.map((violation) => ({ page: name, ...violation })), passedChecks: result.passes };
+}
+
 let shots = 0;
-/** Every page the test passes through, numbered in order, for people to look at. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** What axe found on the pages screenshotted so far (and proof that it ran). */
+export const accessibilityLog = { pages: 0, passedChecks: 0, problems: [] as AccessibilityProblem[] };
+
+/**
+ * Every page the test passes through, numbered in order, for people to look at, and checked
+ * for accessibility in the same state.
+ */
+export async function screenshot(page: Page, name: string, options: { audit?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   shots += 1;
   await page.screenshot({ path: join(SCREENSHOTS, `${String(shots).padStart(2, '0')}-${name}.png`), fullPage: true });
+  if (options.audit === false) return;
+  const audit = await accessibilityAudit(page, name);
+  accessibilityLog.pages += 1;
+  accessibilityLog.passedChecks += audit.passedChecks;
+  accessibilityLog.problems.push(...audit.problems);
 }
