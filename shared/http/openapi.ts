@@ -29,7 +29,9 @@ export function openApiDocument(serverUrl?: string) {
         description:
           route.sessionCookie === 'issues'
             ? 'Browser sessions: the refresh token is set as the HttpOnly cookie `' + REFRESH_COOKIE + '` instead of appearing in the answer'
-            : 'Browser sessions: without `refreshToken` in the body, the `' + REFRESH_COOKIE + '` cookie is used (and rotated, or cleared on 401 and logout)',
+            : route.sessionCookie === 'reads'
+              ? 'Browser sessions: without `refreshToken` in the body, the `' + REFRESH_COOKIE + '` cookie is used and rotated (cleared on 401)'
+              : 'Browser sessions: without `refreshToken` in the body, the `' + REFRESH_COOKIE + '` cookie is used, and cleared',
       });
     }
     const responses: Record<string, unknown> = {};

@@ -145,7 +145,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     if (route.sessionCookie && prefersCookie(event.headers)) {
       state.cookieSession = true;
       const body = state.body as { refreshToken?: string };
-      if (route.sessionCookie === 'reads' && body.refreshToken === undefined) body.refreshToken = refreshCookieOf(event);
+      if (route.sessionCookie !== 'issues' && body.refreshToken === undefined) body.refreshToken = refreshCookieOf(event);
     }
     if (route.query) {
       const result = route.query.safeParse(event.queryStringParameters ?? {});
@@ -169,7 +169,7 @@ function toCookieSession(reply: Reply, route: RouteDef): Reply {
     const { refreshToken, ...rest } = body;
     return { ...reply, body: rest, headers, cookies: [...(reply.cookies ?? []), setRefreshCookie(refreshToken)] };
   }
-  if (route.operation === 'logout') return { ...reply, headers, cookies: [...(reply.cookies ?? []), clearRefreshCookie()] };
+  if (route.sessionCookie === 'ends') return { ...reply, headers, cookies: [...(reply.cookies ?? []), clearRefreshCookie()] };
   return reply;
 }
 
@@ -196,7 +196,7 @@ const problems = (): middy.MiddlewareObj<Event, Result> => ({
     problemCodes.set(request.event, problem.code);
     const state = states.get(request.event);
     // A refused cookie session is over: drop the cookie so the browser stops presenting it.
-    const dropCookie = state?.cookieSession && state.route.sessionCookie === 'reads' && problem.status === 401;
+    const dropCookie = state?.cookieSession && state.route.sessionCookie !== 'issues' && problem.status === 401;
     request.response = {
       ...(dropCookie ? { cookies: [clearRefreshCookie()] } : {}),
       statusCode: problem.status,

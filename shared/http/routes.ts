@@ -24,10 +24,11 @@ export interface RouteDef {
   /** Answers that may be cached by clients (e.g. the JWKS). */
   cacheSeconds?: number;
   /**
-   * Browser sessions: `issues` routes answer tokens and, on `Prefer: refresh-token=cookie`,
-   * set the refresh token as an HttpOnly cookie; `reads` routes also accept that cookie.
+   * Browser sessions, on `Prefer: refresh-token=cookie`: `issues` routes set the refresh token
+   * they answer as an HttpOnly cookie instead; `reads` routes take the token from that cookie
+   * (and rotate it); `ends` routes take it and clear the cookie.
    */
-  sessionCookie?: 'issues' | 'reads';
+  sessionCookie?: 'issues' | 'reads' | 'ends';
 }
 
 const route = <const R extends RouteDef>(definition: R) => definition;
@@ -74,7 +75,7 @@ export const routes = [
     },
   }),
   route({
-    method: 'POST', path: '/v1/auth/logout', group: 'auth', operation: 'logout', auth: 'public', sessionCookie: 'reads',
+    method: 'POST', path: '/v1/auth/logout', group: 'auth', operation: 'logout', auth: 'public', sessionCookie: 'ends',
     summary: 'End the session of a refresh token', body: s.RefreshBody,
     responses: { 204: { description: 'Signed out (also when the token was already invalid)' } },
   }),
