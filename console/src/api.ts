@@ -124,8 +124,11 @@ export async function request<T>(method: string, path: string, options: RequestO
   };
   if (!options.anonymous && (!accessToken || Date.now() > expiresAt)) await renewSession();
   let response = await send();
-  if (response.status === 401 && !options.anonymous && (await renewSession())) response = await send();
-  if (response.status === 401 && !options.anonymous) dropSession();
+  // A token refused early (revoked, or a clock off) gets one renewal and one retry.
+  if (response.status === 401 && !options.anonymous && accessToken) {
+    response = (await renewSession()) ? await send() : response;
+    if (response.status === 401) dropSession();
+  }
   if (!response.ok) throw await problemOf(response);
   const text = await response.text();
   return { body: (text ? JSON.parse(text) : undefined) as T, etag: response.headers.get('etag') };

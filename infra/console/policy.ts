@@ -41,9 +41,3 @@ export const CONSOLE_HEADERS = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
   'cross-origin-opener-policy': 'same-origin',
 } as const;
-
-/** Builds the console with Vite (about a second); `npm start` and the browser tests call it. */
-export async function buildConsole(): Promise<void> {
-  const { build } = await import('vite');
-  await build({ configFile: CONSOLE_CONFIG, logLevel: 'warn' });
-}

@@ -6,7 +6,8 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CONSOLE_DIR, buildConsole } from '../console/policy';
+import { buildConsole } from '../console/build';
+import { CONSOLE_DIR } from '../console/policy';
 import { consoleServer } from './console-server';
 import { applyLocalEnvironment } from './environment';
 import { PortInUseError, assertPortFree, ensureTable, startDynamoDb, startSes } from './stack';

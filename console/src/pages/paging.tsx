@@ -1,20 +1,18 @@
 import { useState } from 'preact/hooks';
 
-/** Cursor paging with a way back: the API's cursors only go forward, so keep the trail. */
-export function useCursorPages(reset: unknown[]) {
-  const [trail, setTrail] = useState<Array<string | undefined>>([undefined]);
-  const [key, setKey] = useState(JSON.stringify(reset));
-  const current = JSON.stringify(reset);
-  if (current !== key) {
-    setKey(current);
-    setTrail([undefined]);
-  }
-  const cursor = trail[trail.length - 1];
+/**
+ * Cursor paging with a way back: the API's cursors only go forward, so keep the trail. A new
+ * set of filters starts again at page one (the trail belongs to the filters it was made for).
+ */
+export function useCursorPages(filters: unknown[]) {
+  const key = JSON.stringify(filters);
+  const [state, setState] = useState<{ key: string; trail: Array<string | undefined> }>({ key, trail: [undefined] });
+  const trail = state.key === key ? state.trail : [undefined];
   return {
-    cursor: current === key ? cursor : undefined,
+    cursor: trail[trail.length - 1],
     page: trail.length,
-    next: (nextCursor: string) => setTrail([...trail, nextCursor]),
-    previous: () => setTrail(trail.slice(0, -1)),
+    next: (nextCursor: string) => setState({ key, trail: [...trail, nextCursor] }),
+    previous: () => setState({ key, trail: trail.slice(0, -1) }),
   };
 }
 
