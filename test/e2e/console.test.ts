@@ -419,6 +419,46 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await heading(page, 'My account');
   });
 
+  it('re-issues and revokes a pending activation; a revoked link opens nothing', async () => {
+    const page = pages.root;
+    await page.goto(`${base}/users`);
+    await page.getByText('Invite someone', { exact: true }).click();
+    const invite = form(page, 'Invite someone');
+    await invite.getByLabel('Login', { exact: true }).fill('pat');
+    await invite.getByLabel('Name', { exact: true }).fill('Pat Pending');
+    await invite.getByLabel('Email', { exact: true }).fill(`pat@${slug}.test`);
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    const first = (await page.getByTestId('activation-link').textContent())!;
+    await page.goto(`${base}/users?status=pending`);
+    await page.getByRole('link', { name: 'pat', exact: true }).click();
+    await heading(page, 'Pat Pending (pat)');
+    await page.getByRole('button', { name: 'Send a new activation link' }).click();
+    const second = (await page.getByTestId('issued-link').textContent())!;
+    expect(second).toMatch(/\/activate#token=/);
+    expect(second).not.toBe(first);
+    await screenshot(page, 'user-detail-activation-reissued');
+    await page.getByRole('button', { name: 'Revoke the activation link' }).click();
+    await page.getByText('The activation link was revoked.').waitFor();
+
+    const visitor = await newPage();
+    const url = new URL(second);
+    await visitor.goto(`${base}${url.pathname}${url.hash}`);
+    await visitor.getByLabel('Password', { exact: true }).fill('a long enough passphrase here');
+    await visitor.getByLabel('Password, again').fill('a long enough passphrase here');
+    await visitor.getByRole('button', { name: 'Activate' }).click();
+    await visitor.getByText('This link is not valid any more.').waitFor();
+  });
+
+  it('resets the admin’s two-factor for them', async () => {
+    const page = pages.root;
+    await page.goto(`${base}/users?q=adam`);
+    await page.getByRole('link', { name: people.admin.login, exact: true }).click();
+    await heading(page, `${people.admin.name} (${people.admin.login})`);
+    await page.getByRole('button', { name: 'Reset two-factor' }).click();
+    await page.getByText('Two-factor was removed').waitFor();
+    await page.getByRole('definition').getByText('off', { exact: true }).waitFor();
+  });
+
   it('deletes a user only after their login is typed', async () => {
     const page = pages.root;
     await page.goto(`${base}/users?q=tim`);
