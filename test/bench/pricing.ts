@@ -13,6 +13,12 @@ export const PRICES = {
   /** aws.amazon.com/dynamodb/pricing/on-demand — after the November 2024 reduction. */
   dynamoWriteRequestUnitsPerMillion: 0.625,
   dynamoReadRequestUnitsPerMillion: 0.125,
+  /**
+   * aws.amazon.com/cloudfront/pricing — HTTPS requests in the US and Europe ($0.0100 per
+   * 10,000). Paid on top of API Gateway when the console's browser calls the API through
+   * the shared CloudFront origin; services calling API Gateway directly do not pay it.
+   */
+  cloudFrontHttpsPerMillion: 1.0,
   /** aws.amazon.com/ses/pricing — outbound email. */
   sesPerThousandEmails: 0.1,
   /** aws.amazon.com/cognito/pricing — per monthly active user, beyond the free tier. */

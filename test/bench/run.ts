@@ -427,7 +427,17 @@ try {
   const costs = Object.fromEntries(Object.entries(rows).map(([name, { c1 }]) => [name, costPerMillion(c1)]));
   const perMau = (loginOp: string) =>
     (PROFILE.logins * costs[loginOp]!.total + PROFILE.refreshes * costs.refresh!.total + PROFILE.apiCalls * costs['GET /v1/me']!.total) / 1e6;
-  results.cost = { prices: PRICES, lambdaMemoryMb: LAMBDA_MEMORY_MB, profile: PROFILE, perMillionCalls: costs, perMau: perMau('login'), perMauWithTotp: perMau('login+TOTP') };
+  // A person using the console reaches the API through CloudFront: one more request fee each.
+  const cloudFrontPerMau = ((PROFILE.logins + PROFILE.refreshes + PROFILE.apiCalls) * PRICES.cloudFrontHttpsPerMillion) / 1e6;
+  results.cost = {
+    prices: PRICES,
+    lambdaMemoryMb: LAMBDA_MEMORY_MB,
+    profile: PROFILE,
+    perMillionCalls: costs,
+    perMau: perMau('login'),
+    perMauWithTotp: perMau('login+TOTP'),
+    perMauThroughConsole: perMau('login') + cloudFrontPerMau,
+  };
 
   // ------------------------------------------------------------ report
   const pad = (value: unknown, width: number) => String(value).padStart(width);
@@ -453,6 +463,7 @@ try {
   lines.push('', `Password hash (argon2id ${JSON.stringify(hashing.params)}): ${hashing.medianMs} ms wall, ${hashing.cpuMs} ms CPU, peak RSS +${hashing.maxRssDeltaMiB} MiB`);
   lines.push('', `Cost model (${PRICES.region} list prices of ${PRICES.asOf}, Lambda arm64 at ${LAMBDA_MEMORY_MB} MB; profile ${PROFILE.logins} logins, ${PROFILE.refreshes} refreshes, ${PROFILE.apiCalls} API calls a month):`);
   lines.push(`  per monthly active user: $${(results.cost as { perMau: number }).perMau.toFixed(6)} (all logins with TOTP: $${(results.cost as { perMauWithTotp: number }).perMauWithTotp.toFixed(6)})   Cognito Essentials $${PRICES.cognitoEssentialsPerMau}, Lite $${PRICES.cognitoLitePerMau}`);
+  lines.push(`  the same user entirely through the console (CloudFront request fees on top): $${(results.cost as { perMauThroughConsole: number }).perMauThroughConsole.toFixed(6)}`);
 
   const me = rows['GET /v1/me']!.c1;
   const targetsMet = [
