@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api';
+import { nextPath } from '../next';
 import { Link, linkToken, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import type { Challenge, Org, Tokens, User } from '../types';
@@ -9,11 +10,6 @@ import { ChallengeFlow, isChallenge, mismatch } from './challenge';
 
 const PASSWORD_HINT = 'At least 15 characters; a few unrelated words work well.';
 
-/** Where to go after signing in: a page the person was sent away from, never another site. */
-const nextPath = (query: URLSearchParams) => {
-  const next = query.get('next') ?? '';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/account';
-};
 
 function useFinish() {
   const session = useSession();
