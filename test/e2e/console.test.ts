@@ -510,6 +510,43 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await screenshot(visitor, 'activate-invalid-link');
   });
 
+  it('lets the owner keep API tokens (shown once) and turn two-factor on and off', async () => {
+    const page = pages.root;
+    await menu(page).getByRole('link', { name: 'My account' }).click();
+    await heading(page, 'My account');
+    await page.getByText('Create an API token').click();
+    const create = form(page, 'Create an API token');
+    await create.getByLabel('Name').fill('deploy script');
+    await create.getByLabel('Expires after (days)').fill('30');
+    await create.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('api-token').textContent())!;
+    await page.getByRole('cell', { name: 'deploy script', exact: true }).waitFor();
+    const prefix = (await page.getByRole('row', { name: /deploy script/ }).getByRole('code').textContent())!.replace('…', '');
+    expect(token.startsWith(prefix)).toBe(true);
+    await screenshot(page, 'account-api-token-shown-once');
+    const me = await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { login: string }).login).toBe(people.root.login);
+    await page.getByRole('button', { name: 'Revoke deploy script' }).click();
+    await page.getByText('No API tokens.').waitFor();
+    expect(await page.getByTestId('api-token').count()).toBe(0);
+    expect((await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+
+    await page.getByRole('button', { name: 'Set up two-factor' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+    await page.getByLabel('6-digit code').fill(await totp(secret));
+    await page.getByRole('button', { name: 'Turn on two-factor' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    const firstCodes = await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents();
+    advance(30_000);
+    await page.getByLabel('Current code from your app').fill(await totp(secret));
+    await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await expect.poll(() => page.getByTestId('recovery-codes').getByRole('listitem').allTextContents()).not.toEqual(firstCodes);
+    await screenshot(page, 'account-two-factor-on');
+    await form(page, 'Turn off two-factor').getByLabel('Your password').fill(password);
+    await page.getByRole('button', { name: 'Turn off two-factor' }).click();
+    await page.getByTestId('mfa-state').getByText('Off.').waitFor();
+  });
+
   it('ran without a Content-Security-Policy violation or a script error', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -96,12 +96,14 @@ function EmailSection(props: { me: User }) {
 
 function PasswordSection(props: { login: string }) {
   const action = useAction();
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState(0);
   return (
     <section aria-labelledby="password-title">
       <h2 id="password-title">Password</h2>
       {done ? <Success>Password changed. Every other session was signed out.</Success> : null}
       <Form
+        // Passwords do not stay in the fields after a change.
+        key={done}
         label="Change password"
         busy={action.busy}
         error={action.error}
@@ -111,11 +113,10 @@ function PasswordSection(props: { login: string }) {
           const wrong = mismatch(form, 'newPassword', 'confirmPassword');
           if (wrong) return action.setError(wrong);
           return action.run(async () => {
-            setDone(false);
             await request('POST', '/v1/me/password', {
               body: { currentPassword: String(form.get('currentPassword')), newPassword: String(form.get('newPassword')) },
             });
-            setDone(true);
+            setDone((count) => count + 1);
           });
         }}
       >
@@ -136,6 +137,8 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
   const disable = useAction();
   const [enrolment, setEnrolment] = useState<Enrolment>();
   const [codes, setCodes] = useState<string[]>();
+  // Remounts the code forms once a code is spent, so the used code does not linger.
+  const [formKey, setFormKey] = useState(0);
   const { enabled, required } = props.me.mfa;
   return (
     <section aria-labelledby="mfa-title">
@@ -187,6 +190,7 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
         <>
           <h3>New recovery codes</h3>
           <Form
+            key={`regenerate-${formKey}`}
             label="New recovery codes"
             busy={regenerate.busy}
             error={regenerate.error}
@@ -196,6 +200,7 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
               regenerate.run(async () => {
                 const { body } = await request<{ recoveryCodes: string[] }>('POST', '/v1/me/mfa/recovery-codes', { body: { code: String(form.get('code')).trim() } });
                 setCodes(body.recoveryCodes);
+                setFormKey((value) => value + 1);
               })
             }
           >

@@ -10,6 +10,8 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
   const create = useAction();
   const revoke = useAction();
   const [created, setCreated] = useState<NewApiToken>();
+  // A fresh, empty form after each token: remounting clears what was typed.
+  const [formKey, setFormKey] = useState(0);
   return (
     <div>
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
@@ -48,6 +50,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
                       onClick={() =>
                         revoke.run(async () => {
                           await request('DELETE', `${props.base}/${encodeURIComponent(token.id)}`);
+                          if (created?.id === token.id) setCreated(undefined);
                           list.reload();
                         })
                       }
@@ -66,6 +69,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
         <details>
           <summary>Create an API token</summary>
           <Form
+            key={formKey}
             label="Create an API token"
             busy={create.busy}
             error={create.error}
@@ -77,6 +81,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
                   body: { name: String(form.get('name')), ...(days ? { expiresInDays: Number(days) } : {}) },
                 });
                 setCreated(body);
+                setFormKey((value) => value + 1);
                 list.reload();
               })
             }
