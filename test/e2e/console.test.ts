@@ -545,6 +545,18 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await form(page, 'Turn off two-factor').getByLabel('Your password').fill(password);
     await page.getByRole('button', { name: 'Turn off two-factor' }).click();
     await page.getByTestId('mfa-state').getByText('Off.').waitFor();
+
+    const change = form(page, 'Change password');
+    await change.getByLabel('Current password').fill('not my password, but long enough');
+    await change.getByLabel('New password', { exact: true }).fill('a fresh owner passphrase for winter');
+    await change.getByLabel('New password, again').fill('a fresh owner passphrase for winter');
+    await change.getByRole('button', { name: 'Change password' }).click();
+    await change.getByText('That password or code is not right.').waitFor();
+    expect(await change.getByLabel('Current password').getAttribute('aria-invalid')).toBe('true');
+    await change.getByLabel('Current password').fill(password);
+    await change.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.').waitFor();
+    expect(await form(page, 'Change password').getByLabel('New password', { exact: true }).inputValue()).toBe('');
   });
 
   it('ran without a Content-Security-Policy violation or a script error', () => {
