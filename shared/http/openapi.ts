@@ -10,6 +10,15 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: schema(Problem) } },
 });
 
+/** What a browser session's answer carries when it asked with `Prefer`. */
+const SESSION_COOKIE_HEADERS = {
+  'Set-Cookie': {
+    description: `With \`Prefer: ${COOKIE_PREFERENCE}\`: \`${REFRESH_COOKIE}=<refresh token>; Path=/; Max-Age=<session>; Secure; HttpOnly; SameSite=Strict\` (\`Max-Age=0\` when the session ends)`,
+    schema: { type: 'string' },
+  },
+  'Preference-Applied': { description: `\`${COOKIE_PREFERENCE}\` when the cookie was used`, schema: { type: 'string' } },
+};
+
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -33,6 +42,9 @@ export function openApiDocument(serverUrl?: string) {
               ? 'Browser sessions: without `refreshToken` in the body, the `' + REFRESH_COOKIE + '` cookie is used and rotated (cleared on 401)'
               : 'Browser sessions: without `refreshToken` in the body, the `' + REFRESH_COOKIE + '` cookie is used, and cleared',
       });
+      if (route.sessionCookie !== 'issues') {
+        parameters.push({ name: REFRESH_COOKIE, in: 'cookie', required: false, schema: { type: 'string' }, description: 'The browser session’s refresh token (read only with the `Prefer` header)' });
+      }
     }
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
@@ -42,6 +54,7 @@ export function openApiDocument(serverUrl?: string) {
           ? problemResponse(response.description)
           : {
               description: response.description,
+              ...(route.sessionCookie ? { headers: SESSION_COOKIE_HEADERS } : {}),
               ...(response.schema ? { content: { 'application/json': { schema: schema(response.schema) } } } : {}),
             };
     }
