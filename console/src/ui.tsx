@@ -51,6 +51,11 @@ export interface FormProps {
   label?: string;
   /** Not ready to submit (e.g. a confirmation not typed yet), as opposed to busy. */
   disabled?: boolean;
+  /**
+   * For a versioned record (`If-Match`): what it is, and how to load its latest version. A 412
+   * then says someone changed it meanwhile and offers that reload instead of a plain error.
+   */
+  versioned?: { what: string; reload: () => void };
 }
 
 /**
@@ -60,18 +65,18 @@ export interface FormProps {
 const FieldErrors = createContext<Record<string, string>>({});
 
 export function Form(props: FormProps) {
-  const errors = fieldErrors(props.error, props.codeFields ?? {});
+  const stale = Boolean(props.versioned) && isStale(props.error);
+  const error = stale ? undefined : props.error;
+  const errors = fieldErrors(error, props.codeFields ?? {});
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     // Take the person to the first field that needs attention.
     const first = Object.keys(errors)[0];
     if (first) formRef.current?.querySelector<HTMLElement>(`[name="${CSS.escape(first)}"]`)?.focus();
   }, [props.error]);
-  const unplaced = props.error && !Object.keys(errors).length ? sentenceFor(props.error) : undefined;
+  const unplaced = error && !Object.keys(errors).length ? sentenceFor(error) : undefined;
   const summary =
-    props.error instanceof ApiError && props.error.code === 'validation_failed' && Object.keys(errors).length
-      ? sentenceFor(props.error)
-      : unplaced;
+    error instanceof ApiError && error.code === 'validation_failed' && Object.keys(errors).length ? sentenceFor(error) : unplaced;
   return (
     <form
       ref={formRef}
@@ -81,6 +86,7 @@ export function Form(props: FormProps) {
         if (!props.busy && !props.disabled) void props.onSubmit(new FormData(event.currentTarget));
       }}
     >
+      {stale && props.versioned ? <StaleNotice what={props.versioned.what} onReload={props.versioned.reload} /> : null}
       {summary ? <Alert>{summary}</Alert> : null}
       <FieldErrors.Provider value={errors}>{props.children}</FieldErrors.Provider>
       <div class="actions">
@@ -243,7 +249,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
  * The answer to a 412: someone saved a newer version first. Nothing was changed; the person
  * loads the latest version (the form remounts with it) and makes their change again.
  */
-export function StaleNotice(props: { what: string; onReload: () => void }) {
+function StaleNotice(props: { what: string; onReload: () => void }) {
   return (
     <div class="alert" role="alert">
       <p>Someone changed {props.what} while you were editing. Your changes were not saved.</p>
@@ -254,4 +260,4 @@ export function StaleNotice(props: { what: string; onReload: () => void }) {
   );
 }
 
-export const isStale = (error: unknown) => error instanceof ApiError && error.code === 'precondition_failed';
+const isStale = (error: unknown) => error instanceof ApiError && error.code === 'precondition_failed';

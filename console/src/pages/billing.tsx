@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { get, request, versionOf } from '../api';
 import { sentenceFor } from '../problems';
 import type { BillingProfile, Invoice, Page as ListPage } from '../types';
-import { Alert, Field, Form, Page, Select, StaleNotice, Success, isStale, useAction, useLoad } from '../ui';
+import { Alert, Field, Form, Page, Select, Success, useAction, useLoad } from '../ui';
 import { Pager, query, useCursorPages } from './paging';
 
 const PLANS: Array<[string, string]> = [['free', 'Free'], ['team', 'Team'], ['business', 'Business'], ['enterprise', 'Enterprise']];
@@ -18,7 +18,6 @@ export function Billing() {
   }, []);
   const action = useAction();
   const [saved, setSaved] = useState(false);
-  const stale = isStale(action.error);
   if (loaded.error) return <Page title="Billing"><Alert>{sentenceFor(loaded.error)}</Alert></Page>;
   if (!loaded.data) return <Page title="Billing"><p aria-busy="true">Loading…</p></Page>;
   const { profile, version } = loaded.data;
@@ -26,20 +25,18 @@ export function Billing() {
   return (
     <Page title="Billing">
       {saved ? <Success>Billing details saved.</Success> : null}
-      {stale ? (
-        <StaleNotice
-          what="the billing details"
-          onReload={() => {
-            action.setError(undefined);
-            loaded.reload();
-          }}
-        />
-      ) : null}
       <Form
         key={version}
         label="Billing details"
         busy={action.busy}
-        error={stale ? undefined : action.error}
+        error={action.error}
+        versioned={{
+          what: 'the billing details',
+          reload: () => {
+            action.setError(undefined);
+            loaded.reload();
+          },
+        }}
         submit="Save billing details"
         onSubmit={(form) =>
           action.run(async () => {

@@ -2,14 +2,13 @@ import { useState } from 'preact/hooks';
 import { request } from '../api';
 import { can, useSession } from '../session';
 import type { Org } from '../types';
-import { Field, Form, Page, StaleNotice, Success, formatDate, isStale, useAction } from '../ui';
+import { Field, Form, Page, Success, formatDate, useAction } from '../ui';
 
 export function Organization() {
   const session = useSession();
   const org = session.org!;
   const action = useAction();
   const [saved, setSaved] = useState(false);
-  const stale = isStale(action.error);
   return (
     <Page title="Organization">
       <dl class="facts">
@@ -23,21 +22,19 @@ export function Organization() {
         <dd>{formatDate(org.createdAt)}</dd>
       </dl>
       {saved ? <Success>Saved.</Success> : null}
-      {stale ? (
-        <StaleNotice
-          what="the organization"
-          onReload={() => {
-            action.setError(undefined);
-            void session.reload();
-          }}
-        />
-      ) : null}
       {can.renameOrg(session.me) ? (
         <Form
           key={org.version}
           label="Rename the organization"
           busy={action.busy}
-          error={stale ? undefined : action.error}
+          error={action.error}
+          versioned={{
+            what: 'the organization',
+            reload: () => {
+              action.setError(undefined);
+              void session.reload();
+            },
+          }}
           submit="Rename"
           onSubmit={(form) =>
             action.run(async () => {

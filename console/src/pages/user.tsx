@@ -4,7 +4,7 @@ import { sentenceFor } from '../problems';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import type { Link as IssuedLink, User } from '../types';
-import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, StaleNotice, Success, isStale, formatDate, useAction, useLoad } from '../ui';
+import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { describeDelivery } from './users';
 
@@ -125,26 +125,23 @@ export function UserDetail(props: { id: string }) {
 function EditUser(props: { user: User; version: number; path: string; onSaved: () => void; onReload: () => void }) {
   const action = useAction();
   const { user } = props;
-  const stale = isStale(action.error);
   const canChangeRole = user.role !== 'root';
   return (
     <section aria-labelledby="edit-title">
       <h2 id="edit-title">Edit</h2>
-      {stale ? (
-        <StaleNotice
-          what="this user"
-          onReload={() => {
-            action.setError(undefined);
-            props.onReload();
-          }}
-        />
-      ) : null}
       <Form
         // A new version remounts the form with the latest values.
         key={props.version}
         label="Edit user"
         busy={action.busy}
-        error={stale ? undefined : action.error}
+        error={action.error}
+        versioned={{
+          what: 'this user',
+          reload: () => {
+            action.setError(undefined);
+            props.onReload();
+          },
+        }}
         submit="Save changes"
         codeFields={{ email_taken: 'email', root_protected: 'role' }}
         onSubmit={(form) =>
