@@ -22,6 +22,8 @@ interface RouteEntry {
 const everyone = () => true;
 
 const ROUTES: RouteEntry[] = [
+  // The front door only redirects: to the account when signed in, to the login otherwise.
+  { path: '/', render: () => null },
   { path: '/login', render: () => <Login /> },
   { path: '/signup', render: () => <SignUp /> },
   { path: '/forgot-password', render: () => <ForgotPassword /> },
