@@ -10,6 +10,12 @@ export default defineConfig({
   base: '/',
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // `npx vite --config console/vite.config.ts` while `npm start` runs: live reload on :5173,
+  // with the API proxied so the browser still sees one origin (and keeps its cookie).
+  server: {
+    host: '127.0.0.1',
+    proxy: Object.fromEntries(['/v1', '/health', '/.well-known'].map((path) => [path, `http://127.0.0.1:${process.env.PORT ?? 3000}`])),
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
