@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REFRESH_COOKIE } from '../../shared/http/session-cookie';
 import { type Answer, useApi } from '../support/api';
 import { signUpOrg } from '../support/factories';
+import { logLines } from '../support/setup';
 
 const api = useApi();
 const PREFER = { prefer: 'refresh-token=cookie' };
@@ -75,5 +76,33 @@ describe('browser sessions: the refresh token only in an HttpOnly cookie', () =>
     const plain = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: org.root.password } });
     expect(plain.body.refreshToken).toEqual(expect.any(String));
     expect(refreshCookie(plain)).toBeUndefined();
+  });
+
+  it('answers hostile cookies and preferences with 4xx, never 500', async () => {
+    const hostile = ['', 'x', 'a'.repeat(8000), '..%00..', 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa.b.c.d', '"quoted"', '\u00e9t\u00e9'];
+    for (const value of hostile) {
+      for (const path of ['/v1/auth/refresh', '/v1/auth/logout']) {
+        const answer = await api.request('POST', path, { headers: { ...PREFER, ...cookieHeader(value) } });
+        expect(answer.status, `${path} ${value.slice(0, 20)}`).toBeLessThan(500);
+        if (path.endsWith('refresh')) expect(answer.headers.get('content-type')).toMatch(/problem\+json/);
+      }
+    }
+    for (const prefer of ['refresh-token=COOKIE', 'refresh-token=cookie, respond-async', 'x'.repeat(5000)]) {
+      expect((await api.request('POST', '/v1/auth/refresh', { headers: { prefer } })).status).toBe(401);
+    }
+    const wrongType = await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: 42 }, headers: PREFER });
+    expect(wrongType.status).toBe(400);
+  });
+
+  it('never writes the cookie’s refresh token to a log', async () => {
+    const { cookie } = await browserLogin();
+    const rotated = refreshCookie(await api.request('POST', '/v1/auth/refresh', { headers: { ...PREFER, ...cookieHeader(cookie.value) } }))!;
+    await api.request('POST', '/v1/auth/logout', { headers: { ...PREFER, ...cookieHeader(rotated.value) } });
+    const logs = logLines.join('\n');
+    expect(logs).toContain('/v1/auth/refresh');
+    for (const token of [cookie.value, rotated.value]) {
+      expect(logs).not.toContain(token);
+      expect(logs).not.toContain(token.split('.').at(-1));
+    }
   });
 });
