@@ -10,7 +10,7 @@ import { createApiServer } from '../../infra/local/http-adapter';
 import { clock } from '../../shared/clock';
 import { orgIdBySlug } from '../../shared/data/orgs';
 import { importInvoices } from '../../shared/services/billing';
-import { lastEmailTo } from '../support/api';
+import { lastEmailTo, linkFromEmail } from '../support/api';
 import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
 import { uniqueSlug } from '../support/factories';
 
@@ -62,12 +62,8 @@ async function newPage(): Promise<Page> {
 
 /** The emailed link, opened on this server (APP_URL names the configured origin). */
 async function openEmailedLink(page: Page, to: string, path: string) {
-  const text = (await lastEmailTo(to)).body.text ?? '';
-  const link = new RegExp(`https?://\\S+${path}#token=[\\w%-]+`).exec(text)?.[0];
-  if (!link) throw new Error(`no ${path} link in the email to ${to}`);
-  const url = new URL(link);
+  const url = new URL(linkFromEmail(await lastEmailTo(to), path));
   await page.goto(`${base}${url.pathname}${url.hash}`);
-  return link;
 }
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name }).waitFor();

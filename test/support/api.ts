@@ -78,11 +78,14 @@ export async function lastEmailTo(address: string): Promise<StoredEmail> {
   return email;
 }
 
-export const tokenFromEmail = (email: StoredEmail): string => {
-  const match = /#token=([A-Za-z0-9_%-]+)/.exec(email.body.text ?? '');
-  if (!match) throw new Error(`no link in email "${email.subject}"`);
-  return decodeURIComponent(match[1]!);
-};
+/** The link of an emailed message (`<APP_URL><path>#token=…`); `path` picks one when given. */
+export function linkFromEmail(email: StoredEmail, path = '/[\\w-]+'): string {
+  const link = new RegExp(`https?://[^\\s/]+${path}#token=[\\w%-]+`).exec(email.body.text ?? '')?.[0];
+  if (!link) throw new Error(`no link in email "${email.subject}"`);
+  return link;
+}
+
+export const tokenFromEmail = (email: StoredEmail): string => tokenFromUrl(linkFromEmail(email));
 
 /** The token of an emailed or returned link: it rides in the fragment (`#token=`). */
 export const tokenFromUrl = (url: string) => new URLSearchParams(new URL(url).hash.slice(1)).get('token')!;
