@@ -10,6 +10,8 @@ export interface Session {
   /** After login, activation or any completed challenge. */
   begin(tokens: Pick<Tokens, 'accessToken' | 'expiresIn'>): Promise<void>;
   reload(): Promise<void>;
+  /** Takes a fresh copy the API just answered (e.g. a PATCH), sparing a re-read. */
+  adopt(fresh: { me?: User; org?: Org }): void;
   end(): Promise<void>;
 }
 
@@ -60,6 +62,10 @@ export function SessionProvider(props: { children: ComponentChildren }) {
       await reload();
     },
     reload,
+    adopt: (fresh) => {
+      if (fresh.me) setMe(fresh.me);
+      if (fresh.org) setOrg(fresh.org);
+    },
     end: async () => {
       await logout();
       setMe(undefined);

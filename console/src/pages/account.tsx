@@ -12,7 +12,7 @@ export function Account() {
   const me = session.me!;
   return (
     <Page title="My account">
-      <Profile me={me} onSaved={session.reload} />
+      <Profile me={me} onSaved={(user) => session.adopt({ me: user })} />
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />
@@ -25,7 +25,7 @@ export function Account() {
   );
 }
 
-function Profile(props: { me: User; onSaved: () => Promise<void> }) {
+function Profile(props: { me: User; onSaved: (user: User) => void }) {
   const action = useAction();
   const [saved, setSaved] = useState(false);
   return (
@@ -47,8 +47,8 @@ function Profile(props: { me: User; onSaved: () => Promise<void> }) {
           action.run(async () => {
             setSaved(false);
             const location = String(form.get('location') ?? '').trim();
-            await request('PATCH', '/v1/me', { body: { name: String(form.get('name')), location: location || null } });
-            await props.onSaved();
+            const { body } = await request<User>('PATCH', '/v1/me', { body: { name: String(form.get('name')), location: location || null } });
+            props.onSaved(body);
             setSaved(true);
           })
         }

@@ -39,8 +39,8 @@ export function Organization() {
           onSubmit={(form) =>
             action.run(async () => {
               setSaved(false);
-              await request<Org>('PATCH', '/v1/org', { body: { name: String(form.get('name')).trim() }, ifMatch: org.version });
-              await session.reload();
+              const { body } = await request<Org>('PATCH', '/v1/org', { body: { name: String(form.get('name')).trim() }, ifMatch: org.version });
+              session.adopt({ org: body });
               setSaved(true);
             })
           }
