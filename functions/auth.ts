@@ -22,9 +22,9 @@ export const handler = lambdaHandler('auth', {
         return { status: 200, body: await answerMfaSetup(ctx, body.session, body.code) };
     }
   },
-  refresh: async ({ body }) => ({ status: 200, body: await refresh(body.refreshToken ?? '') }),
+  refresh: async ({ body }) => ({ status: 200, body: await refresh(body.refreshToken) }),
   logout: async ({ body }) => {
-    if (body.refreshToken) await logout(body.refreshToken);
+    await logout(body.refreshToken);
     return { status: 204 };
   },
   activate: async ({ ctx, body }) => ({ status: 200, body: await activate(ctx, body) }),

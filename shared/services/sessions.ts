@@ -72,8 +72,9 @@ export async function startSession(user: UserRecord): Promise<Tokens> {
   return tokensFor(user, parts.sessionId, formatRefreshToken(parts));
 }
 
-export async function refresh(refreshToken: string): Promise<Tokens> {
-  const parts = parseRefreshToken(refreshToken);
+/** `undefined` is a browser that asked to use its cookie but had none. */
+export async function refresh(refreshToken: string | undefined): Promise<Tokens> {
+  const parts = refreshToken === undefined ? undefined : parseRefreshToken(refreshToken);
   if (!parts) throw unauthorized('The refresh token is not valid.');
   const user = await getUser(parts.orgId, parts.userId);
   if (!user || !sessionLive(user, parts.sessionId)) throw unauthorized('The refresh token is not valid.');
@@ -92,8 +93,8 @@ export async function refresh(refreshToken: string): Promise<Tokens> {
 }
 
 /** Ends the session of a refresh token; silent when the token is unknown or already spent. */
-export async function logout(refreshToken: string): Promise<void> {
-  const parts = parseRefreshToken(refreshToken);
+export async function logout(refreshToken: string | undefined): Promise<void> {
+  const parts = refreshToken === undefined ? undefined : parseRefreshToken(refreshToken);
   if (!parts) return;
   if (await deleteSessionIfCurrent(parts.orgId, parts.sessionId, hashToken(PURPOSE, parts.secret))) {
     await removeSession(parts.orgId, parts.userId, parts.sessionId);
