@@ -14,6 +14,7 @@ import { DataTable } from './constructs/data-table';
 import { Email } from './constructs/email';
 import { HouseFunction } from './constructs/house-function';
 import { Keys } from './constructs/keys';
+import type { Permission } from '../shared/auth/permission-catalog';
 
 export interface GatehouseConfig {
   /** SES sender: an address (verified by SES) or a domain. */
@@ -27,6 +28,8 @@ export interface GatehouseConfig {
   /** Who is emailed when an alarm fires; empty for no subscription. */
   alarmEmail?: string;
   throttle?: { rateLimit: number; burstLimit: number };
+  /** The permission catalog (`gatehouse:permissions`), already validated. */
+  permissions?: Permission[];
 }
 
 /**
@@ -79,6 +82,7 @@ export class GatehouseStack extends Stack {
           description: `Gatehouse ${group} routes`,
           nativeArgon2: NEEDS[group].hashesPasswords,
           environment,
+          permissions: config.permissions ?? [],
         });
         this.table.table.grantReadWriteData(fn);
         keys.grantRead(fn);

@@ -8,6 +8,8 @@ import { transact, type TxItem } from '../data/transact';
 import { getUser, touchApiToken, type ApiTokenRecord, type UserRecord } from '../data/users';
 import { conflict, notFound } from '../errors';
 import { hashToken, safeEqual } from '../ids';
+import { inCatalogOrder } from '../auth/permissions';
+import { tokenScopes } from './permissions';
 
 export const MAX_API_TOKENS_PER_USER = 20;
 const PURPOSE = 'apiToken';
@@ -38,10 +40,12 @@ export const publicApiToken = (token: ApiTokenRecord) => ({
   createdAt: token.createdAt,
   expiresAt: token.expiresAt,
   lastUsedAt: token.lastUsedAt,
+  // null: not narrowed, so it can do all its owner can, whatever that is at each use.
+  scopes: token.scopes ? inCatalogOrder(token.scopes) : null,
 });
 
 /** A new token for a user: the record to store and the value to show once. */
-export function newApiToken(owner: Pick<UserRecord, 'orgId' | 'id'>, name: string, expiresInDays?: number) {
+export function newApiToken(owner: Pick<UserRecord, 'orgId' | 'id'>, name: string, expiresInDays?: number, scopes?: string[]) {
   const tokenId = randomBytes(8);
   const token = formatToken(tokenId, randomBytes(32), owner.orgId, owner.id);
   const createdAt = nowIso();
@@ -53,6 +57,7 @@ export function newApiToken(owner: Pick<UserRecord, 'orgId' | 'id'>, name: strin
     createdAt,
     expiresAt: expiresInDays ? new Date(clock.now() + expiresInDays * 86400_000).toISOString() : null,
     lastUsedAt: null,
+    ...(scopes ? { scopes } : {}),
   };
   return { record, shown: { ...publicApiToken(record), token } };
 }
@@ -80,9 +85,10 @@ export const listApiTokens = (owner: UserRecord) => ({
   nextCursor: null,
 });
 
-export async function createApiToken(ctx: AuthedContext, owner: UserRecord, input: { name: string; expiresInDays?: number }) {
+export async function createApiToken(ctx: AuthedContext, owner: UserRecord, input: { name: string; expiresInDays?: number; scopes?: string[] }) {
   if (owner.status !== 'active') throw conflict('not_active', 'API tokens can only be created for active users.');
-  const { record, shown } = newApiToken(owner, input.name, input.expiresInDays);
+  const scopes = tokenScopes(ctx.principal, owner, input.scopes);
+  const { record, shown } = newApiToken(owner, input.name, input.expiresInDays, scopes);
   await transact([
     putTokenItem(owner, record),
     auditItem(ctx, {
@@ -90,7 +96,7 @@ export async function createApiToken(ctx: AuthedContext, owner: UserRecord, inpu
       action: 'api_token.created',
       actor: actorOf(ctx.principal.user),
       target: userTarget(owner),
-      details: { tokenId: record.id, name: record.name, expiresAt: record.expiresAt },
+      details: { tokenId: record.id, name: record.name, expiresAt: record.expiresAt, scopes: scopes ?? null },
     }, record.createdAt),
   ]);
   return shown;
