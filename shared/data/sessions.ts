@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
 
@@ -14,6 +14,11 @@ export interface SessionRecord {
   previousHash?: string;
   createdAt: string;
   expiresAt: number;
+}
+
+export async function getSession(orgId: string, sessionId: string): Promise<SessionRecord | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId), ConsistentRead: true }));
+  return Item as SessionRecord | undefined;
 }
 
 export async function putSession(session: SessionRecord): Promise<void> {
