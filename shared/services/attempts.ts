@@ -1,6 +1,6 @@
 import { clock } from '../clock';
 import { clearFailures, getLogin, recordFailure, type LoginRecord } from '../data/logins';
-import { type Problem, tooManyRequests } from '../errors';
+import { tooManyRequests } from '../errors';
 
 /**
  * Every guess at a secret — password at login or re-authentication, TOTP or recovery code —
@@ -11,7 +11,7 @@ export async function guardedAttempt<T>(
   slug: string,
   login: string,
   attempt: (record: LoginRecord | undefined) => Promise<T | undefined>,
-  onFailure: () => Problem,
+  onFailure: () => Error,
 ): Promise<T> {
   const now = clock.now();
   const record = await getLogin(slug, login);
