@@ -23,7 +23,7 @@ const noControl = (value: string) => !/\p{Cc}/u.test(value);
 const text = (max: number) =>
   z
     .string()
-    .min(1)
+    .min(1, { abort: true })
     .max(max)
     .refine(safeCheck(noControl), 'must not contain control characters')
     .refine(safeCheck((v: string) => v.trim().length > 0), 'must not be blank');
@@ -162,7 +162,13 @@ export const InviteServiceBody = z.strictObject({
   name: Name,
   role: InvitableRole,
 });
-export const InviteBody = z.union([InviteServiceBody, InvitePersonBody]);
+/**
+ * Told apart by `type`, so a wrong invite reports every wrong field of its own kind (a plain
+ * union reports only that no member matched).
+ */
+export const InviteBody = z.discriminatedUnion('type', [InviteServiceBody, InvitePersonBody], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be "human" (or absent) for a person, or "service"' : undefined),
+});
 
 export const PatchUserBody = z.strictObject({
   name: Name.optional(),

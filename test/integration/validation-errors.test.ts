@@ -27,3 +27,33 @@ describe('billing address country', () => {
     expect(good.status).toBe(200);
   });
 });
+
+describe('invitations', () => {
+  it('report every wrong field of a person, each with its path', async () => {
+    const org = await verifiedOrg(api);
+    const answer = await api.request('POST', '/v1/users', {
+      token: org.rootToken,
+      body: { login: ' spaced', name: '', email: 'not an email', role: 'root', requireMfa: 'yes' },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('validation_failed');
+    expect(answer.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['email', 'login', 'name', 'requireMfa', 'role']);
+  });
+
+  it('report every wrong field of a service account, an address it may not have included', async () => {
+    const org = await verifiedOrg(api);
+    const answer = await api.request('POST', '/v1/users', {
+      token: org.rootToken,
+      body: { type: 'service', login: 'x', name: 7, role: 'owner', email: 'bot@example.com', delivery: 'link' },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['delivery', 'email', 'login', 'name', 'role']);
+  });
+
+  it('name an unknown type as the wrong field', async () => {
+    const org = await verifiedOrg(api);
+    const answer = await api.request('POST', '/v1/users', { token: org.rootToken, body: { type: 'robot', login: 'robot', name: 'R', role: 'developer' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([{ path: 'type', message: expect.stringContaining('service') }]);
+  });
+});
