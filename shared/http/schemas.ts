@@ -137,7 +137,10 @@ export const Problem = z
   })
   .meta({ id: 'Problem' });
 
-export const Health = z.object({ status: z.literal('ok') });
+export const HealthQuery = z.object({
+  deep: z.enum(['0', '1']).optional().meta({ description: '`1`: also check that the table answers (readiness); the plain check never touches it' }),
+});
+export const Health = z.object({ status: z.literal('ok'), checks: z.object({ table: z.literal('ok') }).optional() });
 export const Jwks = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string() })) });
 export const OpenApiDocument = z.looseObject({ openapi: z.string() });
 
