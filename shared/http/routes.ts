@@ -41,8 +41,11 @@ const route = <const R extends RouteDef>(definition: R) => definition;
 export const routes = [
   route({
     method: 'GET', path: '/health', group: 'public', operation: 'health', auth: 'public',
-    summary: 'Liveness check',
-    responses: { 200: { description: 'The service answers', schema: s.Health } },
+    summary: 'Liveness check; with `?deep=1`, readiness: the table answers too', query: s.HealthQuery,
+    responses: {
+      200: { description: 'The service answers (with `deep=1`: and so does the table)', schema: s.Health },
+      503: { description: '`service_unavailable` (only with `deep=1`): the table does not answer; see `Retry-After`' },
+    },
   }),
   route({
     method: 'GET', path: '/.well-known/jwks.json', group: 'public', operation: 'jwks', auth: 'public',
