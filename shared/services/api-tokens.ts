@@ -134,15 +134,36 @@ export async function revokeApiToken(ctx: AuthedContext, owner: UserRecord, toke
  * never grants more than the owner has now, and deactivating the owner stops it at once.
  */
 export async function authenticateApiToken(token: string): Promise<Principal | undefined> {
-  const parsed = parseToken(token);
-  if (!parsed) return undefined;
-  const user = await getUser(parsed.orgId, parsed.userId);
-  const record = user?.apiTokens?.[parsed.tokenId];
-  if (!user || !record || user.status !== 'active') return undefined;
-  if (!safeEqual(record.hash, hashToken(PURPOSE, token))) return undefined;
-  if (record.expiresAt && Date.parse(record.expiresAt) <= clock.now()) return undefined;
+  const found = await findApiToken(token);
+  if (!found) return undefined;
+  const { user, record } = found;
   if (!record.lastUsedAt || clock.now() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
     await touchApiToken(user, record.id, nowIso());
   }
   return { orgId: user.orgId, user, apiTokenId: record.id };
+}
+
+/** Whether the user is active and holds this API token, unexpired (no read: the user is at hand). */
+export function apiTokenUsable(user: UserRecord, tokenId: string): ApiTokenRecord | undefined {
+  const record = user.apiTokens?.[tokenId];
+  if (!record || user.status !== 'active') return undefined;
+  if (record.expiresAt && Date.parse(record.expiresAt) <= clock.now()) return undefined;
+  return record;
+}
+
+/** The API token's id as its format says, without any read (for `client_id` checks). */
+export const apiTokenOwner = (token: string) => parseToken(token);
+
+/**
+ * The user and record of a presented API token when it is good now (one read): the owner is
+ * active, the token exists, its hash matches and it has not expired.
+ */
+export async function findApiToken(token: string): Promise<{ user: UserRecord; record: ApiTokenRecord } | undefined> {
+  const parsed = parseToken(token);
+  if (!parsed) return undefined;
+  const user = await getUser(parsed.orgId, parsed.userId);
+  const record = user && apiTokenUsable(user, parsed.tokenId);
+  if (!user || !record) return undefined;
+  if (!safeEqual(record.hash, hashToken(PURPOSE, token))) return undefined;
+  return { user, record };
 }
