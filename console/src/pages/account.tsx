@@ -6,6 +6,7 @@ import type { Enrolment, User } from '../types';
 import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
+import { OwnPermissions } from './permissions';
 
 export function Account() {
   const session = useSession();
@@ -13,6 +14,7 @@ export function Account() {
   return (
     <Page title="My account">
       <Profile me={me} onSaved={(user) => session.adopt({ me: user })} />
+      <OwnPermissions me={me} />
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />
