@@ -6,6 +6,7 @@ import type { Enrolment, User } from '../types';
 import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
+import { MySessions } from './sessions';
 
 export function Account() {
   const session = useSession();
@@ -16,6 +17,7 @@ export function Account() {
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />
+      <MySessions />
       <section aria-labelledby="tokens-title">
         <h2 id="tokens-title">API tokens</h2>
         <p>Tokens let scripts call the API as you, with your role. Each is shown once, when it is created.</p>
