@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { generate } from 'otplib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock } from '../../shared/clock';
 import { db, tableName } from '../../shared/data/client';
 import { keys } from '../../shared/data/keys';
@@ -15,6 +15,13 @@ import { emailsTo, useApi } from '../support/api';
  * Sessions and devices (PRODUCT.md, API.md "Sessions"): every sign-in is a session the user
  * sees and ends; root ends a user's or everyone's; the cap of 50; the new-browser notice.
  */
+// Each answer reports the DynamoDB calls it made (X-Gatehouse-Usage), counted by the client's own
+// middleware; set before the handlers load, which read the setting once.
+await vi.hoisted(async () => {
+  process.env.USAGE_HEADER = '1';
+  (await import('../../shared/config')).resetConfig();
+});
+
 const api = useApi();
 const realNow = clock.now;
 let offset = 0;
@@ -123,6 +130,23 @@ describe('the session list', () => {
     const items = await mySessions(done.body.accessToken);
     expect(items.find((item) => item.current)).toMatchObject({ mfa: true, browser: 'Safari 17' });
     expect(items.find((item) => item.id === sidOf(org.rootToken))).toMatchObject({ mfa: false });
+  });
+});
+
+describe('what sessions cost in DynamoDB', () => {
+  const usage = (answer: { headers: Headers }) => JSON.parse(answer.headers.get('x-gatehouse-usage')!) as { reads: number; writes: number };
+
+  it('keeps a refresh at one read and one write, an authenticated request at one read, a login at two and two', async () => {
+    const { org, developer, chrome } = await developerWithThreeBrowsers();
+    expect(usage(await refresh(chrome.refreshToken!))).toMatchObject({ reads: 1, writes: 1 });
+    expect(usage(await me(chrome.accessToken))).toMatchObject({ reads: 1, writes: 0 });
+    // The list: the user read of authentication, then one batch read of the session items.
+    expect(usage(await api.request('GET', '/v1/me/sessions', { token: chrome.accessToken }))).toMatchObject({ reads: 2, writes: 0 });
+    const known = await api.request('POST', '/v1/auth/login', {
+      body: { org: org.slug, login: developer.login, password: developer.password },
+      headers: { 'user-agent': UA.chromeWindows },
+    });
+    expect(usage(known)).toMatchObject({ reads: 2, writes: 2 });
   });
 });
 
