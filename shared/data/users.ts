@@ -52,6 +52,8 @@ export interface UserRecord {
   pendingTotp?: string;
   /** Keyed hashes of the unused recovery codes. */
   recoveryCodes?: Set<string>;
+  /** Keyed hash of the import row that created this user, so importing it again is `unchanged`. */
+  importDigest?: string;
 }
 
 export interface ApiTokenRecord {
@@ -87,7 +89,7 @@ export function publicUser(user: UserRecord) {
 }
 export type PublicUser = ReturnType<typeof publicUser>;
 
-function fromItem(item: Record<string, unknown>): UserRecord {
+export function fromItem(item: Record<string, unknown>): UserRecord {
   const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
   const user = rest as unknown as UserRecord;
   user.sessions ??= {};
