@@ -89,6 +89,8 @@ function parse(stored: string): Parsed {
   }
   if (scheme === 'pbkdf2-sha256' || scheme === 'pbkdf2-sha512') {
     if (parts.length !== 5) throw new HashProblem(`it is not $${scheme}$<rounds>$salt$hash or $${scheme}$i=<rounds>$salt$hash`);
+    const salt = base64Bytes(parts[3]!, 'salt');
+    const hash = base64Bytes(parts[4]!, 'hash');
     let rounds: number;
     if (/^\d+$/.test(parts[2]!)) {
       rounds = integer(parts[2], 'the rounds'); // passlib
@@ -96,9 +98,9 @@ function parse(stored: string): Parsed {
       const params = phcParams(parts[2]); // PHC, as Auth0 exports it
       if (Object.keys(params).some((key) => key !== 'i' && key !== 'l')) throw new HashProblem('its parameters may only be i and l');
       rounds = integer(params.i, 'i');
-      if (params.l !== undefined && integer(params.l, 'l') !== base64Bytes(parts[4]!, 'hash').length) throw new HashProblem('its l does not match the hash length');
+      if (params.l !== undefined && integer(params.l, 'l') !== hash.length) throw new HashProblem('its l does not match the hash length');
     }
-    return { scheme, rounds, salt: base64Bytes(parts[3]!, 'salt'), hash: base64Bytes(parts[4]!, 'hash') };
+    return { scheme, rounds, salt, hash };
   }
   throw new HashProblem('its format is not one of bcrypt ($2a$/$2b$/$2y$), $argon2id$, $argon2i$, $scrypt$, $pbkdf2-sha256$, $pbkdf2-sha512$');
 }
