@@ -43,7 +43,14 @@ export async function asOwner(slug: string) {
   const { listUsers, getUser } = await import('../../shared/data/users');
   const orgId = await orgIdBySlug(slug);
   if (!orgId) throw new Error(`There is no organization "${slug}".`);
-  const [root] = (await listUsers(orgId, { role: 'root', limit: 1 })).items;
+  // A filtered page may come back empty while more follow: read on until the owner shows.
+  let root: { id: string } | undefined;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await listUsers(orgId, { role: 'root', limit: 100, start });
+    root = page.items[0];
+    start = page.next;
+  } while (!root && start);
   const user = root ? await getUser(orgId, root.id) : undefined;
   if (!user) throw new Error(`Organization "${slug}" has no owner.`);
   return { requestId: `cli-${process.pid}-${Date.now()}`, ip: '127.0.0.1', userAgent: 'gatehouse-cli', principal: { orgId, user } };
