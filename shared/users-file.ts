@@ -116,13 +116,13 @@ export interface ImportReport {
 export async function runImport(
   file: string,
   rows: FileRow[],
-  options: { dryRun: boolean },
+  options: { dryRun: boolean; rowsPerCall?: number },
   send: (rows: FileRow[]) => Promise<Array<Omit<ReportRow, 'login'>>>,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ImportReport> {
   const items: ReportRow[] = [];
   onProgress?.(0, rows.length);
-  for (const chunk of chunkRows(rows)) {
+  for (const chunk of chunkRows(rows, Math.min(options.rowsPerCall ?? CHUNK_ROWS, CHUNK_ROWS))) {
     const answers = await send(chunk.rows);
     for (const answer of answers) {
       const login = chunk.rows[answer.row - 1]?.login;

@@ -72,7 +72,11 @@ function grantsOf(row: ImportRow): string[] {
 /** Everything one row can be told without looking at the table: the invite's rules and the import's own. */
 async function checkRow(raw: unknown, index: number): Promise<CheckedRow | FieldError[]> {
   const parsed = ImportRow.safeParse(raw);
-  if (!parsed.success) return zodErrors(parsed.error.issues as never);
+  if (!parsed.success) {
+    const errors = zodErrors(parsed.error.issues as never);
+    const root = (raw as { role?: unknown } | null)?.role === 'root';
+    return errors.map((error) => (error.path === 'role' && root ? { path: 'role', message: 'cannot be root: an organization has one owner, and ownership moves only by transfer' } : error));
+  }
   const data = parsed.data;
   const errors: FieldError[] = [];
   const known = new Set(catalog().map((permission) => permission.name));
