@@ -35,6 +35,10 @@ export interface RouteDef {
   errors?: 'problem' | 'oauth';
   /** The body's media type: JSON (default), or `application/x-www-form-urlencoded` (the OAuth endpoints). */
   encoding?: 'json' | 'form';
+  /** A larger body limit than the API's 64 KiB, for bulk routes (the user import). */
+  maxBodyBytes?: number;
+  /** Content types of a 200 answer besides JSON (the CSV export). */
+  produces?: string[];
 }
 
 const route = <const R extends RouteDef>(definition: R) => definition;
@@ -233,6 +237,24 @@ export const routes = [
       201: { description: 'The user; the link, temporary password or API token is shown this once', schema: s.InviteResult },
       403: { description: '`forbidden` (role may not invite that role) or `email_not_verified`' },
       409: { description: '`login_taken` or `email_taken`' },
+    },
+  }),
+  // Import and export (issue 16); listed before /v1/users/{id} so the local adapter matches them first.
+  route({
+    method: 'POST', path: '/v1/users/import', group: 'users', operation: 'importUsers', auth: 'user', maxBodyBytes: 1024 * 1024,
+    summary: 'Import up to 500 users with their existing password hashes (root); each row is checked and reported on its own; bodies up to 1 MiB', body: s.ImportBody,
+    responses: {
+      200: { description: 'One report per row, in order: created, unchanged or invalid (with its errors); an invalid row changed nothing', schema: s.ImportResult },
+      403: { description: 'Not the owner, or `email_not_verified`' },
+      413: { description: 'The body is over 1 MiB: send fewer rows per call' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/v1/users/export', group: 'users', operation: 'exportUsers', auth: 'user', query: s.ExportQuery, produces: ['text/csv'],
+    summary: 'Every user of the organization as JSON or CSV (root); never a hash, token or secret',
+    responses: {
+      200: { description: '`format=json`: `{ items: ExportedUser[] }`; `format=csv`: text/csv with a header row, the columns of ExportedUser in order', schema: s.ExportResult },
+      403: { description: 'Not the owner' },
     },
   }),
   route({
