@@ -1,9 +1,10 @@
+import type { RequestContext } from '../context';
 import { getUser, rehashPassword } from '../data/users';
 import { invalidCredentials } from '../errors';
 import { guardedAttempt } from './attempts';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { normalizeLogin } from '../http/schemas';
-import { continueSignIn, type ChallengeAnswer } from './challenges';
+import { continueSignIn, nextChallenge, type ChallengeAnswer } from './challenges';
 import { type Tokens } from './sessions';
 
 export interface LoginInput {
@@ -19,7 +20,7 @@ export interface LoginInput {
  * Success costs two reads (login item, user) and two writes (session, user); a password
  * that needs a challenge (new password, two-factor) gets it before any token.
  */
-export async function login(input: LoginInput): Promise<Tokens | ChallengeAnswer> {
+export async function login(ctx: RequestContext, input: LoginInput): Promise<Tokens | ChallengeAnswer> {
   const slug = input.org.trim().toLowerCase();
   const user = await guardedAttempt(
     slug,
@@ -30,9 +31,11 @@ export async function login(input: LoginInput): Promise<Tokens | ChallengeAnswer
       return found && passwordOk && found.status === 'active' ? found : undefined;
     },
     invalidCredentials,
+    // A password that still owes a challenge is not a sign-in: the run of failures goes on.
+    { completesSignIn: (found) => nextChallenge(found) === undefined },
   );
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     await rehashPassword(user, await hashPassword(input.password));
   }
-  return continueSignIn(user, slug);
+  return continueSignIn(ctx, user, slug);
 }
