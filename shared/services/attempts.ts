@@ -1,6 +1,6 @@
 import { clock } from '../clock';
 import { clearFailures, getLogin, recordFailure, type LoginRecord } from '../data/logins';
-import { type Problem, tooManyRequests } from '../errors';
+import { tooManyRequests } from '../errors';
 
 export interface AttemptOptions<T> {
   /**
@@ -21,7 +21,7 @@ export async function guardedAttempt<T>(
   slug: string,
   login: string,
   attempt: (record: LoginRecord | undefined) => Promise<T | undefined>,
-  onFailure: () => Problem,
+  onFailure: () => Error,
   options: AttemptOptions<T> = {},
 ): Promise<T> {
   const now = clock.now();

@@ -8,7 +8,7 @@ import { Problem, validationFailed } from '../errors';
 import { checkPassword, hashPassword } from '../auth/passwords';
 import { hashToken, randomSecret } from '../ids';
 import { signInCompleted } from './attempts';
-import { startSession, type Tokens } from './sessions';
+import { sessionMeta, startSession, type Tokens } from './sessions';
 
 export const CHALLENGE_SECONDS = 300;
 const PURPOSE = 'challenge';
@@ -40,9 +40,9 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
  * What a user whose password (or activation link) was just accepted gets: tokens, or the
  * next challenge — a new password first, then two-factor. No token before every step is done.
  */
-export async function continueSignIn(user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
+export async function continueSignIn(ctx: RequestContext, user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
   const next = nextChallenge(user);
-  return next ? openChallenge(user, slug, next) : startSession(user);
+  return next ? openChallenge(user, slug, next) : startSession(user, sessionMeta(ctx, { mfa: false }));
 }
 
 /** The step a user whose password was accepted still owes before any token, if any. */
@@ -84,7 +84,7 @@ export async function completeNewPassword(ctx: RequestContext, session: string, 
     }, at),
   ]);
   const updated = { ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 };
-  const answer = await continueSignIn(updated, challenge.slug);
+  const answer = await continueSignIn(ctx, updated, challenge.slug);
   if (!nextChallenge(updated)) await signInCompleted(challenge.slug, challenge.login);
   return answer;
 }
