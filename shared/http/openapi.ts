@@ -3,7 +3,30 @@ import { routes, type RouteDef } from './routes';
 import { Problem } from './schemas';
 import { COOKIE_PREFERENCE, REFRESH_COOKIE } from './session-cookie';
 
-const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+/**
+ * Schemas named with `.meta({ id })` (User, Tokens, ...) land once in `components.schemas`.
+ * zod puts them in each schema's own `$defs` with `#/$defs/<id>` references, which an OpenAPI
+ * document resolves from its root, where nothing is: every such reference is pointed at
+ * `#/components/schemas/<id>` instead (the linter's no-unresolved-refs found this).
+ */
+const named: Record<string, unknown> = {};
+
+function pointAtComponents(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(pointAtComponents);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\//, '#/components/schemas/') : pointAtComponents(value),
+    ]),
+  );
+}
+
+function schema(zodSchema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) named[id] ??= pointAtComponents(definition);
+  return pointAtComponents(json) as Record<string, unknown>;
+}
 
 const problemResponse = (description: string) => ({
   description,
@@ -19,6 +42,21 @@ const SESSION_COOKIE_HEADERS = {
   'Preference-Applied': { description: `\`${COOKIE_PREFERENCE}\` when the cookie was used`, schema: { type: 'string' } },
 };
 
+/**
+ * One query parameter per property of the route's zod query schema: the same schema the
+ * pipeline validates with, so a generated client can page and filter exactly as the API accepts.
+ */
+function queryParameters(query: z.ZodType): Array<Record<string, unknown>> {
+  const object = schema(query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, { description, ...property }]) => ({
+    name,
+    in: 'query',
+    required: object.required?.includes(name) ?? false,
+    ...(description ? { description } : {}),
+    schema: property,
+  }));
+}
+
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -29,6 +67,7 @@ export function openApiDocument(serverUrl?: string) {
       required: true,
       schema: { type: 'string' },
     }));
+    if (route.query) parameters.push(...queryParameters(route.query));
     if (route.sessionCookie) {
       parameters.push({
         name: 'Prefer',
@@ -89,6 +128,7 @@ export function openApiDocument(serverUrl?: string) {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API token' } },
+      schemas: Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b))),
     },
     paths,
   };
