@@ -7,6 +7,7 @@ import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
 import { OwnPermissions } from './permissions';
+import { MySessions } from './sessions';
 
 export function Account() {
   const session = useSession();
@@ -18,6 +19,7 @@ export function Account() {
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />
+      <MySessions />
       <section aria-labelledby="tokens-title">
         <h2 id="tokens-title">API tokens</h2>
         <p>Tokens let scripts call the API as you, with your role. Each is shown once, when it is created.</p>

@@ -7,6 +7,7 @@ import type { Link as IssuedLink, User } from '../types';
 import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { UserPermissions } from './permissions';
+import { UserSessions } from './sessions';
 import { describeDelivery } from './users';
 
 interface Loaded {
@@ -112,6 +113,8 @@ export function UserDetail(props: { id: string }) {
       {isRoot && !self && user.mfa.enabled ? <ResetMfa path={path} onDone={() => done('Two-factor was removed; they set it up again at their next login if it is required.')} /> : null}
 
       {isRoot && !self && user.role === 'admin' && user.type === 'human' && user.status === 'active' ? <Transfer user={user} /> : null}
+
+      <UserSessions user={user} />
 
       {(isRoot || me?.role === 'admin') ? (
         <section aria-labelledby="user-tokens-title">
