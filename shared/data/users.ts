@@ -1,4 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { effectivePermissions } from '../auth/permissions';
 import { type Problem, conflict, invalidCredentials, preconditionFailed } from '../errors';
 import { db, ignoreConditionFailure, tableName } from './client';
 import { type Condition, Expression, updateExpression } from './expression';
@@ -58,6 +59,11 @@ export interface UserRecord {
   pendingTotp?: string;
   /** Keyed hashes of the unused recovery codes. */
   recoveryCodes?: Set<string>;
+  /**
+   * Permissions granted in the SaaS product (names of the catalog), on the user item so the
+   * one read per request knows them. Root's are never stored: root holds the whole catalog.
+   */
+  permissions?: string[];
 }
 
 export interface ApiTokenRecord {
@@ -68,6 +74,8 @@ export interface ApiTokenRecord {
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
+  /** The permissions this token is narrowed to; absent: all of its owner's, whatever they are at each use. */
+  scopes?: string[];
 }
 
 /** The API's user object: never a hash, token, session or secret. */
@@ -88,6 +96,7 @@ export function publicUser(user: UserRecord) {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
+    permissions: effectivePermissions(user),
     version: user.version,
   };
 }
@@ -170,7 +179,12 @@ export interface Page<T> {
 export interface UserFilter {
   role?: Role;
   status?: UserStatus;
+  /** Users holding this permission: those granted it, and the root, who holds every one. */
+  permission?: string;
 }
+
+const holds = (user: Pick<UserRecord, 'role' | 'permissions'>, permission: string) =>
+  user.role === 'root' || (user.permissions ?? []).includes(permission);
 
 /** A page of users sorted by login (one query when unfiltered; see filteredPage). */
 export async function listUsers(orgId: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
@@ -186,6 +200,9 @@ export async function listUsers(orgId: string, options: UserFilter & { limit: nu
     { role: options.role, status: options.status },
     options.limit,
     options.start,
+    options.permission === undefined
+      ? undefined
+      : (expression) => `(${expression.path('role')} = ${expression.value('root')} OR contains(${expression.path('permissions')}, ${expression.value(options.permission)}))`,
   );
   return { items: page.items.map(fromIndex), next: page.next };
 }
@@ -210,6 +227,7 @@ export async function searchUsers(orgId: string, prefix: string, options: UserFi
     : [];
   const matches = users
     .filter((user) => (!options.role || user.role === options.role) && (!options.status || user.status === options.status))
+    .filter((user) => options.permission === undefined || holds(user, options.permission))
     .sort((a, b) => a.login.localeCompare(b.login))
     .map(publicUser);
   return { items: matches, next: LastEvaluatedKey };
@@ -375,7 +393,7 @@ export async function touchApiToken(user: UserRecord, tokenId: string, at: strin
 
 /** A new user record with every bookkeeping field initialised. */
 export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'name' | 'email' | 'type' | 'role' | 'status'> &
-  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash'>> & { requireMfa?: boolean; at: string }): UserRecord {
+  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions'>> & { requireMfa?: boolean; at: string }): UserRecord {
   const { at, requireMfa, ...rest } = fields;
   return {
     emailVerified: false,

@@ -5,9 +5,28 @@ import * as z from 'zod';
  * every string is bounded. The same schemas generate the OpenAPI document.
  */
 
+/**
+ * Every refinement goes through this: a check that throws (as `Intl.DisplayNames.of` does on
+ * a malformed code) counts as failed, so odd input is a 400 naming its field, never a 500.
+ */
+export const safeCheck =
+  <T>(check: (value: T) => boolean) =>
+  (value: T): boolean => {
+    try {
+      return check(value);
+    } catch {
+      return false;
+    }
+  };
+
 const noControl = (value: string) => !/\p{Cc}/u.test(value);
 const text = (max: number) =>
-  z.string().min(1).max(max).refine(noControl, 'must not contain control characters').refine((v) => v.trim().length > 0, 'must not be blank');
+  z
+    .string()
+    .min(1, { abort: true })
+    .max(max)
+    .refine(safeCheck(noControl), 'must not contain control characters')
+    .refine(safeCheck((v: string) => v.trim().length > 0), 'must not be blank');
 
 export const Slug = z
   .string()
@@ -18,7 +37,7 @@ export const Slug = z
 export const Login = z
   .string()
   .max(256)
-  .refine((value) => value === value.trim(), 'must not start or end with white space')
+  .refine(safeCheck((value: string) => value === value.trim()), 'must not start or end with white space')
   .transform((value) => value.normalize('NFKC').toLowerCase())
   .pipe(z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3–64 characters of a-z 0-9 . _ -, starting with a letter or digit'))
   .meta({ description: 'Login, unique in the organization; NFKC-normalised and lower-cased', example: 'alice' });
@@ -86,6 +105,7 @@ export const User = z
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     lastLoginAt: z.iso.datetime().nullable(),
+    permissions: z.array(z.string()).meta({ description: 'What the user holds now in the SaaS product (the root: the whole catalog), in catalog order' }),
     version: z.number().int(),
   })
   .meta({ id: 'User' });
@@ -118,13 +138,28 @@ export const Problem = z
   })
   .meta({ id: 'Problem' });
 
-export const Health = z.object({ status: z.literal('ok') });
+export const HealthQuery = z.object({
+  deep: z.enum(['0', '1']).optional().meta({ description: '`1`: also check that the table answers (readiness); the plain check never touches it' }),
+});
+export const Health = z.object({ status: z.literal('ok'), checks: z.object({ table: z.literal('ok') }).optional() });
 export const Jwks = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string() })) });
 export const OpenApiDocument = z.looseObject({ openapi: z.string() });
 
 // ---- users, invitations, credentials, API tokens, audit ----
 
 const InvitableRole = z.enum(['admin', 'developer']).meta({ description: '`root` is never a value: ownership moves only by transfer' });
+
+// ---- permissions ----
+
+const PermissionList = z
+  .array(z.string().min(1).max(64))
+  .max(64)
+  .meta({ description: 'Names from the permission catalog (`GET /v1/permissions`); an unknown name is 400 `unknown_permission`' });
+
+export const Permission = z
+  .object({ name: z.string(), description: z.string(), module: z.string(), dangerous: z.boolean(), defaultFor: z.array(z.enum(['admin', 'developer'])) })
+  .meta({ id: 'Permission' });
+export const PermissionCatalogAnswer = z.object({ items: z.array(Permission) });
 
 export const InvitePersonBody = z.strictObject({
   type: z.literal('human').optional(),
@@ -136,14 +171,22 @@ export const InvitePersonBody = z.strictObject({
   location: FreeText.optional(),
   requireMfa: z.boolean().optional(),
   delivery: z.enum(['link', 'temporaryPassword']).optional(),
+  permissions: PermissionList.optional().meta({ description: 'The invitee’s grants; absent: the catalog’s `defaultFor` the role (those the inviter holds)' }),
 });
 export const InviteServiceBody = z.strictObject({
   type: z.literal('service'),
   login: Login,
   name: Name,
   role: InvitableRole,
+  permissions: PermissionList.optional().meta({ description: 'The account’s grants; absent: the catalog’s `defaultFor` the role (those the inviter holds)' }),
 });
-export const InviteBody = z.union([InviteServiceBody, InvitePersonBody]);
+/**
+ * Told apart by `type`, so a wrong invite reports every wrong field of its own kind (a plain
+ * union reports only that no member matched).
+ */
+export const InviteBody = z.discriminatedUnion('type', [InviteServiceBody, InvitePersonBody], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be "human" (or absent) for a person, or "service"' : undefined),
+});
 
 export const PatchUserBody = z.strictObject({
   name: Name.optional(),
@@ -153,6 +196,9 @@ export const PatchUserBody = z.strictObject({
   requireMfa: z.boolean().optional(),
   origin: FreeText.nullable().optional(),
   location: FreeText.nullable().optional(),
+  permissions: PermissionList.optional().meta({
+    description: 'The whole new list. Root sets anyone’s but its own (403 `root_protected`); an admin sets developers’ only, adding or removing only permissions it holds',
+  }),
 });
 
 const Limit = z.coerce.number().int().min(1).max(100).default(50);
@@ -164,6 +210,7 @@ export const ListUsersQuery = z.object({
   role: z.enum(['root', 'admin', 'developer']).optional(),
   status: z.enum(['pending', 'active', 'deactivated']).optional(),
   q: z.string().min(1).max(100).optional(),
+  permission: z.string().min(1).max(64).optional().meta({ description: 'Users holding this permission (the root holds every one)' }),
 });
 
 export const DeleteUserQuery = z.object({ confirm: z.string().min(1).max(256) });
@@ -190,6 +237,9 @@ export const ChallengeBody = z.strictObject({
 export const CreateApiTokenBody = z.strictObject({
   name: Name,
   expiresInDays: z.number().int().min(1).max(365).optional(),
+  scopes: PermissionList.optional().meta({
+    description: 'Narrows the token to some of its owner’s permissions (else 400 `invalid_scope`); absent: all of them, as they are at each use',
+  }),
 });
 
 // ---- responses ----
@@ -210,6 +260,9 @@ export const ApiToken = z
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().nullable(),
     lastUsedAt: z.iso.datetime().nullable(),
+    scopes: z.array(z.string()).nullable().meta({
+      description: 'The permissions the token is narrowed to; null: all of its owner’s. Either way it can do at most what its owner holds now',
+    }),
   })
   .meta({ id: 'ApiToken' });
 export const NewApiToken = ApiToken.extend({ token: z.string().meta({ description: 'Shown once; only its hash is kept' }) });
@@ -264,9 +317,10 @@ export const ChallengeResult = z.union([
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 const Country = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as FR')
+  // `abort`: a malformed code is not looked up at all (zod runs later checks after a failed one).
+  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code in capitals, such as FR', abort: true })
   // ICU also names a few codes that are not countries (EU, UN, ZZ for "unknown").
-  .refine((code) => !['EU', 'EZ', 'UN', 'QO', 'ZZ'].includes(code) && regionNames.of(code) !== code, 'is not an ISO 3166-1 country code');
+  .refine(safeCheck((code: string) => !['EU', 'EZ', 'UN', 'QO', 'ZZ'].includes(code) && regionNames.of(code) !== code), 'is not an ISO 3166-1 country code');
 
 export const BillingBody = z.strictObject({
   plan: z.enum(['free', 'team', 'business', 'enterprise']),
@@ -311,7 +365,7 @@ export const InvoiceRecord = z.strictObject({
   amountDue: z.number().int().min(0).max(1e12),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
   status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']),
-}).refine((invoice) => invoice.periodStart <= invoice.periodEnd, { message: 'periodStart must not be after periodEnd', path: ['periodEnd'] });
+}).refine(safeCheck((invoice: { periodStart: string; periodEnd: string }) => invoice.periodStart <= invoice.periodEnd), { message: 'periodStart must not be after periodEnd', path: ['periodEnd'] });
 
 export const Invoice = z
   .object({

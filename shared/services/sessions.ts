@@ -4,10 +4,13 @@ import type { Principal, RequestContext } from '../context';
 import { auditItem, userTarget } from '../data/audit';
 import { transact } from '../data/transact';
 import { addSession, getUser, removeSession, type UserRecord } from '../data/users';
-import { deleteSession, deleteSessionIfCurrent, putSession, rotateSession } from '../data/sessions';
+import { deleteSession, deleteSessionIfCurrent, getSession, putSession, rotateSession, type SessionRecord } from '../data/sessions';
 import { unauthorized } from '../errors';
-import { hashToken, newId, randomSecret } from '../ids';
+import { hashToken, newId, randomSecret, safeEqual } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
+import { effectivePermissions } from '../auth/permissions';
+import { CONSOLE_CLIENT_ID, joinScope } from '../auth/tokens';
+import { apiTokenUsable } from './api-tokens';
 import { logger } from '../log';
 import { describeUserAgent } from '../auth/user-agent';
 import { DEVICES_KEPT, DEVICE_MEMORY_SECONDS, noticeNewDevice } from './new-device';
@@ -45,8 +48,19 @@ function parseRefreshToken(token: string): ParsedRefreshToken | undefined {
 
 const formatRefreshToken = (parts: ParsedRefreshToken) => `${parts.orgId}.${parts.userId}.${parts.sessionId}.${parts.secret}`;
 
+/** The access token of a human session: its scope is what the user holds now. */
+export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId: string = CONSOLE_CLIENT_ID) =>
+  signAccessToken({
+    sub: user.id,
+    client_id: clientId,
+    scope: joinScope(effectivePermissions(user)),
+    org: user.orgId,
+    role: user.role,
+    sid: sessionId,
+  });
+
 async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string): Promise<Tokens> {
-  const accessToken = await signAccessToken({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId });
+  const accessToken = await sessionAccessToken(user, sessionId);
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
 }
 
@@ -155,12 +169,42 @@ export async function logout(refreshToken: string | undefined): Promise<void> {
 
 /**
  * Every authenticated request: verify the JWT offline, then read the user (the one read)
- * and judge by its current state — status, role and whether this session is still live.
+ * and judge by its current state — status, role and whether this session is still live, or,
+ * for a client-credentials token, whether the API token it was exchanged for still is.
  */
 export async function authenticateAccessToken(bearer: string): Promise<Principal> {
   const claims = await verifyAccessToken(bearer);
   if (!claims) throw unauthorized('The access token is not valid.');
   const user = await getUser(claims.org, claims.sub);
-  if (!user || !sessionLive(user, claims.sid)) throw unauthorized('The access token is not valid.');
-  return { orgId: user.orgId, user, sessionId: claims.sid };
+  if (user && claims.sid !== undefined && sessionLive(user, claims.sid)) return { orgId: user.orgId, user, sessionId: claims.sid };
+  if (user && claims.api_token_id !== undefined && apiTokenUsable(user, claims.api_token_id)) {
+    return { orgId: user.orgId, user, apiTokenId: claims.api_token_id };
+  }
+  throw unauthorized('The access token is not valid.');
+}
+
+/** Whether a session is live now (introspection, revocation). */
+export const isSessionLive = sessionLive;
+
+/** Whether a string has the shape of a refresh token (no read). */
+export const looksLikeRefreshToken = (token: string) => parseRefreshToken(token) !== undefined;
+
+/**
+ * A refresh token that is good now: its user is active, its session live, and it is the
+ * session's current token (a spent one is not). Two reads (user, session); for introspection.
+ */
+export async function describeRefreshToken(token: string): Promise<{ user: UserRecord; session: SessionRecord } | undefined> {
+  const parts = parseRefreshToken(token);
+  if (!parts) return undefined;
+  const user = await getUser(parts.orgId, parts.userId);
+  if (!user || !sessionLive(user, parts.sessionId)) return undefined;
+  const session = await getSession(parts.orgId, parts.sessionId);
+  if (!session || session.userId !== user.id || !safeEqual(session.hash, hashToken(PURPOSE, parts.secret))) return undefined;
+  return { user, session };
+}
+
+/** Ends a session: its refresh token and every access token naming it stop at once. */
+export async function endSession(orgId: string, userId: string, sessionId: string): Promise<void> {
+  await removeSession(orgId, userId, sessionId);
+  await deleteSession(orgId, sessionId);
 }

@@ -29,6 +29,7 @@ const MATRIX: Record<string, Row> = {
   getBilling: rootOnly, putBilling: rootOnly, listInvoices: rootAndAdmin, transferOwnership: rootOnly,
   listMySessions: everyone, endMySessions: everyone,
   listUserSessions: rootOnly, endUserSessions: rootOnly, endOrgSessions: rootOnly,
+  listPermissions: everyone,
 };
 
 const api = useApi();

@@ -7,6 +7,7 @@ import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
 import { MySessions } from './sessions';
+import { OwnPermissions } from './permissions';
 
 export function Account() {
   const session = useSession();
@@ -14,6 +15,7 @@ export function Account() {
   return (
     <Page title="My account">
       <Profile me={me} onSaved={(user) => session.adopt({ me: user })} />
+      <OwnPermissions me={me} />
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />

@@ -7,6 +7,7 @@ import type { Link as IssuedLink, User } from '../types';
 import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { UserSessions } from './sessions';
+import { UserPermissions } from './permissions';
 import { describeDelivery } from './users';
 
 interface Loaded {
@@ -78,6 +79,8 @@ export function UserDetail(props: { id: string }) {
       ) : null}
 
       {isRoot && !self ? <EditUser user={user} version={version} path={path} onSaved={() => done('Saved.')} onReload={loaded.reload} /> : null}
+
+      <UserPermissions user={user} version={version} path={path} onSaved={() => done('Permissions saved.')} onReload={loaded.reload} />
 
       {canActivate ? (
         <LinkActions
