@@ -27,9 +27,9 @@ const MATRIX: Record<string, Row> = {
   issuePasswordReset: rootOnly, revokePasswordReset: rootOnly, resetUserMfa: rootOnly,
   listUserApiTokens: rootAndAdmin, createUserApiToken: rootOnly, revokeUserApiToken: rootOnly,
   getBilling: rootOnly, putBilling: rootOnly, listInvoices: rootAndAdmin, transferOwnership: rootOnly,
+  listPermissions: everyone,
   listMySessions: everyone, endMySessions: everyone,
   listUserSessions: rootOnly, endUserSessions: rootOnly, endOrgSessions: rootOnly,
-  listPermissions: everyone,
 };
 
 const api = useApi();

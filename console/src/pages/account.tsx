@@ -6,8 +6,8 @@ import type { Enrolment, User } from '../types';
 import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
-import { MySessions } from './sessions';
 import { OwnPermissions } from './permissions';
+import { MySessions } from './sessions';
 
 export function Account() {
   const session = useSession();

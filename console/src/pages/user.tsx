@@ -6,8 +6,8 @@ import { useSession } from '../session';
 import type { Link as IssuedLink, User } from '../types';
 import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { ApiTokens } from './api-tokens';
-import { UserSessions } from './sessions';
 import { UserPermissions } from './permissions';
+import { UserSessions } from './sessions';
 import { describeDelivery } from './users';
 
 interface Loaded {

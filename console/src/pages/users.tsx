@@ -7,6 +7,7 @@ import type { InviteResult, Page as ListPage, User } from '../types';
 import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { Pager, query, useCursorPages } from './paging';
 import { PermissionFilter } from './permissions';
+import { UsersImportExport } from './user-import';
 
 const ROLE_FILTER: Array<[string, string]> = [['', 'Any role'], ['root', 'Owner (root)'], ['admin', 'Admin'], ['developer', 'Developer']];
 const STATUS_FILTER: Array<[string, string]> = [['', 'Any status'], ['pending', 'Pending'], ['active', 'Active'], ['deactivated', 'Deactivated']];
@@ -31,6 +32,7 @@ export function Users() {
   return (
     <Page title="Users" wide>
       <Invite onInvited={list.reload} />
+      <UsersImportExport />
       <form
         class="filters"
         role="search"
