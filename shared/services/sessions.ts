@@ -1,14 +1,22 @@
 import { nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
-import type { Principal } from '../context';
+import type { Principal, RequestContext } from '../context';
+import { auditItem, userTarget } from '../data/audit';
+import { transact } from '../data/transact';
 import { addSession, getUser, removeSession, type UserRecord } from '../data/users';
 import { deleteSession, deleteSessionIfCurrent, putSession, rotateSession } from '../data/sessions';
 import { unauthorized } from '../errors';
 import { hashToken, newId, randomSecret } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
+import { effectivePermissions } from '../auth/permissions';
+import { CONSOLE_CLIENT_ID, joinScope } from '../auth/tokens';
+import { apiTokenUsable } from './api-tokens';
 import { logger } from '../log';
+import { describeUserAgent } from '../auth/user-agent';
+import { DEVICES_KEPT, DEVICE_MEMORY_SECONDS, noticeNewDevice } from './new-device';
 
-export const MAX_SESSIONS_PER_USER = 20;
+/** ASVS 7.1.2's documented limit: a 51st sign-in ends the user's oldest session. */
+export const MAX_SESSIONS_PER_USER = 50;
 const PURPOSE = 'refresh';
 
 export interface Tokens {
@@ -40,40 +48,98 @@ function parseRefreshToken(token: string): ParsedRefreshToken | undefined {
 
 const formatRefreshToken = (parts: ParsedRefreshToken) => `${parts.orgId}.${parts.userId}.${parts.sessionId}.${parts.secret}`;
 
+/** The access token of a human session: its scope is what the user holds now. */
+export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId: string = CONSOLE_CLIENT_ID) =>
+  signAccessToken({
+    sub: user.id,
+    client_id: clientId,
+    scope: joinScope(effectivePermissions(user)),
+    org: user.orgId,
+    role: user.role,
+    sid: sessionId,
+  });
+
 async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string): Promise<Tokens> {
-  const accessToken = await signAccessToken({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId });
+  const accessToken = await sessionAccessToken(user, sessionId);
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
 }
 
 const sessionLive = (user: UserRecord, sessionId: string) =>
   user.status === 'active' && (user.sessions?.[sessionId] ?? 0) > nowSeconds();
 
+/** What a session records about how it started (the OIDC sign-in passes its app's id as `client`). */
+export interface SessionMeta {
+  ip: string;
+  userAgent?: string;
+  /** `console` for the browser cookie session, `api` for other callers, or a registered app's id. */
+  client: string;
+  /** A second factor was used to sign in. */
+  mfa: boolean;
+  /** For the audit event when the new session ends the oldest. */
+  requestId?: string;
+}
+
+/** The metadata of a sign-in made through this request. */
+export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; client?: string }): SessionMeta => ({
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
+  requestId: ctx.requestId,
+  client: fields.client ?? (ctx.browserSession ? 'console' : 'api'),
+  mfa: fields.mfa,
+});
+
 /**
  * Starts a session for a user whose credentials were just checked: the session item first,
  * then the user item that makes it live (a crash in between leaves an unusable orphan that
- * its TTL removes, never a usable half-session).
+ * its TTL removes, never a usable half-session). The user write also ends the oldest session
+ * beyond the cap (audited with it) and marks the device seen; a device not seen in 90 days
+ * gets the user a notice email, whose failure never fails the sign-in.
  */
-export async function startSession(user: UserRecord): Promise<Tokens> {
+export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
   const parts = { orgId: user.orgId, userId: user.id, sessionId: newId(), secret: randomSecret() };
-  const expiresAt = nowSeconds() + config().SESSION_DAYS * 86400;
+  const now = nowSeconds();
+  const at = nowIso();
+  const expiresAt = now + config().SESSION_DAYS * 86400;
+  const agent = describeUserAgent(meta.userAgent);
   await putSession({
     orgId: user.orgId,
     userId: user.id,
     id: parts.sessionId,
     hash: hashToken(PURPOSE, parts.secret),
-    createdAt: nowIso(),
+    createdAt: at,
+    lastUsedAt: at,
     expiresAt,
+    ip: meta.ip,
+    ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
+    browser: agent.browser,
+    os: agent.os,
+    client: meta.client,
+    mfa: meta.mfa,
   });
-  await addSession(user, { id: parts.sessionId, expiresAt }, {
-    now: nowSeconds(),
+  const { item, evicted } = addSession(user, { id: parts.sessionId, expiresAt }, {
+    now,
     maxSessions: MAX_SESSIONS_PER_USER,
-    lastLoginAt: nowIso(),
+    lastLoginAt: at,
+    device: { key: agent.device, keep: DEVICES_KEPT, forgetBefore: now - DEVICE_MEMORY_SECONDS },
   });
+  await transact([
+    item,
+    ...(evicted.length
+      ? [auditItem({ requestId: meta.requestId ?? '', ip: meta.ip }, {
+          orgId: user.orgId,
+          action: 'session.ended',
+          actor: null,
+          target: userTarget(user),
+          details: { sessions: evicted, reason: `session limit (${MAX_SESSIONS_PER_USER}) reached at a new sign-in` },
+        }, at)]
+      : []),
+  ]);
+  await noticeNewDevice(user, agent, meta, now);
   return tokensFor(user, parts.sessionId, formatRefreshToken(parts));
 }
 
 /** `undefined` is a browser that asked to use its cookie but had none. */
-export async function refresh(refreshToken: string | undefined): Promise<Tokens> {
+export async function refresh(refreshToken: string | undefined, ctx?: Pick<RequestContext, 'ip'>): Promise<Tokens> {
   const parts = refreshToken === undefined ? undefined : parseRefreshToken(refreshToken);
   if (!parts) throw unauthorized('The refresh token is not valid.');
   const user = await getUser(parts.orgId, parts.userId);
@@ -81,10 +147,10 @@ export async function refresh(refreshToken: string | undefined): Promise<Tokens>
 
   const next = { ...parts, secret: randomSecret() };
   const presented = hashToken(PURPOSE, parts.secret);
-  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso());
+  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso(), ctx?.ip);
   if (result.outcome === 'reused') {
     // A spent token came back: whoever holds the family may be an attacker, so end it.
-    logger.warn('refresh token reuse; session revoked', { userId: user.id, orgId: user.orgId });
+    logger.warn('refresh token reuse; session revoked', { userId: user.id, orgId: user.orgId, sessionId: parts.sessionId });
     await removeSession(parts.orgId, parts.userId, parts.sessionId);
     await deleteSession(parts.orgId, parts.sessionId);
   }
@@ -103,12 +169,19 @@ export async function logout(refreshToken: string | undefined): Promise<void> {
 
 /**
  * Every authenticated request: verify the JWT offline, then read the user (the one read)
- * and judge by its current state — status, role and whether this session is still live.
+ * and judge by its current state — status, role and whether this session is still live, or,
+ * for a client-credentials token, whether the API token it was exchanged for still is.
  */
 export async function authenticateAccessToken(bearer: string): Promise<Principal> {
   const claims = await verifyAccessToken(bearer);
   if (!claims) throw unauthorized('The access token is not valid.');
   const user = await getUser(claims.org, claims.sub);
-  if (!user || !sessionLive(user, claims.sid)) throw unauthorized('The access token is not valid.');
-  return { orgId: user.orgId, user, sessionId: claims.sid };
+  if (user && claims.sid !== undefined && sessionLive(user, claims.sid)) return { orgId: user.orgId, user, sessionId: claims.sid };
+  if (user && claims.api_token_id !== undefined && apiTokenUsable(user, claims.api_token_id)) {
+    return { orgId: user.orgId, user, apiTokenId: claims.api_token_id };
+  }
+  throw unauthorized('The access token is not valid.');
 }
+
+/** Whether a session is live now (introspection, revocation). */
+export const isSessionLive = sessionLive;
