@@ -28,6 +28,7 @@ const MATRIX: Record<string, Row> = {
   listUserApiTokens: rootAndAdmin, createUserApiToken: rootOnly, revokeUserApiToken: rootOnly,
   getBilling: rootOnly, putBilling: rootOnly, listInvoices: rootAndAdmin, transferOwnership: rootOnly,
   listPermissions: everyone,
+  importUsers: rootOnly, exportUsers: rootOnly,
 };
 
 const api = useApi();
@@ -67,6 +68,7 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   patchUser: () => ({ name: 'Edited' }),
   createUserApiToken: () => ({ name: 'matrix' }),
   putBilling: () => ({ plan: 'team', billingEmail: 'billing@example.com' }),
+  importUsers: () => ({ users: [{ login: `imp-${++counter}`, name: 'Imported', email: `imp-${counter}@example.com`, role: 'developer' }], dryRun: true }),
   // A wrong password: authorisation passes, re-authentication fails (403 reauthentication_failed).
   transferOwnership: () => ({ userId: '00000000-0000-0000-0000-000000000000', password: 'not the password here' }),
 };
