@@ -2,6 +2,7 @@ import { lambdaHandler } from '../shared/http/pipeline';
 import { userReply } from '../shared/services/account';
 import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
 import { resetForUser } from '../shared/services/mfa';
+import { endOrgSessions, endUserSessions, listUserSessions } from '../shared/services/session-management';
 import { transferOwnership } from '../shared/services/transfer';
 import * as users from '../shared/services/users';
 import { importUsers } from '../shared/services/user-import';
@@ -48,4 +49,10 @@ export const handler = lambdaHandler('users', {
     await revokeApiToken(ctx, await users.tokenOwner(ctx, params.id!, 'manage'), params.tokenId!);
     return { status: 204 };
   },
+  listUserSessions: async ({ ctx, params }) => ({ status: 200, body: await listUserSessions(ctx, params.id!) }),
+  endUserSessions: async ({ ctx, params }) => {
+    await endUserSessions(ctx, params.id!);
+    return { status: 204 };
+  },
+  endOrgSessions: async ({ ctx, body }) => ({ status: 200, body: await endOrgSessions(ctx, body) }),
 });

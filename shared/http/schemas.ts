@@ -5,9 +5,28 @@ import * as z from 'zod';
  * every string is bounded. The same schemas generate the OpenAPI document.
  */
 
+/**
+ * Every refinement goes through this: a check that throws (as `Intl.DisplayNames.of` does on
+ * a malformed code) counts as failed, so odd input is a 400 naming its field, never a 500.
+ */
+export const safeCheck =
+  <T>(check: (value: T) => boolean) =>
+  (value: T): boolean => {
+    try {
+      return check(value);
+    } catch {
+      return false;
+    }
+  };
+
 const noControl = (value: string) => !/\p{Cc}/u.test(value);
 const text = (max: number) =>
-  z.string().min(1).max(max).refine(noControl, 'must not contain control characters').refine((v) => v.trim().length > 0, 'must not be blank');
+  z
+    .string()
+    .min(1, { abort: true })
+    .max(max)
+    .refine(safeCheck(noControl), 'must not contain control characters')
+    .refine(safeCheck((v: string) => v.trim().length > 0), 'must not be blank');
 
 export const Slug = z
   .string()
@@ -18,7 +37,7 @@ export const Slug = z
 export const Login = z
   .string()
   .max(256)
-  .refine((value) => value === value.trim(), 'must not start or end with white space')
+  .refine(safeCheck((value: string) => value === value.trim()), 'must not start or end with white space')
   .transform((value) => value.normalize('NFKC').toLowerCase())
   .pipe(z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3–64 characters of a-z 0-9 . _ -, starting with a letter or digit'))
   .meta({ description: 'Login, unique in the organization; NFKC-normalised and lower-cased', example: 'alice' });
@@ -119,7 +138,10 @@ export const Problem = z
   })
   .meta({ id: 'Problem' });
 
-export const Health = z.object({ status: z.literal('ok') });
+export const HealthQuery = z.object({
+  deep: z.enum(['0', '1']).optional().meta({ description: '`1`: also check that the table answers (readiness); the plain check never touches it' }),
+});
+export const Health = z.object({ status: z.literal('ok'), checks: z.object({ table: z.literal('ok') }).optional() });
 export const Jwks = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string() })) });
 export const OpenApiDocument = z.looseObject({ openapi: z.string() });
 
@@ -158,7 +180,13 @@ export const InviteServiceBody = z.strictObject({
   role: InvitableRole,
   permissions: PermissionList.optional().meta({ description: 'The account’s grants; absent: the catalog’s `defaultFor` the role (those the inviter holds)' }),
 });
-export const InviteBody = z.union([InviteServiceBody, InvitePersonBody]);
+/**
+ * Told apart by `type`, so a wrong invite reports every wrong field of its own kind (a plain
+ * union reports only that no member matched).
+ */
+export const InviteBody = z.discriminatedUnion('type', [InviteServiceBody, InvitePersonBody], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be "human" (or absent) for a person, or "service"' : undefined),
+});
 
 export const PatchUserBody = z.strictObject({
   name: Name.optional(),
@@ -289,9 +317,10 @@ export const ChallengeResult = z.union([
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 const Country = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as FR')
+  // `abort`: a malformed code is not looked up at all (zod runs later checks after a failed one).
+  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code in capitals, such as FR', abort: true })
   // ICU also names a few codes that are not countries (EU, UN, ZZ for "unknown").
-  .refine((code) => !['EU', 'EZ', 'UN', 'QO', 'ZZ'].includes(code) && regionNames.of(code) !== code, 'is not an ISO 3166-1 country code');
+  .refine(safeCheck((code: string) => !['EU', 'EZ', 'UN', 'QO', 'ZZ'].includes(code) && regionNames.of(code) !== code), 'is not an ISO 3166-1 country code');
 
 export const BillingBody = z.strictObject({
   plan: z.enum(['free', 'team', 'business', 'enterprise']),
@@ -336,7 +365,7 @@ export const InvoiceRecord = z.strictObject({
   amountDue: z.number().int().min(0).max(1e12),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
   status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']),
-}).refine((invoice) => invoice.periodStart <= invoice.periodEnd, { message: 'periodStart must not be after periodEnd', path: ['periodEnd'] });
+}).refine(safeCheck((invoice: { periodStart: string; periodEnd: string }) => invoice.periodStart <= invoice.periodEnd), { message: 'periodStart must not be after periodEnd', path: ['periodEnd'] });
 
 export const Invoice = z
   .object({
