@@ -10,8 +10,11 @@ export const BUNDLE = {
   mainFields: ['module', 'main'],
   /** The AWS SDK v3 comes with the Lambda runtime. */
   external: ['@aws-sdk/*'],
-  /** Installed next to the bundle for linux-arm64 (infra/lambda-deps), never bundled. */
-  native: ['@node-rs/argon2'],
+  /**
+   * Installed next to the bundle (infra/lambda-deps), never bundled: argon2's native module for
+   * linux-arm64, and bcryptjs, which is loaded only when an imported bcrypt hash is checked.
+   */
+  native: ['@node-rs/argon2', 'bcryptjs'],
   /** Data files that ship beside the bundles of functions that check passwords. */
   dataFiles: ['shared/auth/common-passwords.txt.br'],
   banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
