@@ -146,7 +146,15 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     };
     const state: State = { route, ctx };
     states.set(event, state);
-    state.body = route.encoding === 'form' ? parseFormBody(route.body, decodeBody(event), event.headers['content-type'], MAX_BODY_BYTES) : parseBody(route, event);
+    state.body =
+      route.encoding === 'form'
+        ? parseFormBody(
+            route.body,
+            decodeBody(event),
+            { contentType: event.headers['content-type'], contentEncoding: event.headers['content-encoding'] },
+            MAX_BODY_BYTES,
+          )
+        : parseBody(route, event);
     if (route.sessionCookie && prefersCookie(event.headers)) {
       state.cookieSession = true;
       ctx.browserSession = true;
