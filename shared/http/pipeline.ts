@@ -79,8 +79,9 @@ function decodeBody(event: Event): string {
 
 function parseBody(route: RouteDef, event: Event): unknown {
   const raw = decodeBody(event);
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    throw new Problem(413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (Buffer.byteLength(raw) > limit) {
+    throw new Problem(413, 'payload_too_large', `The body must be at most ${limit} bytes.`);
   }
   const empty = raw.trim() === '';
   const contentType = event.headers['content-type'] ?? '';
@@ -187,6 +188,10 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
   };
   const cookies = reply.cookies?.length ? { cookies: reply.cookies } : {};
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
+  // A text answer (the CSV export) names its own content type and goes out as it is.
+  if (typeof reply.body === 'string' && headers['content-type'] && !/json/.test(headers['content-type'])) {
+    return { statusCode: reply.status, headers, body: reply.body, ...cookies };
+  }
   headers['content-type'] ??= 'application/json; charset=utf-8';
   return { statusCode: reply.status, headers, body: JSON.stringify(reply.body), ...cookies };
 }

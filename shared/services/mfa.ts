@@ -16,7 +16,8 @@ import { guardedAttempt } from './attempts';
 import { invalidSession, loadChallenge } from './challenges';
 import { sessionMeta, startSession } from './sessions';
 
-const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.orgId}:${user.id}`;
+/** What a sealed TOTP secret is bound to (also used by the user import). */
+export const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.orgId}:${user.id}`;
 export const invalidCode = () => new Problem(401, 'invalid_code', 'The code is not correct, or was already used.');
 const wrongEnrolmentCode = () => badRequest('invalid_code', 'The code does not match the authenticator; try the next one.');
 
