@@ -258,6 +258,7 @@ describe('fuzz generated from the OpenAPI document', () => {
 
     const failures: string[] = [];
     const seen = new Map<string, Set<number>>();
+    const spent = new Map<string, number>();
     let sent = 0;
     // Every operation first (in turn), then at random.
     const next = () => (sent < REQUESTS ? operations[sent < operations.length * 4 ? sent % operations.length : random.int(0, operations.length - 1)] : undefined);
@@ -265,9 +266,11 @@ describe('fuzz generated from the OpenAPI document', () => {
       for (let operation = next(); operation; operation = next()) {
         sent += 1;
         const probe = buildProbe(operation, generator, random, known, tokens);
+        const started = performance.now();
         const response = await fetch(probe.url, { method: probe.method, headers: probe.headers, body: probe.body, redirect: 'manual' });
         const text = await response.text();
         const key = `${operation.method} ${operation.path}`;
+        spent.set(key, (spent.get(key) ?? 0) + performance.now() - started);
         if (!seen.has(key)) seen.set(key, new Set());
         seen.get(key)!.add(response.status);
         const isPage = [302, 303].includes(response.status) || (response.headers.get('content-type') ?? '').startsWith('text/html');
@@ -280,7 +283,7 @@ describe('fuzz generated from the OpenAPI document', () => {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
     if (process.env.FUZZ_REPORT) {
-      for (const [key, statuses] of [...seen].sort()) process.stdout.write(`${key}: ${[...statuses].sort().join(' ')}\n`);
+      for (const [key, statuses] of [...seen].sort()) process.stdout.write(`${key}: ${[...statuses].sort().join(' ')} (${Math.round(spent.get(key) ?? 0)} ms)\n`);
     }
     expect(failures).toEqual([]);
     expect([...seen.keys()].sort()).toEqual(operations.map((operation) => `${operation.method} ${operation.path}`).sort());
