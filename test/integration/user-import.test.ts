@@ -206,7 +206,8 @@ describe('export', () => {
     expect(json.status).toBe(200);
     expect(json.body.items.map((user: { login: string }) => user.login)).toEqual([admin.login, 'formula', 'owner'].sort());
     expect(json.body.items.find((user: { login: string }) => user.login === 'formula')).toMatchObject({
-      name: '=HYPERLINK("http://evil")', type: 'human', role: 'developer', status: 'active', mfaEnabled: true, permissions: [],
+      // A row without permissions gets the demo catalog's defaults for its role, as an invitation does.
+      name: '=HYPERLINK("http://evil")', type: 'human', role: 'developer', status: 'active', mfaEnabled: true, permissions: ['flows:edit', 'settings:read'],
     });
     expect(json.text).not.toMatch(/pbkdf2|JBSWY3DP|passwordHash|totp|sessions|apiTokens|importDigest/);
 
