@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type RouteDef, routes } from '../../shared/http/routes';
+import { routes } from '../../shared/http/routes';
 import { verifiedOrg } from '../support/factories';
 import { useApi } from '../support/api';
 
