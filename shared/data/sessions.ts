@@ -1,4 +1,4 @@
-import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../log';
 import { db, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
@@ -32,6 +32,11 @@ export interface SessionRecord {
   client?: string;
   /** Whether a second factor was used to sign in. */
   mfa?: boolean;
+}
+
+export async function getSession(orgId: string, sessionId: string): Promise<SessionRecord | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId), ConsistentRead: true }));
+  return Item as SessionRecord | undefined;
 }
 
 export async function putSession(session: SessionRecord): Promise<void> {
