@@ -29,8 +29,8 @@ export function exportedUser(user: UserRecord) {
     mfaRequired: user.mfa.required,
     origin: user.origin,
     location: user.location,
-    // What the user holds now: the root the whole catalog; names that left the catalog do not count.
-    permissions: effectivePermissions(user).sort(),
+    // What the user holds now, in catalog order (the owner: the whole catalog), as the API shows it.
+    permissions: effectivePermissions(user),
     createdAt: user.createdAt,
     lastLoginAt: user.lastLoginAt,
   };
