@@ -77,8 +77,6 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   endMySessions: (role) => ({ sessions: [randomUUID()], password: role === 'root' ? org.root.password : members[role].member!.password }),
   // A wrong password: a root passes authorisation and fails re-authentication, so no one is signed out.
   endOrgSessions: () => ({ password: 'not the password here' }),
-  // A dry run of one row: authorisation is what is tested, nothing is written.
-  importUsers: () => ({ users: [{ login: `imp-${++counter}`, name: 'Imported', email: `imp-${counter}@example.com`, role: 'developer' }], dryRun: true }),
 };
 
 async function requestFor(route: Route, role: Role, inOrg: typeof org | undefined, idOverride?: string) {
