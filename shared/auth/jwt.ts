@@ -98,7 +98,7 @@ export async function verifyAccessToken(token: string): Promise<(JWTPayload & Ac
 export async function verifyIdToken(token: string, audience: string, options: { allowExpired?: boolean } = {}): Promise<(JWTPayload & IdTokenClaims) | undefined> {
   const { published } = await keyRing();
   try {
-    const { payload } = await jwtVerify<IdTokenClaims>(
+    const { payload, protectedHeader } = await jwtVerify<IdTokenClaims>(
       token,
       (header) => {
         const key = published().find((candidate) => candidate.kid === header.kid);
@@ -115,6 +115,8 @@ export async function verifyIdToken(token: string, audience: string, options: { 
         requiredClaims: ['sub', 'sid', 'iat'],
       },
     );
+    // An access token is never an ID token, even for an audience that happens to match.
+    if (protectedHeader.typ === ACCESS_TOKEN_TYP) return undefined;
     return payload;
   } catch {
     return undefined;

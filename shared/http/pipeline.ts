@@ -168,7 +168,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     states.set(event, state);
     const raw = bodyText(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
     const contentType = event.headers['content-type'];
-    state.body = route.encoding === 'form' ? parseFormBody(route.body, raw, contentType, MAX_BODY_BYTES) : parseBody(route, raw, contentType);
+    state.body = route.encoding === 'form' ? parseFormBody(route.body, raw, contentType) : parseBody(route, raw, contentType);
     if (route.sessionCookie && prefersCookie(event.headers)) {
       state.cookieSession = true;
       ctx.browserSession = true;

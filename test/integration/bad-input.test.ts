@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../shared/http/routes';
+import { routes, type RouteDef } from '../../shared/http/routes';
 import { verifiedOrg } from '../support/factories';
 import { useApi } from '../support/api';
 
@@ -23,6 +23,14 @@ const JUNK_BODIES: Array<{ raw: string; type?: string }> = [
   { raw: '{"a":1}', type: 'text/plain' },
   { raw: '\u0000\u0001' },
 ];
+const FORM = 'application/x-www-form-urlencoded';
+const JUNK_FORMS = [
+  { raw: 'grant_type=%ZZ&token=%E0%A4%A&scope=%00', type: FORM },
+  { raw: '&&&===&=&grant_type', type: FORM },
+  { raw: 'grant_type=client_credentials&client_id=' + 'x'.repeat(300) + '&client_secret=ghp_' + 'A'.repeat(96), type: FORM },
+  { raw: 'token=' + 'x'.repeat(70_000), type: FORM },
+  { raw: 'token=a&token=b&grant_type=a&grant_type=b', type: `${FORM}; charset=utf-8` },
+];
 const ODD_IDS = ['%', '..', 'x'.repeat(300), '00000000-0000-0000-0000-000000000000', "' OR 1=1 --", '%E0%A4%A'];
 const ODD_QUERIES = ['limit=-1', 'limit=1e9', 'cursor=%00', 'cursor=' + 'a'.repeat(3000), 'q=' + 'q'.repeat(300), 'role[]=admin', 'confirm='];
 
@@ -41,7 +49,8 @@ describe('hostile input', () => {
     it(`${route.method} ${route.path} never answers 5xx`, async () => {
       const paths = route.path.includes('{') ? ODD_IDS.map((id) => route.path.replace(/\{\w+\}/g, id)) : [route.path];
       for (const path of paths) {
-        for (const body of route.method === 'GET' ? [undefined] : JUNK_BODIES) {
+        const bodies = route.method === 'GET' ? [undefined] : (route as RouteDef).encoding === 'form' ? [...JUNK_BODIES, ...JUNK_FORMS] : JUNK_BODIES;
+        for (const body of bodies) {
           const answer = await api.request(route.method, path, {
             token,
             raw: body?.raw,

@@ -129,6 +129,16 @@ describe('POST /oauth2/token, grant_type=client_credentials', () => {
     expect(repeated.status).toBe(400);
     expect(repeated.body.error).toBe('invalid_request');
 
+    for (const [raw, type] of [
+      ['grant_type=client_credentials&scope=%FF', 'application/x-www-form-urlencoded'],
+      ['grant_type=client_credentials&scope=a%00b', 'application/x-www-form-urlencoded'],
+      ['grant_type=client_credentials', 'application/x-www-form-urlencoded; charset=iso-8859-1'],
+    ] as const) {
+      const odd = await api.request('POST', '/oauth2/token', { raw, headers: { 'content-type': type, ...auth } });
+      expect(odd.status, raw).toBe(400);
+      expect(odd.body.error, raw).toBe('invalid_request');
+    }
+
     const json = await api.request('POST', '/oauth2/token', { body: { grant_type: 'client_credentials' }, headers: auth });
     expect(json.status).toBe(400);
     expect(json.body.error).toBe('invalid_request');

@@ -62,6 +62,14 @@ describe('discovery', () => {
       subject_types_supported: ['public'],
     });
     expect(doc.grant_types_supported).toContain('client_credentials');
+    // Each key exactly as AWS authorizers and OIDC libraries expect, and nothing private.
+    const jwks = await api.request('GET', doc.jwks_uri.slice(issuer.length));
+    expect(jwks.body.keys.length).toBeGreaterThanOrEqual(1);
+    for (const key of jwks.body.keys) {
+      expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+      expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', e: 'AQAB' });
+      expect(Buffer.from(key.n, 'base64url').length).toBeGreaterThanOrEqual(256);
+    }
     expect(doc.scopes_supported).toEqual(['openid', 'profile', 'email', 'offline_access', 'settings:read', 'settings:write', 'flows:edit', 'logs:read', 'devices:control']);
     // Every endpoint it names answers (none is a promise of later work).
     for (const field of Object.keys(doc).filter((key) => key.endsWith('_endpoint') || key === 'jwks_uri')) {
