@@ -72,20 +72,40 @@ const zodErrors = (error: z.ZodError, prefix?: string) =>
       : [{ path: dotted([prefix, ...issue.path]), message: issue.message }],
   );
 
-function decodeBody(event: Event): string {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text, for every route whatever its media type: what the request says about its
+ * bytes must be true, or it is refused rather than decoded by guesswork. No Content-Encoding
+ * is decoded (415), a charset other than UTF-8 is refused (415), and bytes that are not
+ * UTF-8 are a 400 instead of silently becoming U+FFFD.
+ */
+function bodyText(event: Event, limit: number): string {
   if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length === 0) return '';
+  if (bytes.length > limit) throw new Problem(413, 'payload_too_large', `The body must be at most ${limit} bytes.`);
+  const encoding = event.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    throw new Problem(415, 'unsupported_content_encoding', 'Send the body without Content-Encoding: the API decodes none.');
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(event.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new Problem(415, 'unsupported_charset', 'Send the body in UTF-8 (charset=utf-8, or no charset).');
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badRequest('invalid_utf8', 'The body is not valid UTF-8.');
+  }
 }
 
-function parseBody(route: RouteDef, event: Event): unknown {
-  const raw = decodeBody(event);
-  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
-  if (Buffer.byteLength(raw) > limit) {
-    throw new Problem(413, 'payload_too_large', `The body must be at most ${limit} bytes.`);
-  }
+/** The one JSON media type the document declares; `application/*+json` types are not documented, so not taken. */
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+function parseBody(route: RouteDef, raw: string, contentType = ''): unknown {
   const empty = raw.trim() === '';
-  const contentType = event.headers['content-type'] ?? '';
-  if (!empty && !/^application\/(.+\+)?json\s*(;|$)/i.test(contentType)) {
+  if (!empty && !JSON_MEDIA_TYPE.test(contentType)) {
     throw new Problem(415, 'unsupported_media_type', 'Send the body as application/json.');
   }
   let parsed: unknown = {};
@@ -146,7 +166,9 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     };
     const state: State = { route, ctx };
     states.set(event, state);
-    state.body = route.encoding === 'form' ? parseFormBody(route.body, decodeBody(event), event.headers['content-type'], MAX_BODY_BYTES) : parseBody(route, event);
+    const raw = bodyText(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
+    const contentType = event.headers['content-type'];
+    state.body = route.encoding === 'form' ? parseFormBody(route.body, raw, contentType, MAX_BODY_BYTES) : parseBody(route, raw, contentType);
     if (route.sessionCookie && prefersCookie(event.headers)) {
       state.cookieSession = true;
       ctx.browserSession = true;
