@@ -176,7 +176,11 @@ export const routes = [
   route({
     method: 'POST', path: '/v1/me/api-tokens', group: 'me', operation: 'createMyApiToken', auth: 'user',
     summary: 'Create an API token (shown once)', body: s.CreateApiTokenBody,
-    responses: { 201: { description: 'The token, shown this once', schema: s.NewApiToken }, 409: { description: '`too_many_tokens`' } },
+    responses: {
+      201: { description: 'The token, shown this once', schema: s.NewApiToken },
+      400: { description: '`validation_failed`, or `invalid_scope` for scopes beyond the owner’s permissions' },
+      409: { description: '`too_many_tokens`' },
+    },
   }),
   route({
     method: 'DELETE', path: '/v1/me/api-tokens/{tokenId}', group: 'me', operation: 'revokeMyApiToken', auth: 'user',
@@ -227,6 +231,7 @@ export const routes = [
     summary: 'Users of the organization by login (root, admin); `q` matches the start of login, name or email', query: s.ListUsersQuery,
     responses: {
       200: { description: 'A page of users; with filters a page may hold fewer than `limit` while `nextCursor` is set', schema: s.UserPage },
+      400: { description: '`validation_failed`, or `unknown_permission` for a `permission` filter outside the catalog' },
       403: { description: 'Developers' },
     },
   }),
@@ -235,7 +240,8 @@ export const routes = [
     summary: 'Invite a person (activation link or temporary password) or create a service account', body: s.InviteBody,
     responses: {
       201: { description: 'The user; the link, temporary password or API token is shown this once', schema: s.InviteResult },
-      403: { description: '`forbidden` (role may not invite that role) or `email_not_verified`' },
+      400: { description: '`validation_failed`, or `unknown_permission` for a name outside the catalog' },
+      403: { description: '`forbidden` (role may not invite that role, or a permission the inviter does not hold) or `email_not_verified`' },
       409: { description: '`login_taken` or `email_taken`' },
     },
   }),
@@ -311,7 +317,10 @@ export const routes = [
   route({
     method: 'POST', path: '/v1/users/{id}/api-tokens', group: 'users', operation: 'createUserApiToken', auth: 'user',
     summary: 'Create an API token for a user (root)', body: s.CreateApiTokenBody,
-    responses: { 201: { description: 'The token, shown this once', schema: s.NewApiToken } },
+    responses: {
+      201: { description: 'The token, shown this once', schema: s.NewApiToken },
+      400: { description: '`validation_failed`, or `invalid_scope` for scopes beyond the owner’s permissions' },
+    },
   }),
   route({
     method: 'DELETE', path: '/v1/users/{id}/api-tokens/{tokenId}', group: 'users', operation: 'revokeUserApiToken', auth: 'user',
