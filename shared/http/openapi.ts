@@ -29,6 +29,12 @@ export function openApiDocument(serverUrl?: string) {
       required: true,
       schema: { type: 'string' },
     }));
+    // Query parameters from the route's query schema (an object), each with its own schema.
+    const querySchema = route.query ? (schema(route.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] }) : undefined;
+    for (const [name, property] of Object.entries(querySchema?.properties ?? {})) {
+      const { description, ...rest } = property;
+      parameters.push({ name, in: 'query', required: querySchema?.required?.includes(name) ?? false, schema: rest, ...(description ? { description } : {}) });
+    }
     if (route.sessionCookie) {
       parameters.push({
         name: 'Prefer',
