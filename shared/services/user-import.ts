@@ -21,7 +21,6 @@ import { initialGrants } from './permissions';
 import { assertVerifiedInviter } from './users';
 import { boundTo } from './mfa';
 
-export const IMPORT_MAX_ROWS = 500;
 /** Rows written side by side: each is its own small transaction, and a Lambda has 10 s. */
 const WRITE_CONCURRENCY = 8;
 
@@ -64,7 +63,6 @@ function base32Bytes(secret: string): { text: string; bytes: number } | undefine
 /** A stable text of the row's meaning (keys sorted), for the idempotency digest. */
 const canonical = (value: Record<string, unknown>) =>
   JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
-
 
 /** Everything one row can be told without looking at the table: the invite's rules and the import's own. */
 async function checkRow(principal: Principal, raw: unknown, index: number): Promise<CheckedRow | FieldError[]> {
