@@ -4,7 +4,7 @@
  * owner, on whose behalf the same service functions as the API's run.
  */
 import { resolve } from 'node:path';
-import { applyLocalEnvironment } from '../local/environment';
+import { applyLocalEnvironment, localCatalogJson } from '../local/environment';
 
 export function parseArgs(argv: string[], flags: string[], options: string[]) {
   const positional: string[] = [];
@@ -41,6 +41,8 @@ export function useEnvironment(aws: boolean) {
           '(aws lambda get-function-configuration --function-name <its name> --query Environment.Variables), with your AWS credentials and region.',
       );
     }
+    // The deployed functions have the catalog compiled in from cdk.json; read it from the same place.
+    process.env.PERMISSIONS ??= localCatalogJson();
     return;
   }
   applyLocalEnvironment(
