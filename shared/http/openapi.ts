@@ -2,12 +2,52 @@ import * as z from 'zod';
 import { routes, type RouteDef } from './routes';
 import { Problem } from './schemas';
 import { COOKIE_PREFERENCE, REFRESH_COOKIE } from './session-cookie';
+import { FORM_MEDIA_TYPE } from './form';
+import { OAuthErrorBody } from '../oauth/schemas';
 
-const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+/**
+ * Schemas named with `.meta({ id })` (User, Tokens, ...) land once in `components.schemas`.
+ * zod puts them in each schema's own `$defs` with `#/$defs/<id>` references, which an OpenAPI
+ * document resolves from its root, where nothing is: every such reference is pointed at
+ * `#/components/schemas/<id>` instead (the linter's no-unresolved-refs found this).
+ */
+const named: Record<string, unknown> = {};
+
+function pointAtComponents(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(pointAtComponents);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\//, '#/components/schemas/') : pointAtComponents(value),
+    ]),
+  );
+}
+
+function schema(zodSchema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) named[id] ??= pointAtComponents(definition);
+  return pointAtComponents(json) as Record<string, unknown>;
+}
 
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: schema(Problem) } },
+});
+
+/** RFC 6749 §5.2 errors of the OAuth routes, never cached. */
+const NO_STORE_HEADERS = {
+  'Cache-Control': { description: '`no-store`', schema: { type: 'string' } },
+  Pragma: { description: '`no-cache`', schema: { type: 'string' } },
+};
+const oauthErrorResponse = (status: number, description: string) => ({
+  description,
+  headers: {
+    ...NO_STORE_HEADERS,
+    ...(status === 401 ? { 'WWW-Authenticate': { description: '`Basic realm="gatehouse"` when the client used Basic or no authentication', schema: { type: 'string' } } } : {}),
+    ...(status === 429 ? { 'Retry-After': { description: 'Seconds until the client id is unlocked', schema: { type: 'integer' } } } : {}),
+  },
+  content: { 'application/json': { schema: schema(OAuthErrorBody) } },
 });
 
 /** What a browser session's answer carries when it asked with `Prefer`. */
@@ -19,6 +59,21 @@ const SESSION_COOKIE_HEADERS = {
   'Preference-Applied': { description: `\`${COOKIE_PREFERENCE}\` when the cookie was used`, schema: { type: 'string' } },
 };
 
+/**
+ * One query parameter per property of the route's zod query schema: the same schema the
+ * pipeline validates with, so a generated client can page and filter exactly as the API accepts.
+ */
+function queryParameters(query: z.ZodType): Array<Record<string, unknown>> {
+  const object = schema(query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, { description, ...property }]) => ({
+    name,
+    in: 'query',
+    required: object.required?.includes(name) ?? false,
+    ...(description ? { description } : {}),
+    schema: property,
+  }));
+}
+
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -29,12 +84,7 @@ export function openApiDocument(serverUrl?: string) {
       required: true,
       schema: { type: 'string' },
     }));
-    // Query parameters from the route's query schema (an object), each with its own schema.
-    const querySchema = route.query ? (schema(route.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] }) : undefined;
-    for (const [name, property] of Object.entries(querySchema?.properties ?? {})) {
-      const { description, ...rest } = property;
-      parameters.push({ name, in: 'query', required: querySchema?.required?.includes(name) ?? false, schema: rest, ...(description ? { description } : {}) });
-    }
+    if (route.query) parameters.push(...queryParameters(route.query));
     if (route.sessionCookie) {
       parameters.push({
         name: 'Prefer',
@@ -53,14 +103,16 @@ export function openApiDocument(serverUrl?: string) {
       }
     }
     const responses: Record<string, unknown> = {};
+    const oauth = route.errors === 'oauth';
+    const errorResponse = (status: number, description: string) => (oauth ? oauthErrorResponse(status, description) : problemResponse(description));
     for (const [status, response] of Object.entries(route.responses)) {
       if (!response) continue;
       responses[status] =
         Number(status) >= 400
-          ? problemResponse(response.description)
+          ? errorResponse(Number(status), response.description)
           : {
               description: response.description,
-              ...(route.sessionCookie ? { headers: SESSION_COOKIE_HEADERS } : {}),
+              ...(route.sessionCookie ? { headers: SESSION_COOKIE_HEADERS } : oauth ? { headers: NO_STORE_HEADERS } : {}),
               ...(response.schema
                 ? {
                     content: {
@@ -71,18 +123,23 @@ export function openApiDocument(serverUrl?: string) {
                 : {}),
             };
     }
-    if (route.body) responses['400'] ??= problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');
-    if (route.auth === 'user') responses['401'] ??= problemResponse('`unauthorized`: missing, invalid, expired or revoked token');
-    responses['429'] ??= problemResponse('`too_many_requests`');
+    if (route.body) responses['400'] ??= oauth ? errorResponse(400, '`invalid_request`') : problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');
+    if (route.auth === 'user') responses['401'] ??= errorResponse(401, '`unauthorized`: missing, invalid, expired or revoked token');
+    responses['429'] ??= errorResponse(429, oauth ? 'Too many attempts; see `Retry-After`' : '`too_many_requests`');
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.operation,
       summary: route.summary,
       tags: [route.group],
-      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: !route.body.safeParse({}).success, content: { 'application/json': { schema: schema(route.body) } } } }
+        ? {
+            requestBody: {
+              required: !route.body.safeParse({}).success,
+              content: { [route.encoding === 'form' ? FORM_MEDIA_TYPE : 'application/json']: { schema: schema(route.body) } },
+            },
+          }
         : {}),
       responses,
     };
@@ -97,11 +154,20 @@ export function openApiDocument(serverUrl?: string) {
         'Single resources carry `version` and an `ETag`; `If-Match` with a stale version answers 412. ' +
         'Every answer carries `X-Request-Id`. Refresh tokens rotate on every use, and presenting a spent one ends its session. ' +
         'Browsers send `Prefer: ' + COOKIE_PREFERENCE + '` to the login, challenge, activation, refresh and logout routes: ' +
-        'the refresh token then lives only in an HttpOnly, Secure, SameSite=Strict cookie (`' + REFRESH_COOKIE + '`), never in a body a script can read.',
+        'the refresh token then lives only in an HttpOnly, Secure, SameSite=Strict cookie (`' + REFRESH_COOKIE + '`), never in a body a script can read. ' +
+        'The OAuth 2.0 routes (`/oauth2/*`) take `application/x-www-form-urlencoded` bodies and answer errors as RFC 6749 `{ error, error_description }`.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API token' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API token' },
+        clientBasic: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'OAuth client authentication (client_secret_basic); client_secret_post puts `client_id` and `client_secret` in the form instead. For client credentials: the user id and one of its API tokens.',
+        },
+      },
+      schemas: Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b))),
     },
     paths,
   };

@@ -26,6 +26,16 @@ const JUNK_BODIES: Array<{ raw: string; type?: string }> = [
 const ODD_IDS = ['%', '..', 'x'.repeat(300), '00000000-0000-0000-0000-000000000000', "' OR 1=1 --", '%E0%A4%A'];
 const ODD_QUERIES = ['limit=-1', 'limit=1e9', 'cursor=%00', 'cursor=' + 'a'.repeat(3000), 'q=' + 'q'.repeat(300), 'role[]=admin', 'confirm='];
 
+/** Each route's errors in the format it speaks: problem+json, or RFC 6749's `{ error }` for OAuth routes. */
+function expectErrorFormat(route: (typeof routes)[number], answer: { headers: Headers; body: any; text: string }) {
+  if ('errors' in route && route.errors === 'oauth') {
+    expect(answer.headers.get('content-type'), answer.text).toContain('application/json');
+    expect(typeof answer.body?.error, answer.text).toBe('string');
+  } else {
+    expect(answer.headers.get('content-type'), answer.text).toContain('application/problem+json');
+  }
+}
+
 describe('hostile input', () => {
   for (const route of routes) {
     it(`${route.method} ${route.path} never answers 5xx`, async () => {
@@ -38,7 +48,7 @@ describe('hostile input', () => {
             headers: body ? { 'content-type': body.type ?? 'application/json' } : {},
           });
           expect(answer.status, `${path} ${body?.raw.slice(0, 40)}: ${answer.text}`).toBeLessThan(500);
-          if (answer.status >= 400) expect(answer.headers.get('content-type')).toContain('application/problem+json');
+          if (answer.status >= 400) expectErrorFormat(route, answer);
         }
         for (const query of ODD_QUERIES) {
           const answer = await api.request(route.method, `${path}?${query}`, { token });
