@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
 
@@ -14,6 +14,17 @@ export interface SessionRecord {
   previousHash?: string;
   createdAt: string;
   expiresAt: number;
+  /** Who the session was issued to: the console, the API, or a registered app's id. */
+  client?: string;
+  /** Whether the sign-in used a second factor. */
+  mfa?: boolean;
+  /** Sessions of registered apps (OpenID Connect): when and how the person authenticated, */
+  authTime?: number;
+  amr?: string[];
+  /** the OpenID scopes granted, */
+  scope?: string;
+  /** and the browser's Gatehouse session whose sign-in the app's session came from. */
+  ssoSessionId?: string;
 }
 
 export async function putSession(session: SessionRecord): Promise<void> {
@@ -26,7 +37,10 @@ export async function putSession(session: SessionRecord): Promise<void> {
   );
 }
 
-export type RotateResult = { outcome: 'rotated' } | { outcome: 'reused' } | { outcome: 'invalid' };
+export type RotateResult = { outcome: 'rotated'; session: SessionRecord } | { outcome: 'reused' } | { outcome: 'invalid' };
+
+/** The clients of Gatehouse's own sign-in (/v1/auth/*), as opposed to registered apps. */
+const OWN_CLIENTS = ['console', 'api'];
 
 /**
  * Rotation in place: one conditional write that succeeds only if the presented token is the
@@ -40,20 +54,27 @@ export async function rotateSession(
   presentedHash: string,
   nextHash: string,
   rotatedAt: string,
+  /** A registered app's id: only its own sessions rotate. Absent: only the console's and the API's. */
+  client?: string,
 ): Promise<RotateResult> {
+  const clientCondition = client
+    ? '#client = :client'
+    : `(attribute_not_exists(#client) OR #client IN (${OWN_CLIENTS.map((_, index) => `:own${index}`).join(', ')}))`;
+  const clientValues = client ? { ':client': client } : Object.fromEntries(OWN_CLIENTS.map((name, index) => [`:own${index}`, name]));
   try {
-    await db().send(
+    const { Attributes } = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.session(orgId, sessionId),
         UpdateExpression: 'SET #hash = :next, previousHash = :presented, rotatedAt = :at',
-        ConditionExpression: '#hash = :presented AND userId = :userId',
-        ExpressionAttributeNames: { '#hash': 'hash' },
-        ExpressionAttributeValues: { ':next': nextHash, ':presented': presentedHash, ':userId': userId, ':at': rotatedAt },
+        ConditionExpression: `#hash = :presented AND userId = :userId AND ${clientCondition}`,
+        ExpressionAttributeNames: { '#hash': 'hash', '#client': 'client' },
+        ExpressionAttributeValues: { ':next': nextHash, ':presented': presentedHash, ':userId': userId, ':at': rotatedAt, ...clientValues },
+        ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { outcome: 'rotated' };
+    return { outcome: 'rotated', session: fromItem(Attributes!) };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const old = (error as { Item?: Record<string, { S?: string }> }).Item;
@@ -83,4 +104,14 @@ export async function deleteSessionIfCurrent(orgId: string, sessionId: string, p
 
 export async function deleteSession(orgId: string, sessionId: string): Promise<void> {
   await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId) }));
+}
+
+function fromItem(item: Record<string, unknown>): SessionRecord {
+  const { pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...session } = item;
+  return session as unknown as SessionRecord;
+}
+
+export async function getSession(orgId: string, sessionId: string): Promise<SessionRecord | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId), ConsistentRead: true }));
+  return Item ? fromItem(Item) : undefined;
 }

@@ -2,7 +2,7 @@ import { nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
 import type { Principal } from '../context';
 import { addSession, getUser, removeSession, type UserRecord } from '../data/users';
-import { deleteSession, deleteSessionIfCurrent, putSession, rotateSession } from '../data/sessions';
+import { deleteSession, deleteSessionIfCurrent, putSession, rotateSession, type SessionRecord } from '../data/sessions';
 import { unauthorized } from '../errors';
 import { hashToken, newId, randomSecret } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
@@ -40,7 +40,7 @@ function parseRefreshToken(token: string): ParsedRefreshToken | undefined {
 
 const formatRefreshToken = (parts: ParsedRefreshToken) => `${parts.orgId}.${parts.userId}.${parts.sessionId}.${parts.secret}`;
 
-async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string): Promise<Tokens> {
+async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string, _client?: string): Promise<Tokens> {
   const accessToken = await signAccessToken({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId });
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
 }
@@ -53,8 +53,20 @@ const sessionLive = (user: UserRecord, sessionId: string) =>
  * then the user item that makes it live (a crash in between leaves an unusable orphan that
  * its TTL removes, never a usable half-session).
  */
-export async function startSession(user: UserRecord): Promise<Tokens> {
-  const parts = { orgId: user.orgId, userId: user.id, sessionId: newId(), secret: randomSecret() };
+/** What a session records beside its token: who it was issued to, and (apps) how the person signed in. */
+export interface SessionOptions {
+  sessionId?: string;
+  client?: string;
+  mfa?: boolean;
+  authTime?: number;
+  amr?: string[];
+  scope?: string;
+  ssoSessionId?: string;
+}
+
+export async function startSession(user: UserRecord, options: SessionOptions = {}): Promise<Tokens> {
+  const { sessionId = newId(), ...recorded } = options;
+  const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
   const expiresAt = nowSeconds() + config().SESSION_DAYS * 86400;
   await putSession({
     orgId: user.orgId,
@@ -63,17 +75,27 @@ export async function startSession(user: UserRecord): Promise<Tokens> {
     hash: hashToken(PURPOSE, parts.secret),
     createdAt: nowIso(),
     expiresAt,
+    ...recorded,
   });
   await addSession(user, { id: parts.sessionId, expiresAt }, {
     now: nowSeconds(),
     maxSessions: MAX_SESSIONS_PER_USER,
     lastLoginAt: nowIso(),
   });
-  return tokensFor(user, parts.sessionId, formatRefreshToken(parts));
+  return tokensFor(user, parts.sessionId, formatRefreshToken(parts), options.client);
 }
 
 /** `undefined` is a browser that asked to use its cookie but had none. */
 export async function refresh(refreshToken: string | undefined): Promise<Tokens> {
+  return (await refreshSession(refreshToken)).tokens;
+}
+
+/**
+ * The rotation itself, for /v1/auth/refresh and for a registered app's refresh_token grant
+ * (`client`: only sessions issued to that app rotate, and an app's session never rotates
+ * at /v1/auth/refresh). Answers the rotated session as well, read by the same write.
+ */
+export async function refreshSession(refreshToken: string | undefined, options: { client?: string } = {}): Promise<{ tokens: Tokens; session: SessionRecord; user: UserRecord }> {
   const parts = refreshToken === undefined ? undefined : parseRefreshToken(refreshToken);
   if (!parts) throw unauthorized('The refresh token is not valid.');
   const user = await getUser(parts.orgId, parts.userId);
@@ -81,15 +103,20 @@ export async function refresh(refreshToken: string | undefined): Promise<Tokens>
 
   const next = { ...parts, secret: randomSecret() };
   const presented = hashToken(PURPOSE, parts.secret);
-  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso());
+  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso(), options.client);
   if (result.outcome === 'reused') {
     // A spent token came back: whoever holds the family may be an attacker, so end it.
     logger.warn('refresh token reuse; session revoked', { userId: user.id, orgId: user.orgId });
-    await removeSession(parts.orgId, parts.userId, parts.sessionId);
-    await deleteSession(parts.orgId, parts.sessionId);
+    await endSession(parts.orgId, parts.userId, parts.sessionId);
   }
   if (result.outcome !== 'rotated') throw unauthorized('The refresh token is not valid.');
-  return tokensFor(user, parts.sessionId, formatRefreshToken(next));
+  return { tokens: await tokensFor(user, parts.sessionId, formatRefreshToken(next), options.client), session: result.session, user };
+}
+
+/** Ends a session at once: its refresh token is dead and its access tokens stop at the next request. */
+export async function endSession(orgId: string, userId: string, sessionId: string): Promise<void> {
+  await removeSession(orgId, userId, sessionId);
+  await deleteSession(orgId, sessionId);
 }
 
 /** Ends the session of a refresh token; silent when the token is unknown or already spent. */
