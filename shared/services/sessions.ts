@@ -75,6 +75,8 @@ export async function startSession(user: UserRecord, options: SessionOptions = {
     hash: hashToken(PURPOSE, parts.secret),
     createdAt: nowIso(),
     expiresAt,
+    // Every sign-in of a user with two-factor on passed its code (continueSignIn asks for it).
+    mfa: user.mfa.enabled,
     ...recorded,
   });
   await addSession(user, { id: parts.sessionId, expiresAt }, {
