@@ -11,18 +11,18 @@ warmDummyHash();
 
 export const handler = lambdaHandler('auth', {
   signUp: async ({ ctx, body }) => ({ status: 201, body: await signUp(ctx, body) }),
-  login: async ({ body }) => ({ status: 200, body: await login(body) }),
+  login: async ({ ctx, body }) => ({ status: 200, body: await login(ctx, body) }),
   answerChallenge: async ({ ctx, body }) => {
     switch (body.challenge) {
       case 'NEW_PASSWORD_REQUIRED':
         return { status: 200, body: await completeNewPassword(ctx, body.session, body.newPassword) };
       case 'MFA_REQUIRED':
-        return { status: 200, body: await answerMfa(body.session, body.code) };
+        return { status: 200, body: await answerMfa(ctx, body.session, body.code) };
       case 'MFA_SETUP_REQUIRED':
         return { status: 200, body: await answerMfaSetup(ctx, body.session, body.code) };
     }
   },
-  refresh: async ({ body }) => ({ status: 200, body: await refresh(body.refreshToken) }),
+  refresh: async ({ ctx, body }) => ({ status: 200, body: await refresh(body.refreshToken, ctx) }),
   logout: async ({ body }) => {
     await logout(body.refreshToken);
     return { status: 204 };

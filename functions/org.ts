@@ -2,6 +2,7 @@ import { lambdaHandler } from '../shared/http/pipeline';
 import { auditEvents } from '../shared/services/audit';
 import { billingReply, invoices, readBilling, writeBilling } from '../shared/services/billing';
 import { orgReply, readOrg, rename } from '../shared/services/orgs';
+import { listCatalog } from '../shared/services/permissions';
 
 export const handler = lambdaHandler('org', {
   getOrg: async ({ ctx }) => orgReply(await readOrg(ctx)),
@@ -10,4 +11,5 @@ export const handler = lambdaHandler('org', {
   putBilling: async ({ ctx, body, ifMatch }) => billingReply(await writeBilling(ctx, body, ifMatch)),
   listInvoices: async ({ ctx, query }) => ({ status: 200, body: await invoices(ctx, query) }),
   listAuditEvents: async ({ ctx, query }) => ({ status: 200, body: await auditEvents(ctx, query) }),
+  listPermissions: async () => ({ status: 200, body: listCatalog() }),
 });

@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CatalogError, parseCatalog } from '../shared/auth/permission-catalog';
 import { GatehouseStack, type GatehouseConfig } from './stack';
 
 /** Reads the stack's configuration from CDK context (cdk.json or `-c key=value`). */
@@ -18,6 +19,7 @@ export function configFrom(app: App): GatehouseConfig {
     allowedOrigins: list(read('allowedOrigins')),
     auditRetentionDays: Number(read('auditRetentionDays') ?? 365),
     alarmEmail: String(read('alarmEmail') ?? '') || undefined,
+    permissions: parseCatalog(read('permissions')),
   };
 }
 
@@ -31,5 +33,12 @@ export function buildApp(app: App = new App()): { app: App; stack: GatehouseStac
 }
 
 if (process.argv[1]?.endsWith('app.ts')) {
-  buildApp().app.synth();
+  try {
+    buildApp().app.synth();
+  } catch (error) {
+    // A mistake in cdk.json is the user's to fix: say which entry and field, not where in our code.
+    if (!(error instanceof CatalogError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

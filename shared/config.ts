@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CatalogError, parseCatalog } from './auth/permission-catalog';
 
 const list = z
   .string()
@@ -30,6 +31,18 @@ const Env = z
      * viewer's address with this secret beside it; only then is the address believed.
      */
     EDGE_SECRET: z.string().min(16).optional(),
+    /** The permission catalog as JSON (cdk.json context `gatehouse:permissions`), checked like it is at synth. */
+    PERMISSIONS: z
+      .string()
+      .default('[]')
+      .transform((text, check) => {
+        try {
+          return Object.freeze(parseCatalog(JSON.parse(text), 'PERMISSIONS'));
+        } catch (error) {
+          check.addIssue({ code: 'custom', message: error instanceof CatalogError ? error.problems.join('; ') : 'must be a JSON array' });
+          return z.NEVER;
+        }
+      }),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })
@@ -44,7 +57,8 @@ let cached: Config | undefined;
 /** The validated environment, read once; a bad environment fails the cold start, not a request. */
 export function config(): Config {
   if (!cached) {
-    const parsed = Env.safeParse(process.env);
+    // Named on its own so that a Lambda bundle, built with the catalog inlined here, reads that.
+    const parsed = Env.safeParse({ ...process.env, PERMISSIONS: process.env.PERMISSIONS });
     if (!parsed.success) {
       throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
     }

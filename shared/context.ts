@@ -5,6 +5,8 @@ export interface RequestContext {
   requestId: string;
   ip: string;
   userAgent?: string;
+  /** The browser asked for its refresh token in the HttpOnly cookie: the console's session. */
+  browserSession?: boolean;
 }
 
 export interface Principal {

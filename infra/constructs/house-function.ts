@@ -4,6 +4,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import type { Permission } from '../../shared/auth/permission-catalog';
 import { BUNDLE } from './bundling';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,6 +15,12 @@ export interface HouseFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 
   /** Functions that hash passwords ship the native argon2 module built for linux-arm64. */
   nativeArgon2?: boolean;
   logRetention?: RetentionDays;
+  /**
+   * The permission catalog, built into the bundle as `process.env.PERMISSIONS` rather than set
+   * as an environment variable: Lambda allows 4 KB for all variables together, and a catalog of
+   * 64 described permissions is larger than that.
+   */
+  permissions?: readonly Permission[];
 }
 
 /**
@@ -22,7 +29,7 @@ export interface HouseFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 
  */
 export class HouseFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
-    const { group, nativeArgon2, logRetention, environment, ...rest } = props;
+    const { group, nativeArgon2, logRetention, environment, permissions, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention ?? RetentionDays.THREE_MONTHS });
     super(scope, id, {
       // The newest managed runtime (cdk-nag L1); the bundle targets node22 syntax, so it also runs where 22 is required.
@@ -49,6 +56,7 @@ export class HouseFunction extends NodejsFunction {
         mainFields: [...BUNDLE.mainFields],
         externalModules: [...BUNDLE.external],
         banner: BUNDLE.banner,
+        define: { 'process.env.PERMISSIONS': JSON.stringify(JSON.stringify(permissions ?? [])) },
         ...(nativeArgon2
           ? {
               nodeModules: [...BUNDLE.native],

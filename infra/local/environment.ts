@@ -1,5 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCatalog } from '../../shared/auth/permission-catalog';
 import { resetConfig } from '../../shared/config';
+
+const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
+
+/**
+ * The permission catalog the local stack shares with the deployment: `cdk.json` context
+ * `gatehouse:permissions`, validated the same way synth does (a CatalogError names the entry).
+ */
+export function localCatalogJson(path = CDK_JSON): string {
+  const context = (JSON.parse(readFileSync(path, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  return JSON.stringify(parseCatalog(context['gatehouse:permissions']));
+}
 
 export interface LocalPorts {
   port: number;
@@ -26,6 +40,8 @@ export function applyLocalEnvironment(ports: LocalPorts, options: { dataDir: str
     CORS_ORIGINS: appUrl,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+  // An explicit PERMISSIONS (a test's own catalog) wins over cdk.json, which is then not read.
+  if (process.env.PERMISSIONS === undefined) defaults.PERMISSIONS = localCatalogJson();
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   resetConfig();
 }

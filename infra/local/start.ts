@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { buildConsole } from '../console/build';
 import { CONSOLE_DIR } from '../console/policy';
 import { consoleServer } from './console-server';
+import { CatalogError } from '../../shared/auth/permission-catalog';
 import { applyLocalEnvironment } from './environment';
 import { PortInUseError, assertPortFree, ensureTable, startDynamoDb, startSes } from './stack';
 
@@ -26,7 +27,13 @@ async function main() {
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const dynamoDir = resolve(dataDir, 'dynamodb');
   mkdirSync(dynamoDir, { recursive: true });
-  applyLocalEnvironment(ports, { dataDir });
+  try {
+    applyLocalEnvironment(ports, { dataDir });
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    console.error(`Cannot start: ${error.message}`);
+    process.exit(2);
+  }
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {

@@ -2,65 +2,112 @@ import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 import { clock, nowSeconds } from '../clock';
 import { config } from '../config';
 import { newId } from '../ids';
-import type { Role } from '../data/users';
 import { keyRing } from './keys';
+import {
+  ACCESS_TOKEN_REQUIRED_CLAIMS,
+  ACCESS_TOKEN_TYP,
+  LIFETIMES,
+  SIGNING_ALG,
+  type AccessTokenClaims,
+  type AccessTokenInput,
+  type IdTokenClaims,
+  type IdTokenInput,
+} from './tokens';
 
-export const ACCESS_TOKEN_SECONDS = 15 * 60;
-/** The JWT `typ` of access tokens (RFC 9068); any other kind of token is refused as a Bearer. */
-const ACCESS_TYP = 'at+jwt';
+/** Kept for callers that name the lifetime: the one value lives in ./tokens. */
+export const ACCESS_TOKEN_SECONDS = LIFETIMES.accessToken;
 
-export interface AccessClaims {
-  sub: string;
-  org: string;
-  role: Role;
-  sid: string;
-}
-
-export async function signAccessToken(claims: AccessClaims): Promise<string> {
-  const { current } = await keyRing();
-  const { JWT_ISSUER, JWT_AUDIENCE } = config();
+async function sign(claims: Record<string, unknown>, options: { typ: string; audience: string; lifetime: number; jti?: boolean }): Promise<string> {
+  const { signer } = await keyRing();
+  const key = signer();
   const now = nowSeconds();
-  return new SignJWT({ org: claims.org, role: claims.role, sid: claims.sid })
-    .setProtectedHeader({ alg: 'EdDSA', kid: current.kid, typ: ACCESS_TYP })
-    .setSubject(claims.sub)
-    .setIssuer(JWT_ISSUER)
-    .setAudience(JWT_AUDIENCE)
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: options.typ })
+    .setIssuer(config().JWT_ISSUER)
+    .setAudience(options.audience)
     .setIssuedAt(now)
-    .setExpirationTime(now + ACCESS_TOKEN_SECONDS)
-    .setJti(newId())
-    .sign(current.privateKey);
+    .setExpirationTime(now + options.lifetime);
+  if (options.jti) jwt.setJti(newId());
+  return jwt.sign(key.privateKey);
 }
 
-/** Verifies signature (EdDSA only), kid, typ, issuer, audience and expiry; undefined when any fails. */
-export async function verifyAccessToken(token: string): Promise<(JWTPayload & AccessClaims) | undefined> {
-  const { all } = await keyRing();
+/** An RFC 9068 access token for the deployment's audience (`JWT_AUDIENCE`). */
+export function signAccessToken(input: AccessTokenInput): Promise<string> {
+  const { sub, ...rest } = input;
+  return sign({ sub, ...rest }, { typ: ACCESS_TOKEN_TYP, audience: config().JWT_AUDIENCE, lifetime: LIFETIMES.accessToken, jti: true });
+}
+
+/** An OpenID Connect ID token; its audience is the client (issue 14). */
+export function signIdToken(input: IdTokenInput): Promise<string> {
+  const { aud, ...rest } = input;
+  return sign(rest, { typ: 'JWT', audience: aud, lifetime: LIFETIMES.idToken });
+}
+
+/**
+ * Verifies an access token as every consumer should: RS256 only (EdDSA, HS256, `none` and any
+ * other algorithm refused before a key is looked at), a `kid` published in the JWKS now,
+ * `typ: at+jwt`, issuer, audience, expiry. Undefined when any check fails.
+ */
+export async function verifyAccessToken(token: string): Promise<(JWTPayload & AccessTokenClaims) | undefined> {
+  const { published } = await keyRing();
   const { JWT_ISSUER, JWT_AUDIENCE } = config();
   try {
-    const { payload } = await jwtVerify<AccessClaims>(
+    const { payload } = await jwtVerify<AccessTokenClaims>(
       token,
       (header) => {
-        const key = all.find((candidate) => candidate.kid === header.kid);
+        const key = published().find((candidate) => candidate.kid === header.kid);
         if (!key) throw new joseErrors.JWKSNoMatchingKey();
         return key.publicKey;
       },
       {
-        algorithms: ['EdDSA'],
+        algorithms: [SIGNING_ALG],
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
-        typ: ACCESS_TYP,
+        typ: ACCESS_TOKEN_TYP,
         currentDate: new Date(clock.now()),
         clockTolerance: 5,
-        requiredClaims: ['sub', 'org', 'role', 'sid', 'exp', 'iat', 'jti'],
+        requiredClaims: [...ACCESS_TOKEN_REQUIRED_CLAIMS],
       },
     );
-    if (typeof payload.org !== 'string' || typeof payload.sid !== 'string') return undefined;
+    const { org, sid, api_token_id: apiTokenId, scope, client_id: clientId } = payload;
+    if (typeof org !== 'string' || typeof scope !== 'string' || typeof clientId !== 'string') return undefined;
+    // Exactly one of a session or an API token stands behind an access token.
+    if ((typeof sid === 'string') === (typeof apiTokenId === 'string')) return undefined;
     return payload;
   } catch {
     return undefined;
   }
 }
 
+/** The ID token's claims, verified (for `id_token_hint`, issue 14); undefined when invalid. */
+export async function verifyIdToken(token: string, audience: string, options: { allowExpired?: boolean } = {}): Promise<(JWTPayload & IdTokenClaims) | undefined> {
+  const { published } = await keyRing();
+  try {
+    const { payload } = await jwtVerify<IdTokenClaims>(
+      token,
+      (header) => {
+        const key = published().find((candidate) => candidate.kid === header.kid);
+        if (!key) throw new joseErrors.JWKSNoMatchingKey();
+        return key.publicKey;
+      },
+      {
+        algorithms: [SIGNING_ALG],
+        issuer: config().JWT_ISSUER,
+        audience,
+        currentDate: new Date(clock.now()),
+        // An expired ID token still names who signed in (RP-initiated logout's `id_token_hint`).
+        clockTolerance: options.allowExpired ? 365 * 86400 : 5,
+        requiredClaims: ['sub', 'sid', 'iat'],
+      },
+    );
+    return payload;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The public half of every published key: `kid`, `kty`, `alg`, `use`, `n`, `e`, nothing private. */
 export async function jwks() {
-  const { all } = await keyRing();
-  return { keys: all.map((key) => key.publicJwk) };
+  const { published } = await keyRing();
+  return { keys: published().map((key) => key.publicJwk) };
 }

@@ -17,11 +17,14 @@ export async function filteredPage(
   filter: Record<string, unknown>,
   limit: number,
   start: Record<string, unknown> | undefined,
+  /** One more condition that is not an equality (e.g. `contains`), written with the same placeholders. */
+  extra?: (expression: Expression) => string,
 ): Promise<{ items: Record<string, unknown>[]; next?: Record<string, unknown> }> {
   const expression = new Expression();
   const parts = Object.entries(filter)
     .filter(([, value]) => value !== undefined)
     .map(([field, value]) => `${expression.path(field)} = ${expression.value(value)}`);
+  if (extra) parts.push(extra(expression));
   const items: Record<string, unknown>[] = [];
   let examined = 0;
   do {

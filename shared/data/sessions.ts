@@ -1,10 +1,12 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { logger } from '../log';
 import { db, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
 
 /**
  * A refresh-token family. Only hashes are stored: the current token's and the one it
- * replaced, which is how a replayed (stolen) token is recognised.
+ * replaced, which is how a replayed (stolen) token is recognised. Beside them, what the
+ * user's session list shows; none of it is a secret.
  */
 export interface SessionRecord {
   orgId: string;
@@ -14,9 +16,21 @@ export interface SessionRecord {
   previousHash?: string;
   createdAt: string;
   expiresAt: number;
-  /** Who the session was issued to: the console, the API, or a registered app's id. */
+  /**
+   * The last sign-in or refresh. Refreshes write the item anyway (rotation), so this costs no
+   * extra write; requests made with an access token in between are not counted, which makes
+   * it accurate to within one access-token lifetime (15 minutes).
+   */
+  lastUsedAt?: string;
+  /** The address of the last sign-in or refresh (updated in the same rotation write). */
+  ip?: string;
+  /** As sent at sign-in (at most 256 characters), with what was parsed from it. */
+  userAgent?: string;
+  browser?: string | null;
+  os?: string | null;
+  /** `console` (browser cookie session), `api`, or the id of a registered app. */
   client?: string;
-  /** Whether the sign-in used a second factor. */
+  /** Whether a second factor was used to sign in. */
   mfa?: boolean;
   /** Sessions of registered apps (OpenID Connect): when and how the person authenticated, */
   authTime?: number;
@@ -45,7 +59,8 @@ const OWN_CLIENTS = ['console', 'api'];
 /**
  * Rotation in place: one conditional write that succeeds only if the presented token is the
  * current one, so of many concurrent refreshes at most one wins. When the condition fails,
- * the item as it was tells a replay of the just-spent token apart from garbage.
+ * the item as it was tells a replay of the just-spent token apart from garbage. The same
+ * write answers the session as it now is, so no read is added.
  */
 export async function rotateSession(
   orgId: string,
@@ -54,6 +69,7 @@ export async function rotateSession(
   presentedHash: string,
   nextHash: string,
   rotatedAt: string,
+  ip?: string,
   /** A registered app's id: only its own sessions rotate. Absent: only the console's and the API's. */
   client?: string,
 ): Promise<RotateResult> {
@@ -66,10 +82,13 @@ export async function rotateSession(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.session(orgId, sessionId),
-        UpdateExpression: 'SET #hash = :next, previousHash = :presented, rotatedAt = :at',
+        // lastUsedAt and ip ride on the rotation write: a refresh stays one conditional write.
+        UpdateExpression: `SET #hash = :next, previousHash = :presented, rotatedAt = :at, lastUsedAt = :at${ip ? ', ip = :ip' : ''}`,
         ConditionExpression: `#hash = :presented AND userId = :userId AND ${clientCondition}`,
         ExpressionAttributeNames: { '#hash': 'hash', '#client': 'client' },
-        ExpressionAttributeValues: { ':next': nextHash, ':presented': presentedHash, ':userId': userId, ':at': rotatedAt, ...clientValues },
+        ExpressionAttributeValues: {
+          ':next': nextHash, ':presented': presentedHash, ':userId': userId, ':at': rotatedAt, ...(ip ? { ':ip': ip } : {}), ...clientValues,
+        },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -104,6 +123,47 @@ export async function deleteSessionIfCurrent(orgId: string, sessionId: string, p
 
 export async function deleteSession(orgId: string, sessionId: string): Promise<void> {
   await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId) }));
+}
+
+/** The session items of these ids (one batch read per 100; at most 50 live per user). */
+export async function getSessions(orgId: string, sessionIds: string[]): Promise<SessionRecord[]> {
+  const found: SessionRecord[] = [];
+  for (let start = 0; start < sessionIds.length; start += 100) {
+    let pending: Array<Record<string, unknown>> | undefined = sessionIds.slice(start, start + 100).map((id) => ({ ...keys.session(orgId, id) }));
+    for (let attempt = 0; pending?.length && attempt < 5; attempt += 1) {
+      const answer: BatchGetCommandOutput = await db().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[tableName()] ?? []) {
+        const { pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...session } = item;
+        found.push(session as SessionRecord);
+      }
+      pending = answer.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+    if (pending?.length) throw new Error('DynamoDB left session reads unprocessed');
+  }
+  return found;
+}
+
+/**
+ * Removes the items of sessions already ended on the user item. Tidying only: an ended
+ * session is dead because the user item no longer lists it, so a failure here is logged and
+ * the item's TTL removes it later.
+ */
+export async function deleteSessionItems(orgId: string, sessionIds: string[]): Promise<void> {
+  try {
+    for (let start = 0; start < sessionIds.length; start += 25) {
+      let pending: Array<Record<string, unknown>> | undefined = sessionIds
+        .slice(start, start + 25)
+        .map((id) => ({ DeleteRequest: { Key: keys.session(orgId, id) } }));
+      for (let attempt = 0; pending?.length && attempt < 3; attempt += 1) {
+        const answer: BatchWriteCommandOutput = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
+        pending = answer.UnprocessedItems?.[tableName()] as typeof pending;
+      }
+    }
+  } catch (error) {
+    logger.warn('ended session items not deleted; their TTL will', { error: error instanceof Error ? error.name : 'unknown' });
+  }
 }
 
 function fromItem(item: Record<string, unknown>): SessionRecord {

@@ -1,7 +1,8 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Problem, conflict, preconditionFailed } from '../errors';
+import { effectivePermissions } from '../auth/permissions';
+import { type Problem, conflict, invalidCredentials, preconditionFailed } from '../errors';
 import { db, ignoreConditionFailure, tableName } from './client';
-import { type Condition, updateExpression } from './expression';
+import { type Condition, Expression, updateExpression } from './expression';
 import { keys } from './keys';
 import { filteredPage } from './pages';
 import { TABLE } from './table';
@@ -35,6 +36,12 @@ export interface UserRecord {
    * read every authenticated request makes also tells whether its session was revoked.
    */
   sessions: Record<string, number>;
+  /**
+   * Devices (browser family on OS family) this user signed in from: name -> last sign-in
+   * (epoch seconds), the most recent few, for the new-browser notice. Absent until the first
+   * sign-in that records it, which therefore never sends a notice.
+   */
+  devices?: Record<string, number>;
   /** Hash of the one live emailed link per purpose: issuing a new one kills the old one. */
   emailTokens: Partial<Record<EmailTokenPurpose, string>>;
   /** When the last verification link was emailed (for the resend rate limit). */
@@ -52,6 +59,11 @@ export interface UserRecord {
   pendingTotp?: string;
   /** Keyed hashes of the unused recovery codes. */
   recoveryCodes?: Set<string>;
+  /**
+   * Permissions granted in the SaaS product (names of the catalog), on the user item so the
+   * one read per request knows them. Root's are never stored: root holds the whole catalog.
+   */
+  permissions?: string[];
 }
 
 export interface ApiTokenRecord {
@@ -62,6 +74,8 @@ export interface ApiTokenRecord {
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
+  /** The permissions this token is narrowed to; absent: all of its owner's, whatever they are at each use. */
+  scopes?: string[];
 }
 
 /** The API's user object: never a hash, token, session or secret. */
@@ -82,6 +96,7 @@ export function publicUser(user: UserRecord) {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
+    permissions: effectivePermissions(user),
     version: user.version,
   };
 }
@@ -164,7 +179,12 @@ export interface Page<T> {
 export interface UserFilter {
   role?: Role;
   status?: UserStatus;
+  /** Users holding this permission: those granted it, and the root, who holds every one. */
+  permission?: string;
 }
+
+const holds = (user: Pick<UserRecord, 'role' | 'permissions'>, permission: string) =>
+  user.role === 'root' || (user.permissions ?? []).includes(permission);
 
 /** A page of users sorted by login (one query when unfiltered; see filteredPage). */
 export async function listUsers(orgId: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
@@ -180,6 +200,9 @@ export async function listUsers(orgId: string, options: UserFilter & { limit: nu
     { role: options.role, status: options.status },
     options.limit,
     options.start,
+    options.permission === undefined
+      ? undefined
+      : (expression) => `(${expression.path('role')} = ${expression.value('root')} OR contains(${expression.path('permissions')}, ${expression.value(options.permission)}))`,
   );
   return { items: page.items.map(fromIndex), next: page.next };
 }
@@ -204,6 +227,7 @@ export async function searchUsers(orgId: string, prefix: string, options: UserFi
     : [];
   const matches = users
     .filter((user) => (!options.role || user.role === options.role) && (!options.status || user.status === options.status))
+    .filter((user) => options.permission === undefined || holds(user, options.permission))
     .sort((a, b) => a.login.localeCompare(b.login))
     .map(publicUser);
   return { items: matches, next: LastEvaluatedKey };
@@ -244,39 +268,89 @@ export function updateUser(user: Pick<UserRecord, 'orgId' | 'id' | 'version'>, u
 
 /**
  * Records a new session on the user item in the same write as the login bookkeeping,
- * dropping expired sessions and the oldest beyond the cap so the item stays small.
+ * dropping expired sessions and the oldest beyond the cap so the item stays small, and
+ * marking the device (browser and OS family) as seen now. Answers the write and the ids of
+ * live sessions it ends to make room, which the caller audits with it.
  */
-export async function addSession(
+export function addSession(
   user: UserRecord,
   session: { id: string; expiresAt: number },
-  options: { now: number; maxSessions: number; lastLoginAt: string },
-): Promise<void> {
+  options: { now: number; maxSessions: number; lastLoginAt: string; device: { key: string; keep: number; forgetBefore: number } },
+): { item: TxItem; evicted: string[] } {
   const live = Object.entries(user.sessions ?? {})
     .filter(([, expiresAt]) => expiresAt > options.now)
     .sort(([, a], [, b]) => b - a);
   const keep = new Set(live.slice(0, options.maxSessions - 1).map(([id]) => id));
   const drop = Object.keys(user.sessions ?? {}).filter((id) => !keep.has(id));
+  const evicted = live.filter(([id]) => !keep.has(id)).map(([id]) => id);
 
-  const names: Record<string, string> = { '#sessions': 'sessions', '#new': session.id, '#lastLoginAt': 'lastLoginAt' };
-  const values: Record<string, unknown> = { ':expiresAt': session.expiresAt, ':lastLoginAt': options.lastLoginAt };
-  const sets = ['#sessions.#new = :expiresAt', '#lastLoginAt = :lastLoginAt'];
-  const removes = drop.map((id, index) => {
-    names[`#d${index}`] = id;
-    return `#sessions.#d${index}`;
-  });
-  names['#status'] = 'status';
-  values[':active'] = 'active';
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.user(user.orgId, user.id),
-      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-      // A deactivation between the password check and this write must win.
-      ConditionExpression: 'attribute_exists(pk) AND #status = :active',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  const expression = new Expression();
+  const sets = [
+    `${expression.path(`sessions.${session.id}`)} = ${expression.value(session.expiresAt)}`,
+    `${expression.path('lastLoginAt')} = ${expression.value(options.lastLoginAt)}`,
+  ];
+  const removes = drop.map((id) => expression.path(`sessions.${id}`));
+  const { device } = options;
+  if (!user.devices) {
+    // The first sign-in this version sees: the map does not exist yet, so it is written whole.
+    sets.push(`${expression.path('devices')} = ${expression.value({ [device.key]: options.now })}`);
+  } else {
+    const others = Object.entries(user.devices).filter(([key]) => key !== device.key).sort(([, a], [, b]) => b - a);
+    const forget = others.filter(([, seenAt], index) => seenAt < device.forgetBefore || index >= device.keep - 1);
+    // Device names may hold dots, so each is one placeholder, never a dotted path.
+    const devices = expression.path('devices');
+    const name = (key: string) => {
+      const placeholder = `#dev${Object.keys(expression.names).length}`;
+      expression.names[placeholder] = key;
+      return `${devices}.${placeholder}`;
+    };
+    sets.push(`${name(device.key)} = ${expression.value(options.now)}`);
+    removes.push(...forget.map(([key]) => name(key)));
+  }
+  const status = expression.path('status');
+  return {
+    item: {
+      write: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.user(user.orgId, user.id),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          // A deactivation between the password check and this write must win.
+          ConditionExpression: `attribute_exists(pk) AND ${status} = ${expression.value('active')}`,
+          ...expression.attributes(),
+        },
+      },
+      onConditionFailed: invalidCredentials,
+    },
+    evicted,
+  };
+}
+
+/**
+ * Every user of the organization that has sessions, a page at a time: a query of the
+ * organization's partition (user items only), never a scan. Only ids, logins and sessions
+ * are returned, though DynamoDB bills the whole items read.
+ */
+export async function* sessionHolders(orgId: string): AsyncGenerator<Pick<UserRecord, 'id' | 'orgId' | 'login' | 'sessions'>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': keys.userPrefix },
+        ProjectionExpression: 'id, login, #sessions',
+        ExpressionAttributeNames: { '#sessions': 'sessions' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const sessions = (item.sessions ?? {}) as Record<string, number>;
+      if (Object.keys(sessions).length) yield { id: item.id as string, orgId, login: item.login as string, sessions };
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 export async function removeSession(orgId: string, userId: string, sessionId: string): Promise<void> {
@@ -319,7 +393,7 @@ export async function touchApiToken(user: UserRecord, tokenId: string, at: strin
 
 /** A new user record with every bookkeeping field initialised. */
 export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'name' | 'email' | 'type' | 'role' | 'status'> &
-  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash'>> & { requireMfa?: boolean; at: string }): UserRecord {
+  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions'>> & { requireMfa?: boolean; at: string }): UserRecord {
   const { at, requireMfa, ...rest } = fields;
   return {
     emailVerified: false,

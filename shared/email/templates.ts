@@ -83,3 +83,19 @@ export const ownershipMessage = (name: string, orgName: string, becameRoot: bool
       : `You handed ownership of ${orgName} to ${otherLogin}; you are now an admin.`,
     'If this is not what you expected, contact the new owner at once.',
   ]);
+
+/** Time as people read it in an email, unambiguous whatever their zone: `1 December 2026, 17:45 UTC`. */
+const utcTime = (at: Date) =>
+  `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })}, ${at.toISOString().slice(11, 16)} UTC`;
+
+export const newDeviceMessage = (
+  name: string,
+  orgName: string,
+  sign: { at: Date; browser: string; os: string; ip: string; url: string },
+) =>
+  layout('new-device', `New sign-in to your ${orgName} account`, [
+    `Hello ${name},`,
+    `Your ${orgName} account was just signed in to from a browser it has not seen recently:`,
+    `When: ${utcTime(sign.at)}. Browser: ${sign.browser}. System: ${sign.os}. IP address: ${sign.ip}.`,
+    'If this was you, there is nothing to do. If not, end that session on your sessions page and change your password at once.',
+  ], { label: 'See your sessions', url: sign.url });

@@ -144,6 +144,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     state.body = parseBody(route, event);
     if (route.sessionCookie && prefersCookie(event.headers)) {
       state.cookieSession = true;
+      ctx.browserSession = true;
       const body = state.body as { refreshToken?: string };
       if (route.sessionCookie !== 'issues' && body.refreshToken === undefined) body.refreshToken = refreshCookieOf(event);
     }

@@ -233,10 +233,11 @@ export const routes = [
   }),
   route({
     method: 'PATCH', path: '/v1/users/{id}', group: 'users', operation: 'patchUser', auth: 'user',
-    summary: 'Edit a user (root): name, email, role, status, requireMfa, origin, location', body: s.PatchUserBody,
+    summary: 'Edit a user (root): name, email, role, status, requireMfa, origin, location; permissions (root; admins for developers)', body: s.PatchUserBody,
     responses: {
       200: { description: 'User', schema: s.User },
-      403: { description: '`forbidden` or `root_protected`' },
+      400: { description: '`validation_failed` or `unknown_permission`' },
+      403: { description: '`forbidden` (including a permission the caller does not hold) or `root_protected`' },
       409: { description: '`email_taken` or `invalid_status_change`' },
       412: { description: 'Stale `If-Match`' },
     },
@@ -285,6 +286,12 @@ export const routes = [
     method: 'DELETE', path: '/v1/users/{id}/api-tokens/{tokenId}', group: 'users', operation: 'revokeUserApiToken', auth: 'user',
     summary: 'Revoke a user’s API token (root)',
     responses: { 204: { description: 'Revoked' }, 404: { description: 'No such token' } },
+  }),
+  // ---- permissions (issue 13) ----
+  route({
+    method: 'GET', path: '/v1/permissions', group: 'org', operation: 'listPermissions', auth: 'user',
+    summary: 'The deployment’s permission catalog (any signed-in user)',
+    responses: { 200: { description: 'Every permission a user can be granted, in catalog order', schema: s.PermissionCatalogAnswer } },
   }),
 ] as const;
 

@@ -86,6 +86,7 @@ export const User = z
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     lastLoginAt: z.iso.datetime().nullable(),
+    permissions: z.array(z.string()).meta({ description: 'What the user holds now in the SaaS product (the root: the whole catalog), in catalog order' }),
     version: z.number().int(),
   })
   .meta({ id: 'User' });
@@ -126,6 +127,18 @@ export const OpenApiDocument = z.looseObject({ openapi: z.string() });
 
 const InvitableRole = z.enum(['admin', 'developer']).meta({ description: '`root` is never a value: ownership moves only by transfer' });
 
+// ---- permissions ----
+
+const PermissionList = z
+  .array(z.string().min(1).max(64))
+  .max(64)
+  .meta({ description: 'Names from the permission catalog (`GET /v1/permissions`); an unknown name is 400 `unknown_permission`' });
+
+export const Permission = z
+  .object({ name: z.string(), description: z.string(), module: z.string(), dangerous: z.boolean(), defaultFor: z.array(z.enum(['admin', 'developer'])) })
+  .meta({ id: 'Permission' });
+export const PermissionCatalogAnswer = z.object({ items: z.array(Permission) });
+
 export const InvitePersonBody = z.strictObject({
   type: z.literal('human').optional(),
   login: Login,
@@ -136,12 +149,14 @@ export const InvitePersonBody = z.strictObject({
   location: FreeText.optional(),
   requireMfa: z.boolean().optional(),
   delivery: z.enum(['link', 'temporaryPassword']).optional(),
+  permissions: PermissionList.optional().meta({ description: 'The invitee’s grants; absent: the catalog’s `defaultFor` the role (those the inviter holds)' }),
 });
 export const InviteServiceBody = z.strictObject({
   type: z.literal('service'),
   login: Login,
   name: Name,
   role: InvitableRole,
+  permissions: PermissionList.optional().meta({ description: 'The account’s grants; absent: the catalog’s `defaultFor` the role (those the inviter holds)' }),
 });
 export const InviteBody = z.union([InviteServiceBody, InvitePersonBody]);
 
@@ -153,6 +168,9 @@ export const PatchUserBody = z.strictObject({
   requireMfa: z.boolean().optional(),
   origin: FreeText.nullable().optional(),
   location: FreeText.nullable().optional(),
+  permissions: PermissionList.optional().meta({
+    description: 'The whole new list. Root sets anyone’s but its own (403 `root_protected`); an admin sets developers’ only, adding or removing only permissions it holds',
+  }),
 });
 
 const Limit = z.coerce.number().int().min(1).max(100).default(50);
@@ -164,6 +182,7 @@ export const ListUsersQuery = z.object({
   role: z.enum(['root', 'admin', 'developer']).optional(),
   status: z.enum(['pending', 'active', 'deactivated']).optional(),
   q: z.string().min(1).max(100).optional(),
+  permission: z.string().min(1).max(64).optional().meta({ description: 'Users holding this permission (the root holds every one)' }),
 });
 
 export const DeleteUserQuery = z.object({ confirm: z.string().min(1).max(256) });
@@ -190,6 +209,9 @@ export const ChallengeBody = z.strictObject({
 export const CreateApiTokenBody = z.strictObject({
   name: Name,
   expiresInDays: z.number().int().min(1).max(365).optional(),
+  scopes: PermissionList.optional().meta({
+    description: 'Narrows the token to some of its owner’s permissions (else 400 `invalid_scope`); absent: all of them, as they are at each use',
+  }),
 });
 
 // ---- responses ----
@@ -210,6 +232,9 @@ export const ApiToken = z
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().nullable(),
     lastUsedAt: z.iso.datetime().nullable(),
+    scopes: z.array(z.string()).nullable().meta({
+      description: 'The permissions the token is narrowed to; null: all of its owner’s. Either way it can do at most what its owner holds now',
+    }),
   })
   .meta({ id: 'ApiToken' });
 export const NewApiToken = ApiToken.extend({ token: z.string().meta({ description: 'Shown once; only its hash is kept' }) });

@@ -8,6 +8,8 @@ import { transact, type TxItem } from '../data/transact';
 import { getUser, touchApiToken, type ApiTokenRecord, type UserRecord } from '../data/users';
 import { conflict, notFound } from '../errors';
 import { hashToken, safeEqual } from '../ids';
+import { inCatalogOrder } from '../auth/permissions';
+import { tokenScopes } from './permissions';
 
 export const MAX_API_TOKENS_PER_USER = 20;
 const PURPOSE = 'apiToken';
@@ -38,10 +40,12 @@ export const publicApiToken = (token: ApiTokenRecord) => ({
   createdAt: token.createdAt,
   expiresAt: token.expiresAt,
   lastUsedAt: token.lastUsedAt,
+  // null: not narrowed, so it can do all its owner can, whatever that is at each use.
+  scopes: token.scopes ? inCatalogOrder(token.scopes) : null,
 });
 
 /** A new token for a user: the record to store and the value to show once. */
-export function newApiToken(owner: Pick<UserRecord, 'orgId' | 'id'>, name: string, expiresInDays?: number) {
+export function newApiToken(owner: Pick<UserRecord, 'orgId' | 'id'>, name: string, expiresInDays?: number, scopes?: string[]) {
   const tokenId = randomBytes(8);
   const token = formatToken(tokenId, randomBytes(32), owner.orgId, owner.id);
   const createdAt = nowIso();
@@ -53,6 +57,7 @@ export function newApiToken(owner: Pick<UserRecord, 'orgId' | 'id'>, name: strin
     createdAt,
     expiresAt: expiresInDays ? new Date(clock.now() + expiresInDays * 86400_000).toISOString() : null,
     lastUsedAt: null,
+    ...(scopes ? { scopes } : {}),
   };
   return { record, shown: { ...publicApiToken(record), token } };
 }
@@ -80,9 +85,10 @@ export const listApiTokens = (owner: UserRecord) => ({
   nextCursor: null,
 });
 
-export async function createApiToken(ctx: AuthedContext, owner: UserRecord, input: { name: string; expiresInDays?: number }) {
+export async function createApiToken(ctx: AuthedContext, owner: UserRecord, input: { name: string; expiresInDays?: number; scopes?: string[] }) {
   if (owner.status !== 'active') throw conflict('not_active', 'API tokens can only be created for active users.');
-  const { record, shown } = newApiToken(owner, input.name, input.expiresInDays);
+  const scopes = tokenScopes(ctx.principal, owner, input.scopes);
+  const { record, shown } = newApiToken(owner, input.name, input.expiresInDays, scopes);
   await transact([
     putTokenItem(owner, record),
     auditItem(ctx, {
@@ -90,7 +96,7 @@ export async function createApiToken(ctx: AuthedContext, owner: UserRecord, inpu
       action: 'api_token.created',
       actor: actorOf(ctx.principal.user),
       target: userTarget(owner),
-      details: { tokenId: record.id, name: record.name, expiresAt: record.expiresAt },
+      details: { tokenId: record.id, name: record.name, expiresAt: record.expiresAt, scopes: scopes ?? null },
     }, record.createdAt),
   ]);
   return shown;
@@ -128,15 +134,36 @@ export async function revokeApiToken(ctx: AuthedContext, owner: UserRecord, toke
  * never grants more than the owner has now, and deactivating the owner stops it at once.
  */
 export async function authenticateApiToken(token: string): Promise<Principal | undefined> {
-  const parsed = parseToken(token);
-  if (!parsed) return undefined;
-  const user = await getUser(parsed.orgId, parsed.userId);
-  const record = user?.apiTokens?.[parsed.tokenId];
-  if (!user || !record || user.status !== 'active') return undefined;
-  if (!safeEqual(record.hash, hashToken(PURPOSE, token))) return undefined;
-  if (record.expiresAt && Date.parse(record.expiresAt) <= clock.now()) return undefined;
+  const found = await findApiToken(token);
+  if (!found) return undefined;
+  const { user, record } = found;
   if (!record.lastUsedAt || clock.now() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
     await touchApiToken(user, record.id, nowIso());
   }
   return { orgId: user.orgId, user, apiTokenId: record.id };
+}
+
+/** Whether the user is active and holds this API token, unexpired (no read: the user is at hand). */
+export function apiTokenUsable(user: UserRecord, tokenId: string): ApiTokenRecord | undefined {
+  const record = user.apiTokens?.[tokenId];
+  if (!record || user.status !== 'active') return undefined;
+  if (record.expiresAt && Date.parse(record.expiresAt) <= clock.now()) return undefined;
+  return record;
+}
+
+/** The API token's id as its format says, without any read (for `client_id` checks). */
+export const apiTokenOwner = (token: string) => parseToken(token);
+
+/**
+ * The user and record of a presented API token when it is good now (one read): the owner is
+ * active, the token exists, its hash matches and it has not expired.
+ */
+export async function findApiToken(token: string): Promise<{ user: UserRecord; record: ApiTokenRecord } | undefined> {
+  const parsed = parseToken(token);
+  if (!parsed) return undefined;
+  const user = await getUser(parsed.orgId, parsed.userId);
+  const record = user && apiTokenUsable(user, parsed.tokenId);
+  if (!user || !record) return undefined;
+  if (!safeEqual(record.hash, hashToken(PURPOSE, token))) return undefined;
+  return { user, record };
 }

@@ -7,7 +7,7 @@ import { getUser, updateUser, type UserRecord } from '../data/users';
 import { Problem, validationFailed } from '../errors';
 import { checkPassword, hashPassword } from '../auth/passwords';
 import { hashToken, randomSecret } from '../ids';
-import { startSession, type Tokens } from './sessions';
+import { sessionMeta, startSession, type Tokens } from './sessions';
 
 export const CHALLENGE_SECONDS = 300;
 const PURPOSE = 'challenge';
@@ -39,11 +39,11 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
  * What a user whose password (or activation link) was just accepted gets: tokens, or the
  * next challenge — a new password first, then two-factor. No token before every step is done.
  */
-export async function continueSignIn(user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
+export async function continueSignIn(ctx: RequestContext, user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
   if (user.mustChangePassword) return openChallenge(user, slug, 'NEW_PASSWORD_REQUIRED');
   if (user.mfa.enabled) return openChallenge(user, slug, 'MFA_REQUIRED');
   if (user.mfa.required) return openChallenge(user, slug, 'MFA_SETUP_REQUIRED');
-  return startSession(user);
+  return startSession(user, sessionMeta(ctx, { mfa: false }));
 }
 
 /** Loads a live challenge of the expected kind and its (still active) user, or answers 401. */
@@ -76,5 +76,5 @@ export async function completeNewPassword(ctx: RequestContext, session: string, 
       details: { reason: 'first login with a temporary password' },
     }, at),
   ]);
-  return continueSignIn({ ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 }, challenge.slug);
+  return continueSignIn(ctx, { ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 }, challenge.slug);
 }

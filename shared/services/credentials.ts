@@ -78,7 +78,7 @@ export async function activate(ctx: RequestContext, input: { token: string; pass
       target: userTarget(user),
     }, at),
   ]);
-  return continueSignIn({ ...user, status: 'active', emailVerified: true, passwordHash, version: user.version + 1 }, org.slug);
+  return continueSignIn(ctx, { ...user, status: 'active', emailVerified: true, passwordHash, version: user.version + 1 }, org.slug);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RequestContext } from '../context';
 import { getUser, rehashPassword } from '../data/users';
 import { invalidCredentials } from '../errors';
 import { guardedAttempt } from './attempts';
@@ -19,7 +20,7 @@ export interface LoginInput {
  * Success costs two reads (login item, user) and two writes (session, user); a password
  * that needs a challenge (new password, two-factor) gets it before any token.
  */
-export async function login(input: LoginInput): Promise<Tokens | ChallengeAnswer> {
+export async function login(ctx: RequestContext, input: LoginInput): Promise<Tokens | ChallengeAnswer> {
   const slug = input.org.trim().toLowerCase();
   const user = await guardedAttempt(
     slug,
@@ -34,5 +35,5 @@ export async function login(input: LoginInput): Promise<Tokens | ChallengeAnswer
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     await rehashPassword(user, await hashPassword(input.password));
   }
-  return continueSignIn(user, slug);
+  return continueSignIn(ctx, user, slug);
 }

@@ -14,7 +14,7 @@ import { assertRoot } from '../auth/policy';
 import { enrolment, isRecoveryCodeShape, newRecoveryCodes, newTotpSecret, recoveryCodeHash, verifyTotp } from '../auth/totp';
 import { guardedAttempt } from './attempts';
 import { invalidSession, loadChallenge } from './challenges';
-import { startSession } from './sessions';
+import { sessionMeta, startSession } from './sessions';
 
 const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.orgId}:${user.id}`;
 export const invalidCode = () => new Problem(401, 'invalid_code', 'The code is not correct, or was already used.');
@@ -134,12 +134,12 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
 }
 
 /** MFA_REQUIRED: a TOTP or recovery code completes the login; failures count towards the lockout. */
-export async function answerMfa(session: string, code: string | undefined) {
+export async function answerMfa(ctx: RequestContext, session: string, code: string | undefined) {
   const { challenge, user } = await loadChallenge(session, 'MFA_REQUIRED');
   if (!code) throw validationFailed([{ path: 'code', message: 'is required for this challenge' }]);
   const use = await guardedAttempt(challenge.slug, challenge.login, () => checkSecondFactor(user, code), invalidCode);
   await transact([consumeChallengeItem(challenge.hash, invalidSession), secondFactorUpdate(user, use, {}, invalidCode)]);
-  return startSession(user);
+  return startSession(user, sessionMeta(ctx, { mfa: true }));
 }
 
 /**
@@ -169,7 +169,7 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
     }),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), details: { atLogin: true } }, at),
   ]);
-  const tokens = await startSession(enabled);
+  const tokens = await startSession(enabled, sessionMeta(ctx, { mfa: true }));
   await notify(user, await requireOrg(user.orgId), 'two-factor sign-in was turned on');
   return { ...tokens, recoveryCodes: codes };
 }

@@ -1,14 +1,22 @@
 import { nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
-import type { Principal } from '../context';
+import type { Principal, RequestContext } from '../context';
+import { auditItem, userTarget } from '../data/audit';
+import { transact } from '../data/transact';
 import { addSession, getUser, removeSession, type UserRecord } from '../data/users';
 import { deleteSession, deleteSessionIfCurrent, putSession, rotateSession, type SessionRecord } from '../data/sessions';
 import { unauthorized } from '../errors';
 import { hashToken, newId, randomSecret } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
+import { effectivePermissions } from '../auth/permissions';
+import { CONSOLE_CLIENT_ID, joinScope } from '../auth/tokens';
+import { apiTokenUsable } from './api-tokens';
 import { logger } from '../log';
+import { describeUserAgent } from '../auth/user-agent';
+import { DEVICES_KEPT, DEVICE_MEMORY_SECONDS, noticeNewDevice } from './new-device';
 
-export const MAX_SESSIONS_PER_USER = 20;
+/** ASVS 7.1.2's documented limit: a 51st sign-in ends the user's oldest session. */
+export const MAX_SESSIONS_PER_USER = 50;
 const PURPOSE = 'refresh';
 
 export interface Tokens {
@@ -40,64 +48,115 @@ function parseRefreshToken(token: string): ParsedRefreshToken | undefined {
 
 const formatRefreshToken = (parts: ParsedRefreshToken) => `${parts.orgId}.${parts.userId}.${parts.sessionId}.${parts.secret}`;
 
-async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string, _client?: string): Promise<Tokens> {
-  const accessToken = await signAccessToken({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId });
+/** The access token of a human session: its scope is what the user holds now. */
+export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId: string = CONSOLE_CLIENT_ID) =>
+  signAccessToken({
+    sub: user.id,
+    client_id: clientId,
+    scope: joinScope(effectivePermissions(user)),
+    org: user.orgId,
+    role: user.role,
+    sid: sessionId,
+  });
+
+/** `appId`: a registered app's session, whose access tokens name the app as `client_id`. */
+async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string, appId?: string): Promise<Tokens> {
+  const accessToken = await sessionAccessToken(user, sessionId, appId);
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
 }
 
 const sessionLive = (user: UserRecord, sessionId: string) =>
   user.status === 'active' && (user.sessions?.[sessionId] ?? 0) > nowSeconds();
 
+/** What a session records about how it started (the OIDC sign-in passes its app's id as `client`). */
+export interface SessionMeta {
+  ip: string;
+  userAgent?: string;
+  /** `console` for the browser cookie session, `api` for other callers, or a registered app's id. */
+  client: string;
+  /** A second factor was used to sign in. */
+  mfa: boolean;
+  /** For the audit event when the new session ends the oldest. */
+  requestId?: string;
+  /** A registered app's session (OpenID Connect): its id, chosen before, and how the person signed in. */
+  app?: { sessionId: string; authTime: number; amr: string[]; scope: string; ssoSessionId: string };
+}
+
+/** The metadata of a sign-in made through this request. */
+export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; client?: string }): SessionMeta => ({
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
+  requestId: ctx.requestId,
+  client: fields.client ?? (ctx.browserSession ? 'console' : 'api'),
+  mfa: fields.mfa,
+});
+
 /**
  * Starts a session for a user whose credentials were just checked: the session item first,
  * then the user item that makes it live (a crash in between leaves an unusable orphan that
- * its TTL removes, never a usable half-session).
+ * its TTL removes, never a usable half-session). The user write also ends the oldest session
+ * beyond the cap (audited with it) and marks the device seen; a device not seen in 90 days
+ * gets the user a notice email, whose failure never fails the sign-in.
  */
-/** What a session records beside its token: who it was issued to, and (apps) how the person signed in. */
-export interface SessionOptions {
-  sessionId?: string;
-  client?: string;
-  mfa?: boolean;
-  authTime?: number;
-  amr?: string[];
-  scope?: string;
-  ssoSessionId?: string;
-}
-
-export async function startSession(user: UserRecord, options: SessionOptions = {}): Promise<Tokens> {
-  const { sessionId = newId(), ...recorded } = options;
+export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
+  const { sessionId = newId(), ...app } = meta.app ?? {};
   const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
-  const expiresAt = nowSeconds() + config().SESSION_DAYS * 86400;
+  const now = nowSeconds();
+  const at = nowIso();
+  const expiresAt = now + config().SESSION_DAYS * 86400;
+  const agent = describeUserAgent(meta.userAgent);
   await putSession({
     orgId: user.orgId,
     userId: user.id,
     id: parts.sessionId,
     hash: hashToken(PURPOSE, parts.secret),
-    createdAt: nowIso(),
+    createdAt: at,
+    lastUsedAt: at,
     expiresAt,
-    // Every sign-in of a user with two-factor on passed its code (continueSignIn asks for it).
-    mfa: user.mfa.enabled,
-    ...recorded,
+    ip: meta.ip,
+    ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
+    browser: agent.browser,
+    os: agent.os,
+    client: meta.client,
+    mfa: meta.mfa,
+    ...app,
   });
-  await addSession(user, { id: parts.sessionId, expiresAt }, {
-    now: nowSeconds(),
+  const { item, evicted } = addSession(user, { id: parts.sessionId, expiresAt }, {
+    now,
     maxSessions: MAX_SESSIONS_PER_USER,
-    lastLoginAt: nowIso(),
+    lastLoginAt: at,
+    device: { key: agent.device, keep: DEVICES_KEPT, forgetBefore: now - DEVICE_MEMORY_SECONDS },
   });
-  return tokensFor(user, parts.sessionId, formatRefreshToken(parts), options.client);
+  await transact([
+    item,
+    ...(evicted.length
+      ? [auditItem({ requestId: meta.requestId ?? '', ip: meta.ip }, {
+          orgId: user.orgId,
+          action: 'session.ended',
+          actor: null,
+          target: userTarget(user),
+          details: { sessions: evicted, reason: `session limit (${MAX_SESSIONS_PER_USER}) reached at a new sign-in` },
+        }, at)]
+      : []),
+  ]);
+  await noticeNewDevice(user, agent, meta, now);
+  return tokensFor(user, parts.sessionId, formatRefreshToken(parts), meta.app ? meta.client : undefined);
 }
 
 /** `undefined` is a browser that asked to use its cookie but had none. */
-export async function refresh(refreshToken: string | undefined): Promise<Tokens> {
-  return (await refreshSession(refreshToken)).tokens;
+export async function refresh(refreshToken: string | undefined, ctx?: Pick<RequestContext, 'ip'>): Promise<Tokens> {
+  return (await refreshSession(refreshToken, { ip: ctx?.ip })).tokens;
 }
 
 /**
  * The rotation itself, for /v1/auth/refresh and for a registered app's refresh_token grant
- * (`client`: only sessions issued to that app rotate, and an app's session never rotates
- * at /v1/auth/refresh). Answers the rotated session as well, read by the same write.
+ * (`client`: only sessions issued to that app rotate, and an app's session never rotates at
+ * /v1/auth/refresh). Answers the rotated session too, from the same write.
  */
-export async function refreshSession(refreshToken: string | undefined, options: { client?: string } = {}): Promise<{ tokens: Tokens; session: SessionRecord; user: UserRecord }> {
+export async function refreshSession(
+  refreshToken: string | undefined,
+  options: { ip?: string; client?: string } = {},
+): Promise<{ tokens: Tokens; session: SessionRecord; user: UserRecord }> {
   const parts = refreshToken === undefined ? undefined : parseRefreshToken(refreshToken);
   if (!parts) throw unauthorized('The refresh token is not valid.');
   const user = await getUser(parts.orgId, parts.userId);
@@ -105,17 +164,17 @@ export async function refreshSession(refreshToken: string | undefined, options: 
 
   const next = { ...parts, secret: randomSecret() };
   const presented = hashToken(PURPOSE, parts.secret);
-  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso(), options.client);
+  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso(), options.ip, options.client);
   if (result.outcome === 'reused') {
     // A spent token came back: whoever holds the family may be an attacker, so end it.
-    logger.warn('refresh token reuse; session revoked', { userId: user.id, orgId: user.orgId });
+    logger.warn('refresh token reuse; session revoked', { userId: user.id, orgId: user.orgId, sessionId: parts.sessionId });
     await endSession(parts.orgId, parts.userId, parts.sessionId);
   }
   if (result.outcome !== 'rotated') throw unauthorized('The refresh token is not valid.');
   return { tokens: await tokensFor(user, parts.sessionId, formatRefreshToken(next), options.client), session: result.session, user };
 }
 
-/** Ends a session at once: its refresh token is dead and its access tokens stop at the next request. */
+/** Ends one session at once: its refresh token is dead and its access tokens stop at the next request. */
 export async function endSession(orgId: string, userId: string, sessionId: string): Promise<void> {
   await removeSession(orgId, userId, sessionId);
   await deleteSession(orgId, sessionId);
@@ -132,12 +191,19 @@ export async function logout(refreshToken: string | undefined): Promise<void> {
 
 /**
  * Every authenticated request: verify the JWT offline, then read the user (the one read)
- * and judge by its current state — status, role and whether this session is still live.
+ * and judge by its current state — status, role and whether this session is still live, or,
+ * for a client-credentials token, whether the API token it was exchanged for still is.
  */
 export async function authenticateAccessToken(bearer: string): Promise<Principal> {
   const claims = await verifyAccessToken(bearer);
   if (!claims) throw unauthorized('The access token is not valid.');
   const user = await getUser(claims.org, claims.sub);
-  if (!user || !sessionLive(user, claims.sid)) throw unauthorized('The access token is not valid.');
-  return { orgId: user.orgId, user, sessionId: claims.sid };
+  if (user && claims.sid !== undefined && sessionLive(user, claims.sid)) return { orgId: user.orgId, user, sessionId: claims.sid };
+  if (user && claims.api_token_id !== undefined && apiTokenUsable(user, claims.api_token_id)) {
+    return { orgId: user.orgId, user, apiTokenId: claims.api_token_id };
+  }
+  throw unauthorized('The access token is not valid.');
 }
+
+/** Whether a session is live now (introspection, revocation). */
+export const isSessionLive = sessionLive;

@@ -8,6 +8,7 @@ import { sendEmail } from '../email/mailer';
 import { ownershipMessage } from '../email/templates';
 import { Problem, conflict, reauthenticationFailed } from '../errors';
 import { verifyPassword } from '../auth/passwords';
+import { effectivePermissions } from '../auth/permissions';
 import { assertRoot } from '../auth/policy';
 import { guardedAttempt } from './attempts';
 import { checkSecondFactor, type FactorUse } from './mfa';
@@ -41,7 +42,9 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
   if (target.id === root.id || target.role !== 'admin' || target.status !== 'active' || target.type !== 'human') throw invalidTarget();
 
   const at = nowIso();
-  const demote = { set: { role: 'admin', updatedAt: at }, bumpVersion: true, require: { role: 'root' } };
+  // The old root keeps, as an admin's grants, every permission it held as the owner.
+  const kept = effectivePermissions(root);
+  const demote = { set: { role: 'admin', updatedAt: at, permissions: kept }, bumpVersion: true, require: { role: 'root' } };
   await transact([
     use === true
       ? updateUser(root, { set: demote.set, expect: { attribute: 'role', value: 'root' } })
@@ -58,7 +61,7 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
   if (root.email) await sendEmail(root.email, ownershipMessage(root.name, org.name, false, target.login));
   if (target.email) await sendEmail(target.email, ownershipMessage(target.name, org.name, true, root.login));
   return {
-    previousRoot: publicUser({ ...root, role: 'admin', updatedAt: at, version: root.version + 1 }),
+    previousRoot: publicUser({ ...root, role: 'admin', permissions: kept, updatedAt: at, version: root.version + 1 }),
     newRoot: publicUser({ ...target, role: 'root', updatedAt: at, version: target.version + 1 }),
   };
 }

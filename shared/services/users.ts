@@ -24,6 +24,7 @@ import { config } from '../config';
 import { newApiToken } from './api-tokens';
 import { sendResetLink } from './credentials';
 import { newLink } from './email-links';
+import { assertFilter, changeAudit, initialGrants, planChange, type PermissionChange } from './permissions';
 
 
 /** 24 characters from an alphabet without look-alikes: about 139 bits, easy to type once. */
@@ -41,8 +42,8 @@ export async function loadTarget(ctx: AuthedContext, id: string): Promise<UserRe
 }
 
 export type InviteInput =
-  | { type?: 'human'; login: string; name: string; email: string; role: Exclude<Role, 'root'>; origin?: string; location?: string; requireMfa?: boolean; delivery?: 'link' | 'temporaryPassword' }
-  | { type: 'service'; login: string; name: string; role: Exclude<Role, 'root'> };
+  | { type?: 'human'; login: string; name: string; email: string; role: Exclude<Role, 'root'>; origin?: string; location?: string; requireMfa?: boolean; delivery?: 'link' | 'temporaryPassword'; permissions?: string[] }
+  | { type: 'service'; login: string; name: string; role: Exclude<Role, 'root'>; permissions?: string[] };
 
 /**
  * Invites a person (activation link by default, or a temporary password) or creates a
@@ -55,9 +56,10 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
   if (actor.type === 'human' && !actor.emailVerified) {
     throw forbidden('Verify your email address before inviting users.', 'email_not_verified');
   }
+  const permissions = initialGrants(ctx.principal, input.role, input.permissions);
   const org = await requireOrg(ctx.principal.orgId);
   const at = nowIso();
-  const common = { id: newId(), orgId: org.id, login: input.login, name: input.name, role: input.role, at };
+  const common = { id: newId(), orgId: org.id, login: input.login, name: input.name, role: input.role, permissions, at };
 
   if (input.type === 'service') {
     const user = newUser({ ...common, email: null, type: 'service', status: 'active' });
@@ -67,7 +69,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       putUser(user),
       claimLogin(org.slug, user.login, org.id, user.id),
       ...putSearchItems(user),
-      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: userTarget(user), details: { type: 'service', role: user.role } }, at),
+      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: userTarget(user), details: { type: 'service', role: user.role, permissions } }, at),
     ]);
     return { user: publicUser(user), apiToken: token.shown, emailDelivery: 'none' as const };
   }
@@ -99,7 +101,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       action: 'user.invited',
       actor: actorOf(actor),
       target: userTarget(user),
-      details: { role: user.role, delivery, requireMfa: user.mfa.required },
+      details: { role: user.role, delivery, requireMfa: user.mfa.required, permissions },
     }, at),
   ]);
 
@@ -119,12 +121,14 @@ export interface ListQuery {
   role?: Role;
   status?: UserStatus;
   q?: string;
+  permission?: string;
 }
 
 export async function list(ctx: AuthedContext, query: ListQuery) {
   assertCanList(ctx.principal);
+  assertFilter(query.permission);
   const { orgId } = ctx.principal;
-  const listName = `users:${query.q ?? ''}:${query.role ?? ''}:${query.status ?? ''}`;
+  const listName = `users:${query.q ?? ''}:${query.role ?? ''}:${query.status ?? ''}${query.permission ? `:${query.permission}` : ''}`;
   const start = await decodeCursor(orgId, listName, query.cursor);
   const page = query.q
     ? await searchUsers(orgId, query.q, { ...query, start })
@@ -146,16 +150,22 @@ export interface PatchInput {
   requireMfa?: boolean;
   origin?: string | null;
   location?: string | null;
+  /** The whole new list of permissions (see planChange for who may set it). */
+  permissions?: string[];
 }
 
 /**
- * The owner's edit of a user. The owner itself cannot be demoted or deactivated here
+ * The owner's edit of a user; admins may also set a developer's permissions. The owner itself cannot be demoted or deactivated here
  * (ownership moves only by transfer). Deactivation ends every session at once; a changed
  * email must be verified again and the old address is told.
  */
 export async function patch(ctx: AuthedContext, id: string, input: PatchInput, ifMatch?: number): Promise<UserRecord> {
-  assertRoot(ctx.principal, 'Only the organization owner may edit other users.');
+  const { permissions, ...fields } = input;
+  if (permissions === undefined || Object.values(fields).some((value) => value !== undefined)) {
+    assertRoot(ctx.principal, 'Only the organization owner may edit other users.');
+  }
   const user = await loadTarget(ctx, id);
+  const grant: PermissionChange | undefined = permissions === undefined ? undefined : planChange(ctx.principal, user, permissions);
   if (ifMatch !== undefined && ifMatch !== user.version) throw preconditionFailed();
   if (user.role === 'root' && (input.role !== undefined || input.status === 'deactivated')) {
     throw rootProtected();
@@ -189,7 +199,9 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     if (user.status !== 'pending') set.emailVerified = false;
   }
   const changed = Object.keys(set).filter((field) => field !== 'updatedAt');
-  if (changed.length === 0) return user;
+  const regranted = grant !== undefined && (grant.added.length > 0 || grant.removed.length > 0);
+  if (changed.length === 0 && !regranted) return user;
+  if (regranted) set.permissions = grant.permissions;
 
   const updated: UserRecord = { ...user, ...(set as Partial<UserRecord>), mfa: { ...user.mfa, required: (set['mfa.required'] as boolean | undefined) ?? user.mfa.required }, version: user.version + 1 };
   const before = searchTerms(user);
@@ -198,6 +210,9 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     updateUser(user, { set }),
     ...deleteSearchItems(user, before.filter((term) => !after.includes(term))),
     ...putSearchItems(updated, after.filter((term) => !before.includes(term))),
+    ...(regranted ? [changeAudit(ctx, user, grant, at)] : []),
+  );
+  if (changed.length) items.push(
     auditItem(ctx, {
       orgId: user.orgId,
       action: set.status === 'deactivated' ? 'user.deactivated' : set.status === 'active' ? 'user.reactivated' : set.role ? 'user.role_changed' : 'user.updated',

@@ -79,14 +79,28 @@ describe('the AWS stack', () => {
     }
   });
 
-  it('generates the key seeds at deploy time, encrypted with a rotating customer key', () => {
-    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret')) as any[];
+  it('makes key material at deploy time inside the account, encrypted with a rotating customer key', () => {
+    const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret')) as Array<[string, any]>;
     expect(secrets).toHaveLength(2);
-    for (const secret of secrets) {
-      expect(secret.Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'seed' });
+    for (const [, secret] of secrets) {
       expect(secret.Properties.SecretString).toBeUndefined();
       expect(secret.Properties.KmsKeyId).toBeDefined();
     }
+    const [dataId] = secrets.find(([id]) => id.includes('DataKey'))!;
+    expect(secrets.find(([id]) => id === dataId)![1].Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'seed' });
+    // The RSA signing key comes from the key provider, which alone may write its secret.
+    const [signingId] = secrets.find(([id]) => id.includes('SigningKeys'))!;
+    const [material] = Object.values(template.findResources('Custom::GatehouseSigningKey')) as any[];
+    expect(material.Properties.SecretId).toEqual({ Ref: signingId });
+    const writers = (Object.entries(template.findResources('AWS::IAM::Policy')) as Array<[string, any]>)
+      .filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:PutSecretValue'))
+      .map(([id]) => id);
+    expect(writers).toHaveLength(1);
+    expect(writers[0]).toMatch(/KeyProvider/);
+    // API functions wait for the key to exist.
+    const functions = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter((fn) => fn.Properties.Environment?.Variables?.SIGNING_KEY_SECRET_ARN);
+    const materialId = Object.keys(template.findResources('Custom::GatehouseSigningKey'))[0];
+    for (const fn of functions) expect(fn.DependsOn).toContain(materialId);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/PRIVATE KEY|"seed":"/);
   });
 

@@ -22,7 +22,7 @@ const attempt = (org: string, login: string, password: string) =>
   api.request('POST', '/v1/auth/login', { body: { org, login, password } });
 
 describe('login', () => {
-  it('issues an EdDSA access token that verifies against the JWKS, with the documented claims', async () => {
+  it('issues an RS256 access token (RFC 9068) that verifies against the JWKS, with the documented claims', async () => {
     const org = await signUpOrg(api);
     const tokens = await loginAs(api, org.slug, 'owner', org.root.password);
     expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
@@ -31,14 +31,14 @@ describe('login', () => {
     expect(jwks.headers.get('cache-control')).toContain('max-age');
     expect(JSON.stringify(jwks.body)).not.toMatch(/"d"/);
     const header = decodeProtectedHeader(tokens.accessToken);
-    expect(header).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
+    expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
     expect(jwks.body.keys.map((key: { kid: string }) => key.kid)).toContain(header.kid);
 
     const { payload } = await jwtVerify(tokens.accessToken, createLocalJWKSet(jwks.body), {
       issuer: process.env.JWT_ISSUER,
       audience: process.env.JWT_AUDIENCE,
     });
-    expect(payload).toMatchObject({ sub: org.root.id, org: org.orgId, role: 'root' });
+    expect(payload).toMatchObject({ sub: org.root.id, org: org.orgId, role: 'root', client_id: 'console', scope: expect.any(String) });
     expect(payload.exp! - payload.iat!).toBe(900);
     expect(payload.jti).toBeTruthy();
     expect(payload.sid).toBeTruthy();

@@ -27,6 +27,7 @@ const MATRIX: Record<string, Row> = {
   issuePasswordReset: rootOnly, revokePasswordReset: rootOnly, resetUserMfa: rootOnly,
   listUserApiTokens: rootAndAdmin, createUserApiToken: rootOnly, revokeUserApiToken: rootOnly,
   getBilling: rootOnly, putBilling: rootOnly, listInvoices: rootAndAdmin, transferOwnership: rootOnly,
+  listPermissions: everyone,
 };
 
 const api = useApi();

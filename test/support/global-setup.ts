@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
+import { ensureLocalKeyFile } from '../../shared/auth/keys';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
+  // Created once here, so the test files running side by side share one key ring.
+  await ensureLocalKeyFile(join(dataDir, 'keys.json'));
   const dynamoDbPort = await freePort();
   const sesPort = await freePort();
   const dynamo = await startDynamoDb({ port: dynamoDbPort });

@@ -1,0 +1,69 @@
+import * as z from 'zod';
+
+/**
+ * The shape of the deployment's permission catalog (`cdk.json` context `gatehouse:permissions`),
+ * kept apart from the runtime so that synth, `npm start` and config() validate it alike.
+ */
+/** Tokens carry every permission in `scope`: a bounded catalog keeps them small. */
+export const MAX_PERMISSIONS = 64;
+export const PERMISSION_NAME = /^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/;
+
+export const PermissionName = z
+  .string()
+  .max(40, 'must be at most 40 characters')
+  .regex(PERMISSION_NAME, 'must be `module:action` in lower case (a-z, 0-9, _ and -), e.g. `settings:read`');
+
+const Entry = z.strictObject({
+  name: PermissionName,
+  description: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  module: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be 1–40 of a-z, 0-9, _ and -, starting with a letter'),
+  dangerous: z.boolean().default(false),
+  // `root` holds every permission always, so it is never a default to give.
+  defaultFor: z.array(z.enum(['admin', 'developer'], { error: 'must list only `admin` or `developer` (root holds every permission)' })).default([]),
+});
+
+/** The deployment's catalog as `cdk.json` context `gatehouse:permissions` declares it. */
+export const PermissionCatalog = z
+  .array(Entry)
+  .max(MAX_PERMISSIONS, `must declare at most ${MAX_PERMISSIONS} permissions`)
+  .superRefine((entries, check) => {
+    const seen = new Set<string>();
+    entries.forEach((entry, index) => {
+      if (seen.has(entry.name)) check.addIssue({ code: 'custom', path: [index, 'name'], message: `\`${entry.name}\` is declared twice` });
+      seen.add(entry.name);
+      if (new Set(entry.defaultFor).size !== entry.defaultFor.length) {
+        check.addIssue({ code: 'custom', path: [index, 'defaultFor'], message: 'names a role twice' });
+      }
+    });
+  });
+
+/** One entry of the deployment's permission catalog (`cdk.json` context `gatehouse:permissions`). */
+export type Permission = z.output<typeof Entry>;
+
+/**
+ * A mistake in the catalog, said in one line per problem that names the entry and the field
+ * (`gatehouse:permissions[2] "Settings:Read" name: must be …`), for synth and `npm start`
+ * to print instead of a stack trace.
+ */
+export class CatalogError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid cdk.json context gatehouse:permissions:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+    this.name = 'CatalogError';
+  }
+}
+
+export function parseCatalog(value: unknown, source = 'gatehouse:permissions'): Permission[] {
+  const result = PermissionCatalog.safeParse(value ?? []);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const [index, ...field] = issue.path;
+    if (typeof index !== 'number') return `${source}: ${issue.message}`;
+    const entry = Array.isArray(value) ? (value[index] as { name?: unknown } | undefined) : undefined;
+    const named = typeof entry?.name === 'string' ? ` "${entry.name}"` : '';
+    const where = field.length ? ` ${field.map(String).join('.')}` : '';
+    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    return `${source}[${index}]${named}${where}: ${message}`;
+  });
+  throw new CatalogError(problems);
+}
+
