@@ -66,7 +66,7 @@ export function openApiDocument(serverUrl?: string) {
       operationId: route.operation,
       summary: route.summary,
       tags: [route.group],
-      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : route.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
         ? { requestBody: { required: !route.body.safeParse({}).success, content: { 'application/json': { schema: schema(route.body) } } } }

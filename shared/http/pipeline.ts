@@ -24,6 +24,8 @@ type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A page for a person's browser instead of JSON (the OpenID Connect error pages). */
+  html?: string;
   headers?: Record<string, string>;
   cookies?: string[];
 }
@@ -32,9 +34,11 @@ export interface HandlerRequest<R extends RouteDef> {
   body: Infer<R['body']>;
   query: Infer<R['query']>;
   params: Record<string, string>;
+  /** The query string as sent, for routes that must see repeated or exactly-encoded parameters. */
+  rawQuery: string;
   /** The version named by `If-Match`, when the client sent one. */
   ifMatch?: number;
-  ctx: R['auth'] extends 'user' ? AuthedContext : RequestContext;
+  ctx: R['auth'] extends 'user' ? AuthedContext : R['auth'] extends 'optional' ? RequestContext & { principal?: Principal } : RequestContext;
 }
 
 export type Implementations<G extends FunctionGroup> = {
@@ -158,6 +162,10 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
       const token = bearer(event);
       if (!token) throw unauthorized();
       state.principal = await authenticate(token);
+    } else if (route.auth === 'optional') {
+      const token = bearer(event);
+      if (token) state.principal = await authenticate(token);
+      else if (event.headers.authorization) throw unauthorized();
     }
   },
 });
@@ -180,6 +188,10 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
     ...Object.fromEntries(Object.entries(reply.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
   };
   const cookies = reply.cookies?.length ? { cookies: reply.cookies } : {};
+  if (reply.html !== undefined) {
+    headers['content-type'] = 'text/html; charset=utf-8';
+    return { statusCode: reply.status, headers, body: reply.html, ...cookies };
+  }
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
   headers['content-type'] ??= 'application/json; charset=utf-8';
   return { statusCode: reply.status, headers, body: JSON.stringify(reply.body), ...cookies };
@@ -249,6 +261,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         body: state.body as never,
         query: state.query as never,
         params: event.pathParameters as Record<string, string>,
+        rawQuery: event.rawQueryString ?? '',
         ifMatch: state.ifMatch,
         ctx: ctx as never,
       });

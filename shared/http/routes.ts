@@ -8,7 +8,8 @@ import * as s from './schemas';
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org';
-export type Access = 'public' | 'user';
+/** `optional`: authenticated when a Bearer token is sent (the handler sees the principal or none). */
+export type Access = 'public' | 'user' | 'optional';
 
 export interface RouteDef {
   method: Method;

@@ -1,0 +1,38 @@
+import type { Reply } from './pipeline';
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+/**
+ * A page for the person's browser where OpenID Connect says not to redirect (an unknown
+ * client or redirect URI, an unregistered post-logout address). Plain HTML without script or
+ * style, under a CSP that allows neither, framed by no one; everything shown is escaped.
+ */
+export function htmlPage(status: number, title: string, message: string): Reply {
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escape(title)} · Gatehouse</title>
+</head>
+<body>
+<main>
+<h1>${escape(title)}</h1>
+<p>${escape(message)}</p>
+<p>Go back to the application you came from and try again. If this keeps happening, tell its owner.</p>
+</main>
+</body>
+</html>
+`;
+  return {
+    status,
+    html,
+    headers: {
+      'content-security-policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    },
+  };
+}
