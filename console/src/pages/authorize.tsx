@@ -69,7 +69,8 @@ export function AuthorizeFlow(props: { handle: string }) {
   const complete = async (token: string, request: PendingRequest) => {
     const answer = await oauth<{ redirectTo: string }>('POST', '/oauth2/authorize/complete', { body: { request: props.handle }, token });
     if (answer.ok) return setStep(leave(answer.body.redirectTo));
-    if (answer.status === 401 && answer.body.error === 'login_required') {
+    // login_required (prompt=login, max_age), or a session that ended meanwhile.
+    if (answer.status === 401) {
       if (request.prompt === 'none') return refuse('login_required');
       return setStep({ kind: 'form', notice: `${request.client.name} asks you to sign in again.` });
     }
