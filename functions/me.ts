@@ -1,6 +1,7 @@
 import { lambdaHandler } from '../shared/http/pipeline';
 import { changePassword, patchMe, resendVerification, userReply } from '../shared/services/account';
 import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
+import { endMySessions, listSessions } from '../shared/services/session-management';
 import { confirmEnrolment, disable, regenerateRecoveryCodes, startEnrolment } from '../shared/services/mfa';
 
 export const handler = lambdaHandler('me', {
@@ -27,4 +28,6 @@ export const handler = lambdaHandler('me', {
     await revokeApiToken(ctx, ctx.principal.user, params.tokenId!);
     return { status: 204 };
   },
+  listMySessions: async ({ ctx }) => ({ status: 200, body: await listSessions(ctx.principal.user, ctx.principal.sessionId) }),
+  endMySessions: async ({ ctx, body }) => ({ status: 200, body: await endMySessions(ctx, body) }),
 });

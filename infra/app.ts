@@ -1,7 +1,16 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CatalogError, parseCatalog } from '../shared/auth/permission-catalog';
+import { ClientRegistryError, parseClients } from '../shared/oauth/client-registry';
 import { GatehouseStack, type GatehouseConfig } from './stack';
+
+function audienceFrom(value: unknown): string {
+  if (value === undefined || value === null || value === '') return 'gatehouse';
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(value)) {
+    throw new ClientRegistryError(['gatehouse:audience: must be a string of 1–200 visible ASCII characters (a name or a URL)'], 'gatehouse:audience');
+  }
+  return value;
+}
 
 /** Reads the stack's configuration from CDK context (cdk.json or `-c key=value`). */
 export function configFrom(app: App): GatehouseConfig {
@@ -20,6 +29,8 @@ export function configFrom(app: App): GatehouseConfig {
     auditRetentionDays: Number(read('auditRetentionDays') ?? 365),
     alarmEmail: String(read('alarmEmail') ?? '') || undefined,
     permissions: parseCatalog(read('permissions')),
+    clients: parseClients(read('clients')),
+    audience: audienceFrom(read('audience')),
   };
 }
 
@@ -37,7 +48,7 @@ if (process.argv[1]?.endsWith('app.ts')) {
     buildApp().app.synth();
   } catch (error) {
     // A mistake in cdk.json is the user's to fix: say which entry and field, not where in our code.
-    if (!(error instanceof CatalogError)) throw error;
+    if (!(error instanceof CatalogError || error instanceof ClientRegistryError)) throw error;
     console.error(error.message);
     process.exit(1);
   }

@@ -15,6 +15,8 @@ import { Email } from './constructs/email';
 import { HouseFunction } from './constructs/house-function';
 import { Keys } from './constructs/keys';
 import type { Permission } from '../shared/auth/permission-catalog';
+import type { RegisteredClient } from '../shared/oauth/client-registry';
+import { ClientSecrets } from './constructs/client-secrets';
 
 export interface GatehouseConfig {
   /** SES sender: an address (verified by SES) or a domain. */
@@ -30,6 +32,10 @@ export interface GatehouseConfig {
   throttle?: { rateLimit: number; burstLimit: number };
   /** The permission catalog (`gatehouse:permissions`), already validated. */
   permissions?: Permission[];
+  /** Registered OAuth applications (`gatehouse:clients`), already validated. */
+  clients?: RegisteredClient[];
+  /** The `aud` of access tokens (`gatehouse:audience`): what a SaaS puts in its JWT authorizer. */
+  audience?: string;
 }
 
 /**
@@ -42,12 +48,20 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   me: { hashesPasswords: true, sendsEmail: true },
   users: { hashesPasswords: true, sendsEmail: true },
   org: { hashesPasswords: false, sendsEmail: false },
+  // The code and refresh grants start app sessions, which may email a new-device notice.
+  oauth: { hashesPasswords: false, sendsEmail: true },
+  // The authorization-code flow's browser-facing routes (authorize, complete, userinfo, logout).
+  oidc: { hashesPasswords: false, sendsEmail: false },
 };
 
 export class GatehouseStack extends Stack {
   readonly api: Api;
   readonly table: DataTable;
   readonly console: Console;
+  /** The `iss` of every token and the discovery document's `issuer`. */
+  readonly issuer: string;
+  /** The `aud` of access tokens. */
+  readonly audience: string;
 
   constructor(scope: Construct, id: string, props: StackProps & { config: GatehouseConfig }) {
     super(scope, id, props);
@@ -61,12 +75,16 @@ export class GatehouseStack extends Stack {
     const appUrl = config.appUrl ?? Lazy.string({ produce: () => this.console.url });
     // The random part of the stack id: unknown outside the account, stable across deploys.
     const edgeSecret = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const clients = new ClientSecrets(this, 'Clients', { clients: config.clients ?? [], encryptionKey: keys.encryptionKey });
+    this.issuer = appUrl;
+    this.audience = config.audience ?? 'gatehouse';
     const environment = {
       TABLE_NAME: this.table.table.tableName,
       APP_URL: appUrl,
       EMAIL_FROM: email.sender,
       JWT_ISSUER: appUrl,
-      JWT_AUDIENCE: 'gatehouse',
+      JWT_AUDIENCE: this.audience,
+      OAUTH_CLIENTS: clients.registryJson,
       SIGNING_KEY_SECRET_ARN: keys.signing.secretArn,
       DATA_KEY_SECRET_ARN: keys.data.secretArn,
       CORS_ORIGINS: config.allowedOrigins.join(','),
@@ -89,6 +107,7 @@ export class GatehouseStack extends Stack {
         // The function itself (not its role, which the KMS key policy names) waits for the key.
         (fn.node.defaultChild as CfnResource).addDependency(keys.material.node.defaultChild as CfnResource);
         if (NEEDS[group].sendsEmail) email.grantSend(fn);
+        if (group === 'oauth') clients.grantRead(fn);
         return [group, fn];
       }),
     ) as Record<FunctionGroup, HouseFunction>;
@@ -143,6 +162,11 @@ export class GatehouseStack extends Stack {
 
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The console, and the API under /v1 on the same origin' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint, description: 'API Gateway directly (for services)' });
+    new CfnOutput(this, 'Issuer', { value: this.issuer, description: 'Token issuer (iss) and OpenID Connect discovery base: <issuer>/.well-known/openid-configuration' });
+    new CfnOutput(this, 'Audience', { value: this.audience, description: 'The aud of access tokens: the audience of a JWT authorizer trusting Gatehouse' });
+    for (const [id, secret] of Object.entries(clients.secrets)) {
+      new CfnOutput(this, `ClientSecret${id.replace(/[^A-Za-z0-9]/g, '')}`, { value: secret.secretArn, description: `Secret of the registered client "${id}"` });
+    }
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'SigningKeysSecretArn', { value: keys.signing.secretArn, description: 'For `npm run keys:rotate -- --aws --secret <this>`' });
     new CfnOutput(this, 'BillingImportFunctionName', { value: billingImport.functionName });

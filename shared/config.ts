@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CatalogError, parseCatalog } from './auth/permission-catalog';
+import { ClientRegistryError, parseClients } from './oauth/client-registry';
 
 const list = z
   .string()
@@ -43,6 +44,20 @@ const Env = z
           return z.NEVER;
         }
       }),
+    /** The registered OAuth clients as JSON (cdk.json context `gatehouse:clients`); never a secret. */
+    OAUTH_CLIENTS: z
+      .string()
+      .default('[]')
+      .transform((text, check) => {
+        try {
+          return Object.freeze(parseClients(JSON.parse(text), 'OAUTH_CLIENTS'));
+        } catch (error) {
+          check.addIssue({ code: 'custom', message: error instanceof ClientRegistryError ? error.problems.join('; ') : 'must be a JSON array' });
+          return z.NEVER;
+        }
+      }),
+    /** Local stack: confidential clients' secrets (`{ "<client id>": "<secret>" }`); on AWS each client names its secret. */
+    CLIENT_SECRETS_FILE: z.string().optional(),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })

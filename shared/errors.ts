@@ -19,7 +19,9 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export class Problem extends Error {
@@ -66,3 +68,6 @@ export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many at
   new Problem(429, 'too_many_requests', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 export const reauthenticationFailed = () =>
   new Problem(403, 'reauthentication_failed', 'The password or code you confirmed with is not correct.');
+/** A dependency (DynamoDB) did not answer in time. A write that timed out may still land later; transactions keep it whole. */
+export const serviceUnavailable = (retryAfterSeconds: number, detail = 'The service is briefly unavailable; try again shortly.') =>
+  new Problem(503, 'service_unavailable', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

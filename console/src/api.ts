@@ -106,6 +106,8 @@ export interface RequestOptions {
   anonymous?: boolean;
   /** Token-issuing routes: ask for the refresh token as the HttpOnly cookie. */
   session?: boolean;
+  /** Answer the body as text (the CSV export), not parsed JSON. */
+  text?: boolean;
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
@@ -131,7 +133,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (!response.ok) throw await problemOf(response);
   const text = await response.text();
-  return { body: (text ? JSON.parse(text) : undefined) as T, etag: response.headers.get('etag') };
+  return { body: (options.text ? text : text ? JSON.parse(text) : undefined) as T, etag: response.headers.get('etag') };
 }
 
 /** The session's access token for a call `request` cannot make (the sign-in flow's OAuth answers). */

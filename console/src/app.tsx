@@ -11,6 +11,7 @@ import { Billing, Invoices } from './pages/billing';
 import { Organization } from './pages/organization';
 import { UserDetail } from './pages/user';
 import { Users } from './pages/users';
+import { UserImport } from './pages/user-import';
 
 interface RouteEntry {
   path: string;
@@ -33,6 +34,7 @@ const ROUTES: RouteEntry[] = [
   { path: '/account', allow: everyone, render: () => <Account /> },
   { path: '/organization', allow: everyone, render: () => <Organization /> },
   { path: '/users', allow: can.manageUsers, render: () => <Users /> },
+  { path: '/users/import', allow: (me) => me?.role === 'root', render: () => <UserImport /> },
   { path: '/users/:id', allow: can.manageUsers, render: ({ id }) => <UserDetail id={id!} key={id} /> },
   { path: '/billing', allow: can.billing, render: () => <Billing /> },
   { path: '/invoices', allow: can.invoices, render: () => <Invoices /> },

@@ -15,6 +15,7 @@ export type AuditEvent = z.output<typeof s.AuditEvent>;
 export type BillingProfile = z.output<typeof s.BillingProfile>;
 export type BillingBody = z.input<typeof s.BillingBody>;
 export type Invoice = z.output<typeof s.Invoice>;
+export type Permission = z.output<typeof s.Permission>;
 export type Role = User['role'];
 export type Status = User['status'];
 

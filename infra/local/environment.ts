@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCatalog } from '../../shared/auth/permission-catalog';
 import { resetConfig } from '../../shared/config';
+import { ensureLocalClientSecrets, parseClients, type RegisteredClient } from '../../shared/oauth/clients';
 
 const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
@@ -13,6 +14,12 @@ const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 export function localCatalogJson(path = CDK_JSON): string {
   const context = (JSON.parse(readFileSync(path, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
   return JSON.stringify(parseCatalog(context['gatehouse:permissions']));
+}
+
+/** The registered clients the local stack shares with the deployment (`gatehouse:clients`), validated alike. */
+export function localClients(path = CDK_JSON): RegisteredClient[] {
+  const context = (JSON.parse(readFileSync(path, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  return parseClients(context['gatehouse:clients']);
 }
 
 export interface LocalPorts {
@@ -42,6 +49,13 @@ export function applyLocalEnvironment(ports: LocalPorts, options: { dataDir: str
   };
   // An explicit PERMISSIONS (a test's own catalog) wins over cdk.json, which is then not read.
   if (process.env.PERMISSIONS === undefined) defaults.PERMISSIONS = localCatalogJson();
+  if (process.env.OAUTH_CLIENTS === undefined) defaults.OAUTH_CLIENTS = JSON.stringify(localClients());
+  defaults.CLIENT_SECRETS_FILE = resolve(options.dataDir, 'client-secrets.json');
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   resetConfig();
+}
+
+/** Secrets for the local stack's confidential clients, made on first start: `{ "<client id>": "<secret>" }`. */
+export function ensureLocalClientSecretsFile(dataDir: string, clients: readonly RegisteredClient[] = JSON.parse(process.env.OAUTH_CLIENTS ?? '[]')): Record<string, string> {
+  return ensureLocalClientSecrets(resolve(dataDir, 'client-secrets.json'), clients);
 }

@@ -49,6 +49,8 @@ export const localClient = (endpoint: string) =>
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The Java process, for fault tests that pause (SIGSTOP) or kill it. */
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -70,6 +72,8 @@ export async function startDynamoDb(options: { port: number; dataDir?: string })
   const stop = async () => {
     process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
+    // A paused process takes no SIGTERM until it runs again.
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
@@ -92,7 +96,7 @@ export async function startDynamoDb(options: { port: number; dataDir?: string })
     }
   }
   client.destroy();
-  return { endpoint, stop };
+  return { endpoint, pid: child.pid, stop };
 }
 
 const usersByLogin = {

@@ -10,7 +10,8 @@ import { buildConsole } from '../console/build';
 import { CONSOLE_DIR } from '../console/policy';
 import { consoleServer } from './console-server';
 import { CatalogError } from '../../shared/auth/permission-catalog';
-import { applyLocalEnvironment } from './environment';
+import { ClientRegistryError } from '../../shared/oauth/client-registry';
+import { applyLocalEnvironment, ensureLocalClientSecretsFile } from './environment';
 import { PortInUseError, assertPortFree, ensureTable, startDynamoDb, startSes } from './stack';
 
 const numberFrom = (name: string, fallback: number) => {
@@ -30,7 +31,7 @@ async function main() {
   try {
     applyLocalEnvironment(ports, { dataDir });
   } catch (error) {
-    if (!(error instanceof CatalogError)) throw error;
+    if (!(error instanceof CatalogError || error instanceof ClientRegistryError)) throw error;
     console.error(`Cannot start: ${error.message}`);
     process.exit(2);
   }
@@ -57,6 +58,10 @@ async function main() {
     const ses = await startSes({ port: ports.sesPort });
     stops.push(ses.stop);
 
+    const clientSecrets = ensureLocalClientSecretsFile(dataDir);
+    const { ensureLocalKeyFile } = await import('../../shared/auth/keys');
+    await ensureLocalKeyFile(process.env.LOCAL_KEY_FILE!);
+
     console.log('Building the console…');
     await buildConsole();
     const { createApiServer } = await import('./http-adapter');
@@ -78,6 +83,8 @@ async function main() {
         `  Email inbox     ${ses.endpoint}/   (JSON: ${ses.endpoint}/store)`,
         `  DynamoDB Local  ${dynamo.endpoint}   table "${process.env.TABLE_NAME}"`,
         `  Data folder     ${dataDir}`,
+        `  OIDC discovery  http://127.0.0.1:${ports.port}/.well-known/openid-configuration   (audience "${process.env.JWT_AUDIENCE}")`,
+        ...Object.entries(clientSecrets).map(([id, secret]) => `  Client secret   ${id}: ${secret}   (${resolve(dataDir, 'client-secrets.json')})`),
         '',
         'Press Ctrl-C to stop.',
       ].join('\n'),

@@ -4,6 +4,7 @@ import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { config } from '../config';
 import { validationFailed } from '../errors';
 import { randomSecret } from '../ids';
+import { isImportedFormat, verifyImportedHash } from './imported-hashes';
 
 /**
  * argon2id at OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1). The parameters live in
@@ -73,11 +74,22 @@ export async function verifyPassword(stored: string | undefined, password: strin
   warmDummyHash();
   const target = stored ?? (await dummyHash!);
   try {
+    if (isImportedFormat(target)) return await verifyImported(target, password);
     const ok = await verify(target, normalizePassword(password));
     return ok && stored !== undefined;
   } catch {
     return false;
   }
+}
+
+/**
+ * Imported hashes were made by other systems from the password as typed, not NFKC-normalised
+ * as ours are; the normalised form is tried second only when it differs.
+ */
+async function verifyImported(stored: string, password: string): Promise<boolean> {
+  if (await verifyImportedHash(stored, password)) return true;
+  const normalized = normalizePassword(password);
+  return normalized !== password && verifyImportedHash(stored, normalized);
 }
 
 /** True when the stored hash was made with weaker parameters than today's. */

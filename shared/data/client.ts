@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { serviceUnavailable } from '../errors';
 
 /** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
 export interface Usage {
@@ -31,6 +32,47 @@ function record(commandName: string, consumed: ConsumedCapacity | ConsumedCapaci
   }
 }
 
+/**
+ * How long DynamoDB may keep a request waiting. A call normally takes milliseconds; without
+ * limits the SDK waits as long as the socket stays open, so a frozen table froze every request.
+ * Worst case per call: 2 attempts × 2 s plus a jittered backoff (the SDK's standard mode: full
+ * jitter on an exponential base of 100 ms), about 4.2 s, well inside the Lambda's 10 s and API
+ * Gateway's 30 s; then the request answers 503 (see `unavailable`).
+ */
+export const DYNAMODB_LIMITS = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 2000,
+  maxAttempts: 2,
+  /** What a 503 tells the client to wait before trying again. */
+  retryAfterSeconds: 2,
+} as const;
+
+/** Network failures, timeouts, throttling and server errors left after the SDK's retries. */
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'NetworkingError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const details = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+  if (UNAVAILABLE_NAMES.has(error.name) || (details.code && NETWORK_CODES.has(details.code))) return true;
+  return (details.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+/** The table did not answer in time: the client may try again shortly (a typed 503, not a 500). */
+export const unavailable = () =>
+  serviceUnavailable(DYNAMODB_LIMITS.retryAfterSeconds, 'The database is not answering; try again shortly.');
+
 let client: DynamoDBDocumentClient | undefined;
 
 export function db(): DynamoDBDocumentClient {
@@ -41,6 +83,14 @@ export function db(): DynamoDBDocumentClient {
     ...(DYNAMODB_ENDPOINT
       ? { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
+    maxAttempts: DYNAMODB_LIMITS.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: DYNAMODB_LIMITS.connectionTimeoutMs,
+      requestTimeout: DYNAMODB_LIMITS.requestTimeoutMs,
+      // Without this the SDK only logs a warning when requestTimeout passes, and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
   });
   const doc = DynamoDBDocumentClient.from(base, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -56,7 +106,8 @@ export function db(): DynamoDBDocumentClient {
         return result;
       } catch (error) {
         record(context.commandName ?? '', undefined);
-        throw error;
+        // This step runs outside the retries: what arrives here is final.
+        throw isUnavailable(error) ? unavailable() : error;
       }
     },
     { step: 'initialize', name: 'gatehouseConsumedCapacity' },

@@ -20,6 +20,7 @@
  *   SLUG#<slug>          SLUG                unique-slug marker -> org
  *   LOGIN#<slug>#<login> LOGIN               unique-login marker -> user, and its lockout counter
  *   TOKEN#<hash>         TOKEN               emailed single-use token (TTL)
+ *   PROBE                PROBE               never written; read by the readiness check
  */
 export interface Key {
   pk: string;
@@ -40,6 +41,8 @@ export const keys = {
   slug: (slug: string): Key => ({ pk: `SLUG#${slug}`, sk: 'SLUG' }),
   login: (slug: string, login: string): Key => ({ pk: `LOGIN#${slug}#${login}`, sk: 'LOGIN' }),
   token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  /** Never written: the readiness check reads it to prove the table answers. */
+  probe: (): Key => ({ pk: 'PROBE', sk: 'PROBE' }),
   billing: (orgId: string): Key => ({ pk: org(orgId), sk: 'BILLING' }),
   invoice: (orgId: string, periodEnd: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICE#${periodEnd}#${number}` }),
   invoicePrefix: 'INVOICE#',

@@ -46,6 +46,9 @@ export interface AuthorizationCodeRecord {
   /** When the person last proved who they are (epoch seconds), and how. */
   authTime: number;
   amr: string[];
+  /** The browser that signed in, for the app's session (the token request comes from the app, not from it). */
+  ip: string;
+  userAgent?: string;
   expiresAt: number;
   /** Set by the one exchange that wins; a later presentation revokes that session. */
   usedAt?: number;

@@ -41,6 +41,11 @@ export interface SessionRecord {
   ssoSessionId?: string;
 }
 
+export async function getSession(orgId: string, sessionId: string): Promise<SessionRecord | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId), ConsistentRead: true }));
+  return Item as SessionRecord | undefined;
+}
+
 export async function putSession(session: SessionRecord): Promise<void> {
   await db().send(
     new PutCommand({
@@ -169,9 +174,4 @@ export async function deleteSessionItems(orgId: string, sessionIds: string[]): P
 function fromItem(item: Record<string, unknown>): SessionRecord {
   const { pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...session } = item;
   return session as unknown as SessionRecord;
-}
-
-export async function getSession(orgId: string, sessionId: string): Promise<SessionRecord | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(orgId, sessionId), ConsistentRead: true }));
-  return Item ? fromItem(Item) : undefined;
 }

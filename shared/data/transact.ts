@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Problem, conflict } from '../errors';
-import { cancellationReasons, db, isConditionFailure } from './client';
+import { cancellationReasons, db, isConditionFailure, unavailable } from './client';
 
 export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -26,6 +26,7 @@ export async function transact(items: TxItem[]): Promise<void> {
     if (failed >= 0) {
       throw items[failed]?.onConditionFailed?.() ?? conflict('conflict', 'The change conflicts with the current state.');
     }
+    if (reasons.includes('ThrottlingError') || reasons.includes('ProvisionedThroughputExceeded')) throw unavailable();
     // Another transaction touched the same items at the same moment: the caller may retry.
     if (reasons.includes('TransactionConflict')) {
       throw conflict('concurrent_change', 'Another change to the same data happened at the same time; try again.');

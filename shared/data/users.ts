@@ -64,6 +64,8 @@ export interface UserRecord {
    * one read per request knows them. Root's are never stored: root holds the whole catalog.
    */
   permissions?: string[];
+  /** Keyed hash of the import row that created this user, so importing it again is `unchanged`. */
+  importDigest?: string;
 }
 
 export interface ApiTokenRecord {
@@ -102,7 +104,7 @@ export function publicUser(user: UserRecord) {
 }
 export type PublicUser = ReturnType<typeof publicUser>;
 
-function fromItem(item: Record<string, unknown>): UserRecord {
+export function fromItem(item: Record<string, unknown>): UserRecord {
   const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
   const user = rest as unknown as UserRecord;
   user.sessions ??= {};

@@ -55,7 +55,14 @@ export function openApiDocument(serverUrl?: string) {
           : {
               description: response.description,
               ...(route.sessionCookie ? { headers: SESSION_COOKIE_HEADERS } : {}),
-              ...(response.schema ? { content: { 'application/json': { schema: schema(response.schema) } } } : {}),
+              ...(response.schema
+                ? {
+                    content: {
+                      'application/json': { schema: schema(response.schema) },
+                      ...Object.fromEntries((Number(status) === 200 ? route.produces ?? [] : []).map((type) => [type, { schema: { type: 'string' } }])),
+                    },
+                  }
+                : {}),
             };
     }
     if (route.body) responses['400'] ??= problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');

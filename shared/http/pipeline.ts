@@ -16,6 +16,8 @@ import { CORS } from './cors';
 import { EDGE_SECRET_HEADER, VIEWER_IP_HEADER } from './edge';
 import { COOKIE_PREFERENCE, clearRefreshCookie, prefersCookie, refreshCookieOf, setRefreshCookie } from './session-cookie';
 import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
+import { toOAuthError } from '../oauth/errors';
+import { parseFormBody } from './form';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -38,6 +40,8 @@ export interface HandlerRequest<R extends RouteDef> {
   rawQuery: string;
   /** The version named by `If-Match`, when the client sent one. */
   ifMatch?: number;
+  /** The raw `Authorization` header (OAuth client authentication reads `Basic` from it). */
+  authorization?: string;
   ctx: R['auth'] extends 'user' ? AuthedContext : R['auth'] extends 'optional' ? RequestContext & { principal?: Principal } : RequestContext;
 }
 
@@ -79,8 +83,9 @@ function decodeBody(event: Event): string {
 
 function parseBody(route: RouteDef, event: Event): unknown {
   const raw = decodeBody(event);
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    throw new Problem(413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (Buffer.byteLength(raw) > limit) {
+    throw new Problem(413, 'payload_too_large', `The body must be at most ${limit} bytes.`);
   }
   const empty = raw.trim() === '';
   const contentType = event.headers['content-type'] ?? '';
@@ -145,7 +150,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     };
     const state: State = { route, ctx };
     states.set(event, state);
-    state.body = parseBody(route, event);
+    state.body = route.encoding === 'form' ? parseFormBody(route.body, decodeBody(event), event.headers['content-type'], MAX_BODY_BYTES) : parseBody(route, event);
     if (route.sessionCookie && prefersCookie(event.headers)) {
       state.cookieSession = true;
       ctx.browserSession = true;
@@ -185,6 +190,8 @@ function toCookieSession(reply: Reply, route: RouteDef): Reply {
 function respond(reply: Reply, route: RouteDef | undefined): Result {
   const headers: Record<string, string> = {
     'cache-control': route?.cacheSeconds ? `public, max-age=${route.cacheSeconds}` : 'no-store',
+    // RFC 6749 §5.1: token answers are never cached, also by HTTP/1.0 caches.
+    ...(route?.errors === 'oauth' ? { pragma: 'no-cache' } : {}),
     ...Object.fromEntries(Object.entries(reply.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
   };
   const cookies = reply.cookies?.length ? { cookies: reply.cookies } : {};
@@ -193,6 +200,10 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
     return { statusCode: reply.status, headers, body: reply.html, ...cookies };
   }
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
+  // A text answer (the CSV export) names its own content type and goes out as it is.
+  if (typeof reply.body === 'string' && headers['content-type'] && !/json/.test(headers['content-type'])) {
+    return { statusCode: reply.status, headers, body: reply.body, ...cookies };
+  }
   headers['content-type'] ??= 'application/json; charset=utf-8';
   return { statusCode: reply.status, headers, body: JSON.stringify(reply.body), ...cookies };
 }
@@ -201,13 +212,29 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
 const problems = (): middy.MiddlewareObj<Event, Result> => ({
   onError: async (request) => {
     const error = request.error;
+    const state = states.get(request.event);
+    if (state?.route.errors === 'oauth') {
+      const oauthError = toOAuthError(error);
+      if (oauthError.status >= 500) logger.error('unhandled error', { error });
+      problemCodes.set(request.event, oauthError.error);
+      request.response = {
+        statusCode: oauthError.status,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          pragma: 'no-cache',
+          ...Object.fromEntries(Object.entries(oauthError.headers).map(([key, value]) => [key.toLowerCase(), value])),
+        },
+        body: JSON.stringify(oauthError.toJSON()),
+      };
+      return;
+    }
     const problem =
       error instanceof Problem
         ? error
         : new Problem(500, 'internal_error', 'Something went wrong on our side; the request id identifies it.');
     if (!(error instanceof Problem)) logger.error('unhandled error', { error });
     problemCodes.set(request.event, problem.code);
-    const state = states.get(request.event);
     // A refused cookie session is over: drop the cookie so the browser stops presenting it.
     const dropCookie = state?.cookieSession && state.route.sessionCookie !== 'issues' && problem.status === 401;
     request.response = {
@@ -248,7 +275,11 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         maxAge: CORS.maxAgeSeconds,
       }),
     )
-    .use(httpSecurityHeaders())
+    // Its HTML-only CSP (`default-src 'none'`, sandboxed, no framing, no forms) covers the
+    // OpenID Connect error pages. `navigate-to` and `report-to` (no endpoint) only make browsers
+    // log warnings; the sandbox lets tools (axe-core through DevTools) evaluate in the page,
+    // while `default-src 'none'` still runs no script of the page's own.
+    .use(httpSecurityHeaders({ contentSecurityPolicy: { 'navigate-to': '', 'report-to': '', sandbox: 'allow-scripts' } }))
     .use(problems())
     .use(prepare(table))
     .handler(async (event) => {
@@ -263,6 +294,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         params: event.pathParameters as Record<string, string>,
         rawQuery: event.rawQueryString ?? '',
         ifMatch: state.ifMatch,
+        authorization: event.headers.authorization,
         ctx: ctx as never,
       });
       return respond(state.cookieSession ? toCookieSession(reply, state.route) : reply, state.route);

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import * as s from './schemas';
+import * as oidc from '../oauth/authorization-schemas';
+import * as oauth from '../oauth/schemas';
+import * as sessions from './session-schemas';
 
 /**
  * The route table: the one list that the CDK stack turns into API Gateway routes, the local
@@ -7,7 +10,7 @@ import * as s from './schemas';
  * `group` names the Lambda function (functions/<group>.ts) that serves the route.
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org';
+export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org' | 'oauth' | 'oidc';
 /** `optional`: authenticated when a Bearer token is sent (the handler sees the principal or none). */
 export type Access = 'public' | 'user' | 'optional';
 
@@ -30,6 +33,14 @@ export interface RouteDef {
    * (and rotate it); `ends` routes take it and clear the cookie.
    */
   sessionCookie?: 'issues' | 'reads' | 'ends';
+  /** How errors are answered: RFC 9457 problem+json (default), or RFC 6749 `{ error, error_description }`. */
+  errors?: 'problem' | 'oauth';
+  /** The body's media type: JSON (default), or `application/x-www-form-urlencoded` (the OAuth endpoints). */
+  encoding?: 'json' | 'form';
+  /** A larger body limit than the API's 64 KiB, for bulk routes (the user import). */
+  maxBodyBytes?: number;
+  /** Content types of a 200 answer besides JSON (the CSV export). */
+  produces?: string[];
 }
 
 const route = <const R extends RouteDef>(definition: R) => definition;
@@ -37,8 +48,11 @@ const route = <const R extends RouteDef>(definition: R) => definition;
 export const routes = [
   route({
     method: 'GET', path: '/health', group: 'public', operation: 'health', auth: 'public',
-    summary: 'Liveness check',
-    responses: { 200: { description: 'The service answers', schema: s.Health } },
+    summary: 'Liveness check; with `?deep=1`, readiness: the table answers too', query: s.HealthQuery,
+    responses: {
+      200: { description: 'The service answers (with `deep=1`: and so does the table)', schema: s.Health },
+      503: { description: '`service_unavailable` (only with `deep=1`): the table does not answer; see `Retry-After`' },
+    },
   }),
   route({
     method: 'GET', path: '/.well-known/jwks.json', group: 'public', operation: 'jwks', auth: 'public',
@@ -227,6 +241,24 @@ export const routes = [
       409: { description: '`login_taken` or `email_taken`' },
     },
   }),
+  // Import and export (issue 16); listed before /v1/users/{id} so the local adapter matches them first.
+  route({
+    method: 'POST', path: '/v1/users/import', group: 'users', operation: 'importUsers', auth: 'user', maxBodyBytes: 1024 * 1024,
+    summary: 'Import up to 500 users with their existing password hashes (root); each row is checked and reported on its own; bodies up to 1 MiB', body: s.ImportBody,
+    responses: {
+      200: { description: 'One report per row, in order: created, unchanged or invalid (with its errors); an invalid row changed nothing', schema: s.ImportResult },
+      403: { description: 'Not the owner, or `email_not_verified`' },
+      413: { description: 'The body is over 1 MiB: send fewer rows per call' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/v1/users/export', group: 'users', operation: 'exportUsers', auth: 'user', query: s.ExportQuery, produces: ['text/csv'],
+    summary: 'Every user of the organization as JSON or CSV (root); never a hash, token or secret',
+    responses: {
+      200: { description: '`format=json`: `{ items: ExportedUser[] }`; `format=csv`: text/csv with a header row, the columns of ExportedUser in order', schema: s.ExportResult },
+      403: { description: 'Not the owner' },
+    },
+  }),
   route({
     method: 'GET', path: '/v1/users/{id}', group: 'users', operation: 'getUser', auth: 'user',
     summary: 'One user (developers: only themselves)',
@@ -293,6 +325,119 @@ export const routes = [
     method: 'GET', path: '/v1/permissions', group: 'org', operation: 'listPermissions', auth: 'user',
     summary: 'The deployment’s permission catalog (any signed-in user)',
     responses: { 200: { description: 'Every permission a user can be granted, in catalog order', schema: s.PermissionCatalogAnswer } },
+  }),
+  // ---- OAuth 2.0 and OpenID Connect: form bodies, RFC 6749 errors (functions/oauth.ts) ----
+  route({
+    method: 'GET', path: '/.well-known/openid-configuration', group: 'oauth', operation: 'openidConfiguration', auth: 'public',
+    summary: 'OpenID Connect Discovery 1.0: endpoints, grants, scopes, keys', cacheSeconds: 300,
+    responses: { 200: { description: 'Provider metadata; `issuer` equals the tokens’ `iss` byte for byte', schema: oauth.DiscoveryDocument } },
+  }),
+  route({
+    method: 'GET', path: '/.well-known/oauth-authorization-server', group: 'oauth', operation: 'authorizationServerMetadata', auth: 'public',
+    summary: 'RFC 8414 authorization server metadata (the same document)', cacheSeconds: 300,
+    responses: { 200: { description: 'Authorization server metadata', schema: oauth.DiscoveryDocument } },
+  }),
+  route({
+    method: 'POST', path: '/oauth2/token', group: 'oauth', operation: 'token', auth: 'public', errors: 'oauth', encoding: 'form',
+    summary: 'Token endpoint (RFC 6749 §3.2): client_credentials with a user id and one of its API tokens (Basic or form)', body: oauth.TokenRequest,
+    responses: {
+      200: { description: 'An RS256 access token (RFC 9068) for 15 minutes; no refresh token for client credentials', schema: oauth.TokenResponse },
+      400: { description: '`invalid_request` (also a JSON body), `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`, `invalid_scope`', schema: oauth.OAuthErrorBody },
+      401: { description: '`invalid_client`, with `WWW-Authenticate: Basic`', schema: oauth.OAuthErrorBody },
+      429: { description: 'Too many wrong secrets for this client id; see `Retry-After`', schema: oauth.OAuthErrorBody },
+    },
+  }),
+  route({
+    method: 'POST', path: '/oauth2/introspect', group: 'oauth', operation: 'introspect', auth: 'public', errors: 'oauth', encoding: 'form',
+    summary: 'Token introspection (RFC 7662) for confidential registered clients: access, refresh and API tokens, by their current state', body: oauth.IntrospectionRequest,
+    responses: {
+      200: { description: 'The token’s current state; anything not good now is `{ "active": false }`', schema: oauth.IntrospectionResponse },
+      400: { description: '`invalid_request`', schema: oauth.OAuthErrorBody },
+      401: { description: '`invalid_client` (unknown, public or wrong secret), with `WWW-Authenticate: Basic`', schema: oauth.OAuthErrorBody },
+    },
+  }),
+  route({
+    method: 'POST', path: '/oauth2/revoke', group: 'oauth', operation: 'revoke', auth: 'public', errors: 'oauth', encoding: 'form',
+    summary: 'Token revocation (RFC 7009): a refresh token or a session’s access token ends the session; a client-credentials access token revokes its API token', body: oauth.RevocationRequest,
+    responses: {
+      200: { description: 'Revoked, or was not a live token (always 200)' },
+      400: { description: '`invalid_request`', schema: oauth.OAuthErrorBody },
+      401: { description: '`invalid_client`, with `WWW-Authenticate: Basic`', schema: oauth.OAuthErrorBody },
+    },
+  }),
+  // ---- sessions and devices (API.md "Sessions") ----
+  route({
+    method: 'GET', path: '/v1/me/sessions', group: 'me', operation: 'listMySessions', auth: 'user',
+    summary: 'Own live sessions, newest first, this one marked `current` (at most 50 a user; a 51st sign-in ends the oldest)',
+    responses: { 200: { description: 'Sessions', schema: sessions.SessionList } },
+  }),
+  route({
+    method: 'POST', path: '/v1/me/sessions/end', group: 'me', operation: 'endMySessions', auth: 'user',
+    summary: 'End own sessions (some, or every other one) after confirming with the password or a code; their refresh tokens die and their access tokens stop at once',
+    body: sessions.EndMySessionsBody,
+    responses: {
+      200: { description: 'How many ended; ids that are not live sessions of yours are ignored', schema: sessions.EndedSessions },
+      403: { description: '`reauthentication_failed`: a wrong or missing password or code (counted towards the lockout)' },
+      429: { description: 'Locked after repeated failures; see `Retry-After`' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/v1/users/{id}/sessions', group: 'users', operation: 'listUserSessions', auth: 'user',
+    summary: 'A user’s live sessions (root)',
+    responses: { 200: { description: 'Sessions', schema: sessions.SessionList }, 403: { description: 'Admins and developers' }, 404: { description: 'No such user in this organization' } },
+  }),
+  route({
+    method: 'DELETE', path: '/v1/users/{id}/sessions', group: 'users', operation: 'endUserSessions', auth: 'user',
+    summary: 'Sign a user out everywhere (root): every session ends at once',
+    responses: { 204: { description: 'Every session of that user ended' }, 403: { description: 'Admins and developers' }, 404: { description: 'No such user in this organization' } },
+  }),
+  route({
+    method: 'POST', path: '/v1/org/sessions/end', group: 'users', operation: 'endOrgSessions', auth: 'user',
+    summary: 'Sign everyone in the organization out but this session (root; password and, if enrolled, a code re-checked)',
+    body: sessions.EndOrgSessionsBody,
+    responses: {
+      200: { description: 'How many sessions and users; users are signed out in transactions of 99, each audited', schema: sessions.EndedOrgSessions },
+      403: { description: '`reauthentication_failed`, or not the owner' },
+      503: { description: '`partially_done`: a batch failed after earlier ones committed; send the same request again to finish (already signed-out users are skipped)' },
+    },
+  }),
+  // ---- sign-in for the SaaS's apps: OpenID Connect authorization code with PKCE (issue 14) ----
+  route({
+    method: 'GET', path: '/oauth2/authorize', group: 'oidc', operation: 'authorize', auth: 'public', query: oidc.AuthorizeQuery,
+    summary: 'Start an app’s sign-in (OpenID Connect authorization code flow, PKCE S256 required)',
+    responses: {
+      302: { description: 'To the console’s sign-in page with `?request=<handle>` (10 minutes); or, for a bad request from a trusted client, to its redirect URI with `error`, `state` and `iss`' },
+      400: { description: 'An HTML page, never a redirect, for an unknown client or a redirect URI not registered for it (exact match)' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/oauth2/authorize/request', group: 'oidc', operation: 'describeAuthorizeRequest', auth: 'public', errors: 'oauth', query: oidc.PendingRequestQuery,
+    summary: 'The console’s view of a pending sign-in request: which app, prompt, login hint, organization',
+    responses: { 200: { description: 'The pending request', schema: oidc.PendingRequest }, 400: { description: '`invalid_request`: unknown, used or expired handle' } },
+  }),
+  route({
+    method: 'POST', path: '/oauth2/authorize/complete', group: 'oidc', operation: 'completeAuthorize', auth: 'optional', errors: 'oauth', body: oidc.CompleteBody,
+    summary: 'The console’s half: complete a pending request as the signed-in person (Bearer), or answer the app an error without a token',
+    responses: {
+      200: { description: 'Where the browser goes next: the app’s redirect URI with `code` (60 s, single use) or `error`, `state` and `iss`', schema: oidc.CompleteResult },
+      400: { description: '`invalid_request`: unknown, used or expired handle' },
+      401: { description: '`login_required`: no token, an API token, or a sign-in older than `prompt=login` or `max_age` allow' },
+      403: { description: '`access_denied`: the person is not of the organization the app asked for' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/oauth2/userinfo', group: 'oidc', operation: 'userinfo', auth: 'user', errors: 'oauth',
+    summary: 'OpenID Connect UserInfo: `sub`, name, login, email, organization and role of the token’s user',
+    responses: { 200: { description: 'Claims about the signed-in user', schema: oidc.UserInfo } },
+  }),
+  route({
+    method: 'GET', path: '/oauth2/logout', group: 'oidc', operation: 'endSession', auth: 'public', query: oidc.LogoutQuery,
+    summary: 'RP-initiated logout: end the session the ID token names and the sign-in it came from',
+    responses: {
+      302: { description: 'To the registered `post_logout_redirect_uri`, with `state`' },
+      200: { description: 'An HTML page saying the person is signed out (no redirect asked for)' },
+      400: { description: 'An HTML page, never a redirect, for an unregistered address or an ID token not issued to the client' },
+    },
   }),
 ] as const;
 

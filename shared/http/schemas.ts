@@ -5,9 +5,28 @@ import * as z from 'zod';
  * every string is bounded. The same schemas generate the OpenAPI document.
  */
 
+/**
+ * Every refinement goes through this: a check that throws (as `Intl.DisplayNames.of` does on
+ * a malformed code) counts as failed, so odd input is a 400 naming its field, never a 500.
+ */
+export const safeCheck =
+  <T>(check: (value: T) => boolean) =>
+  (value: T): boolean => {
+    try {
+      return check(value);
+    } catch {
+      return false;
+    }
+  };
+
 const noControl = (value: string) => !/\p{Cc}/u.test(value);
 const text = (max: number) =>
-  z.string().min(1).max(max).refine(noControl, 'must not contain control characters').refine((v) => v.trim().length > 0, 'must not be blank');
+  z
+    .string()
+    .min(1, { abort: true })
+    .max(max)
+    .refine(safeCheck(noControl), 'must not contain control characters')
+    .refine(safeCheck((v: string) => v.trim().length > 0), 'must not be blank');
 
 export const Slug = z
   .string()
@@ -18,7 +37,7 @@ export const Slug = z
 export const Login = z
   .string()
   .max(256)
-  .refine((value) => value === value.trim(), 'must not start or end with white space')
+  .refine(safeCheck((value: string) => value === value.trim()), 'must not start or end with white space')
   .transform((value) => value.normalize('NFKC').toLowerCase())
   .pipe(z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3–64 characters of a-z 0-9 . _ -, starting with a letter or digit'))
   .meta({ description: 'Login, unique in the organization; NFKC-normalised and lower-cased', example: 'alice' });
@@ -119,7 +138,10 @@ export const Problem = z
   })
   .meta({ id: 'Problem' });
 
-export const Health = z.object({ status: z.literal('ok') });
+export const HealthQuery = z.object({
+  deep: z.enum(['0', '1']).optional().meta({ description: '`1`: also check that the table answers (readiness); the plain check never touches it' }),
+});
+export const Health = z.object({ status: z.literal('ok'), checks: z.object({ table: z.literal('ok') }).optional() });
 export const Jwks = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string() })) });
 export const OpenApiDocument = z.looseObject({ openapi: z.string() });
 
@@ -158,7 +180,13 @@ export const InviteServiceBody = z.strictObject({
   role: InvitableRole,
   permissions: PermissionList.optional().meta({ description: 'The account’s grants; absent: the catalog’s `defaultFor` the role (those the inviter holds)' }),
 });
-export const InviteBody = z.union([InviteServiceBody, InvitePersonBody]);
+/**
+ * Told apart by `type`, so a wrong invite reports every wrong field of its own kind (a plain
+ * union reports only that no member matched).
+ */
+export const InviteBody = z.discriminatedUnion('type', [InviteServiceBody, InvitePersonBody], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be "human" (or absent) for a person, or "service"' : undefined),
+});
 
 export const PatchUserBody = z.strictObject({
   name: Name.optional(),
@@ -289,9 +317,10 @@ export const ChallengeResult = z.union([
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 const Country = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as FR')
+  // `abort`: a malformed code is not looked up at all (zod runs later checks after a failed one).
+  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code in capitals, such as FR', abort: true })
   // ICU also names a few codes that are not countries (EU, UN, ZZ for "unknown").
-  .refine((code) => !['EU', 'EZ', 'UN', 'QO', 'ZZ'].includes(code) && regionNames.of(code) !== code, 'is not an ISO 3166-1 country code');
+  .refine(safeCheck((code: string) => !['EU', 'EZ', 'UN', 'QO', 'ZZ'].includes(code) && regionNames.of(code) !== code), 'is not an ISO 3166-1 country code');
 
 export const BillingBody = z.strictObject({
   plan: z.enum(['free', 'team', 'business', 'enterprise']),
@@ -336,7 +365,7 @@ export const InvoiceRecord = z.strictObject({
   amountDue: z.number().int().min(0).max(1e12),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
   status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']),
-}).refine((invoice) => invoice.periodStart <= invoice.periodEnd, { message: 'periodStart must not be after periodEnd', path: ['periodEnd'] });
+}).refine(safeCheck((invoice: { periodStart: string; periodEnd: string }) => invoice.periodStart <= invoice.periodEnd), { message: 'periodStart must not be after periodEnd', path: ['periodEnd'] });
 
 export const Invoice = z
   .object({
@@ -358,3 +387,73 @@ export const TransferBody = z.strictObject({
   code: z.string().min(1).max(64).optional(),
 });
 export const TransferResult = z.object({ previousRoot: User, newRoot: User });
+
+// ---- import and export of users ----
+
+/**
+ * One imported user: the invite's own fields and checks (login with its look-alike
+ * normalisation, name, email, a role that is never root, bounded origin and location), plus
+ * what a migration brings. Checked row by row by the import service, not as part of the body,
+ * so one bad row is reported with its number instead of refusing the whole call.
+ */
+export const ImportRow = InvitePersonBody.pick({ login: true, name: true, email: true, role: true, origin: true, location: true }).extend({
+  status: z.enum(['pending', 'active', 'deactivated']).optional().meta({
+    description: 'Default `active` with `passwordHash`, `pending` without. `pending` takes no hash; an `active` or `deactivated` user without a hash has no password until a reset link',
+  }),
+  emailVerified: z.boolean().optional().meta({ description: 'Default false' }),
+  permissions: z.array(z.string().min(1).max(40)).max(64).optional().meta({ description: 'Names from the permission catalog; absent: the catalog’s defaults for the role' }),
+  passwordHash: z.string().min(1).max(512).optional().meta({
+    description: 'bcrypt `$2a$/$2b$/$2y$` (cost ≤ 14), `$argon2id$`/`$argon2i$` PHC (m ≤ 64 MiB, t ≤ 10, m·t ≤ 256 MiB), `$scrypt$ln=,r=,p=$salt$hash` (128·N·r ≤ 64 MiB), `$pbkdf2-sha256$`/`$pbkdf2-sha512$` as passlib (`$<rounds>$`) or PHC (`$i=<rounds>$`), 1,000 to 2,000,000 (SHA-512: 1,000,000) rounds. Re-hashed with argon2id at the first good login',
+  }),
+  totpSecret: z.string().min(1).max(128).optional().meta({ description: 'Base32 TOTP secret of at least 128 bits: two-factor is imported as enrolled' }),
+}).meta({ id: 'ImportRow' });
+export type ImportRow = z.output<typeof ImportRow>;
+
+const importRowJsonSchema = (() => {
+  const { $schema: _schema, ...rest } = z.toJSONSchema(ImportRow, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+})();
+
+export const ImportBody = z.strictObject({
+  users: z.array(z.unknown()).min(1).max(500).meta({ description: 'Up to 500 rows, each an ImportRow; each row is checked on its own', items: importRowJsonSchema }),
+  dryRun: z.boolean().optional().meta({ description: 'Check every row and report, change nothing' }),
+  sendInvitations: z.boolean().optional().meta({ description: 'Email an activation link to each created pending user' }),
+});
+
+export const ImportResult = z.object({
+  items: z.array(z.object({
+    row: z.number().int().meta({ description: '1-based position in `users`' }),
+    status: z.enum(['created', 'unchanged', 'invalid']).meta({
+      description: '`unchanged`: the login exists with the same data (or was created by this same row before). A login that exists with other data is `invalid`: an import never overwrites a user',
+    }),
+    userId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })),
+}).meta({ id: 'ImportResult' });
+
+export const ExportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+
+/** An exported user: every field that can travel, and read-only facts; never a hash, token or secret. */
+export const ExportedUser = z.object({
+  id: z.string(),
+  login: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  type: z.enum(['human', 'service']),
+  role: z.enum(['root', 'admin', 'developer']),
+  status: z.enum(['pending', 'active', 'deactivated']),
+  emailVerified: z.boolean(),
+  mfaEnabled: z.boolean(),
+  mfaRequired: z.boolean(),
+  origin: z.string().nullable(),
+  location: z.string().nullable(),
+  permissions: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  lastLoginAt: z.iso.datetime().nullable(),
+}).meta({
+  id: 'ExportedUser',
+  description:
+    'CSV: a header row with these columns in this order: id, login, name, email, type, role, status, emailVerified, mfaEnabled, mfaRequired, origin, location, permissions, createdAt, lastLoginAt. ' +
+    'RFC 4180 quoting, UTF-8, CRLF; booleans as true/false, empty for null, permissions space-separated. A cell starting with = + - @, tab or CR is prefixed with \' (spreadsheet formula injection); the import removes that quote again.',
+});
+export const ExportResult = z.object({ items: z.array(ExportedUser) });

@@ -41,7 +41,7 @@ export async function patchMe(ctx: AuthedContext, input: { name?: string; locati
 
 /**
  * A signed-in password check counts towards the same lockout as logins, so a stolen access
- * token cannot be used to guess the password.
+ * token cannot be used to guess the password; its success is no sign-in and ends no run.
  */
 export async function reauthenticate(user: UserRecord, slug: string, password: string): Promise<void> {
   await guardedAttempt(slug, user.login, async () => ((await verifyPassword(user.passwordHash, password)) ? true : undefined), reauthenticationFailed);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { clock, nowIso } from '../clock';
-import type { AuthedContext, Principal } from '../context';
-import { actorOf, auditItem, userTarget } from '../data/audit';
+import type { AuthedContext, Principal, RequestContext } from '../context';
+import { actorOf, auditItem, userTarget, type AuditActor } from '../data/audit';
 import { tableName } from '../data/client';
 import { keys } from '../data/keys';
 import { transact, type TxItem } from '../data/transact';
@@ -102,7 +102,17 @@ export async function createApiToken(ctx: AuthedContext, owner: UserRecord, inpu
   return shown;
 }
 
-export async function revokeApiToken(ctx: AuthedContext, owner: UserRecord, tokenId: string): Promise<void> {
+export const revokeApiToken = (ctx: AuthedContext, owner: UserRecord, tokenId: string): Promise<void> =>
+  revokeApiTokenAs(ctx, actorOf(ctx.principal.user), owner, tokenId);
+
+/** Revokes with the audit event naming who did it: a user, or (actor null, `details.client`) an OAuth client. */
+export async function revokeApiTokenAs(
+  ctx: RequestContext,
+  actor: AuditActor | null,
+  owner: UserRecord,
+  tokenId: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
   const record = owner.apiTokens?.[tokenId];
   if (!record) throw notFound('No such API token.');
   const at = nowIso();
@@ -122,9 +132,9 @@ export async function revokeApiToken(ctx: AuthedContext, owner: UserRecord, toke
     auditItem(ctx, {
       orgId: owner.orgId,
       action: 'api_token.revoked',
-      actor: actorOf(ctx.principal.user),
+      actor,
       target: userTarget(owner),
-      details: { tokenId, name: record.name },
+      details: { tokenId, name: record.name, ...details },
     }, at),
   ]);
 }
@@ -137,10 +147,15 @@ export async function authenticateApiToken(token: string): Promise<Principal | u
   const found = await findApiToken(token);
   if (!found) return undefined;
   const { user, record } = found;
+  await noteApiTokenUse(user, record);
+  return { orgId: user.orgId, user, apiTokenId: record.id };
+}
+
+/** `lastUsedAt`, written at most hourly so that using a token stays one read. */
+export async function noteApiTokenUse(user: UserRecord, record: ApiTokenRecord): Promise<void> {
   if (!record.lastUsedAt || clock.now() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
     await touchApiToken(user, record.id, nowIso());
   }
-  return { orgId: user.orgId, user, apiTokenId: record.id };
 }
 
 /** Whether the user is active and holds this API token, unexpired (no read: the user is at hand). */
@@ -151,8 +166,8 @@ export function apiTokenUsable(user: UserRecord, tokenId: string): ApiTokenRecor
   return record;
 }
 
-/** The API token's id as its format says, without any read (for `client_id` checks). */
-export const apiTokenOwner = (token: string) => parseToken(token);
+/** Whether a string has the shape of an API token (no read). */
+export const looksLikeApiToken = (token: string) => parseToken(token) !== undefined;
 
 /**
  * The user and record of a presented API token when it is good now (one read): the owner is

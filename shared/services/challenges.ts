@@ -7,6 +7,7 @@ import { getUser, updateUser, type UserRecord } from '../data/users';
 import { Problem, validationFailed } from '../errors';
 import { checkPassword, hashPassword } from '../auth/passwords';
 import { hashToken, randomSecret } from '../ids';
+import { signInCompleted } from './attempts';
 import { sessionMeta, startSession, type Tokens } from './sessions';
 
 export const CHALLENGE_SECONDS = 300;
@@ -40,10 +41,16 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
  * next challenge — a new password first, then two-factor. No token before every step is done.
  */
 export async function continueSignIn(ctx: RequestContext, user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
-  if (user.mustChangePassword) return openChallenge(user, slug, 'NEW_PASSWORD_REQUIRED');
-  if (user.mfa.enabled) return openChallenge(user, slug, 'MFA_REQUIRED');
-  if (user.mfa.required) return openChallenge(user, slug, 'MFA_SETUP_REQUIRED');
-  return startSession(user, sessionMeta(ctx, { mfa: false }));
+  const next = nextChallenge(user);
+  return next ? openChallenge(user, slug, next) : startSession(user, sessionMeta(ctx, { mfa: false }));
+}
+
+/** The step a user whose password was accepted still owes before any token, if any. */
+export function nextChallenge(user: UserRecord): ChallengeKind | undefined {
+  if (user.mustChangePassword) return 'NEW_PASSWORD_REQUIRED';
+  if (user.mfa.enabled) return 'MFA_REQUIRED';
+  if (user.mfa.required) return 'MFA_SETUP_REQUIRED';
+  return undefined;
 }
 
 /** Loads a live challenge of the expected kind and its (still active) user, or answers 401. */
@@ -76,5 +83,8 @@ export async function completeNewPassword(ctx: RequestContext, session: string, 
       details: { reason: 'first login with a temporary password' },
     }, at),
   ]);
-  return continueSignIn(ctx, { ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 }, challenge.slug);
+  const updated = { ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 };
+  const answer = await continueSignIn(ctx, updated, challenge.slug);
+  if (!nextChallenge(updated)) await signInCompleted(challenge.slug, challenge.login);
+  return answer;
 }

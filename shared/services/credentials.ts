@@ -150,7 +150,9 @@ export async function resetPassword(ctx: RequestContext, input: { token: string;
       details: { sessionsEnded: Object.keys(user.sessions).length },
     }, at),
   ]);
-  // The link proved the mailbox: a lock left by someone guessing must not keep its owner out.
-  await clearFailures(org.slug, user.login);
+  // The link proved the mailbox, so a lock left by password guesses must not keep its owner
+  // out. With two-factor enrolled the lock may come from guesses at the code, which a mailbox
+  // does not answer: it stays, or every reset link would buy another five guesses.
+  if (!user.mfa.enabled) await clearFailures(org.slug, user.login);
   await sendEmail(user.email!, passwordChangedMessage(user.name, org.name));
 }

@@ -4,7 +4,7 @@ import { invalidCredentials } from '../errors';
 import { guardedAttempt } from './attempts';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { normalizeLogin } from '../http/schemas';
-import { continueSignIn, type ChallengeAnswer } from './challenges';
+import { continueSignIn, nextChallenge, type ChallengeAnswer } from './challenges';
 import { type Tokens } from './sessions';
 
 export interface LoginInput {
@@ -31,6 +31,8 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
       return found && passwordOk && found.status === 'active' ? found : undefined;
     },
     invalidCredentials,
+    // A password that still owes a challenge is not a sign-in: the run of failures goes on.
+    { completesSignIn: (found) => nextChallenge(found) === undefined },
   );
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     await rehashPassword(user, await hashPassword(input.password));

@@ -16,7 +16,8 @@ import { guardedAttempt } from './attempts';
 import { invalidSession, loadChallenge } from './challenges';
 import { sessionMeta, startSession } from './sessions';
 
-const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.orgId}:${user.id}`;
+/** What a sealed TOTP secret is bound to (also used by the user import). */
+export const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.orgId}:${user.id}`;
 export const invalidCode = () => new Problem(401, 'invalid_code', 'The code is not correct, or was already used.');
 const wrongEnrolmentCode = () => badRequest('invalid_code', 'The code does not match the authenticator; try the next one.');
 
@@ -137,7 +138,7 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
 export async function answerMfa(ctx: RequestContext, session: string, code: string | undefined) {
   const { challenge, user } = await loadChallenge(session, 'MFA_REQUIRED');
   if (!code) throw validationFailed([{ path: 'code', message: 'is required for this challenge' }]);
-  const use = await guardedAttempt(challenge.slug, challenge.login, () => checkSecondFactor(user, code), invalidCode);
+  const use = await guardedAttempt(challenge.slug, challenge.login, () => checkSecondFactor(user, code), invalidCode, { completesSignIn: () => true });
   await transact([consumeChallengeItem(challenge.hash, invalidSession), secondFactorUpdate(user, use, {}, invalidCode)]);
   return startSession(user, sessionMeta(ctx, { mfa: true }));
 }
@@ -156,7 +157,7 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
   }
   if (!challenge.pendingSecret) throw conflict('no_enrolment', 'Ask for the secret first: answer this challenge without a code.');
   const secret = await open(challenge.pendingSecret, boundTo(user));
-  const step = await guardedAttempt(challenge.slug, challenge.login, () => verifyTotp(secret, code.trim()), invalidCode);
+  const step = await guardedAttempt(challenge.slug, challenge.login, () => verifyTotp(secret, code.trim()), invalidCode, { completesSignIn: () => true });
   const { codes, hashes } = await freshCodes(user);
   const at = nowIso();
   const enabled = { ...user, mfa: { ...user.mfa, enabled: true }, version: user.version + 1 };

@@ -4,9 +4,9 @@ import type { Principal, RequestContext } from '../context';
 import { auditItem, userTarget } from '../data/audit';
 import { transact } from '../data/transact';
 import { addSession, getUser, removeSession, type UserRecord } from '../data/users';
-import { deleteSession, deleteSessionIfCurrent, putSession, rotateSession, type SessionRecord } from '../data/sessions';
+import { deleteSession, deleteSessionIfCurrent, getSession, putSession, rotateSession, type SessionRecord } from '../data/sessions';
 import { unauthorized } from '../errors';
-import { hashToken, newId, randomSecret } from '../ids';
+import { hashToken, newId, randomSecret, safeEqual } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
 import { effectivePermissions } from '../auth/permissions';
 import { CONSOLE_CLIENT_ID, joinScope } from '../auth/tokens';
@@ -174,11 +174,6 @@ export async function refreshSession(
   return { tokens: await tokensFor(user, parts.sessionId, formatRefreshToken(next), options.client), session: result.session, user };
 }
 
-/** Ends one session at once: its refresh token is dead and its access tokens stop at the next request. */
-export async function endSession(orgId: string, userId: string, sessionId: string): Promise<void> {
-  await removeSession(orgId, userId, sessionId);
-  await deleteSession(orgId, sessionId);
-}
 
 /** Ends the session of a refresh token; silent when the token is unknown or already spent. */
 export async function logout(refreshToken: string | undefined): Promise<void> {
@@ -207,3 +202,26 @@ export async function authenticateAccessToken(bearer: string): Promise<Principal
 
 /** Whether a session is live now (introspection, revocation). */
 export const isSessionLive = sessionLive;
+
+/** Whether a string has the shape of a refresh token (no read). */
+export const looksLikeRefreshToken = (token: string) => parseRefreshToken(token) !== undefined;
+
+/**
+ * A refresh token that is good now: its user is active, its session live, and it is the
+ * session's current token (a spent one is not). Two reads (user, session); for introspection.
+ */
+export async function describeRefreshToken(token: string): Promise<{ user: UserRecord; session: SessionRecord } | undefined> {
+  const parts = parseRefreshToken(token);
+  if (!parts) return undefined;
+  const user = await getUser(parts.orgId, parts.userId);
+  if (!user || !sessionLive(user, parts.sessionId)) return undefined;
+  const session = await getSession(parts.orgId, parts.sessionId);
+  if (!session || session.userId !== user.id || !safeEqual(session.hash, hashToken(PURPOSE, parts.secret))) return undefined;
+  return { user, session };
+}
+
+/** Ends a session: its refresh token and every access token naming it stop at once. */
+export async function endSession(orgId: string, userId: string, sessionId: string): Promise<void> {
+  await removeSession(orgId, userId, sessionId);
+  await deleteSession(orgId, sessionId);
+}

@@ -44,3 +44,25 @@ describe('when SES cannot be reached', () => {
     expect((await api.request('POST', '/v1/auth/activate', { body: { token: second, password: 'a fine long passphrase' } })).status).toBe(200);
   });
 });
+
+describe('the new-browser notice when SES cannot be reached', () => {
+  it('signs in all the same and logs the failure without the message', async () => {
+    const { logLines } = await import('../support/setup');
+    const slug = uniqueSlug();
+    const signUp = await api.request('POST', '/v1/orgs', {
+      body: { orgName: 'Outage', slug, login: 'owner', name: 'Owner', email: `owner@${slug}.example.com`, password: STRONG_PASSWORD },
+    });
+    expect(signUp.status).toBe(201);
+    await loginAs(api, slug, 'owner', STRONG_PASSWORD); // the first sign-in only records the browser
+    const before = logLines.length;
+    const firefox = await api.request('POST', '/v1/auth/login', {
+      body: { org: slug, login: 'owner', password: STRONG_PASSWORD },
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
+    });
+    expect(firefox.status).toBe(200);
+    expect((await api.request('GET', '/v1/me', { token: firefox.body.accessToken })).status).toBe(200);
+    const failures = logLines.slice(before).filter((line) => line.includes('email not sent'));
+    expect(failures.some((line) => line.includes('new-device'))).toBe(true);
+    expect(failures.join('\n')).not.toContain('/account#sessions');
+  }, 60_000);
+});

@@ -28,6 +28,10 @@ const MATRIX: Record<string, Row> = {
   listUserApiTokens: rootAndAdmin, createUserApiToken: rootOnly, revokeUserApiToken: rootOnly,
   getBilling: rootOnly, putBilling: rootOnly, listInvoices: rootAndAdmin, transferOwnership: rootOnly,
   listPermissions: everyone,
+  // OpenID Connect (issue 14): every signed-in person reads their own claims.
+  userinfo: everyone,
+  listMySessions: everyone, endMySessions: everyone,
+  listUserSessions: rootOnly, endUserSessions: rootOnly, endOrgSessions: rootOnly,
 };
 
 const api = useApi();
@@ -69,6 +73,10 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   putBilling: () => ({ plan: 'team', billingEmail: 'billing@example.com' }),
   // A wrong password: authorisation passes, re-authentication fails (403 reauthentication_failed).
   transferOwnership: () => ({ userId: '00000000-0000-0000-0000-000000000000', password: 'not the password here' }),
+  // The right password and an id that is no session: allowed, and ends nothing the matrix needs.
+  endMySessions: (role) => ({ sessions: [randomUUID()], password: role === 'root' ? org.root.password : members[role].member!.password }),
+  // A wrong password: a root passes authorisation and fails re-authentication, so no one is signed out.
+  endOrgSessions: () => ({ password: 'not the password here' }),
 };
 
 async function requestFor(route: Route, role: Role, inOrg: typeof org | undefined, idOverride?: string) {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
 import { ensureLocalKeyFile } from '../../shared/auth/keys';
+import { ensureLocalClientSecrets } from '../../shared/oauth/clients';
+import { localClients } from '../../infra/local/environment';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +22,8 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   // Created once here, so the test files running side by side share one key ring.
   await ensureLocalKeyFile(join(dataDir, 'keys.json'));
+  // The registered clients of cdk.json, with their local secrets, as `npm start` makes them.
+  ensureLocalClientSecrets(join(dataDir, 'client-secrets.json'), localClients());
   const dynamoDbPort = await freePort();
   const sesPort = await freePort();
   const dynamo = await startDynamoDb({ port: dynamoDbPort });

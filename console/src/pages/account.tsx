@@ -6,6 +6,8 @@ import type { Enrolment, User } from '../types';
 import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
+import { OwnPermissions } from './permissions';
+import { MySessions } from './sessions';
 
 export function Account() {
   const session = useSession();
@@ -13,9 +15,11 @@ export function Account() {
   return (
     <Page title="My account">
       <Profile me={me} onSaved={(user) => session.adopt({ me: user })} />
+      <OwnPermissions me={me} />
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />
+      <MySessions />
       <section aria-labelledby="tokens-title">
         <h2 id="tokens-title">API tokens</h2>
         <p>Tokens let scripts call the API as you, with your role. Each is shown once, when it is created.</p>

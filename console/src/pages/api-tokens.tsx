@@ -3,6 +3,7 @@ import { get, request } from '../api';
 import type { ApiToken, NewApiToken, Page } from '../types';
 import { Alert, Field, Form, OnceSecret, formatDate, useAction, useLoad } from '../ui';
 import { sentenceFor } from '../problems';
+import { ScopeChoice, describeScopes, scopesFrom } from './permissions';
 
 /** API tokens of one user: `/v1/me/api-tokens` or `/v1/users/{id}/api-tokens`. */
 export function ApiTokens(props: { base: string; canManage: boolean }) {
@@ -27,6 +28,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
               <th scope="col">Created</th>
               <th scope="col">Expires</th>
               <th scope="col">Last used</th>
+              <th scope="col">Permissions</th>
               {props.canManage ? <th scope="col"><span class="visually-hidden">Actions</span></th> : null}
             </tr>
           </thead>
@@ -40,6 +42,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
                 <td>{formatDate(token.createdAt)}</td>
                 <td>{token.expiresAt ? formatDate(token.expiresAt) : 'never'}</td>
                 <td>{formatDate(token.lastUsedAt)}</td>
+                <td>{describeScopes(token.scopes)}</td>
                 {props.canManage ? (
                   <td>
                     <button
@@ -78,7 +81,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
               create.run(async () => {
                 const days = String(form.get('expiresInDays') ?? '').trim();
                 const { body } = await request<NewApiToken>('POST', props.base, {
-                  body: { name: String(form.get('name')), ...(days ? { expiresInDays: Number(days) } : {}) },
+                  body: { name: String(form.get('name')), ...(days ? { expiresInDays: Number(days) } : {}), ...scopesFrom(form) },
                 });
                 setCreated(body);
                 setFormKey((value) => value + 1);
@@ -88,6 +91,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
           >
             <Field name="name" label="Name" required hint="What uses it, e.g. “deploy script”." />
             <Field name="expiresInDays" label="Expires after (days)" type="number" min={1} max={365} hint="1–365; leave empty for no expiry." />
+            <ScopeChoice base={props.base} />
           </Form>
         </details>
       ) : null}

@@ -3,6 +3,7 @@ import { request } from '../api';
 import { can, useSession } from '../session';
 import type { Org } from '../types';
 import { Field, Form, Page, Success, formatDate, useAction } from '../ui';
+import { SignEveryoneOut } from './sessions';
 
 export function Organization() {
   const session = useSession();
@@ -48,6 +49,7 @@ export function Organization() {
           <Field name="name" label="Name" required defaultValue={org.name} autocomplete="organization" />
         </Form>
       ) : null}
+      <SignEveryoneOut />
     </Page>
   );
 }

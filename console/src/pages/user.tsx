@@ -6,6 +6,8 @@ import { useSession } from '../session';
 import type { Link as IssuedLink, User } from '../types';
 import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { ApiTokens } from './api-tokens';
+import { UserPermissions } from './permissions';
+import { UserSessions } from './sessions';
 import { describeDelivery } from './users';
 
 interface Loaded {
@@ -78,6 +80,8 @@ export function UserDetail(props: { id: string }) {
 
       {isRoot && !self ? <EditUser user={user} version={version} path={path} onSaved={() => done('Saved.')} onReload={loaded.reload} /> : null}
 
+      <UserPermissions user={user} version={version} path={path} onSaved={() => done('Permissions saved.')} onReload={loaded.reload} />
+
       {canActivate ? (
         <LinkActions
           title="Activation"
@@ -109,6 +113,8 @@ export function UserDetail(props: { id: string }) {
       {isRoot && !self && user.mfa.enabled ? <ResetMfa path={path} onDone={() => done('Two-factor was removed; they set it up again at their next login if it is required.')} /> : null}
 
       {isRoot && !self && user.role === 'admin' && user.type === 'human' && user.status === 'active' ? <Transfer user={user} /> : null}
+
+      <UserSessions user={user} />
 
       {(isRoot || me?.role === 'admin') ? (
         <section aria-labelledby="user-tokens-title">

@@ -6,6 +6,8 @@ import { useSession } from '../session';
 import type { InviteResult, Page as ListPage, User } from '../types';
 import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { Pager, query, useCursorPages } from './paging';
+import { PermissionFilter } from './permissions';
+import { UsersImportExport } from './user-import';
 
 const ROLE_FILTER: Array<[string, string]> = [['', 'Any role'], ['root', 'Owner (root)'], ['admin', 'Admin'], ['developer', 'Developer']];
 const STATUS_FILTER: Array<[string, string]> = [['', 'Any status'], ['pending', 'Pending'], ['active', 'Active'], ['deactivated', 'Deactivated']];
@@ -15,11 +17,11 @@ export const describeDelivery = (delivery: 'sent' | 'failed' | 'none') =>
 
 export function Users() {
   const { query: params } = useLocation();
-  const filters = { q: params.get('q') ?? '', role: params.get('role') ?? '', status: params.get('status') ?? '' };
-  const pages = useCursorPages([filters.q, filters.role, filters.status]);
+  const filters = { q: params.get('q') ?? '', role: params.get('role') ?? '', status: params.get('status') ?? '', permission: params.get('permission') ?? '' };
+  const pages = useCursorPages([filters.q, filters.role, filters.status, filters.permission]);
   const list = useLoad(
     () => get<ListPage<User>>(`/v1/users${query({ ...filters, limit: 25, cursor: pages.cursor })}`),
-    [filters.q, filters.role, filters.status, pages.cursor],
+    [filters.q, filters.role, filters.status, filters.permission, pages.cursor],
   );
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(location.search);
@@ -30,6 +32,7 @@ export function Users() {
   return (
     <Page title="Users" wide>
       <Invite onInvited={list.reload} />
+      <UsersImportExport />
       <form
         class="filters"
         role="search"
@@ -46,6 +49,7 @@ export function Users() {
         <button type="submit">Search</button>
         <Select name="role" label="Role" value={filters.role} options={ROLE_FILTER} onChange={(value) => setFilter('role', value)} />
         <Select name="status" label="Status" value={filters.status} options={STATUS_FILTER} onChange={(value) => setFilter('status', value)} />
+        <PermissionFilter value={filters.permission} onChange={(value) => setFilter('permission', value)} />
       </form>
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {list.data ? (

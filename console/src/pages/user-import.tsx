@@ -1,0 +1,196 @@
+import { useState } from 'preact/hooks';
+import { request } from '../api';
+import { sentenceFor } from '../problems';
+import { Link } from '../router';
+import { useSession } from '../session';
+import { Alert, Page, Success, useAction } from '../ui';
+import { IMPORT_COLUMNS, parseUsersFile, runImport, UsersFileError, type FileRow, type ImportReport, type ReportRow } from '../../../shared/users-file';
+
+/** Rows per call from the console: smaller than the API's 500 so the progress bar moves. */
+const ROWS_PER_CALL = 50;
+
+/** Offers text as a file download (the report, the export) without a round trip. */
+export function offerDownload(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function Progress(props: { label: string; done: number; total: number }) {
+  return (
+    <div class="field" data-testid="import-progress">
+      <label for="import-progress-bar">{props.label}</label>
+      <progress id="import-progress-bar" max={props.total} value={props.done}>
+        {props.done} of {props.total}
+      </progress>
+      <p aria-live="polite">
+        {props.done} of {props.total} rows
+      </p>
+    </div>
+  );
+}
+
+function ReportTable(props: { report: ImportReport; caption: string }) {
+  const rows = props.report.items.filter((item) => item.status === 'invalid');
+  const { created, unchanged, invalid } = props.report.counts;
+  return (
+    <div data-testid="import-report">
+      <p>
+        {props.report.dryRun ? 'Would create' : 'Created'} <strong>{created}</strong>, unchanged <strong>{unchanged}</strong>, invalid{' '}
+        <strong>{invalid}</strong>.
+      </p>
+      {rows.length ? (
+        <table>
+          <caption>{props.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Row</th>
+              <th scope="col">Login</th>
+              <th scope="col">Problems</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((item: ReportRow) => (
+              <tr key={item.row}>
+                <td>{item.row}</td>
+                <td>{item.login ?? '—'}</td>
+                <td>{(item.errors ?? []).map((error) => `${error.path}: ${error.message}`).join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Import page (owner only): choose a JSON or CSV file, check it with a dry run (every row's
+ * problems shown), then import it with a progress bar and download the row-by-row report.
+ */
+export function UserImport() {
+  const [file, setFile] = useState<{ name: string; rows: FileRow[] }>();
+  const [fileError, setFileError] = useState<string>();
+  const [sendInvitations, setSendInvitations] = useState(false);
+  const [progress, setProgress] = useState<{ label: string; done: number; total: number }>();
+  const [preview, setPreview] = useState<ImportReport>();
+  const [report, setReport] = useState<ImportReport>();
+  const action = useAction();
+
+  const run = (dryRun: boolean) =>
+    action.run(async () => {
+      if (!file) return;
+      const label = dryRun ? 'Checking' : 'Importing';
+      setProgress({ label, done: 0, total: file.rows.length });
+      const result = await runImport(
+        file.name,
+        file.rows,
+        { dryRun, rowsPerCall: ROWS_PER_CALL },
+        async (users) => (await request<{ items: ReportRow[] }>('POST', '/v1/users/import', { body: { users, dryRun, sendInvitations } })).body.items,
+        (done, total) => setProgress({ label, done, total }),
+      );
+      if (dryRun) setPreview(result);
+      else setReport(result);
+    });
+
+  return (
+    <Page title="Import users" wide>
+      <p>
+        <Link href="/users">Back to users</Link>
+      </p>
+      <p>
+        A JSON or CSV file of users, with a header row naming some of these columns: <code>{IMPORT_COLUMNS.join(', ')}</code>. Users with a{' '}
+        <code>passwordHash</code> keep their password; the others are invited. See the README, “Migrating users”.
+      </p>
+      <div class="field">
+        <label for="import-file">Users file (CSV or JSON)</label>
+        <input
+          id="import-file"
+          type="file"
+          accept=".csv,.json,text/csv,application/json"
+          onChange={async (event) => {
+            const chosen = event.currentTarget.files?.[0];
+            setFile(undefined);
+            setPreview(undefined);
+            setReport(undefined);
+            setProgress(undefined);
+            setFileError(undefined);
+            if (!chosen) return;
+            try {
+              setFile({ name: chosen.name, rows: parseUsersFile(await chosen.text(), chosen.name) });
+            } catch (error) {
+              setFileError(error instanceof UsersFileError ? error.message : `The file cannot be read: ${String(error)}`);
+            }
+          }}
+        />
+      </div>
+      {fileError ? <Alert>{fileError}</Alert> : null}
+      {file ? (
+        <>
+          <p>
+            {file.name}: {file.rows.length} {file.rows.length === 1 ? 'user' : 'users'}.
+          </p>
+          <label class="inline">
+            <input type="checkbox" checked={sendInvitations} onChange={(event) => setSendInvitations(event.currentTarget.checked)} /> Email an
+            activation link to each new user without a password hash
+          </label>
+          <div class="actions">
+            <button type="button" disabled={action.busy || file.rows.length === 0} onClick={() => run(true)}>
+              Check the file
+            </button>
+            <button type="button" disabled={action.busy || !preview || Boolean(report)} onClick={() => run(false)}>
+              Import {file.rows.length} {file.rows.length === 1 ? 'user' : 'users'}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {progress ? <Progress {...progress} /> : null}
+      {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
+      {preview && !report ? (
+        <section aria-labelledby="preview-title">
+          <h2 id="preview-title">Check (nothing was changed)</h2>
+          <ReportTable report={preview} caption="Rows that would not be imported" />
+        </section>
+      ) : null}
+      {report ? (
+        <section aria-labelledby="report-title">
+          <h2 id="report-title">Import report</h2>
+          <Success>The import is done.</Success>
+          <ReportTable report={report} caption="Rows that were not imported" />
+          <button type="button" onClick={() => offerDownload(`${file?.name ?? 'users'}.report.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`)}>
+            Download the report
+          </button>
+        </section>
+      ) : null}
+    </Page>
+  );
+}
+
+/** On the users list, for the owner: the way to the import page and the export downloads. */
+export function UsersImportExport() {
+  const { me } = useSession();
+  const action = useAction();
+  if (me?.role !== 'root') return null;
+  const download = (format: 'csv' | 'json') =>
+    action.run(async () => {
+      const { body } = await request<string>('GET', `/v1/users/export?format=${format}`, { text: true });
+      offerDownload(`users-${new Date().toISOString().slice(0, 10)}.${format}`, format === 'csv' ? 'text/csv' : 'application/json', body);
+    });
+  return (
+    <div class="actions" data-testid="users-import-export">
+      <Link href="/users/import">Import users</Link>
+      <button type="button" disabled={action.busy} onClick={() => download('csv')}>
+        Export CSV
+      </button>
+      <button type="button" disabled={action.busy} onClick={() => download('json')}>
+        Export JSON
+      </button>
+      {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
+    </div>
+  );
+}
