@@ -263,6 +263,11 @@ describe('POST /oauth2/token, authorization_code', () => {
     const me = await api.request('GET', '/v1/me', { token: answer.body.access_token });
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(org.root.id);
+    // An ordinary session: listed with its app, its two-factor, and marked current for its own token.
+    const sessions = await api.request('GET', '/v1/me/sessions', { token: answer.body.access_token });
+    expect(sessions.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: payload.sid, client: 'demo-web', mfa: true, current: true })]));
+    const audit = await api.request('GET', '/v1/audit-events?action=app.signed_in', { token: answer.body.access_token });
+    expect(audit.body.items[0]).toMatchObject({ action: 'app.signed_in', target: { id: org.root.id }, details: { client: 'demo-web' } });
     const info = await api.request('GET', '/oauth2/userinfo', { token: answer.body.access_token });
     expect(info.status).toBe(200);
     expect(info.body).toMatchObject({ sub: org.root.id, preferred_username: 'owner', email: org.root.email, email_verified: true, org: org.orgId, role: 'root' });
