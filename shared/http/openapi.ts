@@ -2,12 +2,29 @@ import * as z from 'zod';
 import { routes, type RouteDef } from './routes';
 import { Problem } from './schemas';
 import { COOKIE_PREFERENCE, REFRESH_COOKIE } from './session-cookie';
+import { FORM_MEDIA_TYPE } from './form';
+import { OAuthErrorBody } from '../oauth/schemas';
 
 const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: schema(Problem) } },
+});
+
+/** RFC 6749 §5.2 errors of the OAuth routes, never cached. */
+const NO_STORE_HEADERS = {
+  'Cache-Control': { description: '`no-store`', schema: { type: 'string' } },
+  Pragma: { description: '`no-cache`', schema: { type: 'string' } },
+};
+const oauthErrorResponse = (status: number, description: string) => ({
+  description,
+  headers: {
+    ...NO_STORE_HEADERS,
+    ...(status === 401 ? { 'WWW-Authenticate': { description: '`Basic realm="gatehouse"` when the client used Basic or no authentication', schema: { type: 'string' } } } : {}),
+    ...(status === 429 ? { 'Retry-After': { description: 'Seconds until the client id is unlocked', schema: { type: 'integer' } } } : {}),
+  },
+  content: { 'application/json': { schema: schema(OAuthErrorBody) } },
 });
 
 /** What a browser session's answer carries when it asked with `Prefer`. */
@@ -47,14 +64,16 @@ export function openApiDocument(serverUrl?: string) {
       }
     }
     const responses: Record<string, unknown> = {};
+    const oauth = route.errors === 'oauth';
+    const errorResponse = (status: number, description: string) => (oauth ? oauthErrorResponse(status, description) : problemResponse(description));
     for (const [status, response] of Object.entries(route.responses)) {
       if (!response) continue;
       responses[status] =
         Number(status) >= 400
-          ? problemResponse(response.description)
+          ? errorResponse(Number(status), response.description)
           : {
               description: response.description,
-              ...(route.sessionCookie ? { headers: SESSION_COOKIE_HEADERS } : {}),
+              ...(route.sessionCookie ? { headers: SESSION_COOKIE_HEADERS } : oauth ? { headers: NO_STORE_HEADERS } : {}),
               ...(response.schema
                 ? {
                     content: {
@@ -65,18 +84,23 @@ export function openApiDocument(serverUrl?: string) {
                 : {}),
             };
     }
-    if (route.body) responses['400'] ??= problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');
-    if (route.auth === 'user') responses['401'] ??= problemResponse('`unauthorized`: missing, invalid, expired or revoked token');
-    responses['429'] ??= problemResponse('`too_many_requests`');
+    if (route.body) responses['400'] ??= oauth ? errorResponse(400, '`invalid_request`') : problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');
+    if (route.auth === 'user') responses['401'] ??= errorResponse(401, '`unauthorized`: missing, invalid, expired or revoked token');
+    responses['429'] ??= errorResponse(429, oauth ? 'Too many attempts; see `Retry-After`' : '`too_many_requests`');
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.operation,
       summary: route.summary,
       tags: [route.group],
-      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : route.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : { security: [] }),
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : route.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: !route.body.safeParse({}).success, content: { 'application/json': { schema: schema(route.body) } } } }
+        ? {
+            requestBody: {
+              required: !route.body.safeParse({}).success,
+              content: { [route.encoding === 'form' ? FORM_MEDIA_TYPE : 'application/json']: { schema: schema(route.body) } },
+            },
+          }
         : {}),
       responses,
     };
@@ -91,11 +115,19 @@ export function openApiDocument(serverUrl?: string) {
         'Single resources carry `version` and an `ETag`; `If-Match` with a stale version answers 412. ' +
         'Every answer carries `X-Request-Id`. Refresh tokens rotate on every use, and presenting a spent one ends its session. ' +
         'Browsers send `Prefer: ' + COOKIE_PREFERENCE + '` to the login, challenge, activation, refresh and logout routes: ' +
-        'the refresh token then lives only in an HttpOnly, Secure, SameSite=Strict cookie (`' + REFRESH_COOKIE + '`), never in a body a script can read.',
+        'the refresh token then lives only in an HttpOnly, Secure, SameSite=Strict cookie (`' + REFRESH_COOKIE + '`), never in a body a script can read. ' +
+        'The OAuth 2.0 routes (`/oauth2/*`) take `application/x-www-form-urlencoded` bodies and answer errors as RFC 6749 `{ error, error_description }`.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API token' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API token' },
+        clientBasic: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'OAuth client authentication (client_secret_basic); client_secret_post puts `client_id` and `client_secret` in the form instead. For client credentials: the user id and one of its API tokens.',
+        },
+      },
     },
     paths,
   };

@@ -113,14 +113,15 @@ export function clientCredentialsOf(authorization: string | undefined, body: { c
  * in constant time), a public one by its id alone (`allowPublic`, issue 14's token grants).
  */
 export async function authenticateRegisteredClient(credentials: ClientCredentials, options: { allowPublic?: boolean } = {}): Promise<RegisteredClient> {
+  const refused = (description?: string) => new InvalidClient(description, credentials.method);
   const client = credentials.clientId === undefined ? undefined : findClient(credentials.clientId);
-  if (!client) throw new InvalidClient();
+  if (!client) throw refused();
   if (client.type === 'public') {
-    if (!options.allowPublic || credentials.method !== 'none') throw new InvalidClient();
+    if (!options.allowPublic || credentials.method !== 'none') throw refused(options.allowPublic ? 'A public client sends only its client_id.' : 'Only confidential registered clients may use this endpoint.');
     return client;
   }
-  if (credentials.method === 'none' || credentials.clientSecret === undefined) throw new InvalidClient();
+  if (credentials.method === 'none' || credentials.clientSecret === undefined) throw refused();
   const expected = (await clientSecretHashes()).get(client.id);
-  if (!expected || !safeEqual(expected, secretHash(credentials.clientSecret))) throw new InvalidClient();
+  if (!expected || !safeEqual(expected, secretHash(credentials.clientSecret))) throw refused();
   return client;
 }

@@ -37,12 +37,14 @@ export class InvalidRequest extends OAuthError {
 }
 
 /**
- * 401 with `WWW-Authenticate: Basic`: RFC 6749 §5.2 requires it when the client tried Basic,
- * and RFC 9110 §15.5.2 for every 401, so it is always sent.
+ * 401, with `WWW-Authenticate: Basic` when the client tried Basic (RFC 6749 §5.2 requires it)
+ * or no authentication at all (it names the scheme to use). A client that authenticated in
+ * the body (`client_secret_post`) gets the JSON error without a challenge, which is what
+ * relying-party libraries read as `invalid_client`.
  */
 export class InvalidClient extends OAuthError {
-  constructor(description = 'Client authentication failed.') {
-    super('invalid_client', 401, description, { 'WWW-Authenticate': BASIC_CHALLENGE });
+  constructor(description = 'Client authentication failed.', method?: 'client_secret_basic' | 'client_secret_post' | 'none') {
+    super('invalid_client', 401, description, method === 'client_secret_post' ? {} : { 'WWW-Authenticate': BASIC_CHALLENGE });
   }
 }
 

@@ -6,7 +6,7 @@ import type { RequestContext } from '../context';
 import { getUser, type UserRecord } from '../data/users';
 import { apiTokenUsable, findApiToken, looksLikeApiToken, revokeApiTokenAs } from '../services/api-tokens';
 import { describeRefreshToken, endSession, isSessionLive, logout } from '../services/sessions';
-import { authenticateRegisteredClient, clientCredentialsOf, type RegisteredClient } from './clients';
+import { authenticateRegisteredClient, clientCredentialsOf, findClient, type RegisteredClient } from './clients';
 import type { IntrospectionRequest, IntrospectionResponse, RevocationRequest } from './schemas';
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -56,7 +56,8 @@ async function describe(token: string): Promise<Described | undefined> {
       sessionId: session.id,
       response: {
         ...base(user),
-        client_id: (session as { clientId?: string }).clientId ?? CONSOLE_CLIENT_ID,
+        // Its access tokens' client_id: the registered app's id for an app's session, else the console's.
+        client_id: session.client && findClient(session.client) ? session.client : CONSOLE_CLIENT_ID,
         scope: joinScope(effectivePermissions(user)),
         iat: seconds(session.createdAt),
         exp: session.expiresAt,

@@ -18,7 +18,7 @@ export const TokenRequest = z
     code_verifier: param(128, 'authorization_code: the PKCE verifier (RFC 7636)').optional(),
     refresh_token: param(500, 'refresh_token: the current refresh token').optional(),
   })
-  .meta({ id: 'OAuthTokenRequest' });
+  ;
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
 export const TokenResponse = z
@@ -30,7 +30,7 @@ export const TokenResponse = z
     id_token: z.string().optional().meta({ description: 'authorization_code with `openid`' }),
     refresh_token: z.string().optional().meta({ description: 'authorization_code and refresh_token grants; never for client credentials' }),
   })
-  .meta({ id: 'OAuthTokenResponse' });
+  ;
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
 const clientAuthFields = {
@@ -44,7 +44,7 @@ export const IntrospectionRequest = z
     token_type_hint: param(100, '`access_token`, `refresh_token` or `api_token`; a hint only').optional(),
     ...clientAuthFields,
   })
-  .meta({ id: 'OAuthIntrospectionRequest' });
+  ;
 export type IntrospectionRequest = z.infer<typeof IntrospectionRequest>;
 
 export const IntrospectionResponse = z
@@ -63,7 +63,7 @@ export const IntrospectionResponse = z
     sid: z.string().optional(),
     jti: z.string().optional(),
   })
-  .meta({ id: 'OAuthIntrospectionResponse', description: 'RFC 7662; an inactive token answers only `{ "active": false }`' });
+  .meta({ description: 'RFC 7662; an inactive token answers only `{ "active": false }`' });
 export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
 
 export const RevocationRequest = z
@@ -72,12 +72,12 @@ export const RevocationRequest = z
     token_type_hint: param(100, '`access_token`, `refresh_token` or `api_token`; a hint only').optional(),
     ...clientAuthFields,
   })
-  .meta({ id: 'OAuthRevocationRequest' });
+  ;
 export type RevocationRequest = z.infer<typeof RevocationRequest>;
 
 export const OAuthErrorBody = z
   .object({ error: z.string(), error_description: z.string().optional() })
-  .meta({ id: 'OAuthError', description: 'RFC 6749 §5.2' });
+  .meta({ description: 'RFC 6749 §5.2' });
 
 export const DiscoveryDocument = z
   .looseObject({
@@ -89,4 +89,4 @@ export const DiscoveryDocument = z
     grant_types_supported: z.array(z.string()),
     scopes_supported: z.array(z.string()),
   })
-  .meta({ id: 'DiscoveryDocument', description: 'OpenID Connect Discovery 1.0 / RFC 8414 metadata' });
+  .meta({ description: 'OpenID Connect Discovery 1.0 / RFC 8414 metadata' });

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Stack } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { buildApp } from '../../infra/app';
+import { gatehouseJwtAuthorizer } from '../../infra/jwt-authorizer';
+import { parseClients } from '../../shared/oauth/client-registry';
 import { routeKey, routes } from '../../shared/http/routes';
 import { API_PATH_PATTERNS, CONTENT_SECURITY_POLICY } from '../../infra/console/policy';
 
@@ -20,6 +25,11 @@ beforeAll(() => {
       'gatehouse:appUrl': 'https://console.example.com',
       'gatehouse:allowedOrigins': ['https://console.example.com'],
       'gatehouse:auditRetentionDays': 400,
+      'gatehouse:audience': 'https://api.example.com',
+      'gatehouse:clients': [
+        { id: 'web', name: 'Web app', type: 'public', redirectUris: ['https://app.example.com/callback'] },
+        { id: 'reports', name: 'Reports server', type: 'confidential' },
+      ],
       // The bundles are not needed to check the template; skipping them keeps this test fast.
       'aws:cdk:bundling-stacks': [],
     },
@@ -82,7 +92,8 @@ describe('the AWS stack', () => {
 
   it('makes key material at deploy time inside the account, encrypted with a rotating customer key', () => {
     const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret')) as Array<[string, any]>;
-    expect(secrets).toHaveLength(2);
+    // The signing keys, the data-key seed and one secret per confidential client.
+    expect(secrets).toHaveLength(3);
     for (const [, secret] of secrets) {
       expect(secret.Properties.SecretString).toBeUndefined();
       expect(secret.Properties.KmsKeyId).toBeDefined();
@@ -180,5 +191,63 @@ describe('the AWS stack', () => {
     const appUrl = fn.Properties.Environment.Variables.APP_URL;
     expect(JSON.stringify(appUrl)).toContain(distributionId);
     expect(fn.Properties.Environment.Variables.JWT_ISSUER).toEqual(appUrl);
+  });
+
+  it('gives the oauth function alone the client secrets, generated at deploy, and every function the registry without secrets', () => {
+    const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret')) as Array<[string, any]>;
+    const clientSecrets = secrets.filter(([id]) => id.startsWith('Clients'));
+    expect(clientSecrets).toHaveLength(1);
+    expect(clientSecrets[0]![1].Properties.GenerateSecretString).toBeDefined();
+    expect(clientSecrets[0]![1].Properties.KmsKeyId).toBeDefined();
+    const [secretId] = clientSecrets[0]!;
+    const readers = (Object.entries(template.findResources('AWS::IAM::Policy')) as Array<[string, any]>)
+      .filter(([, policy]) => JSON.stringify(policy).includes(secretId))
+      .map(([id]) => id);
+    expect(readers).toHaveLength(1);
+    expect(readers[0]).toMatch(/^OauthFunction/);
+    const fn = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).find((each) => each.Properties.Environment?.Variables?.OAUTH_CLIENTS);
+    const registry = JSON.stringify(fn.Properties.Environment.Variables.OAUTH_CLIENTS);
+    expect(registry).toContain('reports');
+    expect(registry).toContain(secretId);
+    expect(fn.Properties.Environment.Variables.JWT_AUDIENCE).toBe('https://api.example.com');
+    const outputs = template.toJSON().Outputs;
+    expect(outputs.Issuer.Value).toBe('https://console.example.com');
+    expect(outputs.Audience.Value).toBe('https://api.example.com');
+  });
+
+  it('refuses a bad gatehouse:clients entry at synth, naming the entry and the field', () => {
+    expect(() => parseClients([{ id: 'web', name: 'Web', type: 'public', redirectUris: ['http://evil.example.com/cb'] }])).toThrow(
+      /gatehouse:clients\[0\] "web" redirectUris\.0: must be an absolute URI/,
+    );
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'gatehouse-cdk-')),
+      context: { 'gatehouse:senderEmail': 'no-reply@example.com', 'aws:cdk:bundling-stacks': [], 'gatehouse:clients': [{ id: 'x', type: 'server' }] },
+    });
+    expect(() => buildApp(app)).toThrow(/gatehouse:clients\[0\] "x"/);
+  });
+
+  it('exports an HttpJwtAuthorizer helper: a consumer stack protects a route with authorizationScopes', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'consumer-cdk-')) });
+    const consumer = new Stack(app, 'Consumer');
+    const api = new HttpApi(consumer, 'Api');
+    api.addRoutes({
+      path: '/settings',
+      methods: [HttpMethod.PUT],
+      integration: new HttpUrlIntegration('Backend', 'https://backend.example.com/settings'),
+      authorizer: gatehouseJwtAuthorizer('Gatehouse', { issuer: 'https://console.example.com', audience: 'https://api.example.com' }),
+      authorizationScopes: ['settings:write'],
+    });
+    const synthesized = Template.fromStack(consumer);
+    synthesized.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://console.example.com', Audience: ['https://api.example.com'] },
+    });
+    synthesized.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'PUT /settings',
+      AuthorizationType: 'JWT',
+      AuthorizationScopes: ['settings:write'],
+      AuthorizerId: Match.anyValue(),
+    });
   });
 });

@@ -96,6 +96,11 @@ describe('POST /oauth2/token, grant_type=client_credentials', () => {
     await invalidClient(await clientCredentials(api, bot.id, 'not-a-token'));
     await invalidClient(await postForm(api, '/oauth2/token', { grant_type: 'client_credentials' }));
     await invalidClient(await postForm(api, '/oauth2/token', { grant_type: 'client_credentials', client_id: bot.id }));
+    // In the body: the JSON error, no Basic challenge.
+    const posted = await postForm(api, '/oauth2/token', { grant_type: 'client_credentials', client_id: bot.id, client_secret: other.apiToken });
+    expect(posted.status).toBe(401);
+    expect(posted.body.error).toBe('invalid_client');
+    expect(posted.headers.get('www-authenticate')).toBeNull();
     await invalidClient(await postForm(api, '/oauth2/token', { grant_type: 'client_credentials' }, { authorization: 'Basic !!!' }));
 
     const both = await postForm(api, '/oauth2/token', { grant_type: 'client_credentials', client_secret: bot.apiToken }, { authorization: basic(bot.id, bot.apiToken) });

@@ -27,6 +27,27 @@ describe('the route table', () => {
     expect(document.openapi).toBe('3.1.0');
   });
 
+  it('documents the OAuth routes with form bodies and RFC 6749 error answers', () => {
+    const document = openApiDocument() as any;
+    const token = document.paths['/oauth2/token'].post;
+    const form = token.requestBody.content['application/x-www-form-urlencoded'].schema;
+    expect(form.required).toEqual(['grant_type']);
+    expect(form.properties.client_secret.maxLength).toBe(500);
+    expect(token.requestBody.content['application/json']).toBeUndefined();
+    expect(token.security).toEqual([{ clientBasic: [] }, {}]);
+    for (const status of ['400', '401', '429']) {
+      expect(token.responses[status].content['application/json'].schema.required).toEqual(['error']);
+      expect(token.responses[status].content['application/problem+json']).toBeUndefined();
+    }
+    expect(token.responses['401'].headers['WWW-Authenticate']).toBeDefined();
+    expect(token.responses['200'].headers.Pragma).toBeDefined();
+    for (const path of ['/oauth2/introspect', '/oauth2/revoke']) {
+      expect(document.paths[path].post.requestBody.content['application/x-www-form-urlencoded'].schema.required).toEqual(['token']);
+    }
+    expect(document.paths['/.well-known/openid-configuration'].get.responses['200'].content['application/json']).toBeDefined();
+    expect(document.components.securitySchemes.clientBasic).toMatchObject({ type: 'http', scheme: 'basic' });
+  });
+
   it('documents request bodies from the zod schemas, strict and bounded', () => {
     const document = openApiDocument() as any;
     const signUp = document.paths['/v1/orgs'].post.requestBody.content['application/json'].schema;

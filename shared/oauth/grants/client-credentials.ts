@@ -30,7 +30,7 @@ export async function clientCredentialsGrant({ body, credentials }: GrantRequest
     throw new UnauthorizedClient('Registered applications sign users in with authorization_code; client_credentials takes a user id and one of its API tokens.');
   }
   if (credentials.method === 'none' || clientId === undefined || clientSecret === undefined) {
-    throw new InvalidClient('Authenticate with the user id as client id and one of its API tokens as client secret (Basic or form).');
+    throw new InvalidClient('Authenticate with the user id as client id and one of its API tokens as client secret (Basic or form).', credentials.method);
   }
   const found = await guardedAttempt(
     LOCKOUT_SCOPE,
@@ -40,7 +40,7 @@ export async function clientCredentialsGrant({ body, credentials }: GrantRequest
       // Another user's API token is as wrong as a made-up one.
       return token && token.user.id === clientId ? token : undefined;
     },
-    () => new InvalidClient(),
+    () => new InvalidClient(undefined, credentials.method),
   );
 
   const effective = effectivePermissions(found.user, found.record.scopes ?? null);
