@@ -209,10 +209,62 @@ describe.sequential('apps sign in with Gatehouse (OpenID Connect), in Chromium',
     await screenshot(page, 'oidc-console-error');
   });
 
+  it('walks a new person through every challenge inside the flow: new password, TOTP enrolment, then a recovery code', async () => {
+    // Invited with a temporary password and two-factor required, signing in on another computer.
+    const temporary = 'tess-' + Math.random().toString(36).slice(2, 8);
+    const invited = await api.request('POST', '/v1/users', {
+      token: org.rootToken,
+      body: { login: temporary, name: 'Tess Temporary', email: `${temporary}@${org.slug}.example.com`, role: 'developer', delivery: 'temporaryPassword', requireMfa: true },
+    });
+    expect(invited.status, invited.text).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const other = await context.newPage();
+    other.setDefaultTimeout(10_000);
+    other.on('pageerror', (error) => pageErrors.push(error.message));
+    const { url, expected } = await beginSignIn(webConfig, web, { org: org.slug, login_hint: temporary });
+    await other.goto(url.href);
+    await other.getByRole('heading', { level: 1, name: /^Sign in to / }).waitFor();
+    // The app's org and login_hint are filled in.
+    expect(await other.getByLabel('Organization', { exact: true }).inputValue()).toBe(org.slug);
+    expect(await other.getByLabel('Login', { exact: true }).inputValue()).toBe(temporary);
+    await other.getByLabel('Password', { exact: true }).fill(invited.body.temporaryPassword);
+    await other.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+    const chosen = 'quiet rivers carry old lanterns home';
+    await other.getByLabel('New password', { exact: true }).fill(chosen);
+    await other.getByLabel('New password, again').fill(chosen);
+    await screenshot(other, 'oidc-new-password');
+    await other.getByRole('button', { name: 'Set password' }).click();
+    const secret = (await other.getByTestId('totp-secret').textContent())!.trim();
+    await screenshot(other, 'oidc-totp-setup');
+    await other.getByLabel('6-digit code').fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
+    await other.getByRole('button', { name: 'Turn on two-factor' }).click();
+    await other.getByTestId('recovery-codes').waitFor();
+    const recovery = (await other.getByTestId('recovery-codes').getByRole('listitem').first().textContent())!.trim();
+    await screenshot(other, 'oidc-recovery-codes');
+    await other.getByRole('button', { name: /I have saved my recovery codes/ }).click();
+    await other.waitForURL((current) => current.href.startsWith(web.redirectUri));
+    const first = await oidc.authorizationCodeGrant(webConfig, web.last(), { ...expected, idTokenExpected: true });
+    expect(first.claims()).toMatchObject({ sub: invited.body.user.id, preferred_username: temporary, amr: ['pwd', 'otp'] });
+
+    // prompt=login: the password again, then a recovery code in place of the authenticator.
+    const again = await beginSignIn(webConfig, web, { prompt: 'login', org: org.slug });
+    await other.goto(again.url.href);
+    await other.getByLabel('Login', { exact: true }).fill(temporary);
+    await other.getByLabel('Password', { exact: true }).fill(chosen);
+    await other.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await other.getByLabel(/Code from your authenticator app/).fill(recovery);
+    await other.getByRole('button', { name: 'Verify' }).click();
+    await other.waitForURL((current) => current.href.startsWith(web.redirectUri));
+    const second = await oidc.authorizationCodeGrant(webConfig, web.last(), { ...again.expected, idTokenExpected: true });
+    expect(second.claims()!.auth_time).toBeGreaterThanOrEqual(first.claims()!.auth_time!);
+    await context.close();
+  });
+
   it('kept every page accessible, within the CSP, without script errors', () => {
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
-    expect(accessibilityLog.pages).toBeGreaterThanOrEqual(4);
+    expect(accessibilityLog.pages).toBeGreaterThanOrEqual(7);
     expect(accessibilityLog.problems).toEqual([]);
   });
 });
