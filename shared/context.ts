@@ -16,6 +16,8 @@ export interface Principal {
   sessionId?: string;
   /** Set when the caller authenticated with an API token. */
   apiTokenId?: string;
+  /** A client-credentials access token's own `scope`, which may be narrower than its API token's. */
+  scope?: string[];
 }
 
 export interface AuthedContext extends RequestContext {

@@ -119,7 +119,17 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   const client = localClient(endpoint);
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === usersByLogin.IndexName)) {
+    const existing = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === usersByLogin.IndexName);
+    // An index made by an older version that lacks a projected field (e.g. `permissions`) is rebuilt.
+    if (existing && usersByLogin.Projection.NonKeyAttributes.some((name) => !existing.Projection?.NonKeyAttributes?.includes(name))) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: usersByLogin.IndexName } }] }));
+      for (let tries = 0; tries < 100; tries += 1) {
+        const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        if (!now?.GlobalSecondaryIndexes?.some((index) => index.IndexName === usersByLogin.IndexName)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    if (!existing || usersByLogin.Projection.NonKeyAttributes.some((name) => !existing.Projection?.NonKeyAttributes?.includes(name))) {
       await client.send(
         new UpdateTableCommand({
           TableName: tableName,

@@ -75,7 +75,10 @@ export async function verifyPassword(stored: string | undefined, password: strin
   const target = stored ?? (await dummyHash!);
   try {
     if (isImportedFormat(target)) return await verifyImported(target, password);
-    const ok = await verify(target, normalizePassword(password));
+    const normalized = normalizePassword(password);
+    let ok = await verify(target, normalized);
+    // An argon2 hash imported from another system was made from the password as typed.
+    if (!ok && stored !== undefined && normalized !== password && needsRehash(stored)) ok = await verify(target, password);
     return ok && stored !== undefined;
   } catch {
     return false;

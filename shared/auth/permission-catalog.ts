@@ -6,6 +6,12 @@ import * as z from 'zod';
  */
 /** Tokens carry every permission in `scope`: a bounded catalog keeps them small. */
 export const MAX_PERMISSIONS = 64;
+/**
+ * The names together, space-separated as a token's `scope`, at most this long: with them all
+ * an RS256 access token stays under 4 KB (the limit many proxies, cookies and headers keep).
+ * 64 names of 31 characters fit; 64 of the longest allowed (40) would not.
+ */
+export const MAX_SCOPE_CHARS = 2048;
 export const PERMISSION_NAME = /^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/;
 
 export const PermissionName = z
@@ -27,6 +33,14 @@ export const PermissionCatalog = z
   .array(Entry)
   .max(MAX_PERMISSIONS, `must declare at most ${MAX_PERMISSIONS} permissions`)
   .superRefine((entries, check) => {
+    const scopeChars = entries.map((entry) => entry.name).join(' ').length;
+    if (scopeChars > MAX_SCOPE_CHARS) {
+      check.addIssue({
+        code: 'custom',
+        path: [],
+        message: `the names take ${scopeChars} characters together in a token's scope; at most ${MAX_SCOPE_CHARS} keep an access token holding them all under 4 KB (shorten some names)`,
+      });
+    }
     const seen = new Set<string>();
     entries.forEach((entry, index) => {
       if (seen.has(entry.name)) check.addIssue({ code: 'custom', path: [index, 'name'], message: `\`${entry.name}\` is declared twice` });

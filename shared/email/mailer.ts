@@ -15,9 +15,30 @@ async function ses(): Promise<SESv2Client> {
   client = new SESv2Client({
     region: AWS_REGION,
     ...(SES_ENDPOINT ? { endpoint: SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: EMAIL_LIMITS.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: EMAIL_LIMITS.connectionTimeoutMs,
+      requestTimeout: EMAIL_LIMITS.requestTimeoutMs,
+      // Without this the SDK only logs a warning when requestTimeout passes, and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
   });
   return client;
 }
+
+/**
+ * An email goes out after its change has committed, so it must never hold the answer for
+ * long: SendEmail normally takes a fraction of a second, and a hanging SES gets at most
+ * `totalMs` per email (timeouts per attempt, one retry, one overall deadline) before the
+ * answer says `emailDelivery: "failed"`. Requests that send two emails send them together.
+ */
+export const EMAIL_LIMITS = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 2000,
+  maxAttempts: 2,
+  totalMs: 3000,
+} as const;
 
 export type Delivery = 'sent' | 'failed';
 
@@ -39,6 +60,7 @@ export async function sendEmail(to: string, email: Email): Promise<Delivery> {
           },
         },
       }),
+      { abortSignal: AbortSignal.timeout(EMAIL_LIMITS.totalMs) },
     );
     return 'sent';
   } catch (error) {

@@ -5,7 +5,30 @@ import { COOKIE_PREFERENCE, REFRESH_COOKIE } from './session-cookie';
 import { FORM_MEDIA_TYPE } from './form';
 import { OAuthErrorBody } from '../oauth/schemas';
 
-const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+/**
+ * Schemas named with `.meta({ id })` (User, Tokens, ...) land once in `components.schemas`.
+ * zod puts them in each schema's own `$defs` with `#/$defs/<id>` references, which an OpenAPI
+ * document resolves from its root, where nothing is: every such reference is pointed at
+ * `#/components/schemas/<id>` instead (the linter's no-unresolved-refs found this).
+ */
+const named: Record<string, unknown> = {};
+
+function pointAtComponents(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(pointAtComponents);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\//, '#/components/schemas/') : pointAtComponents(value),
+    ]),
+  );
+}
+
+function schema(zodSchema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) named[id] ??= pointAtComponents(definition);
+  return pointAtComponents(json) as Record<string, unknown>;
+}
 
 const problemResponse = (description: string) => ({
   description,
@@ -36,6 +59,21 @@ const SESSION_COOKIE_HEADERS = {
   'Preference-Applied': { description: `\`${COOKIE_PREFERENCE}\` when the cookie was used`, schema: { type: 'string' } },
 };
 
+/**
+ * One query parameter per property of the route's zod query schema: the same schema the
+ * pipeline validates with, so a generated client can page and filter exactly as the API accepts.
+ */
+function queryParameters(query: z.ZodType): Array<Record<string, unknown>> {
+  const object = schema(query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, { description, ...property }]) => ({
+    name,
+    in: 'query',
+    required: object.required?.includes(name) ?? false,
+    ...(description ? { description } : {}),
+    schema: property,
+  }));
+}
+
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -46,6 +84,7 @@ export function openApiDocument(serverUrl?: string) {
       required: true,
       schema: { type: 'string' },
     }));
+    if (route.query) parameters.push(...queryParameters(route.query));
     if (route.sessionCookie) {
       parameters.push({
         name: 'Prefer',
@@ -128,6 +167,7 @@ export function openApiDocument(serverUrl?: string) {
           description: 'OAuth client authentication (client_secret_basic); client_secret_post puts `client_id` and `client_secret` in the form instead. For client credentials: the user id and one of its API tokens.',
         },
       },
+      schemas: Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b))),
     },
     paths,
   };

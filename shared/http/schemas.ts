@@ -401,12 +401,12 @@ export const ImportRow = InvitePersonBody.pick({ login: true, name: true, email:
     description: 'Default `active` with `passwordHash`, `pending` without. `pending` takes no hash; an `active` or `deactivated` user without a hash has no password until a reset link',
   }),
   emailVerified: z.boolean().optional().meta({ description: 'Default false' }),
-  permissions: z.array(z.string().min(1).max(40)).max(64).optional().meta({ description: 'Names from the permission catalog; absent: the catalog’s defaults for the role' }),
+  permissions: PermissionList.optional().meta({ description: 'Names from the permission catalog (an unknown name makes the row invalid); absent: the catalog’s `defaultFor` the role' }),
   passwordHash: z.string().min(1).max(512).optional().meta({
     description: 'bcrypt `$2a$/$2b$/$2y$` (cost ≤ 14), `$argon2id$`/`$argon2i$` PHC (m ≤ 64 MiB, t ≤ 10, m·t ≤ 256 MiB), `$scrypt$ln=,r=,p=$salt$hash` (128·N·r ≤ 64 MiB), `$pbkdf2-sha256$`/`$pbkdf2-sha512$` as passlib (`$<rounds>$`) or PHC (`$i=<rounds>$`), 1,000 to 2,000,000 (SHA-512: 1,000,000) rounds. Re-hashed with argon2id at the first good login',
   }),
   totpSecret: z.string().min(1).max(128).optional().meta({ description: 'Base32 TOTP secret of at least 128 bits: two-factor is imported as enrolled' }),
-}).meta({ id: 'ImportRow' });
+}).meta({ title: 'ImportRow' });
 export type ImportRow = z.output<typeof ImportRow>;
 
 const importRowJsonSchema = (() => {

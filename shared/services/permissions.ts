@@ -22,8 +22,14 @@ export function assertKnown(names: readonly string[]): void {
 /** The API token a request came with, if any: its own list narrows what the caller can do. */
 const callerToken = (principal: Principal) => (principal.apiTokenId ? principal.user.apiTokens?.[principal.apiTokenId] : undefined);
 
-/** What the caller holds in this request: its current grants, narrowed by the API token it used. */
-export const heldBy = (principal: Principal) => effectivePermissions(principal.user, callerToken(principal)?.scopes);
+/**
+ * What the caller holds in this request: its current grants, narrowed by the API token it used
+ * and by the `scope` of a client-credentials access token exchanged for it.
+ */
+export function heldBy(principal: Principal): string[] {
+  const held = effectivePermissions(principal.user, callerToken(principal)?.scopes);
+  return principal.scope ? held.filter((name) => principal.scope!.includes(name)) : held;
+}
 
 /**
  * Who may change whose permissions (PRODUCT.md): root anyone's but its own (root holds every
@@ -88,9 +94,10 @@ const invalidScope = (detail: string) =>
  * unless the caller itself came with a narrowed token, whose list the new one inherits.
  */
 export function tokenScopes(actor: Principal, owner: UserRecord, wanted: readonly string[] | undefined): string[] | undefined {
-  const callerScopes = callerToken(actor)?.scopes;
-  if (wanted === undefined) return callerScopes ? inCatalogOrder(callerScopes) : undefined;
-  const allowed = new Set(effectivePermissions(owner, callerScopes && heldBy(actor)));
+  const narrowedCaller = Boolean(callerToken(actor)?.scopes || actor.scope);
+  const callerScopes = narrowedCaller ? heldBy(actor) : undefined;
+  if (wanted === undefined) return callerScopes;
+  const allowed = new Set(effectivePermissions(owner, callerScopes));
   const beyond = [...new Set(wanted)].filter((name) => !allowed.has(name));
   if (beyond.length) throw invalidScope(`Scopes must be permissions the token's owner holds: ${beyond.join(', ')} is not.`);
   return inCatalogOrder(wanted);

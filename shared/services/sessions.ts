@@ -9,7 +9,7 @@ import { unauthorized } from '../errors';
 import { hashToken, newId, randomSecret, safeEqual } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
 import { effectivePermissions } from '../auth/permissions';
-import { CONSOLE_CLIENT_ID, joinScope } from '../auth/tokens';
+import { CONSOLE_CLIENT_ID, joinScope, splitScope } from '../auth/tokens';
 import { apiTokenUsable } from './api-tokens';
 import { logger } from '../log';
 import { describeUserAgent } from '../auth/user-agent';
@@ -195,7 +195,7 @@ export async function authenticateAccessToken(bearer: string): Promise<Principal
   const user = await getUser(claims.org, claims.sub);
   if (user && claims.sid !== undefined && sessionLive(user, claims.sid)) return { orgId: user.orgId, user, sessionId: claims.sid };
   if (user && claims.api_token_id !== undefined && apiTokenUsable(user, claims.api_token_id)) {
-    return { orgId: user.orgId, user, apiTokenId: claims.api_token_id };
+    return { orgId: user.orgId, user, apiTokenId: claims.api_token_id, scope: splitScope(claims.scope) };
   }
   throw unauthorized('The access token is not valid.');
 }

@@ -58,8 +58,10 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
       details: { previousRoot: root.login, newRoot: target.login },
     }, at),
   ]);
-  if (root.email) await sendEmail(root.email, ownershipMessage(root.name, org.name, false, target.login));
-  if (target.email) await sendEmail(target.email, ownershipMessage(target.name, org.name, true, root.login));
+  await Promise.all([
+    root.email ? sendEmail(root.email, ownershipMessage(root.name, org.name, false, target.login)) : undefined,
+    target.email ? sendEmail(target.email, ownershipMessage(target.name, org.name, true, root.login)) : undefined,
+  ]);
   return {
     previousRoot: publicUser({ ...root, role: 'admin', permissions: kept, updatedAt: at, version: root.version + 1 }),
     newRoot: publicUser({ ...target, role: 'root', updatedAt: at, version: target.version + 1 }),

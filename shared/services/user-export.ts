@@ -5,6 +5,7 @@ import { actorOf, auditItem } from '../data/audit';
 import { transact } from '../data/transact';
 import { userRecordPage } from '../data/user-import';
 import type { UserRecord } from '../data/users';
+import { effectivePermissions } from '../auth/permissions';
 import { assertRoot } from '../auth/policy';
 
 /** The export's columns, in this order (the OpenAPI document's ExportedUser says the same). */
@@ -28,8 +29,8 @@ export function exportedUser(user: UserRecord) {
     mfaRequired: user.mfa.required,
     origin: user.origin,
     location: user.location,
-    // TODO(issue 13): read the grants as the permissions work stores them, once it lands.
-    permissions: [...((user as { permissions?: string[] }).permissions ?? [])].sort(),
+    // What the user holds now, in catalog order (the owner: the whole catalog), as the API shows it.
+    permissions: effectivePermissions(user),
     createdAt: user.createdAt,
     lastLoginAt: user.lastLoginAt,
   };

@@ -11,7 +11,7 @@ import { invitationLinkMessage } from '../email/templates';
 import { Problem, forbidden, type FieldError } from '../errors';
 import { keyedHash, seal } from '../auth/crypto';
 import { HashProblem, inspectImportedHash } from '../auth/imported-hashes';
-import { catalog } from '../auth/permissions';
+import { defaultPermissions, effectivePermissions, inCatalogOrder, isKnownPermission } from '../auth/permissions';
 import { assertCanInvite, assertRoot } from '../auth/policy';
 import { ImportRow } from '../http/schemas';
 import { newId } from '../ids';
@@ -63,11 +63,11 @@ function base32Bytes(secret: string): { text: string; bytes: number } | undefine
 const canonical = (value: Record<string, unknown>) =>
   JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
 
-/** Grants as the invite stores them: the given list, or the catalog's defaults for the role. */
-function grantsOf(row: ImportRow): string[] {
-  if (row.permissions) return [...new Set(row.permissions)].sort();
-  return catalog().filter((permission) => (permission.defaultFor as string[]).includes(row.role)).map((permission) => permission.name).sort();
-}
+/**
+ * Grants as an invitation by the owner stores them (the owner holds every permission): the
+ * given list in catalog order, or the catalog's defaults for the role.
+ */
+const grantsOf = (row: ImportRow): string[] => (row.permissions ? inCatalogOrder(row.permissions) : defaultPermissions(row.role));
 
 /** Everything one row can be told without looking at the table: the invite's rules and the import's own. */
 async function checkRow(raw: unknown, index: number): Promise<CheckedRow | FieldError[]> {
@@ -79,9 +79,8 @@ async function checkRow(raw: unknown, index: number): Promise<CheckedRow | Field
   }
   const data = parsed.data;
   const errors: FieldError[] = [];
-  const known = new Set(catalog().map((permission) => permission.name));
   (data.permissions ?? []).forEach((name, position) => {
-    if (!known.has(name)) errors.push({ path: `permissions.${position}`, message: `"${name}" is not in the permission catalog` });
+    if (!isKnownPermission(name)) errors.push({ path: `permissions.${position}`, message: `"${name}" is not in the permission catalog` });
   });
   if (data.passwordHash !== undefined) {
     try {
@@ -118,8 +117,7 @@ function differences(user: UserRecord, row: CheckedRow): string[] {
   if ((user.location ?? null) !== (data.location ?? null)) fields.push('location');
   if (data.status !== undefined && user.status !== data.status) fields.push('status');
   if (data.emailVerified !== undefined && user.emailVerified !== data.emailVerified) fields.push('emailVerified');
-  const held = [...((user as { permissions?: string[] }).permissions ?? [])].sort();
-  if (data.permissions !== undefined && held.join(' ') !== row.permissions.join(' ')) fields.push('permissions');
+  if (data.permissions !== undefined && effectivePermissions(user).join(' ') !== row.permissions.join(' ')) fields.push('permissions');
   // A hash or TOTP secret cannot be compared with what is stored (it may have been re-hashed):
   // only the same row, recognised by its digest, counts as unchanged then.
   if (data.passwordHash !== undefined) fields.push('passwordHash');
@@ -142,11 +140,10 @@ async function newImportedUser(org: OrgRecord, row: CheckedRow, at: string): Pro
     origin: data.origin ?? null,
     location: data.location ?? null,
     passwordHash: data.passwordHash,
+    permissions: row.permissions,
     at,
   });
   user.importDigest = row.digest;
-  // TODO(issue 13): align with the permissions storage once it lands on main.
-  if (row.permissions.length) (user as { permissions?: string[] }).permissions = row.permissions;
   if (row.totpSecret) {
     user.mfa.enabled = true;
     user.totp = { secret: await seal(row.totpSecret, boundTo(user)), lastStep: 0 };

@@ -229,13 +229,15 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
 
   if (mailboxChanged && verification) {
     const org = await requireOrg(user.orgId);
-    await sendEmail(
-      input.email!,
-      user.status === 'pending'
-        ? invitationLinkMessage(user.name, org.name, user.login, verification.url)
-        : verifyEmailMessage(updated.name, org.name, verification.url),
-    );
-    if (user.email && user.status !== 'pending') await sendEmail(user.email, emailChangedMessage(user.name, org.name, input.email!));
+    await Promise.all([
+      sendEmail(
+        input.email!,
+        user.status === 'pending'
+          ? invitationLinkMessage(user.name, org.name, user.login, verification.url)
+          : verifyEmailMessage(updated.name, org.name, verification.url),
+      ),
+      user.email && user.status !== 'pending' ? sendEmail(user.email, emailChangedMessage(user.name, org.name, input.email!)) : undefined,
+    ]);
   }
   return updated;
 }

@@ -27,12 +27,21 @@ const ODD_IDS = ['%', '..', 'x'.repeat(300), '00000000-0000-0000-0000-0000000000
 const ODD_QUERIES = ['limit=-1', 'limit=1e9', 'cursor=%00', 'cursor=' + 'a'.repeat(3000), 'q=' + 'q'.repeat(300), 'role[]=admin', 'confirm='];
 
 /**
- * Each route's error format: problem+json, RFC 6749's JSON (`errors: 'oauth'`), or the page a
- * browser is shown where OpenID Connect forbids redirecting to an untrusted client.
+ * Each route's errors in the format it speaks: problem+json, RFC 6749's `{ error }` for OAuth
+ * routes, or the page a browser is shown where OpenID Connect forbids redirecting to an
+ * untrusted client (the authorization and logout requests).
  */
 const BROWSER_PAGES = new Set(['authorize', 'endSession']);
-const errorMediaType = (route: (typeof routes)[number]) =>
-  BROWSER_PAGES.has(route.operation) ? 'text/html' : 'errors' in route && route.errors === 'oauth' ? 'application/json' : 'application/problem+json';
+function expectErrorFormat(route: (typeof routes)[number], answer: { headers: Headers; body: any; text: string }) {
+  if (BROWSER_PAGES.has(route.operation)) {
+    expect(answer.headers.get('content-type'), answer.text).toContain('text/html');
+  } else if ('errors' in route && route.errors === 'oauth') {
+    expect(answer.headers.get('content-type'), answer.text).toContain('application/json');
+    expect(typeof answer.body?.error, answer.text).toBe('string');
+  } else {
+    expect(answer.headers.get('content-type'), answer.text).toContain('application/problem+json');
+  }
+}
 
 describe('hostile input', () => {
   for (const route of routes) {
@@ -46,7 +55,7 @@ describe('hostile input', () => {
             headers: body ? { 'content-type': body.type ?? 'application/json' } : {},
           });
           expect(answer.status, `${path} ${body?.raw.slice(0, 40)}: ${answer.text}`).toBeLessThan(500);
-          if (answer.status >= 400) expect(answer.headers.get('content-type')).toContain(errorMediaType(route));
+          if (answer.status >= 400) expectErrorFormat(route, answer);
         }
         for (const query of ODD_QUERIES) {
           const answer = await api.request(route.method, `${path}?${query}`, { token });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../shared/config';
 import { addMember, verifiedOrg } from '../support/factories';
@@ -148,6 +149,14 @@ describe('grants', () => {
     // What the admin no longer holds, it can no longer give, on its very next request.
     const give = await api.request('PATCH', `/v1/users/${dev.id}`, { token: admin.accessToken, body: { permissions: ['settings:read', 'flows:edit', 'settings:write'] } });
     expect(give.status).toBe(403);
+ 
+    // The access token issued before keeps its scope until it expires; the next one has the change.
+    expect(decodeJwt(admin.accessToken).scope).toContain('settings:write');
+    const refreshed = await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: admin.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    expect(decodeJwt(refreshed.body.accessToken).scope).toBe('settings:read flows:edit');
+    const login = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: admin.login, password: admin.password } });
+    expect(decodeJwt(login.body.accessToken).scope).toBe('settings:read flows:edit');
   });
 
   it('pass to the old owner on a transfer: it keeps, as an admin, every permission it held', async () => {

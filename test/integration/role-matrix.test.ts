@@ -32,6 +32,7 @@ const MATRIX: Record<string, Row> = {
   userinfo: everyone,
   listMySessions: everyone, endMySessions: everyone,
   listUserSessions: rootOnly, endUserSessions: rootOnly, endOrgSessions: rootOnly,
+  importUsers: rootOnly, exportUsers: rootOnly,
 };
 
 const api = useApi();
@@ -71,6 +72,7 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   patchUser: () => ({ name: 'Edited' }),
   createUserApiToken: () => ({ name: 'matrix' }),
   putBilling: () => ({ plan: 'team', billingEmail: 'billing@example.com' }),
+  importUsers: () => ({ users: [{ login: `imp-${++counter}`, name: 'Imported', email: `imp-${counter}@example.com`, role: 'developer' }], dryRun: true }),
   // A wrong password: authorisation passes, re-authentication fails (403 reauthentication_failed).
   transferOwnership: () => ({ userId: '00000000-0000-0000-0000-000000000000', password: 'not the password here' }),
   // The right password and an id that is no session: allowed, and ends nothing the matrix needs.

@@ -17,9 +17,9 @@ def hashlib_scrypt_ab64(pw):
     salt = os.urandom(16)
     raw = hashlib.scrypt(pw.encode(), salt=salt, n=2**12, r=8, p=1, dklen=32)
     return '$scrypt$ln=12,r=8,p=1$%s$%s' % (ab64_encode(salt).decode(), ab64_encode(raw).decode())
-def phc_pbkdf2(name, pw, rounds):
+def phc_pbkdf2(name, pw, rounds, dklen=None):
     salt = os.urandom(16)
-    raw = hashlib.pbkdf2_hmac(name, pw.encode(), salt, rounds)
+    raw = hashlib.pbkdf2_hmac(name, pw.encode(), salt, rounds, dklen)
     return '$pbkdf2-%s$i=%d,l=%d$%s$%s' % (name, rounds, len(raw), b64(salt), b64(raw))
 makers = {
     'bcrypt-2a': lambda pw: bcrypt.using(rounds=5, ident='2a').hash(pw),
@@ -33,17 +33,19 @@ makers = {
     'pbkdf2-sha512-passlib': lambda pw: pbkdf2_sha512.using(rounds=25000).hash(pw),
     'pbkdf2-sha256-phc': lambda pw: phc_pbkdf2('sha256', pw, 10000),
     'pbkdf2-sha512-phc': lambda pw: phc_pbkdf2('sha512', pw, 10000),
+    # Keycloak's pbkdf2-sha256 derives 512 bits, as its export's credentialData says.
+    'pbkdf2-sha256-keycloak': lambda pw: phc_pbkdf2('sha256', pw, 27500, 64),
 }
 print(json.dumps({ name: makers[name](pw) for name, pw in passwords.items() }))
 `;
 
 export type ForeignScheme =
   | 'bcrypt-2a' | 'bcrypt-2b' | 'bcrypt-2y' | 'argon2id' | 'argon2i' | 'scrypt-passlib' | 'scrypt-ab64'
-  | 'pbkdf2-sha256-passlib' | 'pbkdf2-sha512-passlib' | 'pbkdf2-sha256-phc' | 'pbkdf2-sha512-phc';
+  | 'pbkdf2-sha256-passlib' | 'pbkdf2-sha512-passlib' | 'pbkdf2-sha256-phc' | 'pbkdf2-sha512-phc' | 'pbkdf2-sha256-keycloak';
 
 export const FOREIGN_SCHEMES: ForeignScheme[] = [
   'bcrypt-2a', 'bcrypt-2b', 'bcrypt-2y', 'argon2id', 'argon2i', 'scrypt-passlib', 'scrypt-ab64',
-  'pbkdf2-sha256-passlib', 'pbkdf2-sha512-passlib', 'pbkdf2-sha256-phc', 'pbkdf2-sha512-phc',
+  'pbkdf2-sha256-passlib', 'pbkdf2-sha512-passlib', 'pbkdf2-sha256-phc', 'pbkdf2-sha512-phc', 'pbkdf2-sha256-keycloak',
 ];
 
 /** Debian's interpreter, where apt's python3-passlib lives (not a pyenv or venv one). */

@@ -50,6 +50,12 @@ describe('the permission catalog', () => {
     expect(problemsOf(entries(65))).toEqual(['gatehouse:permissions: must declare at most 64 permissions']);
   });
 
+  it('keeps the names short enough together for a token holding them all to stay under 4 KB', () => {
+    const named = (length: number) => Array.from({ length: 64 }, (_, index) => ({ ...ok, name: `m${String(index).padStart(2, '0')}:${'a'.repeat(length - 4)}` }));
+    expect(parseCatalog(named(31))).toHaveLength(64);
+    expect(problemsOf(named(40))).toEqual([expect.stringMatching(/^gatehouse:permissions: the names take 2623 characters together in a token's scope; at most 2048/)]);
+  });
+
   it('is checked at synth, from CDK context', () => {
     const app = new App({ context: { 'gatehouse:senderEmail': 'no-reply@example.com', 'gatehouse:permissions': [ok, { ...ok, name: 'bad name' }] } });
     expect(() => configFrom(app)).toThrow(/gatehouse:permissions\[1\] "bad name" name: /);

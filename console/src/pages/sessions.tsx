@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type * as z from 'zod';
 import type * as schemas from '../../../shared/http/session-schemas';
 import { get, request } from '../api';
@@ -89,6 +89,11 @@ export function MySessions() {
   const [target, setTarget] = useState<{ sessions: 'others' | string[]; what: string }>();
   const [notice, setNotice] = useState<string>();
   const others = list.data?.items.filter((session) => !session.current) ?? [];
+  // The new-browser email links here (`/account#sessions`); the section exists once the list is in.
+  const loaded = Boolean(list.data);
+  useEffect(() => {
+    if (loaded && location.hash === '#sessions') document.getElementById('sessions')?.scrollIntoView();
+  }, [loaded]);
   return (
     <section aria-labelledby="sessions-title" id="sessions">
       <h2 id="sessions-title">Sessions</h2>

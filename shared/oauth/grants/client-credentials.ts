@@ -41,6 +41,8 @@ export async function clientCredentialsGrant({ body, credentials }: GrantRequest
       return token && token.user.id === clientId ? token : undefined;
     },
     () => new InvalidClient(undefined, credentials.method),
+    // The API token is the client's only factor: a right one completes its authentication.
+    { completesSignIn: () => true },
   );
 
   const effective = effectivePermissions(found.user, found.record.scopes ?? null);
