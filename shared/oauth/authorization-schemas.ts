@@ -22,8 +22,7 @@ export const AuthorizeQuery = z
     max_age: param('Seconds since the last sign-in after which a fresh one is required'),
     login_hint: param('Pre-fills the login'),
     org: param('Organization slug: only its users may complete the sign-in'),
-  })
-  .meta({ id: 'OidcAuthorizeQuery' });
+  });
 
 export const PendingRequestQuery = z.strictObject({ request: z.string().min(1).max(200) });
 
@@ -66,5 +65,4 @@ export const LogoutQuery = z
     post_logout_redirect_uri: param('Exactly one of the client’s registered post-logout URIs'),
     state: param('Returned untouched'),
     client_id: param('The client, when there is no id_token_hint'),
-  })
-  .meta({ id: 'OidcLogoutQuery' });
+  });
