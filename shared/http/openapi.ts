@@ -132,7 +132,7 @@ export function openApiDocument(serverUrl?: string) {
       operationId: route.operation,
       summary: route.summary,
       tags: [route.group],
-      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : route.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
         ? {

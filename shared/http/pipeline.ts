@@ -26,6 +26,8 @@ type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A page for a person's browser instead of JSON (the OpenID Connect error pages). */
+  html?: string;
   headers?: Record<string, string>;
   cookies?: string[];
 }
@@ -34,11 +36,13 @@ export interface HandlerRequest<R extends RouteDef> {
   body: Infer<R['body']>;
   query: Infer<R['query']>;
   params: Record<string, string>;
+  /** The query string as sent, for routes that must see repeated or exactly-encoded parameters. */
+  rawQuery: string;
   /** The version named by `If-Match`, when the client sent one. */
   ifMatch?: number;
   /** The raw `Authorization` header (OAuth client authentication reads `Basic` from it). */
   authorization?: string;
-  ctx: R['auth'] extends 'user' ? AuthedContext : RequestContext;
+  ctx: R['auth'] extends 'user' ? AuthedContext : R['auth'] extends 'optional' ? RequestContext & { principal?: Principal } : RequestContext;
 }
 
 export type Implementations<G extends FunctionGroup> = {
@@ -185,6 +189,10 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
       const token = bearer(event);
       if (!token) throw unauthorized();
       state.principal = await authenticate(token);
+    } else if (route.auth === 'optional') {
+      const token = bearer(event);
+      if (token) state.principal = await authenticate(token);
+      else if (event.headers.authorization) throw unauthorized();
     }
   },
 });
@@ -209,6 +217,10 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
     ...Object.fromEntries(Object.entries(reply.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
   };
   const cookies = reply.cookies?.length ? { cookies: reply.cookies } : {};
+  if (reply.html !== undefined) {
+    headers['content-type'] = 'text/html; charset=utf-8';
+    return { statusCode: reply.status, headers, body: reply.html, ...cookies };
+  }
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
   // A text answer (the CSV export) names its own content type and goes out as it is.
   if (typeof reply.body === 'string' && headers['content-type'] && !/json/.test(headers['content-type'])) {
@@ -285,7 +297,11 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         maxAge: CORS.maxAgeSeconds,
       }),
     )
-    .use(httpSecurityHeaders())
+    // Its HTML-only CSP (`default-src 'none'`, sandboxed, no framing, no forms) covers the
+    // OpenID Connect error pages. `navigate-to` and `report-to` (no endpoint) only make browsers
+    // log warnings; the sandbox lets tools (axe-core through DevTools) evaluate in the page,
+    // while `default-src 'none'` still runs no script of the page's own.
+    .use(httpSecurityHeaders({ contentSecurityPolicy: { 'navigate-to': '', 'report-to': '', sandbox: 'allow-scripts' } }))
     .use(problems())
     .use(prepare(table))
     .handler(async (event) => {
@@ -298,6 +314,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         body: state.body as never,
         query: state.query as never,
         params: event.pathParameters as Record<string, string>,
+        rawQuery: event.rawQueryString ?? '',
         ifMatch: state.ifMatch,
         authorization: event.headers.authorization,
         ctx: ctx as never,

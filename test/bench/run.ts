@@ -381,7 +381,7 @@ try {
 
   // ------------------------------------------------------------ bundles and cold starts
   log('  building and cold-starting each Lambda bundle');
-  const groups = ['public', 'auth', 'me', 'users', 'org', 'billing-import'];
+  const groups = ['public', 'auth', 'me', 'users', 'org', 'oidc', 'billing-import'];
   const bundleDir = join(root, '.data', 'bench-bundles');
   const memberToken = (await login(main.slug, members[0]!.login)).body.accessToken as string;
   const event = (method: string, path: string, options: { body?: unknown; token?: string } = {}) =>
@@ -397,6 +397,8 @@ try {
     me: event('GET', '/v1/me', { token: memberToken }),
     users: event('GET', '/v1/users', { token: await rootToken() }),
     org: event('GET', '/v1/org', { token: memberToken }),
+    // The OpenID Connect routes' function: userinfo, one authenticated read.
+    oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
