@@ -48,7 +48,10 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   me: { hashesPasswords: true, sendsEmail: true },
   users: { hashesPasswords: true, sendsEmail: true },
   org: { hashesPasswords: false, sendsEmail: false },
-  oauth: { hashesPasswords: false, sendsEmail: false },
+  // The code and refresh grants start app sessions, which may email a new-device notice.
+  oauth: { hashesPasswords: false, sendsEmail: true },
+  // The authorization-code flow's browser-facing routes (authorize, complete, userinfo, logout).
+  oidc: { hashesPasswords: false, sendsEmail: false },
 };
 
 export class GatehouseStack extends Stack {

@@ -136,6 +136,12 @@ export async function request<T>(method: string, path: string, options: RequestO
   return { body: (options.text ? text : text ? JSON.parse(text) : undefined) as T, etag: response.headers.get('etag') };
 }
 
+/** The session's access token for a call `request` cannot make (the sign-in flow's OAuth answers). */
+export async function accessTokenNow(): Promise<string | undefined> {
+  if (!accessToken || Date.now() > expiresAt) await renewSession();
+  return accessToken;
+}
+
 export const get = <T>(path: string) => request<T>('GET', path).then((answer) => answer.body);
 
 export async function logout() {

@@ -63,7 +63,9 @@ export function App() {
     else if (needsSession && found) navigate(`/login?next=${encodeURIComponent(path + location.search)}`, { replace: true });
   }, [session.state, path]);
   useEffect(() => {
-    if (session.state === 'signed-in' && (path === '/' || path === '/login' || path === '/signup')) navigate('/account', { replace: true });
+    // `/login?request=` is an app's sign-in (OpenID Connect): a signed-in browser completes it there.
+    const appSignIn = path === '/login' && new URLSearchParams(location.search).has('request');
+    if (session.state === 'signed-in' && !appSignIn && (path === '/' || path === '/login' || path === '/signup')) navigate('/account', { replace: true });
   }, [session.state, path]);
 
   let content: ComponentChildren;

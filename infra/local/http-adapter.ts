@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../../shared/config';
 import { Problem } from '../../shared/errors';
@@ -9,6 +10,9 @@ import { type FunctionGroup, type RouteDef, routeKey, routes } from '../../share
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type Handlers = Record<FunctionGroup, LambdaHandler>;
+
+/** Node's default; API Gateway's own limit is lower (10 KiB), and it answers such requests itself. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 /** API Gateway accepts 10 MB; we stop reading well before and let the handler judge up to this. */
 const MAX_READ_BYTES = 1024 * 1024;
@@ -120,7 +124,7 @@ export function createApiServer(handlers: Handlers, options: { console?: (req: I
   const compiled = (routes as readonly RouteDef[]).map(compile);
   const origins = new Set(config().CORS_ORIGINS);
 
-  return createServer(async (req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, async (req, res) => {
     const requestId = randomUUID();
     try {
       const url = new URL(req.url ?? '/', 'http://local');
@@ -176,4 +180,33 @@ export function createApiServer(handlers: Handlers, options: { console?: (req: I
       else res.end();
     }
   });
+  server.on('clientError', answerClientError);
+  return server;
+}
+
+/**
+ * Requests Node refuses before any handler runs (headers over the limit, malformed HTTP) get
+ * a problem document with X-Request-Id like every other 4xx, instead of Node's bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new Problem(431, 'request_header_fields_too_large', `The request line and headers must be at most ${MAX_HEADER_BYTES} bytes together.`)
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new Problem(408, 'request_timeout', 'The request did not arrive in time.')
+        : new Problem(400, 'bad_request', 'The request is not valid HTTP/1.1.');
+  const body = JSON.stringify(problem.toJSON());
+  socket.end(
+    [
+      `HTTP/1.1 ${problem.status} ${problem.title}`,
+      'content-type: application/problem+json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(body)}`,
+      `x-request-id: ${randomUUID()}`,
+      'cache-control: no-store',
+      'connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }

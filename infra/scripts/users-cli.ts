@@ -4,7 +4,7 @@
  * owner, on whose behalf the same service functions as the API's run.
  */
 import { resolve } from 'node:path';
-import { applyLocalEnvironment } from '../local/environment';
+import { applyLocalEnvironment, localCatalogJson } from '../local/environment';
 
 export function parseArgs(argv: string[], flags: string[], options: string[]) {
   const positional: string[] = [];
@@ -26,9 +26,23 @@ export function parseArgs(argv: string[], flags: string[], options: string[]) {
   return { positional, values };
 }
 
+/**
+ * With --aws the services need what the deployed users function has: its table, links and
+ * keys (the data key seals TOTP secrets and keys the import digests).
+ */
+const AWS_ENVIRONMENT = ['TABLE_NAME', 'APP_URL', 'EMAIL_FROM', 'JWT_ISSUER', 'JWT_AUDIENCE', 'SIGNING_KEY_SECRET_ARN', 'DATA_KEY_SECRET_ARN'];
+
 export function useEnvironment(aws: boolean) {
   if (aws) {
-    if (!process.env.TABLE_NAME) throw new Error('With --aws, set TABLE_NAME (the stack output) and your AWS credentials and region.');
+    const missing = AWS_ENVIRONMENT.filter((name) => !process.env[name]);
+    if (missing.length) {
+      throw new Error(
+        `With --aws, set ${missing.join(', ')} as the stack's users function has them ` +
+          '(aws lambda get-function-configuration --function-name <its name> --query Environment.Variables), with your AWS credentials and region.',
+      );
+    }
+    // The deployed functions have the catalog compiled in from cdk.json; read it from the same place.
+    process.env.PERMISSIONS ??= localCatalogJson();
     return;
   }
   applyLocalEnvironment(

@@ -13,6 +13,8 @@
  *   ORG#<org>            INVOICENO#<no>      invoice-number marker (idempotent imports)
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
+ *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
+ *   OAUTHCODE#<hash>     OAUTHCODE           authorization code, and after use what it issued (TTL)
  *
  * Index usersByLogin: gsi1pk = ORG#<org>#USERS, gsi1sk = login.
  *   SLUG#<slug>          SLUG                unique-slug marker -> org
@@ -47,6 +49,8 @@ export const keys = {
   invoiceNumber: (orgId: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICENO#${number}` }),
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
+  authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),
+  authorizationCode: (hash: string): Key => ({ pk: `OAUTHCODE#${hash}`, sk: 'OAUTHCODE' }),
   search: (orgId: string, term: string, userId: string): Key => ({ pk: org(orgId), sk: `SEARCH#${term}#${userId}` }),
   searchPrefix: (prefix: string) => `SEARCH#${prefix}`,
   usersByLogin: (orgId: string, login: string) => ({ gsi1pk: `${org(orgId)}#USERS`, gsi1sk: login }),

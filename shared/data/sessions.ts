@@ -32,6 +32,13 @@ export interface SessionRecord {
   client?: string;
   /** Whether a second factor was used to sign in. */
   mfa?: boolean;
+  /** Sessions of registered apps (OpenID Connect): when and how the person authenticated, */
+  authTime?: number;
+  amr?: string[];
+  /** the OpenID scopes granted, */
+  scope?: string;
+  /** and the browser's Gatehouse session whose sign-in the app's session came from. */
+  ssoSessionId?: string;
 }
 
 export async function getSession(orgId: string, sessionId: string): Promise<SessionRecord | undefined> {
@@ -49,12 +56,16 @@ export async function putSession(session: SessionRecord): Promise<void> {
   );
 }
 
-export type RotateResult = { outcome: 'rotated' } | { outcome: 'reused' } | { outcome: 'invalid' };
+export type RotateResult = { outcome: 'rotated'; session: SessionRecord } | { outcome: 'reused' } | { outcome: 'invalid' };
+
+/** The clients of Gatehouse's own sign-in (/v1/auth/*), as opposed to registered apps. */
+const OWN_CLIENTS = ['console', 'api'];
 
 /**
  * Rotation in place: one conditional write that succeeds only if the presented token is the
  * current one, so of many concurrent refreshes at most one wins. When the condition fails,
- * the item as it was tells a replay of the just-spent token apart from garbage.
+ * the item as it was tells a replay of the just-spent token apart from garbage. The same
+ * write answers the session as it now is, so no read is added.
  */
 export async function rotateSession(
   orgId: string,
@@ -64,23 +75,30 @@ export async function rotateSession(
   nextHash: string,
   rotatedAt: string,
   ip?: string,
+  /** A registered app's id: only its own sessions rotate. Absent: only the console's and the API's. */
+  client?: string,
 ): Promise<RotateResult> {
+  const clientCondition = client
+    ? '#client = :client'
+    : `(attribute_not_exists(#client) OR #client IN (${OWN_CLIENTS.map((_, index) => `:own${index}`).join(', ')}))`;
+  const clientValues = client ? { ':client': client } : Object.fromEntries(OWN_CLIENTS.map((name, index) => [`:own${index}`, name]));
   try {
-    await db().send(
+    const { Attributes } = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.session(orgId, sessionId),
         // lastUsedAt and ip ride on the rotation write: a refresh stays one conditional write.
         UpdateExpression: `SET #hash = :next, previousHash = :presented, rotatedAt = :at, lastUsedAt = :at${ip ? ', ip = :ip' : ''}`,
-        ConditionExpression: '#hash = :presented AND userId = :userId',
-        ExpressionAttributeNames: { '#hash': 'hash' },
+        ConditionExpression: `#hash = :presented AND userId = :userId AND ${clientCondition}`,
+        ExpressionAttributeNames: { '#hash': 'hash', '#client': 'client' },
         ExpressionAttributeValues: {
-          ':next': nextHash, ':presented': presentedHash, ':userId': userId, ':at': rotatedAt, ...(ip ? { ':ip': ip } : {}),
+          ':next': nextHash, ':presented': presentedHash, ':userId': userId, ':at': rotatedAt, ...(ip ? { ':ip': ip } : {}), ...clientValues,
         },
+        ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { outcome: 'rotated' };
+    return { outcome: 'rotated', session: fromItem(Attributes!) };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const old = (error as { Item?: Record<string, { S?: string }> }).Item;
@@ -151,4 +169,9 @@ export async function deleteSessionItems(orgId: string, sessionIds: string[]): P
   } catch (error) {
     logger.warn('ended session items not deleted; their TTL will', { error: error instanceof Error ? error.name : 'unknown' });
   }
+}
+
+function fromItem(item: Record<string, unknown>): SessionRecord {
+  const { pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...session } = item;
+  return session as unknown as SessionRecord;
 }

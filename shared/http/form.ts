@@ -8,24 +8,12 @@ export const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
  * with zod like JSON bodies. As RFC 6749 §3.1 says, a parameter sent without a value counts as
  * omitted and no parameter may be sent twice; unknown parameters are the schema's to ignore.
  */
-export function parseFormBody(
-  schema: z.ZodType | undefined,
-  raw: string,
-  headers: { contentType?: string; contentEncoding?: string },
-  maxBytes: number,
-): unknown {
-  const { contentType, contentEncoding } = headers;
-  if (Buffer.byteLength(raw) > maxBytes) throw new Problem(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes.`);
-  // Nothing is decompressed here: an encoded body would be read as garbage.
-  if (contentEncoding && !/^\s*identity\s*$/i.test(contentEncoding)) {
-    throw new Problem(415, 'unsupported_content_encoding', 'Send the form without a Content-Encoding.');
-  }
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+export function parseFormBody(schema: z.ZodType | undefined, raw: string, contentType = ''): unknown {
+  // Size, Content-Encoding, charset and UTF-8 are checked for every body before this (pipeline's bodyText).
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   if (raw.trim() !== '' && mediaType !== FORM_MEDIA_TYPE) {
     throw new Problem(415, 'unsupported_media_type', `Send the body as ${FORM_MEDIA_TYPE}.`);
   }
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
-  if (charset && !/^utf-?8$/i.test(charset)) throw new Problem(415, 'unsupported_media_type', `Send the form in UTF-8, not ${charset}.`);
   const values: Record<string, string> = {};
   const problems: FieldError[] = [];
   for (const [name, value] of new URLSearchParams(raw)) {

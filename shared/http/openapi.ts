@@ -13,21 +13,22 @@ import { OAuthErrorBody } from '../oauth/schemas';
  */
 const named: Record<string, unknown> = {};
 
+/** Also hoists `$defs` found deeper (a schema embedded in another's `.meta`, as the import body does). */
 function pointAtComponents(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(pointAtComponents);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [
-      key,
-      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\//, '#/components/schemas/') : pointAtComponents(value),
-    ]),
-  );
+  const entries: Array<[string, unknown]> = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$defs' && value && typeof value === 'object') {
+      for (const [id, definition] of Object.entries(value)) named[id] ??= pointAtComponents(definition);
+    } else if (key === '$ref' && typeof value === 'string') entries.push([key, value.replace(/^#\/\$defs\//, '#/components/schemas/')]);
+    else if (key !== '$schema') entries.push([key, pointAtComponents(value)]);
+  }
+  return Object.fromEntries(entries);
 }
 
 function schema(zodSchema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) named[id] ??= pointAtComponents(definition);
-  return pointAtComponents(json) as Record<string, unknown>;
+  return pointAtComponents(z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' })) as Record<string, unknown>;
 }
 
 const problemResponse = (description: string) => ({
@@ -131,7 +132,7 @@ export function openApiDocument(serverUrl?: string) {
       operationId: route.operation,
       summary: route.summary,
       tags: [route.group],
-      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : route.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
         ? {

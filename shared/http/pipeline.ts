@@ -26,6 +26,8 @@ type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A page for a person's browser instead of JSON (the OpenID Connect error pages). */
+  html?: string;
   headers?: Record<string, string>;
   cookies?: string[];
 }
@@ -34,11 +36,13 @@ export interface HandlerRequest<R extends RouteDef> {
   body: Infer<R['body']>;
   query: Infer<R['query']>;
   params: Record<string, string>;
+  /** The query string as sent, for routes that must see repeated or exactly-encoded parameters. */
+  rawQuery: string;
   /** The version named by `If-Match`, when the client sent one. */
   ifMatch?: number;
   /** The raw `Authorization` header (OAuth client authentication reads `Basic` from it). */
   authorization?: string;
-  ctx: R['auth'] extends 'user' ? AuthedContext : RequestContext;
+  ctx: R['auth'] extends 'user' ? AuthedContext : R['auth'] extends 'optional' ? RequestContext & { principal?: Principal } : RequestContext;
 }
 
 export type Implementations<G extends FunctionGroup> = {
@@ -72,20 +76,40 @@ const zodErrors = (error: z.ZodError, prefix?: string) =>
       : [{ path: dotted([prefix, ...issue.path]), message: issue.message }],
   );
 
-function decodeBody(event: Event): string {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text, for every route whatever its media type: what the request says about its
+ * bytes must be true, or it is refused rather than decoded by guesswork. No Content-Encoding
+ * is decoded (415), a charset other than UTF-8 is refused (415), and bytes that are not
+ * UTF-8 are a 400 instead of silently becoming U+FFFD.
+ */
+function bodyText(event: Event, limit: number): string {
   if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length === 0) return '';
+  if (bytes.length > limit) throw new Problem(413, 'payload_too_large', `The body must be at most ${limit} bytes.`);
+  const encoding = event.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    throw new Problem(415, 'unsupported_content_encoding', 'Send the body without Content-Encoding: the API decodes none.');
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(event.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new Problem(415, 'unsupported_charset', 'Send the body in UTF-8 (charset=utf-8, or no charset).');
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badRequest('invalid_utf8', 'The body is not valid UTF-8.');
+  }
 }
 
-function parseBody(route: RouteDef, event: Event): unknown {
-  const raw = decodeBody(event);
-  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
-  if (Buffer.byteLength(raw) > limit) {
-    throw new Problem(413, 'payload_too_large', `The body must be at most ${limit} bytes.`);
-  }
+/** The one JSON media type the document declares; `application/*+json` types are not documented, so not taken. */
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+function parseBody(route: RouteDef, raw: string, contentType = ''): unknown {
   const empty = raw.trim() === '';
-  const contentType = event.headers['content-type'] ?? '';
-  if (!empty && !/^application\/(.+\+)?json\s*(;|$)/i.test(contentType)) {
+  if (!empty && !JSON_MEDIA_TYPE.test(contentType)) {
     throw new Problem(415, 'unsupported_media_type', 'Send the body as application/json.');
   }
   let parsed: unknown = {};
@@ -146,15 +170,9 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     };
     const state: State = { route, ctx };
     states.set(event, state);
-    state.body =
-      route.encoding === 'form'
-        ? parseFormBody(
-            route.body,
-            decodeBody(event),
-            { contentType: event.headers['content-type'], contentEncoding: event.headers['content-encoding'] },
-            MAX_BODY_BYTES,
-          )
-        : parseBody(route, event);
+    const raw = bodyText(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
+    const contentType = event.headers['content-type'];
+    state.body = route.encoding === 'form' ? parseFormBody(route.body, raw, contentType) : parseBody(route, raw, contentType);
     if (route.sessionCookie && prefersCookie(event.headers)) {
       state.cookieSession = true;
       ctx.browserSession = true;
@@ -171,6 +189,10 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
       const token = bearer(event);
       if (!token) throw unauthorized();
       state.principal = await authenticate(token);
+    } else if (route.auth === 'optional') {
+      const token = bearer(event);
+      if (token) state.principal = await authenticate(token);
+      else if (event.headers.authorization) throw unauthorized();
     }
   },
 });
@@ -195,6 +217,10 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
     ...Object.fromEntries(Object.entries(reply.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
   };
   const cookies = reply.cookies?.length ? { cookies: reply.cookies } : {};
+  if (reply.html !== undefined) {
+    headers['content-type'] = 'text/html; charset=utf-8';
+    return { statusCode: reply.status, headers, body: reply.html, ...cookies };
+  }
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
   // A text answer (the CSV export) names its own content type and goes out as it is.
   if (typeof reply.body === 'string' && headers['content-type'] && !/json/.test(headers['content-type'])) {
@@ -271,7 +297,11 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         maxAge: CORS.maxAgeSeconds,
       }),
     )
-    .use(httpSecurityHeaders())
+    // Its HTML-only CSP (`default-src 'none'`, sandboxed, no framing, no forms) covers the
+    // OpenID Connect error pages. `navigate-to` and `report-to` (no endpoint) only make browsers
+    // log warnings; the sandbox lets tools (axe-core through DevTools) evaluate in the page,
+    // while `default-src 'none'` still runs no script of the page's own.
+    .use(httpSecurityHeaders({ contentSecurityPolicy: { 'navigate-to': '', 'report-to': '', sandbox: 'allow-scripts' } }))
     .use(problems())
     .use(prepare(table))
     .handler(async (event) => {
@@ -284,6 +314,7 @@ export function lambdaHandler<G extends FunctionGroup>(group: G, implementations
         body: state.body as never,
         query: state.query as never,
         params: event.pathParameters as Record<string, string>,
+        rawQuery: event.rawQueryString ?? '',
         ifMatch: state.ifMatch,
         authorization: event.headers.authorization,
         ctx: ctx as never,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as s from './schemas';
+import * as oidc from '../oauth/authorization-schemas';
 import * as oauth from '../oauth/schemas';
 import * as sessions from './session-schemas';
 
@@ -9,8 +10,9 @@ import * as sessions from './session-schemas';
  * `group` names the Lambda function (functions/<group>.ts) that serves the route.
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org' | 'oauth';
-export type Access = 'public' | 'user';
+export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org' | 'oauth' | 'oidc';
+/** `optional`: authenticated when a Bearer token is sent (the handler sees the principal or none). */
+export type Access = 'public' | 'user' | 'optional';
 
 export interface RouteDef {
   method: Method;
@@ -176,7 +178,11 @@ export const routes = [
   route({
     method: 'POST', path: '/v1/me/api-tokens', group: 'me', operation: 'createMyApiToken', auth: 'user',
     summary: 'Create an API token (shown once)', body: s.CreateApiTokenBody,
-    responses: { 201: { description: 'The token, shown this once', schema: s.NewApiToken }, 409: { description: '`too_many_tokens`' } },
+    responses: {
+      201: { description: 'The token, shown this once', schema: s.NewApiToken },
+      400: { description: '`validation_failed`, or `invalid_scope` for scopes beyond the owner’s permissions' },
+      409: { description: '`too_many_tokens`' },
+    },
   }),
   route({
     method: 'DELETE', path: '/v1/me/api-tokens/{tokenId}', group: 'me', operation: 'revokeMyApiToken', auth: 'user',
@@ -227,6 +233,7 @@ export const routes = [
     summary: 'Users of the organization by login (root, admin); `q` matches the start of login, name or email', query: s.ListUsersQuery,
     responses: {
       200: { description: 'A page of users; with filters a page may hold fewer than `limit` while `nextCursor` is set', schema: s.UserPage },
+      400: { description: '`validation_failed`, or `unknown_permission` for a `permission` filter outside the catalog' },
       403: { description: 'Developers' },
     },
   }),
@@ -235,7 +242,8 @@ export const routes = [
     summary: 'Invite a person (activation link or temporary password) or create a service account', body: s.InviteBody,
     responses: {
       201: { description: 'The user; the link, temporary password or API token is shown this once', schema: s.InviteResult },
-      403: { description: '`forbidden` (role may not invite that role) or `email_not_verified`' },
+      400: { description: '`validation_failed`, or `unknown_permission` for a name outside the catalog' },
+      403: { description: '`forbidden` (role may not invite that role, or a permission the inviter does not hold) or `email_not_verified`' },
       409: { description: '`login_taken` or `email_taken`' },
     },
   }),
@@ -311,7 +319,10 @@ export const routes = [
   route({
     method: 'POST', path: '/v1/users/{id}/api-tokens', group: 'users', operation: 'createUserApiToken', auth: 'user',
     summary: 'Create an API token for a user (root)', body: s.CreateApiTokenBody,
-    responses: { 201: { description: 'The token, shown this once', schema: s.NewApiToken } },
+    responses: {
+      201: { description: 'The token, shown this once', schema: s.NewApiToken },
+      400: { description: '`validation_failed`, or `invalid_scope` for scopes beyond the owner’s permissions' },
+    },
   }),
   route({
     method: 'DELETE', path: '/v1/users/{id}/api-tokens/{tokenId}', group: 'users', operation: 'revokeUserApiToken', auth: 'user',
@@ -397,6 +408,44 @@ export const routes = [
       200: { description: 'How many sessions and users; users are signed out in transactions of 99, each audited', schema: sessions.EndedOrgSessions },
       403: { description: '`reauthentication_failed`, or not the owner' },
       503: { description: '`partially_done`: a batch failed after earlier ones committed; send the same request again to finish (already signed-out users are skipped)' },
+    },
+  }),
+  // ---- sign-in for the SaaS's apps: OpenID Connect authorization code with PKCE (issue 14) ----
+  route({
+    method: 'GET', path: '/oauth2/authorize', group: 'oidc', operation: 'authorize', auth: 'public', query: oidc.AuthorizeQuery,
+    summary: 'Start an app’s sign-in (OpenID Connect authorization code flow, PKCE S256 required)',
+    responses: {
+      302: { description: 'To the console’s sign-in page with `?request=<handle>` (10 minutes); or, for a bad request from a trusted client, to its redirect URI with `error`, `state` and `iss`' },
+      400: { description: 'An HTML page, never a redirect, for an unknown client or a redirect URI not registered for it (exact match)' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/oauth2/authorize/request', group: 'oidc', operation: 'describeAuthorizeRequest', auth: 'public', errors: 'oauth', query: oidc.PendingRequestQuery,
+    summary: 'The console’s view of a pending sign-in request: which app, prompt, login hint, organization',
+    responses: { 200: { description: 'The pending request', schema: oidc.PendingRequest }, 400: { description: '`invalid_request`: unknown, used or expired handle' } },
+  }),
+  route({
+    method: 'POST', path: '/oauth2/authorize/complete', group: 'oidc', operation: 'completeAuthorize', auth: 'optional', errors: 'oauth', body: oidc.CompleteBody,
+    summary: 'The console’s half: complete a pending request as the signed-in person (Bearer), or answer the app an error without a token',
+    responses: {
+      200: { description: 'Where the browser goes next: the app’s redirect URI with `code` (60 s, single use) or `error`, `state` and `iss`', schema: oidc.CompleteResult },
+      400: { description: '`invalid_request`: unknown, used or expired handle' },
+      401: { description: '`login_required`: no token, an API token, or a sign-in older than `prompt=login` or `max_age` allow' },
+      403: { description: '`access_denied`: the person is not of the organization the app asked for' },
+    },
+  }),
+  route({
+    method: 'GET', path: '/oauth2/userinfo', group: 'oidc', operation: 'userinfo', auth: 'user', errors: 'oauth',
+    summary: 'OpenID Connect UserInfo: `sub`, name, login, email, organization and role of the token’s user',
+    responses: { 200: { description: 'Claims about the signed-in user', schema: oidc.UserInfo } },
+  }),
+  route({
+    method: 'GET', path: '/oauth2/logout', group: 'oidc', operation: 'endSession', auth: 'public', query: oidc.LogoutQuery,
+    summary: 'RP-initiated logout: end the session the ID token names and the sign-in it came from',
+    responses: {
+      302: { description: 'To the registered `post_logout_redirect_uri`, with `state`' },
+      200: { description: 'An HTML page saying the person is signed out (no redirect asked for)' },
+      400: { description: 'An HTML page, never a redirect, for an unregistered address or an ID token not issued to the client' },
     },
   }),
 ] as const;

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context';
 import { clientCredentialsOf, type ClientCredentials } from './clients';
 import { UnsupportedGrantType } from './errors';
+import { authorizationCodeGrant, refreshTokenGrant } from './grants/authorization-code';
 import { clientCredentialsGrant } from './grants/client-credentials';
 import type { TokenRequest, TokenResponse } from './schemas';
 
@@ -18,6 +19,8 @@ export interface GrantRequest {
  * `grant_types_supported` is this table's keys.
  */
 export const GRANTS: Record<string, (request: GrantRequest) => Promise<TokenResponse>> = {
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
 };
 

@@ -59,8 +59,9 @@ export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId
     sid: sessionId,
   });
 
-async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string): Promise<Tokens> {
-  const accessToken = await sessionAccessToken(user, sessionId);
+/** `appId`: a registered app's session, whose access tokens name the app as `client_id`. */
+async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string, appId?: string): Promise<Tokens> {
+  const accessToken = await sessionAccessToken(user, sessionId, appId);
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
 }
 
@@ -77,6 +78,8 @@ export interface SessionMeta {
   mfa: boolean;
   /** For the audit event when the new session ends the oldest. */
   requestId?: string;
+  /** A registered app's session (OpenID Connect): its id, chosen before, and how the person signed in. */
+  app?: { sessionId: string; authTime: number; amr: string[]; scope: string; ssoSessionId: string };
 }
 
 /** The metadata of a sign-in made through this request. */
@@ -96,7 +99,8 @@ export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; client?
  * gets the user a notice email, whose failure never fails the sign-in.
  */
 export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
-  const parts = { orgId: user.orgId, userId: user.id, sessionId: newId(), secret: randomSecret() };
+  const { sessionId = newId(), ...app } = meta.app ?? {};
+  const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
   const now = nowSeconds();
   const at = nowIso();
   const expiresAt = now + config().SESSION_DAYS * 86400;
@@ -115,6 +119,7 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
     os: agent.os,
     client: meta.client,
     mfa: meta.mfa,
+    ...app,
   });
   const { item, evicted } = addSession(user, { id: parts.sessionId, expiresAt }, {
     now,
@@ -135,11 +140,23 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
       : []),
   ]);
   await noticeNewDevice(user, agent, meta, now);
-  return tokensFor(user, parts.sessionId, formatRefreshToken(parts));
+  return tokensFor(user, parts.sessionId, formatRefreshToken(parts), meta.app ? meta.client : undefined);
 }
 
 /** `undefined` is a browser that asked to use its cookie but had none. */
 export async function refresh(refreshToken: string | undefined, ctx?: Pick<RequestContext, 'ip'>): Promise<Tokens> {
+  return (await refreshSession(refreshToken, { ip: ctx?.ip })).tokens;
+}
+
+/**
+ * The rotation itself, for /v1/auth/refresh and for a registered app's refresh_token grant
+ * (`client`: only sessions issued to that app rotate, and an app's session never rotates at
+ * /v1/auth/refresh). Answers the rotated session too, from the same write.
+ */
+export async function refreshSession(
+  refreshToken: string | undefined,
+  options: { ip?: string; client?: string } = {},
+): Promise<{ tokens: Tokens; session: SessionRecord; user: UserRecord }> {
   const parts = refreshToken === undefined ? undefined : parseRefreshToken(refreshToken);
   if (!parts) throw unauthorized('The refresh token is not valid.');
   const user = await getUser(parts.orgId, parts.userId);
@@ -147,16 +164,16 @@ export async function refresh(refreshToken: string | undefined, ctx?: Pick<Reque
 
   const next = { ...parts, secret: randomSecret() };
   const presented = hashToken(PURPOSE, parts.secret);
-  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso(), ctx?.ip);
+  const result = await rotateSession(parts.orgId, parts.userId, parts.sessionId, presented, hashToken(PURPOSE, next.secret), nowIso(), options.ip, options.client);
   if (result.outcome === 'reused') {
     // A spent token came back: whoever holds the family may be an attacker, so end it.
     logger.warn('refresh token reuse; session revoked', { userId: user.id, orgId: user.orgId, sessionId: parts.sessionId });
-    await removeSession(parts.orgId, parts.userId, parts.sessionId);
-    await deleteSession(parts.orgId, parts.sessionId);
+    await endSession(parts.orgId, parts.userId, parts.sessionId);
   }
   if (result.outcome !== 'rotated') throw unauthorized('The refresh token is not valid.');
-  return tokensFor(user, parts.sessionId, formatRefreshToken(next));
+  return { tokens: await tokensFor(user, parts.sessionId, formatRefreshToken(next), options.client), session: result.session, user };
 }
+
 
 /** Ends the session of a refresh token; silent when the token is unknown or already spent. */
 export async function logout(refreshToken: string | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 import { nowIso } from '../clock';
-import type { AuthedContext } from '../context';
+import type { AuthedContext, Principal } from '../context';
 import { actorOf, auditItem } from '../data/audit';
 import { claimLogin } from '../data/logins';
 import { requireOrg, type OrgRecord } from '../data/orgs';
@@ -8,18 +8,19 @@ import { existingHolders } from '../data/user-import';
 import { claimEmail, newUser, putSearchItems, putUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
 import { invitationLinkMessage } from '../email/templates';
-import { Problem, forbidden, type FieldError } from '../errors';
+import { Problem, type FieldError } from '../errors';
 import { keyedHash, seal } from '../auth/crypto';
 import { HashProblem, inspectImportedHash } from '../auth/imported-hashes';
-import { defaultPermissions, effectivePermissions, inCatalogOrder, isKnownPermission } from '../auth/permissions';
+import { effectivePermissions, isKnownPermission } from '../auth/permissions';
 import { assertCanInvite, assertRoot } from '../auth/policy';
 import { ImportRow } from '../http/schemas';
 import { newId } from '../ids';
 import { logger } from '../log';
 import { newLink } from './email-links';
+import { initialGrants } from './permissions';
+import { assertVerifiedInviter } from './users';
 import { boundTo } from './mfa';
 
-export const IMPORT_MAX_ROWS = 500;
 /** Rows written side by side: each is its own small transaction, and a Lambda has 10 s. */
 const WRITE_CONCURRENCY = 8;
 
@@ -63,14 +64,8 @@ function base32Bytes(secret: string): { text: string; bytes: number } | undefine
 const canonical = (value: Record<string, unknown>) =>
   JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
 
-/**
- * Grants as an invitation by the owner stores them (the owner holds every permission): the
- * given list in catalog order, or the catalog's defaults for the role.
- */
-const grantsOf = (row: ImportRow): string[] => (row.permissions ? inCatalogOrder(row.permissions) : defaultPermissions(row.role));
-
 /** Everything one row can be told without looking at the table: the invite's rules and the import's own. */
-async function checkRow(raw: unknown, index: number): Promise<CheckedRow | FieldError[]> {
+async function checkRow(principal: Principal, raw: unknown, index: number): Promise<CheckedRow | FieldError[]> {
   const parsed = ImportRow.safeParse(raw);
   if (!parsed.success) {
     const errors = zodErrors(parsed.error.issues as never);
@@ -100,7 +95,8 @@ async function checkRow(raw: unknown, index: number): Promise<CheckedRow | Field
   }
   if (errors.length) return errors;
   const status = data.status ?? (data.passwordHash ? 'active' : 'pending');
-  const permissions = grantsOf(data);
+  // Stored as an invitation by the same caller stores them: the list in catalog order, or the role's defaults.
+  const permissions = initialGrants(principal, data.role, data.permissions);
   const digest = await keyedHash('user-import', canonical({ ...data, email: data.email.toLowerCase(), status, permissions, totpSecret }));
   return { index, data, status, permissions, totpSecret, digest };
 }
@@ -177,7 +173,7 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
  */
 export async function importUsers(ctx: AuthedContext, input: ImportInput): Promise<{ items: RowReport[] }> {
   assertRoot(ctx.principal, 'Only the organization owner may import users.');
-  if (!ctx.principal.user.emailVerified) throw forbidden('Verify your email address before importing users.', 'email_not_verified');
+  assertVerifiedInviter(ctx.principal.user);
   const org = await requireOrg(ctx.principal.orgId);
   const reports: RowReport[] = input.users.map((_, index) => ({ row: index + 1, status: 'invalid' }));
   const invalid = (index: number, errors: FieldError[]) => {
@@ -186,7 +182,7 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
 
   const checked: CheckedRow[] = [];
   for (const [index, raw] of input.users.entries()) {
-    const result = await checkRow(raw, index);
+    const result = await checkRow(ctx.principal, raw, index);
     if (Array.isArray(result)) invalid(index, result);
     else {
       assertCanInvite(ctx.principal, result.data.role);

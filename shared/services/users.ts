@@ -45,6 +45,13 @@ export type InviteInput =
   | { type?: 'human'; login: string; name: string; email: string; role: Exclude<Role, 'root'>; origin?: string; location?: string; requireMfa?: boolean; delivery?: 'link' | 'temporaryPassword'; permissions?: string[] }
   | { type: 'service'; login: string; name: string; role: Exclude<Role, 'root'>; permissions?: string[] };
 
+/** Whoever brings people in (invite, import) has proved its own mailbox first. */
+export function assertVerifiedInviter(actor: UserRecord): void {
+  if (actor.type === 'human' && !actor.emailVerified) {
+    throw forbidden('Verify your email address before inviting users.', 'email_not_verified');
+  }
+}
+
 /**
  * Invites a person (activation link by default, or a temporary password) or creates a
  * service account with its first API token. Everything is one transaction; the email goes
@@ -53,9 +60,7 @@ export type InviteInput =
 export async function invite(ctx: AuthedContext, input: InviteInput) {
   const actor = ctx.principal.user;
   assertCanInvite(ctx.principal, input.role);
-  if (actor.type === 'human' && !actor.emailVerified) {
-    throw forbidden('Verify your email address before inviting users.', 'email_not_verified');
-  }
+  assertVerifiedInviter(actor);
   const permissions = initialGrants(ctx.principal, input.role, input.permissions);
   const org = await requireOrg(ctx.principal.orgId);
   const at = nowIso();

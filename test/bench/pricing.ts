@@ -24,6 +24,12 @@ export const PRICES = {
   /** aws.amazon.com/cognito/pricing — per monthly active user, beyond the free tier. */
   cognitoEssentialsPerMau: 0.015,
   cognitoLitePerMau: 0.0055,
+  /**
+   * aws.amazon.com/cognito/pricing — machine-to-machine: client-credentials token requests,
+   * and each app client configured for them, per month.
+   */
+  cognitoM2mPerThousandTokenRequests: 2.25,
+  cognitoM2mPerClientPerMonth: 6,
 } as const;
 
 /** The Lambda memory size the stack configures (infra/constructs/house-function.ts). */
@@ -36,4 +42,14 @@ export const PROFILE = {
   logins: 20,
   refreshes: 320,
   apiCalls: 60,
+} as const;
+
+/**
+ * The machine-to-machine profile: one service exchanging its client credentials for a
+ * 15-minute access token every 15 minutes, all month (30 days), and nothing else. Gatehouse
+ * has no per-client fee: a client is a service account and its API token, two items.
+ */
+export const M2M_PROFILE = {
+  clients: 1,
+  tokenRequestsPerClientPerMonth: 30 * 24 * 4,
 } as const;

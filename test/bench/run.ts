@@ -18,10 +18,11 @@ import { parseArgs } from 'node:util';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { generate } from 'otplib';
-import { applyLocalEnvironment } from '../../infra/local/environment';
+import { applyLocalEnvironment, ensureLocalClientSecretsFile } from '../../infra/local/environment';
+import { OAUTH_ROWS, oauthOperations } from './oauth-rows';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
-import { BUNDLE } from '../../infra/constructs/bundling';
-import { LAMBDA_MEMORY_MB, LAMBDA_VCPU_SHARE, PRICES, PROFILE } from './pricing';
+import { BUNDLE, SDK_FROM_RUNTIME } from '../../infra/constructs/bundling';
+import { LAMBDA_MEMORY_MB, LAMBDA_VCPU_SHARE, M2M_PROFILE, PRICES, PROFILE } from './pricing';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,6 +48,8 @@ const ports = EXTERNAL
   : { port: 0, sesPort: await freePort(), dynamoDbPort: await freePort() };
 process.env.LOG_LEVEL = 'warn';
 applyLocalEnvironment(ports, { dataDir, tableName: EXTERNAL ? undefined : 'gatehouse-bench' });
+// The confidential client's secret, for the introspection row (the running stack's own file with --url).
+const clientSecrets = ensureLocalClientSecretsFile(dataDir);
 const stops: Array<() => Promise<unknown>> = [];
 const sesEndpoint = `http://127.0.0.1:${ports.sesPort}`;
 let baseUrl = EXTERNAL ?? '';
@@ -107,19 +110,35 @@ const { newId } = await import('../../shared/ids');
 
 // ---------------------------------------------------------------- HTTP with usage
 interface Usage { reads: number; writes: number; rcu: number; wcu: number }
-interface Answer { status: number; body: any; ms: number; usage: Usage }
+interface Answer { status: number; body: any; ms: number; usage: Usage; headers: Headers }
 
-async function call(method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const started = performance.now();
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    redirect: 'manual',
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.form ? new URLSearchParams(options.form).toString() : options.body !== undefined ? JSON.stringify(options.body) : undefined,
   });
   const text = await response.text();
   const ms = performance.now() - started;
   const usage = JSON.parse(response.headers.get('x-gatehouse-usage') ?? '{"reads":0,"writes":0,"rcu":0,"wcu":0}') as Usage;
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, ms, usage };
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // An HTML error page or a redirect's text: kept as it came.
+  }
+  return { status: response.status, body, ms, usage, headers: response.headers };
 }
 
 const sentEmails = async () => ((await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: unknown[] }).emails.length;
@@ -242,6 +261,7 @@ async function measure(step: Step, concurrency: number, requests = REQUESTS): Pr
 
 const combine = (...answers: Answer[]): Answer => ({
   status: Math.max(...answers.map((answer) => answer.status)),
+  headers: answers.at(-1)!.headers,
   body: answers.at(-1)!.body,
   ms: answers.reduce((total, answer) => total + answer.ms, 0),
   usage: answers.reduce(
@@ -328,6 +348,9 @@ try {
     { name: 'API-token request', step: () => call('GET', '/v1/me', { token: apiToken }) },
     { name: 'forgot-password', step: (index) => call('POST', '/v1/auth/password/forgot', { body: { org: main.slug, login: targets[index % targets.length]!.login } }) },
   );
+  const oauth = oauthOperations({ call, orgSlug: main.slug, rootToken, clientSecret: (id) => clientSecrets[id], requests: REQUESTS });
+  operations.push(...oauth.operations);
+  results.skippedRows = oauth.skipped;
 
   const rows: Record<string, { c1: Stats; c8: Stats }> = {};
   for (const operation of operations) {
@@ -358,7 +381,7 @@ try {
 
   // ------------------------------------------------------------ bundles and cold starts
   log('  building and cold-starting each Lambda bundle');
-  const groups = ['public', 'auth', 'me', 'users', 'org', 'oauth', 'billing-import'];
+  const groups = ['public', 'auth', 'me', 'users', 'org', 'oauth', 'oidc', 'billing-import'];
   const bundleDir = join(root, '.data', 'bench-bundles');
   const memberToken = (await login(main.slug, members[0]!.login)).body.accessToken as string;
   const event = (method: string, path: string, options: { body?: unknown; token?: string } = {}) =>
@@ -375,35 +398,59 @@ try {
     users: event('GET', '/v1/users', { token: await rootToken() }),
     org: event('GET', '/v1/org', { token: memberToken }),
     oauth: event('GET', '/.well-known/openid-configuration'),
+    // The OpenID Connect routes' function: userinfo, one authenticated read.
+    oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
-  // coldMedianMs: import the bundle and answer one request, inside the fresh process;
-  // processMedianMs adds Node's own start-up (about 120 ms on these machines for `node -e 0`).
-  const bundles: Record<string, { bytes: number; coldMedianMs: number; processMedianMs: number; status: unknown }> = {};
+  // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
+  // time; coldCpuMs is that process's CPU time for the same span); processMedianMs adds
+  // Node's own start-up (about 120 ms on these machines for `node -e 0`). Each function is
+  // built twice, with the AWS SDK bundled (as shipped, BUNDLE.external) and taken from the
+  // runtime (resolved here from node_modules), and the two are run alternately.
+  type Variant = 'bundled' | 'runtime';
+  const variants: Record<Variant, readonly string[]> = { bundled: BUNDLE.external, runtime: SDK_FROM_RUNTIME };
+  type ColdFigures = { bytes: number; coldMedianMs: number; coldCpuMs: number; processMedianMs: number; status: unknown };
+  const bundles: Record<string, ColdFigures> = {};
+  const sdkFromRuntime: Record<string, ColdFigures> = {};
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   for (const group of groups) {
-    const outfile = join(bundleDir, group, 'index.mjs');
-    mkdirSync(join(bundleDir, group), { recursive: true });
-    await build({
-      entryPoints: [join(root, 'functions', `${group}.ts`)], outfile, bundle: true, platform: 'node', format: BUNDLE.format,
-      minify: BUNDLE.minify, target: BUNDLE.target, mainFields: [...BUNDLE.mainFields], external: [...BUNDLE.external, ...BUNDLE.native],
-      banner: { js: BUNDLE.banner }, logLevel: 'error',
-    });
-    for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(bundleDir, group, basename(file)));
-    const runs: Array<{ wall: number; load: number; status: unknown }> = [];
-    for (let run = 0; run < 10; run += 1) {
-      const started = performance.now();
-      const output = await new Promise<string>((done, fail) => {
-        const child = spawn(process.execPath, [join(import.meta.dirname, 'cold-start.mjs'), outfile, coldEvents[group]!], { env: { ...process.env, LOG_LEVEL: 'silent' }, cwd: root });
-        let text = '';
-        child.stdout.on('data', (chunk) => (text += chunk));
-        child.on('exit', (code) => (code === 0 ? done(text) : fail(new Error(`cold start of ${group} exited ${code}`))));
+    const outfiles = {} as Record<Variant, string>;
+    for (const [variant, external] of Object.entries(variants) as Array<[Variant, readonly string[]]>) {
+      const dir = join(bundleDir, variant, group);
+      outfiles[variant] = join(dir, 'index.mjs');
+      mkdirSync(dir, { recursive: true });
+      await build({
+        entryPoints: [join(root, 'functions', `${group}.ts`)], outfile: outfiles[variant], bundle: true, platform: 'node', format: BUNDLE.format,
+        minify: BUNDLE.minify, target: BUNDLE.target, mainFields: [...BUNDLE.mainFields], external: [...external, ...BUNDLE.native],
+        banner: { js: BUNDLE.banner }, logLevel: 'error',
       });
-      const parsed = JSON.parse(output);
-      runs.push({ wall: performance.now() - started, load: parsed.loadMs + parsed.answerMs, status: parsed.status ?? 'ok' });
+      for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(dir, basename(file)));
     }
-    const median = (values: number[]) => values.sort((a, b) => a - b)[5]!;
-    bundles[group] = { bytes: statSync(outfile).size, processMedianMs: round(median(runs.map((run) => run.wall)), 1), coldMedianMs: round(median(runs.map((run) => run.load)), 1), status: runs[0]!.status };
+    const runs: Record<Variant, Array<{ wall: number; load: number; cpu: number; status: unknown }>> = { bundled: [], runtime: [] };
+    for (let run = 0; run < 10; run += 1) {
+      for (const variant of ['bundled', 'runtime'] as const) {
+        const started = performance.now();
+        const output = await new Promise<string>((done, fail) => {
+          const child = spawn(process.execPath, [join(import.meta.dirname, 'cold-start.mjs'), outfiles[variant], coldEvents[group]!], { env: { ...process.env, LOG_LEVEL: 'silent' }, cwd: root });
+          let text = '';
+          child.stdout.on('data', (chunk) => (text += chunk));
+          child.on('exit', (code) => (code === 0 ? done(text) : fail(new Error(`cold start of ${group} (${variant} SDK) exited ${code}`))));
+        });
+        const parsed = JSON.parse(output);
+        runs[variant].push({ wall: performance.now() - started, load: parsed.loadMs + parsed.answerMs, cpu: parsed.cpuMs, status: parsed.status ?? 'ok' });
+      }
+    }
+    const figures = (variant: Variant): ColdFigures => ({
+      bytes: statSync(outfiles[variant]).size,
+      processMedianMs: round(median(runs[variant].map((run) => run.wall)), 1),
+      coldMedianMs: round(median(runs[variant].map((run) => run.load)), 1),
+      coldCpuMs: round(median(runs[variant].map((run) => run.cpu)), 1),
+      status: runs[variant][0]!.status,
+    });
+    bundles[group] = figures('bundled');
+    sdkFromRuntime[group] = figures('runtime');
   }
+  results.bundlesSdkFromRuntime = sdkFromRuntime;
   results.bundles = bundles;
 
   // ------------------------------------------------------------ password hashing
@@ -439,6 +486,15 @@ try {
     perMauWithTotp: perMau('login+TOTP'),
     perMauThroughConsole: perMau('login') + cloudFrontPerMau,
   };
+  // Machine to machine: a service's token exchanges a month, against Cognito's M2M price.
+  const m2mRequests = M2M_PROFILE.clients * M2M_PROFILE.tokenRequestsPerClientPerMonth;
+  const exchange = costs[OAUTH_ROWS.clientCredentials];
+  const m2m = {
+    profile: M2M_PROFILE,
+    gatehousePerMonth: exchange ? (m2mRequests * exchange.total) / 1e6 : undefined,
+    cognitoPerMonth: (m2mRequests / 1000) * PRICES.cognitoM2mPerThousandTokenRequests + M2M_PROFILE.clients * PRICES.cognitoM2mPerClientPerMonth,
+  };
+  (results.cost as Record<string, unknown>).machineToMachine = m2m;
 
   // ------------------------------------------------------------ report
   const pad = (value: unknown, width: number) => String(value).padStart(width);
@@ -457,14 +513,21 @@ try {
       lines.push(`  ${op.padEnd(7)} p50 ${small.p50} ms vs ${large.p50} ms; p95 ${small.p95} vs ${large.p95}; DynamoDB requests ${small.dynamoRequests} vs ${large.dynamoRequests}; RCU ${small.rcu} vs ${large.rcu}`);
     }
   }
-  lines.push('', 'Lambda bundles (minified ESM, AWS SDK from the runtime, native argon2 beside it): size, then a fresh process importing it and answering one request, median of 10');
+  lines.push('', 'Lambda bundles (minified ESM, native argon2 beside it), AWS SDK bundled as shipped | SDK from the runtime: size, then a fresh process importing it and answering one request (wall, and that process\u2019s CPU), median of 10');
   for (const [group, bundle] of Object.entries(bundles)) {
-    lines.push(`  ${group.padEnd(15)} ${pad((bundle.bytes / 1024).toFixed(1), 7)} KB   load + answer ${pad(bundle.coldMedianMs, 6)} ms   whole process ${pad(bundle.processMedianMs, 6)} ms   answered ${bundle.status}`);
+    const other = sdkFromRuntime[group]!;
+    lines.push(`  ${group.padEnd(15)} ${pad((bundle.bytes / 1024).toFixed(1), 7)} KB  load + answer ${pad(bundle.coldMedianMs, 6)} ms (CPU ${pad(bundle.coldCpuMs, 6)})  whole process ${pad(bundle.processMedianMs, 6)} ms | ${pad((other.bytes / 1024).toFixed(1), 7)} KB  ${pad(other.coldMedianMs, 6)} ms (CPU ${pad(other.coldCpuMs, 6)})  ${pad(other.processMedianMs, 6)} ms   answered ${bundle.status}/${other.status}`);
   }
   lines.push('', `Password hash (argon2id ${JSON.stringify(hashing.params)}): ${hashing.medianMs} ms wall, ${hashing.cpuMs} ms CPU, peak RSS +${hashing.maxRssDeltaMiB} MiB`);
   lines.push('', `Cost model (${PRICES.region} list prices of ${PRICES.asOf}, Lambda arm64 at ${LAMBDA_MEMORY_MB} MB; profile ${PROFILE.logins} logins, ${PROFILE.refreshes} refreshes, ${PROFILE.apiCalls} API calls a month):`);
   lines.push(`  per monthly active user: $${(results.cost as { perMau: number }).perMau.toFixed(6)} (all logins with TOTP: $${(results.cost as { perMauWithTotp: number }).perMauWithTotp.toFixed(6)})   Cognito Essentials $${PRICES.cognitoEssentialsPerMau}, Lite $${PRICES.cognitoLitePerMau}`);
   lines.push(`  the same user entirely through the console (CloudFront request fees on top): $${(results.cost as { perMauThroughConsole: number }).perMauThroughConsole.toFixed(6)}`);
+  lines.push(
+    `  machine to machine (${M2M_PROFILE.clients} client, a token every 15 minutes: ${m2mRequests} exchanges a month): ` +
+      `${m2m.gatehousePerMonth === undefined ? 'n/a (no client-credentials row)' : `$${m2m.gatehousePerMonth.toFixed(4)}`} a month   ` +
+      `Cognito M2M $${m2m.cognitoPerMonth.toFixed(2)} ($${PRICES.cognitoM2mPerThousandTokenRequests} per 1,000 token requests + $${PRICES.cognitoM2mPerClientPerMonth} per client)`,
+  );
+  if (oauth.skipped.length) lines.push('', `Rows left out until their endpoints exist: ${oauth.skipped.join('; ')}`);
 
   const me = rows['GET /v1/me']!.c1;
   const targetsMet = [

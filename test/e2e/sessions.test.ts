@@ -134,7 +134,8 @@ describe.sequential('sessions in the console', { timeout: 60_000 }, () => {
     await confirm.getByLabel('Your password').fill(developer.password);
     await confirm.getByRole('button', { name: 'End all other sessions' }).click();
     await laptop.getByText('1 session ended.').waitFor();
-    await laptop.getByTestId('sessions').locator('tbody tr').first().waitFor();
+    // The list reloads after the answer: wait until only this session is left in it.
+    await laptop.getByTestId('sessions').locator('tbody tr', { hasNotText: 'This session' }).first().waitFor({ state: 'detached' });
     expect(await laptop.getByTestId('sessions').locator('tbody tr').count()).toBe(1);
     expect((await api.request('GET', '/v1/me', { token: developer.accessToken })).status).toBe(401);
     await laptop.reload();

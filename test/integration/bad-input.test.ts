@@ -34,9 +34,16 @@ const JUNK_FORMS = [
 const ODD_IDS = ['%', '..', 'x'.repeat(300), '00000000-0000-0000-0000-000000000000', "' OR 1=1 --", '%E0%A4%A'];
 const ODD_QUERIES = ['limit=-1', 'limit=1e9', 'cursor=%00', 'cursor=' + 'a'.repeat(3000), 'q=' + 'q'.repeat(300), 'role[]=admin', 'confirm='];
 
-/** Each route's errors in the format it speaks: problem+json, or RFC 6749's `{ error }` for OAuth routes. */
+/**
+ * Each route's errors in the format it speaks: problem+json, RFC 6749's `{ error }` for OAuth
+ * routes, or the page a browser is shown where OpenID Connect forbids redirecting to an
+ * untrusted client (the authorization and logout requests).
+ */
+const BROWSER_PAGES = new Set(['authorize', 'endSession']);
 function expectErrorFormat(route: (typeof routes)[number], answer: { headers: Headers; body: any; text: string }) {
-  if ('errors' in route && route.errors === 'oauth') {
+  if (BROWSER_PAGES.has(route.operation)) {
+    expect(answer.headers.get('content-type'), answer.text).toContain('text/html');
+  } else if ('errors' in route && route.errors === 'oauth') {
     expect(answer.headers.get('content-type'), answer.text).toContain('application/json');
     expect(typeof answer.body?.error, answer.text).toBe('string');
   } else {

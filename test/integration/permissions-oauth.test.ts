@@ -11,6 +11,16 @@ import { basic, clientCredentials, clientSecret, postForm, serviceAccount } from
 const api = useApi();
 const introspect = (token: string) => postForm(api, '/oauth2/introspect', { token }, { authorization: basic('demo-service', clientSecret('demo-service')) });
 
+describe('discovery', () => {
+  it('lists the permission catalog among scopes_supported', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const answer = await api.request('GET', path);
+      expect(answer.status).toBe(200);
+      expect(answer.body.scopes_supported).toEqual(expect.arrayContaining(['openid', 'settings:read', 'settings:write', 'flows:edit', 'logs:read', 'devices:control']));
+    }
+  });
+});
+
 describe('client credentials and permissions', () => {
   it('refuses a scope beyond the API token’s own list or its owner’s grants, and issues nothing', async () => {
     const org = await verifiedOrg(api);

@@ -28,6 +28,8 @@ const MATRIX: Record<string, Row> = {
   listUserApiTokens: rootAndAdmin, createUserApiToken: rootOnly, revokeUserApiToken: rootOnly,
   getBilling: rootOnly, putBilling: rootOnly, listInvoices: rootAndAdmin, transferOwnership: rootOnly,
   listPermissions: everyone,
+  // OpenID Connect (issue 14): every signed-in person reads their own claims.
+  userinfo: everyone,
   listMySessions: everyone, endMySessions: everyone,
   listUserSessions: rootOnly, endUserSessions: rootOnly, endOrgSessions: rootOnly,
   importUsers: rootOnly, exportUsers: rootOnly,

@@ -18,10 +18,10 @@ export interface Api {
 /** Every response body seen by the tests, to prove no secret ever leaves in one. */
 export const responseTexts: string[] = [];
 
-/** Serves the real handlers through the local adapter on a free port for one test file. */
-export function useApi(): Api {
+/** Requests to an API already listening at `url` (a test that serves it itself). */
+export function apiAt(url: string): Api {
   const api: Api = {
-    url: '',
+    url,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -42,6 +42,12 @@ export function useApi(): Api {
       return { status: response.status, headers: response.headers, body: parsed as any, text };
     },
   };
+  return api;
+}
+
+/** Serves the real handlers through the local adapter on a free port for one test file. */
+export function useApi(): Api {
+  const api = apiAt('');
   const server = createApiServer(handlers);
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

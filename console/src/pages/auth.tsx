@@ -6,6 +6,7 @@ import { useSession } from '../session';
 import type { Challenge, Org, Tokens, User } from '../types';
 import { sentenceFor } from '../problems';
 import { Alert, Field, Form, Page, Success, useAction } from '../ui';
+import { AuthorizeFlow } from './authorize';
 import { ChallengeFlow, isChallenge, mismatch } from './challenge';
 
 const PASSWORD_HINT = 'At least 15 characters; a few unrelated words work well.';
@@ -86,6 +87,12 @@ const suggestSlug = (name: string) =>
     .slice(0, 40);
 
 export function Login() {
+  const { query } = useLocation();
+  const handle = query.get('request');
+  return handle ? <AuthorizeFlow handle={handle} /> : <ConsoleLogin />;
+}
+
+function ConsoleLogin() {
   const action = useAction();
   const finish = useFinish();
   const [challenge, setChallenge] = useState<Challenge>();

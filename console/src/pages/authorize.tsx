@@ -1,0 +1,173 @@
+import { useEffect, useState } from 'preact/hooks';
+import { accessTokenNow, adoptTokens, request } from '../api';
+import { useSession } from '../session';
+import type { Challenge, Tokens } from '../types';
+import { Alert, Field, Form, Page, useAction } from '../ui';
+import { ChallengeFlow, isChallenge } from './challenge';
+
+/**
+ * The console as the hosted sign-in page of the SaaS's own apps (OpenID Connect): opened as
+ * `/login?request=<handle>` by `GET /oauth2/authorize`. It signs the person in (or uses the
+ * browser's existing Gatehouse session: single sign-on), then asks the API to complete the
+ * request and follows the `redirectTo` it answers, back to the app with a code. The app's
+ * address comes only from the server, which matched it exactly against the registration.
+ */
+interface PendingRequest {
+  client: { id: string; name: string };
+  prompt: 'login' | 'none' | null;
+  loginHint: string | null;
+  org: string | null;
+}
+
+interface OAuthAnswer<T> {
+  ok: boolean;
+  status: number;
+  body: T & { error?: string; error_description?: string };
+}
+
+async function oauth<T>(method: 'GET' | 'POST', path: string, options: { body?: unknown; token?: string } = {}): Promise<OAuthAnswer<T>> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  } catch {
+    return { ok: false, status: 0, body: { error: 'network_error' } as never };
+  }
+  const body = (await response.json().catch(() => ({ error: 'server_error' }))) as OAuthAnswer<T>['body'];
+  return { ok: response.ok, status: response.status, body };
+}
+
+type Step =
+  | { kind: 'working'; message: string }
+  | { kind: 'form'; notice?: string }
+  | { kind: 'challenge'; challenge: Challenge }
+  | { kind: 'failed'; message: string }
+  | { kind: 'leaving'; to: string };
+
+const leave = (to: string): Step => {
+  // A full navigation: the browser goes back to the app, which is another site.
+  window.location.assign(to);
+  return { kind: 'leaving', to };
+};
+
+export function AuthorizeFlow(props: { handle: string }) {
+  const session = useSession();
+  const action = useAction();
+  const [pending, setPending] = useState<PendingRequest>();
+  const [step, setStep] = useState<Step>({ kind: 'working', message: 'Checking your sign-in…' });
+  const appName = pending?.client.name ?? 'the application';
+
+  /** Answers the app without signing in (prompt=none without a session, or the person cancelled). */
+  const refuse = async (error: 'login_required' | 'access_denied') => {
+    const answer = await oauth<{ redirectTo: string }>('POST', '/oauth2/authorize/complete', { body: { request: props.handle, error } });
+    setStep(answer.ok ? leave(answer.body.redirectTo) : failure(answer.body.error));
+  };
+
+  /** Completes the request as the signed-in person; what the server says decides what is next. */
+  const complete = async (token: string, request: PendingRequest) => {
+    const answer = await oauth<{ redirectTo: string }>('POST', '/oauth2/authorize/complete', { body: { request: props.handle }, token });
+    if (answer.ok) return setStep(leave(answer.body.redirectTo));
+    // login_required (prompt=login, max_age), or a session that ended meanwhile.
+    if (answer.status === 401) {
+      if (request.prompt === 'none') return refuse('login_required');
+      return setStep({ kind: 'form', notice: `${request.client.name} asks you to sign in again.` });
+    }
+    if (answer.status === 403) {
+      return setStep({
+        kind: 'form',
+        notice: `${request.client.name} signs in people of the organization “${request.org ?? ''}” only. Sign in with an account of that organization.`,
+      });
+    }
+    setStep(failure(answer.body.error));
+  };
+
+  // Read what the app asked for, once the browser's own session (if any) is known.
+  useEffect(() => {
+    if (session.state === 'loading' || pending) return;
+    void (async () => {
+      const answer = await oauth<PendingRequest>('GET', `/oauth2/authorize/request?request=${encodeURIComponent(props.handle)}`);
+      if (!answer.ok) return setStep(failure(answer.body.error));
+      const request = answer.body;
+      setPending(request);
+      const token = session.state === 'signed-in' && request.prompt !== 'login' ? await accessTokenNow() : undefined;
+      if (token) return complete(token, request);
+      if (request.prompt === 'none') return refuse('login_required');
+      setStep({ kind: 'form' });
+    })();
+  }, [session.state]);
+
+  /** Tokens of a fresh sign-in (password, then any challenge): the console session and the app's. */
+  const signedIn = async (tokens: Tokens) => {
+    setStep({ kind: 'working', message: `Signing you in to ${appName}…` });
+    adoptTokens(tokens);
+    if (pending) await complete(tokens.accessToken, pending);
+  };
+
+  if (step.kind === 'failed') {
+    return (
+      <Page title="Sign-in cannot continue">
+        <Alert>{step.message}</Alert>
+        <p>Go back to the application and start signing in again.</p>
+      </Page>
+    );
+  }
+  if (step.kind === 'working' || step.kind === 'leaving') {
+    return (
+      <Page title={pending ? `Sign in to ${appName}` : 'Signing in'}>
+        <p aria-busy="true">{step.kind === 'leaving' ? `Returning to ${appName}…` : step.message}</p>
+      </Page>
+    );
+  }
+  return (
+    <Page title={`Sign in to ${appName}`}>
+      {step.kind === 'challenge' ? (
+        <ChallengeFlow initial={step.challenge} onDone={(tokens) => void signedIn(tokens)} onRestart={() => setStep({ kind: 'form' })} />
+      ) : (
+        <>
+          {step.notice ? <Alert>{step.notice}</Alert> : null}
+          <Form
+            label="Sign in"
+            busy={action.busy}
+            error={action.error}
+            submit="Sign in"
+            onSubmit={(form) =>
+              action.run(async () => {
+                const { body } = await request<Tokens | Challenge>('POST', '/v1/auth/login', {
+                  anonymous: true,
+                  session: true,
+                  body: { org: String(form.get('org')).trim(), login: String(form.get('login')).trim(), password: String(form.get('password')) },
+                });
+                if (isChallenge(body)) setStep({ kind: 'challenge', challenge: body });
+                else await signedIn(body);
+              })
+            }
+          >
+            <p>
+              Use your Gatehouse account to continue to <strong>{appName}</strong>.
+            </p>
+            <Field name="org" label="Organization" required autocomplete="organization" defaultValue={pending?.org ?? ''} />
+            <Field name="login" label="Login" required autocomplete="username" defaultValue={pending?.loginHint ?? ''} />
+            <Field name="password" label="Password" type="password" required autocomplete="current-password" />
+          </Form>
+        </>
+      )}
+      <p>
+        <button type="button" onClick={() => void action.run(() => refuse('access_denied'))} disabled={action.busy}>
+          Cancel and return to {appName}
+        </button>
+      </p>
+    </Page>
+  );
+}
+
+function failure(error: string | undefined): Step {
+  const message =
+    error === 'invalid_request'
+      ? 'This sign-in request has expired or was already used.'
+      : error === 'network_error'
+        ? 'The server could not be reached. Check your connection and try again.'
+        : 'Something went wrong on our side.';
+  return { kind: 'failed', message };
+}

@@ -1,0 +1,20 @@
+import { htmlPage } from '../shared/http/html-page';
+import { lambdaHandler, type Reply } from '../shared/http/pipeline';
+import { LoginRequired } from '../shared/oauth/errors';
+import { type AuthorizeAnswer, authorize, completeRequest, describeRequest, refuseRequest, rpLogout, userinfo } from '../shared/services/oidc';
+
+/** A redirect, or a page where OpenID Connect forbids redirecting. */
+const answer = (outcome: AuthorizeAnswer): Reply =>
+  outcome.kind === 'redirect' ? { status: 302, headers: { location: outcome.location } } : htmlPage(outcome.status, outcome.title, outcome.message);
+
+export const handler = lambdaHandler('oidc', {
+  authorize: async ({ rawQuery }) => answer(await authorize(rawQuery)),
+  describeAuthorizeRequest: async ({ query }) => ({ status: 200, body: await describeRequest(query.request) }),
+  completeAuthorize: async ({ ctx, body }) => {
+    if (body.error && !ctx.principal) return { status: 200, body: await refuseRequest(body.request, body.error) };
+    if (!ctx.principal) throw new LoginRequired('Sign in first, then complete the request with your access token.');
+    return { status: 200, body: await completeRequest(ctx, body.request, ctx.principal) };
+  },
+  userinfo: async ({ ctx }) => ({ status: 200, body: userinfo(ctx.principal) }),
+  endSession: async ({ rawQuery }) => answer(await rpLogout(rawQuery)),
+});
