@@ -3,6 +3,7 @@ import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { serviceUnavailable } from '../errors';
+import { logger } from '../log';
 
 /** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
 export interface Usage {
@@ -110,8 +111,11 @@ export function db(): DynamoDBDocumentClient {
         return result;
       } catch (error) {
         record(context.commandName ?? '', undefined);
-        // This step runs outside the retries: what arrives here is final.
-        throw isUnavailable(error) ? unavailable() : error;
+        // This step runs outside the retries: what arrives here is final. Logged here, once, by
+        // name only (the answer is a 503 Problem, which the error mapper does not log).
+        if (!isUnavailable(error)) throw error;
+        logger.error('dynamodb unavailable', { command: context.commandName, error: (error as Error).name });
+        throw unavailable();
       }
     },
     { step: 'initialize', name: 'gatehouseConsumedCapacity' },

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureTable, freePort, startDynamoDb } from '../../infra/local/stack';
 import { resetConfig } from '../../shared/config';
 import { verifiedOrg } from '../support/factories';
+import { logLines } from '../support/setup';
 import { type Answer, useApi } from '../support/api';
 
 // This file pauses and kills DynamoDB Local, so it gets one of its own (in memory, on a free
@@ -100,5 +101,9 @@ describe('when DynamoDB stops answering', () => {
     expectUnavailable(await timed(api.request('GET', '/v1/me', { token: org.rootToken })), 'me');
     expectUnavailable(await timed(api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: org.root.password } })), 'login');
     expectUnavailable(await timed(api.request('POST', '/v1/auth/refresh', { body: { refreshToken: org.rootRefresh } })), 'refresh');
+    // Operators see it: one error line per failed call, naming the command, never a request's data.
+    const outage = logLines.filter((line) => line.includes('dynamodb unavailable'));
+    expect(outage.length).toBeGreaterThan(0);
+    expect(outage.some((line) => line.includes('GetItemCommand'))).toBe(true);
   });
 });
