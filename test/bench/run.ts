@@ -381,7 +381,7 @@ try {
 
   // ------------------------------------------------------------ bundles and cold starts
   log('  building and cold-starting each Lambda bundle');
-  const groups = ['public', 'auth', 'me', 'users', 'org', 'oidc', 'billing-import'];
+  const groups = ['public', 'auth', 'me', 'users', 'org', 'oauth', 'oidc', 'billing-import'];
   const bundleDir = join(root, '.data', 'bench-bundles');
   const memberToken = (await login(main.slug, members[0]!.login)).body.accessToken as string;
   const event = (method: string, path: string, options: { body?: unknown; token?: string } = {}) =>
@@ -399,6 +399,8 @@ try {
     org: event('GET', '/v1/org', { token: memberToken }),
     // The OpenID Connect routes' function: userinfo, one authenticated read.
     oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
+    // The OAuth endpoints' function: discovery, no DynamoDB.
+    oauth: event('GET', '/.well-known/openid-configuration'),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
