@@ -400,6 +400,8 @@ try {
     oauth: event('GET', '/.well-known/openid-configuration'),
     // The OpenID Connect routes' function: userinfo, one authenticated read.
     oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
+    // The OAuth endpoints' function: discovery, no DynamoDB.
+    oauth: event('GET', '/.well-known/openid-configuration'),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
