@@ -397,11 +397,10 @@ try {
     me: event('GET', '/v1/me', { token: memberToken }),
     users: event('GET', '/v1/users', { token: await rootToken() }),
     org: event('GET', '/v1/org', { token: memberToken }),
+    // The OAuth endpoints' function: discovery, no DynamoDB.
     oauth: event('GET', '/.well-known/openid-configuration'),
     // The OpenID Connect routes' function: userinfo, one authenticated read.
     oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
-    // The OAuth endpoints' function: discovery, no DynamoDB.
-    oauth: event('GET', '/.well-known/openid-configuration'),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
