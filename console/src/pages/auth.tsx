@@ -7,7 +7,7 @@ import type { Challenge, Org, Tokens, User } from '../types';
 import { sentenceFor } from '../problems';
 import { Alert, Field, Form, Page, Success, useAction } from '../ui';
 import { AuthorizeFlow } from './authorize';
-import { ChallengeFlow, isChallenge, mismatch } from './challenge';
+import { ChallengeFlow, isChallenge, submitLogin, mismatch } from './challenge';
 
 const PASSWORD_HINT = 'At least 15 characters; a few unrelated words work well.';
 
@@ -109,11 +109,7 @@ function ConsoleLogin() {
             submit="Log in"
             onSubmit={(form) =>
               action.run(async () => {
-                const { body } = await request<Tokens | Challenge>('POST', '/v1/auth/login', {
-                  anonymous: true,
-                  session: true,
-                  body: { org: String(form.get('org')).trim(), login: String(form.get('login')).trim(), password: String(form.get('password')) },
-                });
+                const body = await submitLogin(form);
                 if (isChallenge(body)) setChallenge(body);
                 else await finish(body);
               })

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { accessTokenNow, adoptTokens, request } from '../api';
+import { accessTokenNow, adoptTokens } from '../api';
 import { useSession } from '../session';
 import type { Challenge, Tokens } from '../types';
 import { Alert, Field, Form, Page, useAction } from '../ui';
-import { ChallengeFlow, isChallenge } from './challenge';
+import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
 
 /**
  * The console as the hosted sign-in page of the SaaS's own apps (OpenID Connect): opened as
@@ -134,11 +134,7 @@ export function AuthorizeFlow(props: { handle: string }) {
             submit="Sign in"
             onSubmit={(form) =>
               action.run(async () => {
-                const { body } = await request<Tokens | Challenge>('POST', '/v1/auth/login', {
-                  anonymous: true,
-                  session: true,
-                  body: { org: String(form.get('org')).trim(), login: String(form.get('login')).trim(), password: String(form.get('password')) },
-                });
+                const body = await submitLogin(form);
                 if (isChallenge(body)) setStep({ kind: 'challenge', challenge: body });
                 else await signedIn(body);
               })

@@ -129,3 +129,13 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
       );
   }
 }
+
+/** Sends the login form (organization, login, password): tokens, or the first challenge to answer. */
+export async function submitLogin(form: FormData): Promise<Tokens | Challenge> {
+  const { body } = await request<Tokens | Challenge>('POST', '/v1/auth/login', {
+    anonymous: true,
+    session: true,
+    body: { org: String(form.get('org')).trim(), login: String(form.get('login')).trim(), password: String(form.get('password')) },
+  });
+  return body;
+}
