@@ -1,14 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CONFIG } from '../../infra/console/policy';
-import { consoleServer } from '../../infra/local/console-server';
-import { handlers } from '../../infra/local/handlers';
-import { createApiServer } from '../../infra/local/http-adapter';
 import { useApi } from '../support/api';
+import { serveOwnConsole, type ServedConsole } from '../support/console-server';
 import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
 import { STRONG_PASSWORD, verifiedOrg } from '../support/factories';
 import { foreignHashes } from '../support/foreign-hashes';
@@ -20,8 +14,7 @@ import { foreignHashes } from '../support/foreign-hashes';
  * browser test's build.
  */
 const api = useApi();
-const consoleDir = mkdtempSync(join(tmpdir(), 'gatehouse-import-console-'));
-const server = createApiServer(handlers, { console: consoleServer(consoleDir) });
+let served: ServedConsole | undefined;
 let base = '';
 let browser: Browser;
 let page: Page;
@@ -29,10 +22,8 @@ const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  const { build } = await import('vite');
-  await build({ configFile: CONSOLE_CONFIG, logLevel: 'warn', build: { outDir: consoleDir, emptyOutDir: true } });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOwnConsole();
+  base = served.url;
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
@@ -49,9 +40,7 @@ afterEach(async (context) => {
 
 afterAll(async () => {
   await browser?.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(consoleDir, { recursive: true, force: true });
+  await served?.stop();
 });
 
 const heading = (name: string) => page.getByRole('heading', { level: 1, name }).waitFor();

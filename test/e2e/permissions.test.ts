@@ -1,14 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CONFIG } from '../../infra/console/policy';
-import { consoleServer } from '../../infra/local/console-server';
-import { handlers } from '../../infra/local/handlers';
-import { createApiServer } from '../../infra/local/http-adapter';
 import { useApi } from '../support/api';
+import { serveOwnConsole, type ServedConsole } from '../support/console-server';
 import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
 import { STRONG_PASSWORD, addMember, verifiedOrg, type Member } from '../support/factories';
 
@@ -20,8 +13,7 @@ import { STRONG_PASSWORD, addMember, verifiedOrg, type Member } from '../support
  * test never serve each other's half-written build.
  */
 const api = useApi();
-const dist = mkdtempSync(join(tmpdir(), 'gatehouse-console-'));
-const server = createApiServer(handlers, { console: consoleServer(dist) });
+let served: ServedConsole | undefined;
 let base = '';
 let browser: Browser;
 let page: Page;
@@ -30,10 +22,8 @@ let developer: Member;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const { build } = await import('vite');
-  await build({ configFile: CONSOLE_CONFIG, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOwnConsole();
+  base = served.url;
   browser = await launchChromium();
   org = await verifiedOrg(api);
   developer = await addMember(api, org, org.rootToken, 'developer', { login: 'dana', name: 'Dana Developer' });
@@ -45,9 +35,7 @@ afterEach(async (context) => {
 
 afterAll(async () => {
   await browser?.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(dist, { recursive: true, force: true });
+  await served?.stop();
 });
 
 const toggle = (name: string) => page.getByRole('switch', { name: new RegExp(`^${name}\\b`) });

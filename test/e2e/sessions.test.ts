@@ -1,14 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CONFIG } from '../../infra/console/policy';
-import { consoleServer } from '../../infra/local/console-server';
-import { handlers } from '../../infra/local/handlers';
-import { createApiServer } from '../../infra/local/http-adapter';
 import { useApi } from '../support/api';
+import { serveOwnConsole, type ServedConsole } from '../support/console-server';
 import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
 import { addMember, verifiedOrg, type Member } from '../support/factories';
 
@@ -18,9 +11,7 @@ import { addMember, verifiedOrg, type Member } from '../support/factories';
  * the owner signs a user out everywhere and then everyone. Every state is checked with axe.
  */
 const api = useApi();
-// Its own build of the console, so this file never races another browser test over console/dist.
-const consoleDir = mkdtempSync(join(tmpdir(), 'gatehouse-console-'));
-const server = createApiServer(handlers, { console: consoleServer(consoleDir) });
+let served: ServedConsole | undefined;
 let base = '';
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -57,10 +48,8 @@ const sessionsOf = async (token: string) =>
   (await api.request('GET', '/v1/me/sessions', { token })).body.items as Array<{ id: string; client: string; current: boolean }>;
 
 beforeAll(async () => {
-  const { build } = await import('vite');
-  await build({ configFile: CONSOLE_CONFIG, logLevel: 'warn', build: { outDir: consoleDir, emptyOutDir: true } });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOwnConsole();
+  base = served.url;
   browser = await launchChromium();
   org = await verifiedOrg(api);
   developer = await addMember(api, org, org.rootToken, 'developer');
@@ -74,9 +63,7 @@ afterEach(async (context) => {
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(consoleDir, { recursive: true, force: true });
+  await served?.stop();
 });
 
 describe.sequential('sessions in the console', { timeout: 60_000 }, () => {
