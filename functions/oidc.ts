@@ -9,6 +9,8 @@ const answer = (outcome: AuthorizeAnswer): Reply =>
 
 export const handler = lambdaHandler('oidc', {
   authorize: async ({ rawQuery }) => answer(await authorize(rawQuery)),
+  // The form's parameters, as a query string: the service judges both ways of sending them alike.
+  authorizeByForm: async ({ body }) => answer(await authorize(new URLSearchParams(body as Record<string, string>).toString())),
   describeAuthorizeRequest: async ({ query }) => ({ status: 200, body: await describeRequest(query.request) }),
   completeAuthorize: async ({ ctx, body }) => {
     if (body.error && !ctx.principal) return { status: 200, body: await refuseRequest(body.request, body.error) };

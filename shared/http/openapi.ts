@@ -105,7 +105,12 @@ export function openApiDocument(serverUrl?: string) {
     }
     const responses: Record<string, unknown> = {};
     const oauth = route.errors === 'oauth';
-    const errorResponse = (status: number, description: string) => (oauth ? oauthErrorResponse(status, description) : problemResponse(description));
+    const errorResponse = (status: number, description: string) =>
+      oauth
+        ? oauthErrorResponse(status, description)
+        : route.errors === 'page'
+          ? { description, content: { 'text/html': { schema: { type: 'string' } } } }
+          : problemResponse(description);
     for (const [status, response] of Object.entries(route.responses)) {
       if (!response) continue;
       responses[status] =

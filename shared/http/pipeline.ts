@@ -18,6 +18,7 @@ import { COOKIE_PREFERENCE, clearRefreshCookie, prefersCookie, refreshCookieOf, 
 import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
 import { toOAuthError } from '../oauth/errors';
 import { parseFormBody } from './form';
+import { htmlPage } from './html-page';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -257,6 +258,10 @@ const problems = (): middy.MiddlewareObj<Event, Result> => ({
         : new Problem(500, 'internal_error', 'Something went wrong on our side; the request id identifies it.');
     if (!(error instanceof Problem)) logger.error('unhandled error', { error });
     problemCodes.set(request.event, problem.code);
+    if (state?.route.errors === 'page') {
+      request.response = respond(htmlPage(problem.status, problem.title, problem.detail), state.route);
+      return;
+    }
     // A refused cookie session is over: drop the cookie so the browser stops presenting it.
     const dropCookie = state?.cookieSession && state.route.sessionCookie !== 'issues' && problem.status === 401;
     request.response = {

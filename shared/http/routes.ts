@@ -33,8 +33,12 @@ export interface RouteDef {
    * (and rotate it); `ends` routes take it and clear the cookie.
    */
   sessionCookie?: 'issues' | 'reads' | 'ends';
-  /** How errors are answered: RFC 9457 problem+json (default), or RFC 6749 `{ error, error_description }`. */
-  errors?: 'problem' | 'oauth';
+  /**
+   * How errors are answered: RFC 9457 problem+json (default), RFC 6749 `{ error, error_description }`,
+   * or an HTML page for a person's browser (the OpenID Connect pages, which must not redirect on
+   * an error the client cannot be trusted with).
+   */
+  errors?: 'problem' | 'oauth' | 'page';
   /** The body's media type: JSON (default), or `application/x-www-form-urlencoded` (the OAuth endpoints). */
   encoding?: 'json' | 'form';
   /** A larger body limit than the API's 64 KiB, for bulk routes (the user import). */
@@ -412,8 +416,16 @@ export const routes = [
   }),
   // ---- sign-in for the SaaS's apps: OpenID Connect authorization code with PKCE (issue 14) ----
   route({
-    method: 'GET', path: '/oauth2/authorize', group: 'oidc', operation: 'authorize', auth: 'public', query: oidc.AuthorizeQuery,
+    method: 'GET', path: '/oauth2/authorize', group: 'oidc', operation: 'authorize', auth: 'public', errors: 'page', query: oidc.AuthorizeQuery,
     summary: 'Start an app’s sign-in (OpenID Connect authorization code flow, PKCE S256 required)',
+    responses: {
+      302: { description: 'To the console’s sign-in page with `?request=<handle>` (10 minutes); or, for a bad request from a trusted client, to its redirect URI with `error`, `state` and `iss`' },
+      400: { description: 'An HTML page, never a redirect, for an unknown client or a redirect URI not registered for it (exact match)' },
+    },
+  }),
+  route({
+    method: 'POST', path: '/oauth2/authorize', group: 'oidc', operation: 'authorizeByForm', auth: 'public', errors: 'page', encoding: 'form', body: oidc.AuthorizeQuery,
+    summary: 'The same authorization request sent as a form post (OpenID Connect Core §3.1.2.1: GET and POST)',
     responses: {
       302: { description: 'To the console’s sign-in page with `?request=<handle>` (10 minutes); or, for a bad request from a trusted client, to its redirect URI with `error`, `state` and `iss`' },
       400: { description: 'An HTML page, never a redirect, for an unknown client or a redirect URI not registered for it (exact match)' },
@@ -440,7 +452,7 @@ export const routes = [
     responses: { 200: { description: 'Claims about the signed-in user', schema: oidc.UserInfo } },
   }),
   route({
-    method: 'GET', path: '/oauth2/logout', group: 'oidc', operation: 'endSession', auth: 'public', query: oidc.LogoutQuery,
+    method: 'GET', path: '/oauth2/logout', group: 'oidc', operation: 'endSession', auth: 'public', errors: 'page', query: oidc.LogoutQuery,
     summary: 'RP-initiated logout: end the session the ID token names and the sign-in it came from',
     responses: {
       302: { description: 'To the registered `post_logout_redirect_uri`, with `state`' },

@@ -22,7 +22,9 @@ export const AuthorizeQuery = z
     max_age: param('Seconds since the last sign-in after which a fresh one is required'),
     login_hint: param('Pre-fills the login'),
     org: param('Organization slug: only its users may complete the sign-in'),
-  });
+  })
+  // Unknown parameters are the service's to judge (request objects are refused, others ignored).
+  .loose();
 
 export const PendingRequestQuery = z.strictObject({ request: z.string().min(1).max(200) });
 

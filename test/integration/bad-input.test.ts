@@ -39,9 +39,8 @@ const ODD_QUERIES = ['limit=-1', 'limit=1e9', 'cursor=%00', 'cursor=' + 'a'.repe
  * routes, or the page a browser is shown where OpenID Connect forbids redirecting to an
  * untrusted client (the authorization and logout requests).
  */
-const BROWSER_PAGES = new Set(['authorize', 'endSession']);
 function expectErrorFormat(route: (typeof routes)[number], answer: { headers: Headers; body: any; text: string }) {
-  if (BROWSER_PAGES.has(route.operation)) {
+  if ('errors' in route && route.errors === 'page') {
     expect(answer.headers.get('content-type'), answer.text).toContain('text/html');
   } else if ('errors' in route && route.errors === 'oauth') {
     expect(answer.headers.get('content-type'), answer.text).toContain('application/json');

@@ -171,6 +171,47 @@ describe('GET /oauth2/authorize', () => {
   });
 });
 
+describe('POST /oauth2/authorize', () => {
+  const post = async (body: string, contentType = 'application/x-www-form-urlencoded') => {
+    const response = await fetch(`${api.url}/oauth2/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': contentType }, body });
+    return { status: response.status, location: response.headers.get('location'), type: response.headers.get('content-type') ?? '', text: await response.text() };
+  };
+
+  it('takes the same request as a form post (OpenID Connect Core 3.1.2.1), judged as the GET is', async () => {
+    const started = await post(authorizeQuery({ login_hint: 'bob' }).toString());
+    expect(started.status, started.text).toBe(302);
+    const location = new URL(started.location!);
+    expect(`${location.origin}${location.pathname}`).toBe(`${process.env.APP_URL}/login`);
+    const described = await get(`/oauth2/authorize/request?request=${location.searchParams.get('request')}`);
+    expect(described.status).toBe(200);
+    expect(JSON.parse(described.text)).toMatchObject({ client: { id: 'demo-web' }, loginHint: 'bob' });
+
+    const refused = await post(authorizeQuery({ code_challenge_method: 'plain' }).toString());
+    expect(refused.status).toBe(302);
+    expect(new URL(refused.location!).searchParams.get('error')).toBe('invalid_request');
+    expect(new URL(refused.location!).searchParams.get('iss')).toBe(ISSUER);
+  });
+
+  it('answers an error page, never a redirect, for an untrusted client, a repeated parameter or a body that is not a form', async () => {
+    const untrusted = [
+      authorizeQuery({ redirect_uri: `${WEB.redirectUri}/extra` }).toString(),
+      authorizeQuery({ client_id: 'no-such-app' }).toString(),
+      `${authorizeQuery()}&redirect_uri=${encodeURIComponent('https://evil.example/')}`,
+    ];
+    for (const body of untrusted) {
+      const answer = await post(body);
+      expect(answer.status, body).toBe(400);
+      expect(answer.location).toBeNull();
+      expect(answer.type).toMatch(/^text\/html/);
+      expect(answer.text).not.toContain('evil.example');
+    }
+    const json = await post(JSON.stringify({ client_id: WEB.id }), 'application/json');
+    expect(json.status).toBe(415);
+    expect(json.location).toBeNull();
+    expect(json.type).toMatch(/^text\/html/);
+  });
+});
+
 describe('POST /oauth2/authorize/complete', () => {
   it('answers login_required or access_denied to the app without a token, and the handle is then spent', async () => {
     const handle = await startFlow({ prompt: 'none' });
