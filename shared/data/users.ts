@@ -355,6 +355,19 @@ export async function* sessionHolders(orgId: string): AsyncGenerator<Pick<UserRe
   } while (start);
 }
 
+/** The same removal as a transaction item, for when it must be written with its audit event. */
+export const removeSessionItem = (orgId: string, userId: string, sessionId: string): TxItem => ({
+  write: {
+    Update: {
+      TableName: tableName(),
+      Key: keys.user(orgId, userId),
+      UpdateExpression: 'REMOVE #sessions.#sid',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#sessions': 'sessions', '#sid': sessionId },
+    },
+  },
+});
+
 export async function removeSession(orgId: string, userId: string, sessionId: string): Promise<void> {
   await db().send(
     new UpdateCommand({

@@ -24,7 +24,7 @@ import { effectivePermissions } from '../auth/permissions';
 import { LIFETIMES, OIDC_SCOPES, joinScope, scopesSupported, splitScope, type IdTokenInput } from '../auth/tokens';
 import { findClient, type RegisteredClient } from '../oauth/clients';
 import { AccessDenied, InvalidGrant, InvalidRequest, LoginRequired } from '../oauth/errors';
-import { endSession, refreshSession, sessionMeta, startSession, type Tokens } from './sessions';
+import { endReplayedSession, endSession, refreshSession, sessionMeta, startSession, type Tokens } from './sessions';
 
 /**
  * OpenID Connect's authorization-code flow with PKCE, for the SaaS's registered apps.
@@ -271,9 +271,10 @@ async function tokenResponse(user: UserRecord, tokens: Tokens & { sessionId: str
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 /** Ends the session a code issued, when the code comes back (RFC 6749 §4.1.2: it may be stolen). */
-async function revokeIssued(orgId: string, userId: string, sessionId: string | undefined) {
+async function revokeIssued(ctx: RequestContext, orgId: string, userId: string, sessionId: string | undefined) {
   logger.warn('authorization code presented again; its session is revoked', { orgId, userId });
-  if (sessionId) await endSession(orgId, userId, sessionId);
+  const user = sessionId ? await getUser(orgId, userId) : undefined;
+  if (user && sessionId) await endReplayedSession(ctx, user, sessionId, 'an authorization code was presented again');
 }
 
 /** grant_type=authorization_code for an authenticated (or public) registered client. */
@@ -286,7 +287,7 @@ export async function exchangeCode(ctx: RequestContext, client: RegisteredClient
   const invalid = () => new InvalidGrant('The code is not valid, was already used, or was issued to another client or redirect URI.');
   if (!code) throw invalid();
   if (code.usedAt !== undefined) {
-    await revokeIssued(code.orgId, code.userId, code.issuedSessionId);
+    await revokeIssued(ctx, code.orgId, code.userId, code.issuedSessionId);
     throw invalid();
   }
   if (code.clientId !== client.id || code.expiresAt <= nowSeconds() || code.redirectUri !== input.redirectUri) throw invalid();
@@ -299,7 +300,7 @@ export async function exchangeCode(ctx: RequestContext, client: RegisteredClient
   const sessionId = newId();
   const claim = await claimAuthorizationCode(hash, sessionId, nowSeconds());
   if (claim.outcome === 'reused') {
-    await revokeIssued(code.orgId, code.userId, claim.issuedSessionId);
+    await revokeIssued(ctx, code.orgId, code.userId, claim.issuedSessionId);
     throw invalid();
   }
   const tokens = await startSession(user, {

@@ -3,9 +3,9 @@ import { config } from '../config';
 import type { Principal, RequestContext } from '../context';
 import { auditItem, userTarget } from '../data/audit';
 import { transact } from '../data/transact';
-import { addSession, getUser, removeSession, type UserRecord } from '../data/users';
+import { addSession, getUser, removeSession, removeSessionItem, type UserRecord } from '../data/users';
 import { deleteSession, deleteSessionIfCurrent, getSession, putSession, rotateSession, type SessionRecord } from '../data/sessions';
-import { unauthorized } from '../errors';
+import { Problem, unauthorized } from '../errors';
 import { hashToken, newId, randomSecret, safeEqual } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
 import { effectivePermissions } from '../auth/permissions';
@@ -168,7 +168,7 @@ export async function refreshSession(
   if (result.outcome === 'reused') {
     // A spent token came back: whoever holds the family may be an attacker, so end it.
     logger.warn('refresh token reuse; session revoked', { userId: user.id, orgId: user.orgId, sessionId: parts.sessionId });
-    await endSession(parts.orgId, parts.userId, parts.sessionId);
+    await endReplayedSession({ ip: options.ip }, user, parts.sessionId, 'a spent refresh token was presented again');
   }
   if (result.outcome !== 'rotated') throw unauthorized('The refresh token is not valid.');
   return { tokens: await tokensFor(user, parts.sessionId, formatRefreshToken(next), options.client), session: result.session, user };
@@ -221,6 +221,33 @@ export async function describeRefreshToken(token: string): Promise<{ user: UserR
 }
 
 /** Ends a session: its refresh token and every access token naming it stop at once. */
+/**
+ * Ends a session that a replayed secret (a spent refresh token, a code used twice) says may be
+ * in a thief's hands: the user write and its audit event in one transaction, then the item.
+ * A user deleted meanwhile has no session left to end.
+ */
+export async function endReplayedSession(
+  ctx: { requestId?: string; ip?: string },
+  user: Pick<UserRecord, 'orgId' | 'id' | 'login'>,
+  sessionId: string,
+  reason: string,
+): Promise<void> {
+  const gone = new Problem(404, 'not_found', 'No such user.');
+  await transact([
+    { ...removeSessionItem(user.orgId, user.id, sessionId), onConditionFailed: () => gone },
+    auditItem({ requestId: ctx.requestId ?? '', ip: ctx.ip ?? '' }, {
+      orgId: user.orgId,
+      action: 'session.ended',
+      actor: null,
+      target: userTarget(user),
+      details: { sessions: [sessionId], reason },
+    }, nowIso()),
+  ]).catch((error: unknown) => {
+    if (error !== gone) throw error;
+  });
+  await deleteSession(user.orgId, sessionId);
+}
+
 export async function endSession(orgId: string, userId: string, sessionId: string): Promise<void> {
   await removeSession(orgId, userId, sessionId);
   await deleteSession(orgId, sessionId);

@@ -171,6 +171,12 @@ describe('refresh and logout', () => {
     // The whole family is gone: the newest token and its access token die too.
     expect((await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: third.body.refreshToken } })).status).toBe(401);
     expect((await api.request('GET', '/v1/me', { token: third.body.accessToken })).status).toBe(401);
+    // Audited, with the reason: the owner may be looking at a stolen token.
+    const owner = await loginAs(api, org.slug, 'owner', org.root.password);
+    const audit = await api.request('GET', '/v1/audit-events?action=session.ended', { token: owner.accessToken });
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ actor: null, details: expect.objectContaining({ reason: 'a spent refresh token was presented again' }) }),
+    ]);
   });
 
   it('gives at most one new token to 20 concurrent refreshes of one token', async () => {

@@ -367,6 +367,10 @@ describe('POST /oauth2/token, authorization_code', () => {
     expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token, client_id: WEB.id })).body.error).toBe('invalid_grant');
     // The browser's own session, which signed in, is not the stolen code's to end.
     expect((await api.request('GET', '/v1/me', { token: org.rootToken })).status).toBe(200);
+    const audit = await api.request('GET', '/v1/audit-events?action=session.ended', { token: org.rootToken });
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ actor: null, details: expect.objectContaining({ reason: 'an authorization code was presented again' }) }),
+    ]);
   });
 
   it('refuses the code of a user deactivated mid-flow', async () => {
