@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { nextPath } from './next';
 import { useEffect } from 'preact/hooks';
 import { Link, match, navigate, useLocation } from './router';
 import { can, useSession } from './session';
@@ -60,12 +61,22 @@ export function App() {
   useEffect(() => {
     if (session.state !== 'anonymous') return;
     if (path === '/') navigate('/login', { replace: true });
-    else if (needsSession && found) navigate(`/login?next=${encodeURIComponent(path + location.search)}`, { replace: true });
+    // The fragment travels too (the new-device email links to /account#sessions); fragments that
+    // carry an emailed token belong to public pages and never reach here, but are dropped anyway.
+    else if (needsSession && found) {
+      const fragment = /token=/.test(location.hash) ? '' : location.hash;
+      navigate(`/login?next=${encodeURIComponent(path + location.search + fragment)}`, { replace: true });
+    }
   }, [session.state, path]);
   useEffect(() => {
     // `/login?request=` is an app's sign-in (OpenID Connect): a signed-in browser completes it there.
-    const appSignIn = path === '/login' && new URLSearchParams(location.search).has('request');
-    if (session.state === 'signed-in' && !appSignIn && (path === '/' || path === '/login' || path === '/signup')) navigate('/account', { replace: true });
+    // The address as it is now, not as rendered: the login's own move to `next` may have run since.
+    const here = location.pathname;
+    const query = new URLSearchParams(location.search);
+    const appSignIn = here === '/login' && query.has('request');
+    if (session.state === 'signed-in' && !appSignIn && (here === '/' || here === '/login' || here === '/signup')) {
+      navigate(here === '/login' ? nextPath(query) : '/account', { replace: true });
+    }
   }, [session.state, path]);
 
   let content: ComponentChildren;

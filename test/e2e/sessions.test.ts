@@ -163,6 +163,18 @@ describe.sequential('sessions in the console', { timeout: 60_000 }, () => {
     await screenshot(owner, 'sessions-org-done');
   });
 
+  it('takes the new-device email’s link to the Sessions section through the login', async () => {
+    const fresh = await newPage();
+    await fresh.goto(`${base}/account#sessions`);
+    await heading(fresh, 'Log in');
+    await fresh.getByLabel('Organization', { exact: true }).fill(org.slug);
+    await fresh.getByLabel('Login', { exact: true }).fill(developer.login);
+    await fresh.getByLabel('Password', { exact: true }).fill(developer.password);
+    await fresh.getByRole('button', { name: 'Log in' }).click();
+    await heading(fresh, 'My account');
+    expect(new URL(fresh.url()).hash).toBe('#sessions');
+  });
+
   it('showed every page without accessibility problems or script errors', () => {
     expect(pageErrors).toEqual([]);
     expect(accessibilityLog.pages).toBeGreaterThanOrEqual(6);
