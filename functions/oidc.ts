@@ -1,5 +1,6 @@
 import { htmlPage } from '../shared/http/html-page';
 import { lambdaHandler, type Reply } from '../shared/http/pipeline';
+import { clearRefreshCookie } from '../shared/http/session-cookie';
 import { LoginRequired } from '../shared/oauth/errors';
 import { type AuthorizeAnswer, authorize, completeRequest, describeRequest, refuseRequest, rpLogout, userinfo } from '../shared/services/oidc';
 
@@ -18,5 +19,9 @@ export const handler = lambdaHandler('oidc', {
     return { status: 200, body: await completeRequest(ctx, body.request, ctx.principal) };
   },
   userinfo: async ({ ctx }) => ({ status: 200, body: userinfo(ctx.principal) }),
-  endSession: async ({ rawQuery }) => answer(await rpLogout(rawQuery)),
+  endSession: async ({ rawQuery }) => {
+    const outcome = await rpLogout(rawQuery);
+    // The browser that comes here is the one that signed in: its refresh cookie names a dead session.
+    return outcome.signedOut ? { ...answer(outcome), cookies: [clearRefreshCookie()] } : answer(outcome);
+  },
 });

@@ -349,7 +349,8 @@ export function userinfo(principal: Principal) {
   };
 }
 
-export type LogoutAnswer = AuthorizeAnswer;
+/** `signedOut`: a Gatehouse sign-in ended, so the browser's refresh cookie is dead too and should go. */
+export type LogoutAnswer = AuthorizeAnswer & { signedOut?: boolean };
 
 /**
  * GET /oauth2/logout (OpenID Connect RP-Initiated Logout 1.0). The session the ID token names
@@ -383,20 +384,22 @@ export async function rpLogout(rawQuery: string): Promise<LogoutAnswer> {
   }
   if (clientId && !client) return { kind: 'page', status: 400, title: 'Sign-out request not valid', message: 'The application is not registered with Gatehouse.' };
 
+  let signedOut = false;
   if (hinted) {
     const session = await getSession(hinted.org, hinted.sid);
     // Only a session of that client ends this way: a hint names a sign-in, it is not a credential for others.
     if (session && session.userId === hinted.sub && session.client === clientId) {
       await endSession(hinted.org, hinted.sub, hinted.sid);
       if (session.ssoSessionId) await endSession(hinted.org, hinted.sub, session.ssoSessionId);
+      signedOut = true;
     }
   }
   if (postLogout) {
     const url = new URL(postLogout);
     if (state !== undefined) url.searchParams.append('state', state);
-    return { kind: 'redirect', location: url.href };
+    return { kind: 'redirect', location: url.href, signedOut };
   }
-  return { kind: 'page', status: 200, title: 'You are signed out', message: 'You are signed out of Gatehouse. You can close this window.' };
+  return { kind: 'page', status: 200, title: 'You are signed out', message: 'You are signed out of Gatehouse. You can close this window.', signedOut };
 }
 
 /** The `aud` of a hint before it is verified, only to pick the audience to verify it against. */

@@ -430,6 +430,8 @@ describe('GET /oauth2/logout', () => {
     const location = new URL(answer.location!);
     expect(`${location.origin}${location.pathname}`).toBe(WEB.postLogout);
     expect(location.searchParams.get('state')).toBe('bye 1');
+    // The browser's refresh cookie names the ended sign-in: it is cleared on the way out.
+    expect(answer.headers.get('set-cookie')).toMatch(/^__Host-gatehouse-refresh=; Path=\/; Max-Age=0/);
     expect((await api.request('GET', '/v1/me', { token: tokens.access_token })).status).toBe(401);
     expect((await api.request('GET', '/v1/me', { token: org.rootToken })).status).toBe(401);
     expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: WEB.id })).body.error).toBe('invalid_grant');
