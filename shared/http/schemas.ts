@@ -434,22 +434,12 @@ export const ImportResult = z.object({
 export const ExportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** An exported user: every field that can travel, and read-only facts; never a hash, token or secret. */
-export const ExportedUser = z.object({
-  id: z.string(),
-  login: z.string(),
-  name: z.string(),
-  email: z.string().nullable(),
-  type: z.enum(['human', 'service']),
-  role: z.enum(['root', 'admin', 'developer']),
-  status: z.enum(['pending', 'active', 'deactivated']),
-  emailVerified: z.boolean(),
+export const ExportedUser = User.pick({
+  id: true, login: true, name: true, email: true, type: true, role: true, status: true, emailVerified: true,
+  origin: true, location: true, permissions: true, createdAt: true, lastLoginAt: true,
+}).extend({
   mfaEnabled: z.boolean(),
   mfaRequired: z.boolean(),
-  origin: z.string().nullable(),
-  location: z.string().nullable(),
-  permissions: z.array(z.string()),
-  createdAt: z.iso.datetime(),
-  lastLoginAt: z.iso.datetime().nullable(),
 }).meta({
   id: 'ExportedUser',
   description:

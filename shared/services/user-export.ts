@@ -4,8 +4,7 @@ import type { AuthedContext } from '../context';
 import { actorOf, auditItem } from '../data/audit';
 import { transact } from '../data/transact';
 import { userRecordPage } from '../data/user-import';
-import type { UserRecord } from '../data/users';
-import { effectivePermissions } from '../auth/permissions';
+import { publicUser, type UserRecord } from '../data/users';
 import { assertRoot } from '../auth/policy';
 
 /** The export's columns, in this order (the OpenAPI document's ExportedUser says the same). */
@@ -14,26 +13,13 @@ export const EXPORT_COLUMNS = [
   'origin', 'location', 'permissions', 'createdAt', 'lastLoginAt',
 ] as const;
 
-/** Written from an explicit list of fields: a hash, token, session or secret cannot slip in. */
+/**
+ * The API's user object (already an explicit list: no hash, token, session or secret) less what
+ * cannot travel to another organization, with two-factor flattened into columns.
+ */
 export function exportedUser(user: UserRecord) {
-  return {
-    id: user.id,
-    login: user.login,
-    name: user.name,
-    email: user.email,
-    type: user.type,
-    role: user.role,
-    status: user.status,
-    emailVerified: user.emailVerified,
-    mfaEnabled: user.mfa.enabled,
-    mfaRequired: user.mfa.required,
-    origin: user.origin,
-    location: user.location,
-    // What the user holds now, in catalog order (the owner: the whole catalog), as the API shows it.
-    permissions: effectivePermissions(user),
-    createdAt: user.createdAt,
-    lastLoginAt: user.lastLoginAt,
-  };
+  const { mustChangePassword: _changing, mfa, updatedAt: _updated, version: _version, ...travels } = publicUser(user);
+  return { ...travels, mfaEnabled: mfa.enabled, mfaRequired: mfa.required };
 }
 export type ExportedUser = ReturnType<typeof exportedUser>;
 
