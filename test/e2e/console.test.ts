@@ -11,7 +11,7 @@ import { clock } from '../../shared/clock';
 import { orgIdBySlug } from '../../shared/data/orgs';
 import { importInvoices } from '../../shared/services/billing';
 import { lastEmailTo, linkFromEmail } from '../support/api';
-import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
+import { accessibilityLog, launchChromium, screenshot, fillLogin } from '../support/browser';
 import { uniqueSlug } from '../support/factories';
 
 /**
@@ -74,10 +74,7 @@ const form = (page: Page, name: string) => page.getByRole('form', { name });
 async function logIn(page: Page, login: string, secret: string) {
   await page.goto(`${base}/login`);
   await heading(page, 'Log in');
-  await page.getByLabel('Organization', { exact: true }).fill(slug);
-  await page.getByLabel('Login', { exact: true }).fill(login);
-  await page.getByLabel('Password', { exact: true }).fill(secret);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await fillLogin(page, { org: slug, login: login, password: secret });
 }
 
 beforeAll(async () => {

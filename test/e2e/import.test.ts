@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../support/api';
 import { serveOwnConsole, type ServedConsole } from '../support/console-server';
-import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
+import { accessibilityLog, launchChromium, screenshot, fillLogin } from '../support/browser';
 import { STRONG_PASSWORD, verifiedOrg } from '../support/factories';
 import { foreignHashes } from '../support/foreign-hashes';
 
@@ -59,10 +59,7 @@ describe.sequential('importing users in the console', { timeout: 90_000 }, () =>
 
     await page.goto(`${base}/login`);
     await heading('Log in');
-    await page.getByLabel('Organization', { exact: true }).fill(org.slug);
-    await page.getByLabel('Login', { exact: true }).fill(org.root.login);
-    await page.getByLabel('Password', { exact: true }).fill(STRONG_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await fillLogin(page, { org: org.slug, login: org.root.login, password: STRONG_PASSWORD });
     await heading('My account');
 
     await page.goto(`${base}/users`);

@@ -11,7 +11,7 @@ import { createApiServer } from '../../infra/local/http-adapter';
 import { freePort } from '../../infra/local/stack';
 import { resetConfig } from '../../shared/config';
 import { apiAt } from '../support/api';
-import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
+import { accessibilityLog, launchChromium, screenshot, fillLogin } from '../support/browser';
 import { STRONG_PASSWORD, verifiedOrg } from '../support/factories';
 
 /**
@@ -121,10 +121,7 @@ describe.sequential('apps sign in with Gatehouse (OpenID Connect), in Chromium',
     await heading(/^Sign in to /);
     expect(new URL(page.url()).pathname).toBe('/login');
     await screenshot(page, 'oidc-sign-in');
-    await page.getByLabel('Organization', { exact: true }).fill(org.slug);
-    await page.getByLabel('Login', { exact: true }).fill(org.root.login);
-    await page.getByLabel('Password', { exact: true }).fill(STRONG_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await fillLogin(page, { org: org.slug, login: org.root.login, password: STRONG_PASSWORD }, 'Sign in');
     await page.getByRole('form', { name: 'Two-factor code' }).waitFor();
     await screenshot(page, 'oidc-totp');
     await page.getByLabel(/Code from your authenticator app/).fill(await totpNow());

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../support/api';
 import { serveOwnConsole, type ServedConsole } from '../support/console-server';
-import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
+import { accessibilityLog, launchChromium, screenshot, fillLogin } from '../support/browser';
 import { STRONG_PASSWORD, addMember, verifiedOrg, type Member } from '../support/factories';
 
 /**
@@ -50,10 +50,7 @@ describe.sequential('permissions in the console, in Chromium', { timeout: 60_000
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${base}/login`);
-    await page.getByLabel('Organization', { exact: true }).fill(org.slug);
-    await page.getByLabel('Login', { exact: true }).fill(org.root.login);
-    await page.getByLabel('Password', { exact: true }).fill(STRONG_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await fillLogin(page, { org: org.slug, login: org.root.login, password: STRONG_PASSWORD });
     await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
     // The owner's own permissions on My account: every one.
     await page.locator('.own-permissions code').first().waitFor();
@@ -166,10 +163,7 @@ describe.sequential('permissions in the console, in Chromium', { timeout: 60_000
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${base}/login`);
-    await page.getByLabel('Organization', { exact: true }).fill(org.slug);
-    await page.getByLabel('Login', { exact: true }).fill(admin.login);
-    await page.getByLabel('Password', { exact: true }).fill(admin.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await fillLogin(page, { org: org.slug, login: admin.login, password: admin.password });
     await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
 
     await page.goto(`${base}/users/${other.id}`);

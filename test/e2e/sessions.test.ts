@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../support/api';
 import { serveOwnConsole, type ServedConsole } from '../support/console-server';
-import { accessibilityLog, launchChromium, screenshot } from '../support/browser';
+import { accessibilityLog, launchChromium, screenshot, fillLogin } from '../support/browser';
 import { addMember, verifiedOrg, type Member } from '../support/factories';
 
 /**
@@ -37,10 +37,7 @@ const heading = (page: Page, name: string) => page.getByRole('heading', { level:
 async function logIn(page: Page, login: string, password: string) {
   await page.goto(`${base}/login`);
   await heading(page, 'Log in');
-  await page.getByLabel('Organization', { exact: true }).fill(org.slug);
-  await page.getByLabel('Login', { exact: true }).fill(login);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await fillLogin(page, { org: org.slug, login: login, password: password });
   await heading(page, 'My account');
 }
 
@@ -167,10 +164,7 @@ describe.sequential('sessions in the console', { timeout: 60_000 }, () => {
     const fresh = await newPage();
     await fresh.goto(`${base}/account#sessions`);
     await heading(fresh, 'Log in');
-    await fresh.getByLabel('Organization', { exact: true }).fill(org.slug);
-    await fresh.getByLabel('Login', { exact: true }).fill(developer.login);
-    await fresh.getByLabel('Password', { exact: true }).fill(developer.password);
-    await fresh.getByRole('button', { name: 'Log in' }).click();
+    await fillLogin(fresh, { org: org.slug, login: developer.login, password: developer.password });
     await heading(fresh, 'My account');
     expect(new URL(fresh.url()).hash).toBe('#sessions');
   });

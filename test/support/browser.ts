@@ -72,3 +72,11 @@ export async function screenshot(page: Page, name: string, options: { audit?: bo
   accessibilityLog.passedChecks += audit.passedChecks;
   accessibilityLog.problems.push(...audit.problems);
 }
+
+/** Fills the console's open login form and submits it (`button`: "Log in", or "Sign in" in an app's sign-in). */
+export async function fillLogin(page: Page, who: { org: string; login: string; password: string }, button = 'Log in'): Promise<void> {
+  await page.getByLabel('Organization', { exact: true }).fill(who.org);
+  await page.getByLabel('Login', { exact: true }).fill(who.login);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: button, exact: true }).click();
+}
