@@ -1,13 +1,14 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CatalogError, parseCatalog } from '../shared/auth/permission-catalog';
-import { ClientRegistryError, parseClients } from '../shared/oauth/client-registry';
+import { parseCatalog } from '../shared/auth/permission-catalog';
+import { ContextSettingError } from '../shared/context-settings';
+import { parseClients } from '../shared/oauth/client-registry';
 import { GatehouseStack, type GatehouseConfig } from './stack';
 
 function audienceFrom(value: unknown): string {
   if (value === undefined || value === null || value === '') return 'gatehouse';
   if (typeof value !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(value)) {
-    throw new ClientRegistryError(['gatehouse:audience: must be a string of 1–200 visible ASCII characters (a name or a URL)'], 'gatehouse:audience');
+    throw new ContextSettingError(['gatehouse:audience: must be a string of 1–200 visible ASCII characters (a name or a URL)'], 'gatehouse:audience');
   }
   return value;
 }
@@ -48,7 +49,7 @@ if (process.argv[1]?.endsWith('app.ts')) {
     buildApp().app.synth();
   } catch (error) {
     // A mistake in cdk.json is the user's to fix: say which entry and field, not where in our code.
-    if (!(error instanceof CatalogError || error instanceof ClientRegistryError)) throw error;
+    if (!(error instanceof ContextSettingError)) throw error;
     console.error(error.message);
     process.exit(1);
   }

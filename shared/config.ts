@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { CatalogError, parseCatalog } from './auth/permission-catalog';
-import { ClientRegistryError, parseClients } from './oauth/client-registry';
+import { parseCatalog } from './auth/permission-catalog';
+import { parseClients } from './oauth/client-registry';
+import { contextListVariable } from './context-settings';
 
 const list = z
   .string()
@@ -33,29 +34,9 @@ const Env = z
      */
     EDGE_SECRET: z.string().min(16).optional(),
     /** The permission catalog as JSON (cdk.json context `gatehouse:permissions`), checked like it is at synth. */
-    PERMISSIONS: z
-      .string()
-      .default('[]')
-      .transform((text, check) => {
-        try {
-          return Object.freeze(parseCatalog(JSON.parse(text), 'PERMISSIONS'));
-        } catch (error) {
-          check.addIssue({ code: 'custom', message: error instanceof CatalogError ? error.problems.join('; ') : 'must be a JSON array' });
-          return z.NEVER;
-        }
-      }),
+    PERMISSIONS: contextListVariable(parseCatalog, 'PERMISSIONS'),
     /** The registered OAuth clients as JSON (cdk.json context `gatehouse:clients`); never a secret. */
-    OAUTH_CLIENTS: z
-      .string()
-      .default('[]')
-      .transform((text, check) => {
-        try {
-          return Object.freeze(parseClients(JSON.parse(text), 'OAUTH_CLIENTS'));
-        } catch (error) {
-          check.addIssue({ code: 'custom', message: error instanceof ClientRegistryError ? error.problems.join('; ') : 'must be a JSON array' });
-          return z.NEVER;
-        }
-      }),
+    OAUTH_CLIENTS: contextListVariable(parseClients, 'OAUTH_CLIENTS'),
     /** Local stack: confidential clients' secrets (`{ "<client id>": "<secret>" }`); on AWS each client names its secret. */
     CLIENT_SECRETS_FILE: z.string().optional(),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */

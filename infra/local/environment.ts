@@ -9,7 +9,7 @@ const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
 /**
  * The permission catalog the local stack shares with the deployment: `cdk.json` context
- * `gatehouse:permissions`, validated the same way synth does (a CatalogError names the entry).
+ * `gatehouse:permissions`, validated the same way synth does (a ContextSettingError names the entry).
  */
 export function localCatalogJson(path = CDK_JSON): string {
   const context = (JSON.parse(readFileSync(path, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};

@@ -9,8 +9,7 @@ import { resolve } from 'node:path';
 import { buildConsole } from '../console/build';
 import { CONSOLE_DIR } from '../console/policy';
 import { consoleServer } from './console-server';
-import { CatalogError } from '../../shared/auth/permission-catalog';
-import { ClientRegistryError } from '../../shared/oauth/client-registry';
+import { ContextSettingError } from '../../shared/context-settings';
 import { applyLocalEnvironment, ensureLocalClientSecretsFile } from './environment';
 import { PortInUseError, assertPortFree, ensureTable, startDynamoDb, startSes } from './stack';
 
@@ -31,7 +30,7 @@ async function main() {
   try {
     applyLocalEnvironment(ports, { dataDir });
   } catch (error) {
-    if (!(error instanceof CatalogError || error instanceof ClientRegistryError)) throw error;
+    if (!(error instanceof ContextSettingError)) throw error;
     console.error(`Cannot start: ${error.message}`);
     process.exit(2);
   }

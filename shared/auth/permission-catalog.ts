@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseContextList } from '../context-settings';
 
 /**
  * The shape of the deployment's permission catalog (`cdk.json` context `gatehouse:permissions`),
@@ -59,25 +60,7 @@ export type Permission = z.output<typeof Entry>;
  * (`gatehouse:permissions[2] "Settings:Read" name: must be …`), for synth and `npm start`
  * to print instead of a stack trace.
  */
-export class CatalogError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid cdk.json context gatehouse:permissions:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
-    this.name = 'CatalogError';
-  }
-}
-
 export function parseCatalog(value: unknown, source = 'gatehouse:permissions'): Permission[] {
-  const result = PermissionCatalog.safeParse(value ?? []);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const [index, ...field] = issue.path;
-    if (typeof index !== 'number') return `${source}: ${issue.message}`;
-    const entry = Array.isArray(value) ? (value[index] as { name?: unknown } | undefined) : undefined;
-    const named = typeof entry?.name === 'string' ? ` "${entry.name}"` : '';
-    const where = field.length ? ` ${field.map(String).join('.')}` : '';
-    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
-    return `${source}[${index}]${named}${where}: ${message}`;
-  });
-  throw new CatalogError(problems);
+  return parseContextList(PermissionCatalog, value, source, 'name');
 }
 

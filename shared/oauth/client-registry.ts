@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseContextList } from '../context-settings';
 
 /**
  * The shape of `cdk.json` context `gatehouse:clients` (the SaaS's registered applications),
@@ -39,27 +40,7 @@ export const ClientRegistry = z.array(Entry).max(50, 'must declare at most 50 cl
 
 export type RegisteredClient = z.output<typeof Entry>;
 
-/** A mistake in `gatehouse:clients`, one line per problem naming the entry and the field. */
-export class ClientRegistryError extends Error {
-  constructor(readonly problems: string[], source = 'gatehouse:clients') {
-    super(`Invalid cdk.json context ${source}:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
-    this.name = 'ClientRegistryError';
-  }
-}
-
 export function parseClients(value: unknown, source = 'gatehouse:clients'): RegisteredClient[] {
-  const result = ClientRegistry.safeParse(value ?? []);
-  if (result.success) return result.data;
-  throw new ClientRegistryError(
-    result.error.issues.map((issue) => {
-      const [index, ...field] = issue.path;
-      if (typeof index !== 'number') return `${source}: ${issue.message}`;
-      const entry = Array.isArray(value) ? (value[index] as { id?: unknown } | undefined) : undefined;
-      const named = typeof entry?.id === 'string' ? ` "${entry.id}"` : '';
-      const where = field.length ? ` ${field.map(String).join('.')}` : '';
-      const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
-      return `${source}[${index}]${named}${where}: ${message}`;
-    }),
-  );
+  return parseContextList(ClientRegistry, value, source, 'id');
 }
 

@@ -13,7 +13,7 @@ import { InvalidClient, InvalidRequest } from './errors';
  * (Secrets Manager) or locally into `$DATA_DIR/client-secrets.json`, and never appears in the
  * configuration, the template or the environment.
  */
-export { ClientRegistryError, parseClients, type RegisteredClient } from './client-registry';
+export { parseClients, type RegisteredClient } from './client-registry';
 
 /** The registered clients of this deployment (config's `OAUTH_CLIENTS`). */
 export const registeredClients = (): readonly RegisteredClient[] => config().OAUTH_CLIENTS;

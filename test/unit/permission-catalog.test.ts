@@ -7,7 +7,8 @@ import { App } from 'aws-cdk-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFrom } from '../../infra/app';
 import { localCatalogJson } from '../../infra/local/environment';
-import { CatalogError, parseCatalog } from '../../shared/auth/permission-catalog';
+import { parseCatalog } from '../../shared/auth/permission-catalog';
+import { ContextSettingError } from '../../shared/context-settings';
 import { config, resetConfig } from '../../shared/config';
 
 const ok = { name: 'settings:read', description: 'Read system settings', module: 'settings', defaultFor: ['developer'] };
@@ -17,8 +18,8 @@ function problemsOf(value: unknown): string[] {
   try {
     parseCatalog(value);
   } catch (error) {
-    expect(error).toBeInstanceOf(CatalogError);
-    return (error as CatalogError).problems;
+    expect(error).toBeInstanceOf(ContextSettingError);
+    return (error as ContextSettingError).problems;
   }
   throw new Error('the catalog was accepted');
 }
