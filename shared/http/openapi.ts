@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import * as responseSchemas from './responses';
 import { routes, type RouteDef } from './routes';
-import { Problem } from './schemas';
 import { COOKIE_PREFERENCE, REFRESH_COOKIE } from './session-cookie';
 import { FORM_MEDIA_TYPE } from './form';
-import { OAuthErrorBody } from '../oauth/schemas';
+
+const { Problem, OAuthErrorBody } = responseSchemas;
 
 /**
  * Schemas named with `.meta({ id })` (User, Tokens, ...) land once in `components.schemas`.
@@ -122,7 +123,7 @@ export function openApiDocument(serverUrl?: string) {
               ...(response.schema
                 ? {
                     content: {
-                      'application/json': { schema: schema(response.schema) },
+                      'application/json': { schema: schema(responseSchemas[response.schema]) },
                       ...Object.fromEntries((Number(status) === 200 ? route.produces ?? [] : []).map((type) => [type, { schema: { type: 'string' } }])),
                     },
                   }

@@ -28,38 +28,12 @@ export const AuthorizeQuery = z
 
 export const PendingRequestQuery = z.strictObject({ request: z.string().min(1).max(200) });
 
-export const PendingRequest = z
-  .object({
-    client: z.object({ id: z.string(), name: z.string() }),
-    prompt: z.enum(['login', 'none']).nullable(),
-    loginHint: z.string().nullable(),
-    org: z.string().nullable(),
-    expiresAt: z.string(),
-  })
-  .meta({ id: 'OidcPendingRequest', description: 'What the console shows while it signs the person in' });
-
 export const CompleteBody = z
   .strictObject({
     request: z.string().min(1).max(200).meta({ description: 'The handle from `/login?request=`' }),
     error: z.enum(['login_required', 'access_denied']).optional().meta({ description: 'Without a token: tell the app the person did not sign in' }),
   })
   .meta({ id: 'OidcCompleteBody' });
-
-export const CompleteResult = z
-  .object({ redirectTo: z.url().meta({ description: 'The client’s redirect URI with `code` (or `error`), `state` and `iss`' }) })
-  .meta({ id: 'OidcCompleteResult' });
-
-export const UserInfo = z
-  .object({
-    sub: z.string(),
-    name: z.string().optional(),
-    preferred_username: z.string().optional().meta({ description: 'The login' }),
-    email: z.string().optional(),
-    email_verified: z.boolean().optional(),
-    org: z.string().meta({ description: 'Organization id' }),
-    role: z.enum(['root', 'admin', 'developer']),
-  })
-  .meta({ id: 'OidcUserInfo' });
 
 export const LogoutQuery = z
   .object({

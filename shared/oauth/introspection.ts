@@ -7,7 +7,8 @@ import { getUser, type UserRecord } from '../data/users';
 import { apiTokenUsable, findApiToken, looksLikeApiToken, revokeApiTokenAs } from '../services/api-tokens';
 import { describeRefreshToken, endSession, isSessionLive, logout } from '../services/sessions';
 import { authenticateRegisteredClient, clientCredentialsOf, findClient, type RegisteredClient } from './clients';
-import type { IntrospectionRequest, IntrospectionResponse, RevocationRequest } from './schemas';
+import type { IntrospectionRequest, RevocationRequest } from './schemas';
+import type { IntrospectionResponse } from './responses';
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 

@@ -3,7 +3,8 @@ import { clientCredentialsOf, type ClientCredentials } from './clients';
 import { UnsupportedGrantType } from './errors';
 import { authorizationCodeGrant, refreshTokenGrant } from './grants/authorization-code';
 import { clientCredentialsGrant } from './grants/client-credentials';
-import type { TokenRequest, TokenResponse } from './schemas';
+import type { TokenRequest } from './schemas';
+import type { TokenResponse } from './responses';
 
 /** What a grant gets: the form, how the client presented itself, and who is asking from where. */
 export interface GrantRequest {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type * as z from 'zod';
-import type * as schemas from '../../../shared/http/session-schemas';
+import type * as schemas from '../../../shared/http/responses';
 import { get, request } from '../api';
 import { sentenceFor } from '../problems';
 import { useSession } from '../session';

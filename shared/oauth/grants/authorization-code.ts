@@ -1,6 +1,6 @@
 import { exchangeCode, refreshForClient } from '../../services/oidc';
 import { authenticateRegisteredClient } from '../clients';
-import type { TokenResponse } from '../schemas';
+import type { TokenResponse } from '../responses';
 import type { GrantRequest } from '../token';
 
 /**

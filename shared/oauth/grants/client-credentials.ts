@@ -6,7 +6,7 @@ import { guardedAttempt } from '../../services/attempts';
 import { authenticateRegisteredClient, findClient } from '../clients';
 import { InvalidClient, InvalidScope, UnauthorizedClient } from '../errors';
 import type { GrantRequest } from '../token';
-import type { TokenResponse } from '../schemas';
+import type { TokenResponse } from '../responses';
 
 /**
  * Wrong secrets are counted per client id in the login lockout (5 in a row lock it, doubling
