@@ -1,4 +1,3 @@
-import { warmDummyHash } from '../shared/auth/passwords';
 import { lambdaHandler } from '../shared/http/pipeline';
 import { completeNewPassword } from '../shared/services/challenges';
 import { activate, forgotPassword, resetPassword, verifyEmail } from '../shared/services/credentials';
@@ -6,8 +5,6 @@ import { login } from '../shared/services/login';
 import { answerMfa, answerMfaSetup } from '../shared/services/mfa';
 import { logout, refresh } from '../shared/services/sessions';
 import { signUp } from '../shared/services/signup';
-
-warmDummyHash();
 
 export const handler = lambdaHandler('auth', {
   signUp: async ({ ctx, body }) => ({ status: 201, body: await signUp(ctx, body) }),

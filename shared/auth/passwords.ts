@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { brotliDecompressSync } from 'node:zlib';
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
 import { config } from '../config';
 import { validationFailed } from '../errors';
-import { randomSecret } from '../ids';
 import { isImportedFormat, verifyImportedHash } from './imported-hashes';
 
 /**
@@ -12,6 +12,14 @@ import { isImportedFormat, verifyImportedHash } from './imported-hashes';
  */
 // 2 is Algorithm.Argon2id; the package's const enum cannot be read under isolatedModules.
 export const HASH_PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * The native module is required on the first hash or check rather than imported: an ESM import
+ * of this CommonJS package makes Node scan its source for export names at load (8 ms of every
+ * cold start, measured), and most requests of most functions never check a password.
+ */
+let native: typeof import('@node-rs/argon2') | undefined;
+const argon2 = () => (native ??= createRequire(import.meta.url)('@node-rs/argon2') as typeof import('@node-rs/argon2'));
 export const MAX_PASSWORD_LENGTH = 256;
 
 /**
@@ -58,27 +66,28 @@ export function checkPassword(password: string, context: PasswordContext, field 
   }
 }
 
-export const hashPassword = (password: string): Promise<string> => hash(normalizePassword(password), HASH_PARAMS);
+export const hashPassword = (password: string): Promise<string> => argon2().hash(normalizePassword(password), HASH_PARAMS);
 
-let dummyHash: Promise<string> | undefined;
-/** Started at load so the first unknown-login attempt costs what the others do. */
-export const warmDummyHash = (): void => {
-  dummyHash ??= hash(randomSecret(), HASH_PARAMS);
-};
+/**
+ * What a login without an account is checked against, so that "no such user" and "wrong
+ * password" take the same time: an argon2id hash, at HASH_PARAMS, of a random secret nobody
+ * kept. A constant rather than made at start-up, so no cold start pays a hash for it, and
+ * never a match (verifyPassword also refuses when there is no stored hash).
+ */
+export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$nZK5aoiP869OPlH9dCQpNw$13n5If5/0Si94OSs/vpgS91Tdi7AnoYzfJYqY1vMHvk';
 
 /**
  * Verifies against the stored hash, or against a dummy of the same cost when there is no
  * account, so that "no such user" and "wrong password" take the same time.
  */
 export async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
-  warmDummyHash();
-  const target = stored ?? (await dummyHash!);
+  const target = stored ?? DUMMY_HASH;
   try {
     if (isImportedFormat(target)) return await verifyImported(target, password);
     const normalized = normalizePassword(password);
-    let ok = await verify(target, normalized);
+    let ok = await argon2().verify(target, normalized);
     // An argon2 hash imported from another system was made from the password as typed.
-    if (!ok && stored !== undefined && normalized !== password && needsRehash(stored)) ok = await verify(target, password);
+    if (!ok && stored !== undefined && normalized !== password && needsRehash(stored)) ok = await argon2().verify(target, password);
     return ok && stored !== undefined;
   } catch {
     return false;
