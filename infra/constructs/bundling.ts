@@ -43,7 +43,11 @@ export const BUNDLE = {
   native: ['@node-rs/argon2', 'bcryptjs'],
   /** Data files that ship beside the bundles of functions that check passwords. */
   dataFiles: ['shared/auth/common-passwords.txt.br'],
-  banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+  /**
+   * `require` for the CommonJS packages bundled into ESM; the import is renamed so that it can
+   * never clash with a module's own `createRequire` (esbuild does not rename around a banner).
+   */
+  banner: "import { createRequire as __bannerCreateRequire } from 'module';const require = __bannerCreateRequire(import.meta.url);",
 } as const;
 
 export interface BundleOptions {
