@@ -1,4 +1,5 @@
 import { lambdaHandler } from '../shared/http/pipeline';
+import { authRoutes } from '../shared/http/routes/auth';
 import { completeNewPassword } from '../shared/services/challenges';
 import { activate, forgotPassword, resetPassword, verifyEmail } from '../shared/services/credentials';
 import { login } from '../shared/services/login';
@@ -6,7 +7,7 @@ import { answerMfa, answerMfaSetup } from '../shared/services/mfa';
 import { logout, refresh } from '../shared/services/sessions';
 import { signUp } from '../shared/services/signup';
 
-export const handler = lambdaHandler('auth', {
+export const handler = lambdaHandler(authRoutes, {
   signUp: async ({ ctx, body }) => ({ status: 201, body: await signUp(ctx, body) }),
   login: async ({ ctx, body }) => ({ status: 200, body: await login(ctx, body) }),
   answerChallenge: async ({ ctx, body }) => {

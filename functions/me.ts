@@ -1,10 +1,11 @@
 import { lambdaHandler } from '../shared/http/pipeline';
+import { meRoutes } from '../shared/http/routes/me';
 import { changePassword, patchMe, resendVerification, userReply } from '../shared/services/account';
 import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
 import { endMySessions, listSessions } from '../shared/services/session-management';
 import { confirmEnrolment, disable, regenerateRecoveryCodes, startEnrolment } from '../shared/services/mfa';
 
-export const handler = lambdaHandler('me', {
+export const handler = lambdaHandler(meRoutes, {
   getMe: async ({ ctx }) => userReply(ctx.principal.user),
   patchMe: async ({ ctx, body, ifMatch }) => userReply(await patchMe(ctx, body, ifMatch)),
   resendVerification: async ({ ctx }) => {

@@ -1,5 +1,6 @@
 import { htmlPage } from '../shared/http/html-page';
 import { lambdaHandler, type Reply } from '../shared/http/pipeline';
+import { oidcRoutes } from '../shared/http/routes/oidc';
 import { clearRefreshCookie } from '../shared/http/session-cookie';
 import { LoginRequired } from '../shared/oauth/errors';
 import { type AuthorizeAnswer, authorize, completeRequest, describeRequest, refuseRequest, rpLogout, userinfo } from '../shared/services/oidc';
@@ -8,7 +9,7 @@ import { type AuthorizeAnswer, authorize, completeRequest, describeRequest, refu
 const answer = (outcome: AuthorizeAnswer): Reply =>
   outcome.kind === 'redirect' ? { status: 302, headers: { location: outcome.location } } : htmlPage(outcome.status, outcome.title, outcome.message);
 
-export const handler = lambdaHandler('oidc', {
+export const handler = lambdaHandler(oidcRoutes, {
   authorize: async ({ rawQuery }) => answer(await authorize(rawQuery)),
   // The form's parameters, as a query string: the service judges both ways of sending them alike.
   authorizeByForm: async ({ body }) => answer(await authorize(new URLSearchParams(body as Record<string, string>).toString())),

@@ -1,4 +1,5 @@
 import { lambdaHandler } from '../shared/http/pipeline';
+import { usersRoutes } from '../shared/http/routes/users';
 import { userReply } from '../shared/services/account';
 import { createApiToken, listApiTokens, revokeApiToken } from '../shared/services/api-tokens';
 import { resetForUser } from '../shared/services/mfa';
@@ -8,7 +9,7 @@ import * as users from '../shared/services/users';
 import { importUsers } from '../shared/services/user-import';
 import { exportUsers } from '../shared/services/user-export';
 
-export const handler = lambdaHandler('users', {
+export const handler = lambdaHandler(usersRoutes, {
   transferOwnership: async ({ ctx, body }) => ({ status: 200, body: await transferOwnership(ctx, body) }),
   listUsers: async ({ ctx, query }) => ({ status: 200, body: await users.list(ctx, query) }),
   inviteUser: async ({ ctx, body }) => ({ status: 201, body: await users.invite(ctx, body) }),

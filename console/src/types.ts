@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import type * as r from '../../shared/http/responses';
-import type * as s from '../../shared/http/schemas';
+import type * as org from '../../shared/http/requests/org';
 
 // The console's types come from the API's own schemas, so the two cannot drift apart.
 export type User = z.output<typeof r.User>;
@@ -14,7 +14,7 @@ export type InviteResult = z.output<typeof r.InviteResult>;
 export type Link = z.output<typeof r.Link>;
 export type AuditEvent = z.output<typeof r.AuditEvent>;
 export type BillingProfile = z.output<typeof r.BillingProfile>;
-export type BillingBody = z.input<typeof s.BillingBody>;
+export type BillingBody = z.input<typeof org.BillingBody>;
 export type Invoice = z.output<typeof r.Invoice>;
 export type Permission = z.output<typeof r.Permission>;
 export type Role = User['role'];

@@ -15,7 +15,7 @@ import { authenticate } from '../services/authenticate';
 import { CORS } from './cors';
 import { EDGE_SECRET_HEADER, VIEWER_IP_HEADER } from './edge';
 import { COOKIE_PREFERENCE, clearRefreshCookie, prefersCookie, refreshCookieOf, setRefreshCookie } from './session-cookie';
-import { type FunctionGroup, type OperationOf, type RouteDef, type RouteOf, routeKey, routes } from './routes';
+import { type RouteDef, routeKey } from './route';
 import { toOAuthError } from '../oauth/errors';
 import { parseFormBody } from './form';
 import { htmlPage } from './html-page';
@@ -46,8 +46,9 @@ export interface HandlerRequest<R extends RouteDef> {
   ctx: R['auth'] extends 'user' ? AuthedContext : R['auth'] extends 'optional' ? RequestContext & { principal?: Principal } : RequestContext;
 }
 
-export type Implementations<G extends FunctionGroup> = {
-  [Op in OperationOf<G>]: (request: HandlerRequest<Extract<RouteOf<G>, { operation: Op }>>) => Promise<Reply>;
+/** One implementation per operation of a group's route table, each typed by its own route. */
+export type Implementations<Table extends readonly RouteDef[]> = {
+  [Op in Table[number]['operation']]: (request: HandlerRequest<Extract<Table[number], { operation: Op }>>) => Promise<Reply>;
 };
 
 type Event = APIGatewayProxyEventV2;
@@ -278,15 +279,13 @@ const problems = (): middy.MiddlewareObj<Event, Result> => ({
 });
 
 /**
- * Builds the Lambda handler of one function group: normalise headers → route, parse JSON,
- * validate with zod → authenticate → the operation → security headers and CORS → one
- * error mapper. Every answer carries X-Request-Id; one access-log line per request records
- * status, latency and DynamoDB usage, never a body.
+ * Builds the Lambda handler of one function group from its own route table (routes/<group>.ts):
+ * normalise headers → route, parse JSON, validate with zod → authenticate → the operation →
+ * security headers and CORS → one error mapper. Every answer carries X-Request-Id; one
+ * access-log line per request records status, latency and DynamoDB usage, never a body.
  */
-export function lambdaHandler<G extends FunctionGroup>(group: G, implementations: Implementations<G>) {
-  const table = new Map<string, RouteDef>(
-    (routes as readonly RouteDef[]).filter((route) => route.group === group).map((route) => [routeKey(route), route]),
-  );
+export function lambdaHandler<const Table extends readonly RouteDef[]>(groupRoutes: Table, implementations: Implementations<Table>) {
+  const table = new Map<string, RouteDef>(groupRoutes.map((route) => [routeKey(route), route]));
   const origins = config().CORS_ORIGINS;
   const usageHeader = config().USAGE_HEADER === '1';
 

@@ -8,7 +8,7 @@ import { getOrg, orgIdBySlug } from '../data/orgs';
 import { transact } from '../data/transact';
 import { forbidden, preconditionFailed, validationFailed } from '../errors';
 import { newId } from '../ids';
-import { InvoiceRecord } from '../http/schemas';
+import { InvoiceRecord } from '../http/requests/org';
 
 /** Luhn-valid runs of 13–19 digits (spaces and dashes allowed) look like card numbers. */
 function looksLikeCardNumber(value: string): boolean {

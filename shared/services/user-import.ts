@@ -13,7 +13,7 @@ import { keyedHash, seal } from '../auth/crypto';
 import { HashProblem, inspectImportedHash } from '../auth/imported-hashes';
 import { effectivePermissions, isKnownPermission } from '../auth/permissions';
 import { assertCanInvite, assertRoot } from '../auth/policy';
-import { ImportRow } from '../http/schemas';
+import { ImportRow } from '../http/requests/users';
 import { newId } from '../ids';
 import { logger } from '../log';
 import { newLink } from './email-links';

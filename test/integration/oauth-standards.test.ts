@@ -6,6 +6,7 @@ import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oidc from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../shared/config';
+import { routes } from '../../shared/http/routes';
 import { useApi } from '../support/api';
 import { verifiedOrg } from '../support/factories';
 import { jwtAuthorizer } from '../support/jwt-authorizer';
@@ -76,6 +77,7 @@ describe('discovery', () => {
       const path = new URL(doc[field]).pathname;
       const answer = await api.request(field === 'jwks_uri' ? 'GET' : field === 'authorization_endpoint' || field === 'userinfo_endpoint' || field === 'end_session_endpoint' ? 'GET' : 'POST', path);
       expect(answer.status, field).not.toBe(404);
+      expect(routes.some((route) => route.path === path), `${field} is a route of the table`).toBe(true);
     }
 
     const org = await verifiedOrg(api);
