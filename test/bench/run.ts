@@ -14,7 +14,7 @@
  *          --cpu-prof dir  one more cold start of each function under `node --cpu-prof`, into dir
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -422,14 +422,28 @@ try {
   // runtime (resolved here from node_modules), and the two are run alternately.
   type Variant = 'bundled' | 'runtime';
   const variants: Record<Variant, readonly string[]> = { bundled: BUNDLE.external, runtime: SDK_FROM_RUNTIME };
-  type ColdFigures = { bytes: number; chunkBytes: number; coldMedianMs: number; loadMedianMs: number; coldCpuMs: number; processMedianMs: number; status: unknown };
+  type ColdFigures = { startBytes: number; onDemandBytes: number; coldMedianMs: number; loadMedianMs: number; coldCpuMs: number; processMedianMs: number; status: unknown };
   const bundles: Record<string, ColdFigures> = {};
   const sdkFromRuntime: Record<string, ColdFigures> = {};
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  /** The modules a function loads only on demand (SES, Secrets Manager, QR codes), beside its index.mjs. */
-  const chunksSize = (dir: string) => {
-    const chunks = join(dir, 'chunks');
-    return existsSync(chunks) ? readdirSync(chunks).filter((file) => file.endsWith('.mjs')).reduce((total, file) => total + statSync(join(chunks, file)).size, 0) : 0;
+  /**
+   * What a cold start loads (index.mjs and the chunks it imports statically, transitively) and
+   * what loads only on first use (the chunks reached only through import(): the SES and
+   * Secrets Manager clients, the OpenAPI document...).
+   */
+  const bundleSizes = (dir: string) => {
+    const size = (file: string) => statSync(join(dir, file)).size;
+    const atStart = new Set<string>();
+    const visit = (file: string) => {
+      if (atStart.has(file)) return;
+      atStart.add(file);
+      const source = readFileSync(join(dir, file), 'utf8');
+      for (const [, target] of source.matchAll(/(?:from|import)\s*"(\.\/[^"]+\.mjs)"/g)) visit(join(dirname(file), target!));
+    };
+    visit('index.mjs');
+    const chunks = existsSync(join(dir, 'chunks')) ? readdirSync(join(dir, 'chunks')).filter((file) => file.endsWith('.mjs')).map((file) => join('chunks', file)) : [];
+    const startBytes = [...atStart].reduce((total, file) => total + size(file), 0);
+    return { startBytes, onDemandBytes: chunks.filter((file) => !atStart.has(file)).reduce((total, file) => total + size(file), 0) };
   };
   const coldStart = (bundle: string, coldEvent: string, nodeOptions: string[] = []) =>
     new Promise<{ status?: number; loadMs: number; answerMs: number; cpuMs: number }>((done, fail) => {
@@ -455,8 +469,7 @@ try {
       }
     }
     const figures = (variant: Variant): ColdFigures => ({
-      bytes: statSync(outfiles[variant]).size,
-      chunkBytes: chunksSize(dirname(outfiles[variant])),
+      ...bundleSizes(dirname(outfiles[variant])),
       processMedianMs: round(median(runs[variant].map((run) => run.wall)), 1),
       coldMedianMs: round(median(runs[variant].map((run) => run.load)), 1),
       loadMedianMs: round(median(runs[variant].map((run) => run.importOnly)), 1),
@@ -483,7 +496,7 @@ try {
   const coldReport = ['', `Lambda bundles (minified ESM, native argon2 beside it), AWS SDK bundled as shipped | SDK from the runtime: size, then a fresh process importing it and answering one request (wall, and that process\u2019s CPU), median of ${COLD_RUNS}`];
   for (const [group, bundle] of Object.entries(bundles)) {
     const other = sdkFromRuntime[group]!;
-    coldReport.push(`  ${group.padEnd(15)} ${pad((bundle.bytes / 1024).toFixed(1), 7)} KB (+${pad((bundle.chunkBytes / 1024).toFixed(0), 4)} KB on demand)  load + answer ${pad(bundle.coldMedianMs, 6)} ms (load ${pad(bundle.loadMedianMs, 6)}, CPU ${pad(bundle.coldCpuMs, 6)})  whole process ${pad(bundle.processMedianMs, 6)} ms | ${pad((other.bytes / 1024).toFixed(1), 7)} KB  ${pad(other.coldMedianMs, 6)} ms (CPU ${pad(other.coldCpuMs, 6)})  ${pad(other.processMedianMs, 6)} ms   answered ${bundle.status}/${other.status}`);
+    coldReport.push(`  ${group.padEnd(15)} ${pad((bundle.startBytes / 1024).toFixed(1), 7)} KB (+${pad((bundle.onDemandBytes / 1024).toFixed(0), 4)} KB on first use)  load + answer ${pad(bundle.coldMedianMs, 6)} ms (load ${pad(bundle.loadMedianMs, 6)}, CPU ${pad(bundle.coldCpuMs, 6)})  whole process ${pad(bundle.processMedianMs, 6)} ms | ${pad((other.startBytes / 1024).toFixed(1), 7)} KB  ${pad(other.coldMedianMs, 6)} ms (CPU ${pad(other.coldCpuMs, 6)})  ${pad(other.processMedianMs, 6)} ms   answered ${bundle.status}/${other.status}`);
   }
   const coldTarget = ['cold load-and-answer under 150 ms', `${Math.max(...Object.values(bundles).map((bundle) => bundle.coldMedianMs))} ms max`, Object.values(bundles).every((bundle) => bundle.coldMedianMs < 150)] as const;
   if (COLD_ONLY) {
@@ -572,7 +585,7 @@ try {
       ['CPU GET /v1/me under 1.5 ms', me.cpuMs, (me.cpuMs ?? 99) < 1.5],
       ['CPU list page of 50 under 3 ms', rows['list users (50)']!.c1.cpuMs, (rows['list users (50)']!.c1.cpuMs ?? 99) < 3],
       ['CPU login under 95 ms', rows.login!.c1.cpuMs, (rows.login!.c1.cpuMs ?? 999) < 95],
-      ['every bundle under 300 KB', `${Math.max(...Object.values(bundles).map((bundle) => bundle.bytes)) / 1024 | 0} KB max`, Object.values(bundles).every((bundle) => bundle.bytes < 300 * 1024)],
+      ['every bundle under 300 KB (what a cold start loads)', `${Math.max(...Object.values(bundles).map((bundle) => bundle.startBytes)) / 1024 | 0} KB max`, Object.values(bundles).every((bundle) => bundle.startBytes < 300 * 1024)],
       coldTarget,
       ['cost per MAU under $0.001', `$${(results.cost as { perMau: number }).perMau.toFixed(6)}`, (results.cost as { perMau: number }).perMau < 0.001],
     ] as const;
