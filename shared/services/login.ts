@@ -2,6 +2,7 @@ import type { RequestContext } from '../context';
 import { getUser, rehashPassword } from '../data/users';
 import { invalidCredentials } from '../errors';
 import { guardedAttempt } from './attempts';
+import { keyRing } from '../auth/keys';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { normalizeLogin } from '../http/schemas';
 import { continueSignIn, nextChallenge, type ChallengeAnswer } from './challenges';
@@ -21,6 +22,9 @@ export interface LoginInput {
  * that needs a challenge (new password, two-factor) gets it before any token.
  */
 export async function login(ctx: RequestContext, input: LoginInput): Promise<Tokens | ChallengeAnswer> {
+  // The signing keys' first load (a Secrets Manager read on AWS) overlaps the reads and the
+  // hash instead of following them; a failure here is met again, and answered, at signing.
+  keyRing().catch(() => undefined);
   const slug = input.org.trim().toLowerCase();
   const user = await guardedAttempt(
     slug,
