@@ -1,18 +1,24 @@
 import { randomInt } from 'node:crypto';
-import { generateSecret, generateURI, verify } from 'otplib';
-// The SVG path of qrcode only: its default entry also loads a PNG encoder we never use.
-import { create as createQr } from 'qrcode/lib/core/qrcode.js';
-import { render as renderSvg } from 'qrcode/lib/renderer/svg-tag.js';
 import { nowSeconds } from '../clock';
 import { keyedHash } from './crypto';
 
 export const ISSUER = 'Gatehouse';
 const STEP_SECONDS = 30;
 
+// otplib and the QR encoder load on first use (their own chunk in the Lambda bundle): most
+// requests, and most sign-ins, never touch two-factor.
+const otp = () => import('otplib');
+
 /** A new RFC 6238 secret: 160 random bits, base32. */
-export const newTotpSecret = (): string => generateSecret({ length: 20 });
+export const newTotpSecret = async (): Promise<string> => (await otp()).generateSecret({ length: 20 });
 
 export async function enrolment(secret: string, slug: string, login: string) {
+  const [{ generateURI }, { create: createQr }, { render: renderSvg }] = await Promise.all([
+    otp(),
+    // The SVG path of qrcode only: its default entry also loads a PNG encoder we never use.
+    import('qrcode/lib/core/qrcode.js'),
+    import('qrcode/lib/renderer/svg-tag.js'),
+  ]);
   const otpauthUri = generateURI({ issuer: ISSUER, label: `${slug}/${login}`, secret });
   const qrCodeSvg = renderSvg(createQr(otpauthUri, { errorCorrectionLevel: 'M' }), { margin: 2 });
   return { secret, otpauthUri, qrCodeSvg };
@@ -26,7 +32,7 @@ export async function enrolment(secret: string, slug: string, login: string) {
 export async function verifyTotp(secret: string, code: string, afterStep?: number): Promise<number | undefined> {
   if (!/^\d{6}$/.test(code)) return undefined;
   const epoch = nowSeconds();
-  const result = await verify({
+  const result = await (await otp()).verify({
     secret,
     token: code,
     epoch,

@@ -52,7 +52,7 @@ export async function startEnrolment(ctx: AuthedContext) {
   const user = ctx.principal.user;
   if (user.type !== 'human') throw badRequest('not_for_service_accounts', 'Service accounts have no two-factor.');
   if (user.mfa.enabled) throw conflict('mfa_already_enabled', 'Two-factor is already enabled; disable it first to enrol again.');
-  const secret = newTotpSecret();
+  const secret = await newTotpSecret();
   await transact([
     updateUser(user, { set: { pendingTotp: await seal(secret, boundTo(user)) }, bumpVersion: false, expect: { attribute: 'mfa.enabled', value: false } }),
   ]);
@@ -151,7 +151,7 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
   const { challenge, user } = await loadChallenge(session, 'MFA_SETUP_REQUIRED');
   if (user.mfa.enabled) throw invalidSession();
   if (!code) {
-    const secret = challenge.pendingSecret ? await open(challenge.pendingSecret, boundTo(user)) : newTotpSecret();
+    const secret = challenge.pendingSecret ? await open(challenge.pendingSecret, boundTo(user)) : await newTotpSecret();
     if (!challenge.pendingSecret) await setChallengeSecret(challenge.hash, await seal(secret, boundTo(user)));
     return { session, ...(await enrolment(secret, challenge.slug, user.login)) };
   }

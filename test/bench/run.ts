@@ -188,7 +188,7 @@ async function bulkUsers(orgId: string, slug: string, count: number, options: { 
     });
     let secret: string | undefined;
     if (options.mfa) {
-      secret = newTotpSecret();
+      secret = await newTotpSecret();
       user.mfa.enabled = true;
       user.totp = { secret: await seal(secret, `totp:${orgId}:${user.id}`), lastStep: 0 };
     }
