@@ -1,7 +1,8 @@
-import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../log';
 import { db, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
+import type { TxItem } from './transact';
 
 /**
  * A refresh-token family. Only hashes are stored: the current token's and the one it
@@ -46,15 +47,16 @@ export async function getSession(orgId: string, sessionId: string): Promise<Sess
   return Item as SessionRecord | undefined;
 }
 
-export async function putSession(session: SessionRecord): Promise<void> {
-  await db().send(
-    new PutCommand({
+/** A new session, written in the same transaction as its entry in the user's session list. */
+export const putSession = (session: SessionRecord): TxItem => ({
+  write: {
+    Put: {
       TableName: tableName(),
       Item: { ...keys.session(session.orgId, session.id), entity: 'session', ...session, ttl: session.expiresAt },
       ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-}
+    },
+  },
+});
 
 export type RotateResult = { outcome: 'rotated'; session: SessionRecord } | { outcome: 'reused' } | { outcome: 'invalid' };
 

@@ -18,8 +18,9 @@ export interface LoginInput {
  * Password login. Every kind of failure (unknown organization or login, wrong password,
  * inactive account) answers the same 401 after the same argon2 work, and counts towards the
  * lockout of that slug+login, whether or not it exists. While locked, nothing is evaluated.
- * Success costs two reads (login item, user) and two writes (session, user); a password
- * that needs a challenge (new password, two-factor) gets it before any token.
+ * Success costs two reads (login item, user) and one transaction (the session with its place
+ * in the user's list); a password that needs a challenge (new password, two-factor) gets it
+ * before any token.
  */
 export async function login(ctx: RequestContext, input: LoginInput): Promise<Tokens | ChallengeAnswer> {
   // The signing keys' first load (a Secrets Manager read on AWS) overlaps the reads and the

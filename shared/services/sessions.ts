@@ -105,7 +105,7 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
   const at = nowIso();
   const expiresAt = now + config().SESSION_DAYS * 86400;
   const agent = describeUserAgent(meta.userAgent);
-  await putSession({
+  const session = putSession({
     orgId: user.orgId,
     userId: user.id,
     id: parts.sessionId,
@@ -127,7 +127,9 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
     lastLoginAt: at,
     device: { key: agent.device, keep: DEVICES_KEPT, forgetBefore: now - DEVICE_MEMORY_SECONDS },
   });
+  // The session and its place in the user's list are one change: written together or not at all.
   await transact([
+    session,
     item,
     ...(evicted.length
       ? [auditItem({ requestId: meta.requestId ?? '', ip: meta.ip }, {
