@@ -4,7 +4,7 @@ import { SessionId } from './session-schemas';
 /**
  * What the API answers, as zod schemas: only the OpenAPI document is built from them (routes
  * name them, `schema: 'User'`), so no Lambda constructs them at its cold start. The request
- * schemas, which the pipeline validates with, are in schemas.ts.
+ * schemas, which the pipeline validates with, are in requests/<group>.ts.
  */
 
 export const User = z

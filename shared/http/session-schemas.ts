@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Password } from './schemas';
 
-/** Schemas of the session routes (API.md "Sessions"), beside the rest in schemas.ts. */
+/** Request schemas of the session routes (API.md "Sessions"), which the `me` and `users` groups share. */
 
 export const SessionId = z.uuid().meta({ description: 'A session id, as listed (and as the access token’s `sid`)' });
 const Code = z.string().min(1).max(64).meta({ description: 'A 6-digit TOTP code, or a recovery code' });

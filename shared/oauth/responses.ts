@@ -3,7 +3,7 @@ import * as z from 'zod';
 /**
  * The OAuth and OpenID Connect routes' JSON answers, for the OpenAPI document only (see
  * shared/http/responses.ts); the requests they answer are in schemas.ts and
- * authorization-schemas.ts.
+ * authorization-schemas.ts beside this file.
  */
 
 export const TokenResponse = z
