@@ -4,7 +4,10 @@
  * minute instead of the full benchmark's several. For comparing one change to the code before
  * it, several rounds in the same window; the full `npm run bench` stays the figure of record.
  *
- * Options: --requests N (1000 per operation and round)  --rounds N (3)
+ * Options: --requests N (1000 per operation and turn)  --rounds N (3 turns per server)
+ *          --warm-up N (300 requests per operation and server before the first turn)
+ *          --baseline REF  also run the API as of that commit, side by side on the same tables,
+ *          the two taking turns each round (on a noisy machine, the comparison that holds)
  *          --node-args "…"  flags for the API's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
  *          --callgrind dir  run the API under valgrind's callgrind, collecting only while an
  *          operation is measured (one dump per operation and round, instruction counts stable
@@ -19,19 +22,22 @@ import { parseArgs } from 'node:util';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { applyLocalEnvironment } from '../../infra/local/environment';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
-import { buildBenchServer } from './server-build';
+import { buildBenchServer, buildBenchServerAt } from './server-build';
 
 const { values: args } = parseArgs({
   options: {
     requests: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '3' },
+    'warm-up': { type: 'string', default: '300' },
     'node-args': { type: 'string', default: '' },
     callgrind: { type: 'string' },
     readable: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const REQUESTS = Number(args.requests);
 const ROUNDS = Number(args.rounds);
+const WARM_UP = Number(args['warm-up']);
 const PASSWORD = 'benchmark member passphrase';
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -41,9 +47,9 @@ process.env.LOG_LEVEL = 'warn';
 applyLocalEnvironment(ports, { dataDir, tableName: 'gatehouse-hot' });
 const dynamo = await startDynamoDb({ port: ports.dynamoDbPort });
 const ses = await startSes({ port: ports.sesPort });
-let server: ChildProcess | undefined;
+const servers: ChildProcess[] = [];
 const cleanup = async () => {
-  server?.kill();
+  for (const server of servers) if (server.exitCode === null) server.kill();
   await ses.stop().catch(() => undefined);
   await dynamo.stop().catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
@@ -52,32 +58,44 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 
 try {
   await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
-  const serverFile = await buildBenchServer({ minify: args.readable ? false : undefined });
+  const minify = args.readable ? false : undefined;
+  const bundles: Array<[string, string]> = [['current', await buildBenchServer({ minify })]];
+  if (args.baseline) bundles.unshift([args.baseline, await buildBenchServerAt(args.baseline, { minify })]);
   const nodeArgs = args['node-args'].split(' ').filter(Boolean);
   if (args.callgrind) mkdirSync(args.callgrind, { recursive: true });
-  // fork() with valgrind as the executable keeps the IPC channel: the descriptor is inherited.
-  const child = fork(serverFile, {
-    env: { ...process.env, USAGE_HEADER: '1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: args.callgrind
-      ? ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(args.callgrind, 'callgrind.out.%p')}`, process.execPath, ...nodeArgs]
-      : nodeArgs,
-    ...(args.callgrind ? { execPath: 'valgrind' } : {}),
-  });
-  server = child;
-  const port = await new Promise<number>((ready) => child.on('message', (message: { type: string; port?: number }) => message.type === 'ready' && ready(message.port!)));
-  const baseUrl = `http://127.0.0.1:${port}`;
 
-  const cpu = () =>
-    new Promise<NodeJS.CpuUsage>((answer) => {
-      const listener = (message: { type: string; cpu: NodeJS.CpuUsage }) => {
-        if (message.type !== 'usage') return;
-        child.off('message', listener);
-        answer(message.cpu);
-      };
-      child.on('message', listener);
-      child.send({ type: 'usage' });
+  const start = async (file: string) => {
+    // fork() with valgrind as the executable keeps the IPC channel: the descriptor is inherited.
+    const child = fork(file, {
+      env: { ...process.env, USAGE_HEADER: '1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: args.callgrind
+        ? [
+            '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(args.callgrind, 'callgrind.out.%p')}`,
+            // Per thread: the main thread's count is the request work; V8's compiler and GC helper
+            // threads (which valgrind runs one at a time, and which compile far into the run) are apart.
+            '--separate-threads=yes',
+            process.execPath, ...nodeArgs,
+          ]
+        : nodeArgs,
+      ...(args.callgrind ? { execPath: 'valgrind' } : {}),
     });
+    servers.push(child);
+    const port = await new Promise<number>((ready) => child.on('message', (message: { type: string; port?: number }) => message.type === 'ready' && ready(message.port!)));
+    const cpu = () =>
+      new Promise<NodeJS.CpuUsage>((answer) => {
+        const listener = (message: { type: string; cpu: NodeJS.CpuUsage }) => {
+          if (message.type !== 'usage') return;
+          child.off('message', listener);
+          answer(message.cpu);
+        };
+        child.on('message', listener);
+        child.send({ type: 'usage' });
+      });
+    return { child, baseUrl: `http://127.0.0.1:${port}`, cpu };
+  };
+  const apis = await Promise.all(bundles.map(async ([label, file]) => ({ label, ...(await start(file)) })));
+  let baseUrl = apis[0]!.baseUrl;
 
   const call = async (method: string, path: string, options: { body?: unknown; token?: string } = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
@@ -119,33 +137,52 @@ try {
   const check = await operations[2]![1]();
   if (check.status !== 200 || check.body.items.length !== 50) throw new Error(`list page: ${check.status} ${JSON.stringify(check.body).slice(0, 200)}`);
 
-  const callgrind = (flag: string) => args.callgrind && execFileSync('callgrind_control', [flag, String(child.pid)], { stdio: 'ignore' });
-  const results: Record<string, number[]> = {};
-  const system: Record<string, number[]> = {};
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [name, step] of operations) {
-      for (let index = 0; index < Math.min(200, REQUESTS); index += 1) await step(); // warm the JIT
-      callgrind('--instr=on');
-      const before = await cpu();
-      for (let index = 0; index < REQUESTS; index += 1) {
-        const answer = await step();
-        if (answer.status !== 200) throw new Error(`${name}: ${answer.status}`);
-      }
-      const after = await cpu();
-      callgrind('--instr=off');
-      if (args.callgrind) execFileSync('callgrind_control', ['--dump', `${name} round ${round}`, String(child.pid)], { stdio: 'ignore' });
-      (results[name] ??= []).push((after.user + after.system - before.user - before.system) / 1000 / REQUESTS);
-      (system[name] ??= []).push((after.system - before.system) / 1000 / REQUESTS);
+  // Operation by operation: all servers warmed, then turns of one batch each, so that a change in
+  // the machine's load falls on both sides alike.
+  const results: Record<string, { cpu: number[]; system: number[] }> = {};
+  for (const [name, step] of operations) {
+    for (const api of apis) {
+      baseUrl = api.baseUrl;
+      for (let index = 0; index < WARM_UP; index += 1) await step();
     }
-    log(`  round ${round + 1}/${ROUNDS} done`);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const api of apis) {
+        baseUrl = api.baseUrl;
+        const callgrind = (...flags: string[]) => args.callgrind && execFileSync('callgrind_control', [...flags, String(api.child.pid)], { stdio: 'ignore' });
+        callgrind('--instr=on');
+        const before = await api.cpu();
+        for (let index = 0; index < REQUESTS; index += 1) {
+          const answer = await step();
+          if (answer.status !== 200) throw new Error(`${name}: ${answer.status}`);
+        }
+        const after = await api.cpu();
+        callgrind('--instr=off');
+        callgrind('--dump', `${api.label} ${name} round ${round}`);
+        const result = (results[`${name} [${api.label}]`] ??= { cpu: [], system: [] });
+        result.cpu.push((after.user + after.system - before.user - before.system) / 1000 / REQUESTS);
+        result.system.push((after.system - before.system) / 1000 / REQUESTS);
+      }
+    }
+    log(`  ${name} done`);
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!.toFixed(3);
-  for (const [name, values] of Object.entries(results)) {
-    log(`${name.padEnd(20)} CPU ms/request: median ${median(values)}  (${values.map((value) => value.toFixed(3)).join(' ')})  of which system ${median(system[name]!)}`);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  for (const [name] of operations) {
+    for (const api of apis) {
+      const key = `${name} [${api.label}]`;
+      const { cpu, system } = results[key]!;
+      log(`${key.padEnd(36)} CPU ms/request: mean ${mean(cpu).toFixed(3)}  median ${median(cpu).toFixed(3)}  min ${Math.min(...cpu).toFixed(3)}  system ${mean(system).toFixed(3)}`);
+    }
+    if (apis.length === 2) {
+      const [base, current] = apis.map((api) => results[`${name} [${api.label}]`]!.cpu) as [number[], number[]];
+      const ratios = current.map((value, index) => value / base[index]!);
+      log(`${''.padEnd(36)} current / baseline: of the means ${(mean(current) / mean(base)).toFixed(3)}, per turn median ${median(ratios).toFixed(3)}`);
+    }
   }
-  child.send({ type: 'stop' });
-  await new Promise((done) => child.once('exit', done));
-  server = undefined;
+  for (const api of apis) {
+    api.child.send({ type: 'stop' });
+    await new Promise((done) => api.child.once('exit', done));
+  }
 } finally {
   await cleanup();
 }
