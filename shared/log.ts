@@ -9,17 +9,31 @@ const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, 
  */
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|code|hash|session|otp|seed|^key$|signature|credential/i;
 
+/** Key names already judged: the access log asks about the same few keys on every request. */
+const secretKeys = new Map<string, boolean>();
+const isSecretKey = (key: string): boolean => {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    // Bounded: keys are field names of our own code, but an error's could be anything.
+    if (secretKeys.size < 1000) secretKeys.set(key, secret);
+  }
+  return secret;
+};
+
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]';
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
-        key,
-        SECRET_KEY.test(key) ? '[redacted]' : redact(item, depth + 1),
-      ]),
-    );
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      const redacted = isSecretKey(key) ? '[redacted]' : redact(item, depth + 1);
+      // An own `__proto__` key stays a key (as Object.fromEntries made it), never the prototype.
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: redacted, enumerable: true, writable: true, configurable: true });
+      else copy[key] = redacted;
+    }
+    return copy;
   }
   return value;
 }
