@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { requestScope, withinScope } from './request-scope';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
@@ -42,9 +42,9 @@ interface LogContext {
   requestId?: string;
   route?: string;
 }
-const context = new AsyncLocalStorage<LogContext>();
 
-export const withLogContext = <T>(ctx: LogContext, fn: () => T): T => context.run(ctx, fn);
+/** A new log context replaces the one around it, field by field; the usage being tracked stays. */
+export const withLogContext = <T>(ctx: LogContext, fn: () => T): T => withinScope({ requestId: ctx.requestId, route: ctx.route }, fn);
 
 export const logger = {
   level: (process.env.LOG_LEVEL ?? 'info') as Level | 'silent',
@@ -54,7 +54,8 @@ export const logger = {
   },
   write(level: Level, message: string, fields: Record<string, unknown> = {}) {
     if (RANK[level] < RANK[this.level]) return;
-    const line = { level, time: new Date().toISOString(), message, ...context.getStore(), ...(redact(fields) as object) };
+    const scope = requestScope();
+    const line = { level, time: new Date().toISOString(), message, requestId: scope?.requestId, route: scope?.route, ...(redact(fields) as object) };
     this.sink(JSON.stringify(line));
   },
   debug(message: string, fields?: Record<string, unknown>) {

@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { serviceUnavailable } from '../errors';
 import { logger } from '../log';
+import { requestScope, withinScope } from '../request-scope';
 
 /** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
 export interface Usage {
@@ -14,13 +14,12 @@ export interface Usage {
 }
 
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'ScanCommand']);
-const usageStore = new AsyncLocalStorage<Usage>();
 
 export const newUsage = (): Usage => ({ reads: 0, writes: 0, rcu: 0, wcu: 0 });
-export const trackUsage = <T>(usage: Usage, fn: () => Promise<T>): Promise<T> => usageStore.run(usage, fn);
+export const trackUsage = <T>(usage: Usage, fn: () => Promise<T>): Promise<T> => withinScope({ usage }, fn);
 
 function record(commandName: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
-  const usage = usageStore.getStore();
+  const usage = requestScope()?.usage;
   if (!usage) return;
   const read = READS.has(commandName);
   if (read) usage.reads += 1;
