@@ -83,7 +83,8 @@ function localEndpoint(url: string) {
 /** `user-agent` and `x-amz-user-agent` as the SDK writes them (`name/version`, `prefix/name#version`). */
 async function constantUserAgent(base: DynamoDBClient): Promise<Record<string, string>> {
   const pieces = (await base.config.defaultUserAgentProvider()).map(([name, version]) => {
-    const clean = name.replace(/[^!$%&'*+\-.^_`|~\w/]/g, '-');
+    let clean = name.replace(/[^!$%&'*+\-.^_`|~\w/]/g, '-');
+    if (clean.startsWith('api/')) clean = clean.toLowerCase();
     if (!version) return clean;
     const value = version.replace(/[^!$%&'*+\-.^_`|~\w#]/g, '-');
     return clean.includes('/') ? `${clean}#${value}` : `${clean}/${value}`;
