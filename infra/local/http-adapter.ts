@@ -21,9 +21,11 @@ interface Compiled {
   route: RouteDef;
   pattern: RegExp;
   names: string[];
+  /** The route's place in the table: the first route that matches wins, as before. */
+  order: number;
 }
 
-const compile = (route: RouteDef): Compiled => {
+const compile = (route: RouteDef, order: number): Compiled => {
   const names: string[] = [];
   const source = route.path
     .split('/')
@@ -34,8 +36,26 @@ const compile = (route: RouteDef): Compiled => {
       return '([^/]+)';
     })
     .join('/');
-  return { route, pattern: new RegExp(`^${source}$`), names };
+  return { route, pattern: new RegExp(`^${source}$`), names, order };
 };
+
+/**
+ * The routes whose path matches, in table order. Paths without parameters are looked up by
+ * their text instead of testing each of the table's regular expressions on every request.
+ */
+function matcher(compiled: Compiled[]): (pathname: string) => Compiled[] {
+  const literal = new Map<string, Compiled[]>();
+  const parameterised: Compiled[] = [];
+  for (const entry of compiled) {
+    if (entry.names.length) parameterised.push(entry);
+    else literal.set(entry.route.path, [...(literal.get(entry.route.path) ?? []), entry]);
+  }
+  return (pathname) => {
+    const exact = literal.get(pathname) ?? [];
+    const matched = parameterised.filter((entry) => entry.pattern.test(pathname));
+    return matched.length ? [...exact, ...matched].sort((a, b) => a.order - b.order) : exact;
+  };
+}
 
 function lambdaContext(requestId: string, group: string): Context {
   return {
@@ -58,7 +78,8 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2, re
   const headers: Record<string, string | string[]> = { 'x-request-id': requestId, ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   res.writeHead(result.statusCode ?? 200, headers);
-  res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+  // A text body goes to Node as a string: it is then sent with the head in one write, not two.
+  res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined);
 }
 
 const problemResult = (problem: Problem, extra: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
@@ -67,7 +88,12 @@ const problemResult = (problem: Problem, extra: Record<string, string> = {}): AP
   body: JSON.stringify(problem.toJSON()),
 });
 
+const NO_BODY = Buffer.alloc(0);
+
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body (RFC 9112 §6.3):
+  // Node has nothing to stream, so the GETs skip the async iteration.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return NO_BODY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -79,14 +105,15 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 }
 
 /** Turns one HTTP request into the API Gateway HTTP API (payload 2.0) event the Lambda gets. */
-export function toEvent(req: IncomingMessage, body: Buffer, key: string, pathParameters: Record<string, string>, requestId: string): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://local');
+export function toEvent(req: IncomingMessage, url: URL, body: Buffer, key: string, pathParameters: Record<string, string>, requestId: string): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  const raw = req.headers;
+  for (const name in raw) {
+    const value = raw[name];
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  if (url.search) for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   return {
@@ -122,6 +149,7 @@ export function toEvent(req: IncomingMessage, body: Buffer, key: string, pathPar
  */
 export function createApiServer(handlers: Handlers, options: { console?: (req: IncomingMessage, res: ServerResponse) => void } = {}): Server {
   const compiled = (routes as readonly RouteDef[]).map(compile);
+  const matching = matcher(compiled);
   const origins = new Set(config().CORS_ORIGINS);
 
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, async (req, res) => {
@@ -148,7 +176,7 @@ export function createApiServer(handlers: Handlers, options: { console?: (req: I
       }
       // The console shares the origin: GETs outside the API's paths are its pages and files.
       if (options.console && (method === 'GET' || method === 'HEAD') && !isApiPath(url.pathname)) return options.console(req, res);
-      const candidates = compiled.filter((entry) => entry.pattern.test(url.pathname));
+      const candidates = matching(url.pathname);
       const match = candidates.find((entry) => entry.route.method === method);
       if (!match) {
         if (candidates.length) {
@@ -157,21 +185,23 @@ export function createApiServer(handlers: Handlers, options: { console?: (req: I
         }
         // Like the deployed $default route: an unknown path reaches the public function, which answers 404.
         const body = await readBody(req);
-        return send(res, await handlers.public(toEvent(req, body === 'too-large' ? Buffer.alloc(0) : body, '$default', {}, requestId), lambdaContext(requestId, 'public')), requestId);
+        return send(res, await handlers.public(toEvent(req, url, body === 'too-large' ? NO_BODY : body, '$default', {}, requestId), lambdaContext(requestId, 'public')), requestId);
       }
       const body = await readBody(req);
       if (body === 'too-large') {
         res.setHeader('connection', 'close');
         return send(res, problemResult(new Problem(413, 'payload_too_large', 'The body is too large.')), requestId);
       }
-      const values = match.pattern.exec(url.pathname)!.slice(1);
-      let params: Record<string, string>;
-      try {
-        params = Object.fromEntries(match.names.map((name, index) => [name, decodeURIComponent(values[index]!)]));
-      } catch {
-        return send(res, problemResult(new Problem(404, 'not_found', 'Not found.')), requestId);
+      let params: Record<string, string> = {};
+      if (match.names.length) {
+        const values = match.pattern.exec(url.pathname)!.slice(1);
+        try {
+          params = Object.fromEntries(match.names.map((name, index) => [name, decodeURIComponent(values[index]!)]));
+        } catch {
+          return send(res, problemResult(new Problem(404, 'not_found', 'Not found.')), requestId);
+        }
       }
-      const event = toEvent(req, body, routeKey(match.route), params, requestId);
+      const event = toEvent(req, url, body, routeKey(match.route), params, requestId);
       send(res, await handlers[match.route.group](event, lambdaContext(requestId, match.route.group)), requestId);
     } catch (error) {
       // Reaching here is a bug in the adapter or a handler; the handler's own mapper normally answers.

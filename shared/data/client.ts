@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { serviceUnavailable } from '../errors';
 import { logger } from '../log';
+import { requestScope, withinScope } from '../request-scope';
 
 /** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
 export interface Usage {
@@ -14,13 +14,12 @@ export interface Usage {
 }
 
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'ScanCommand']);
-const usageStore = new AsyncLocalStorage<Usage>();
 
 export const newUsage = (): Usage => ({ reads: 0, writes: 0, rcu: 0, wcu: 0 });
-export const trackUsage = <T>(usage: Usage, fn: () => Promise<T>): Promise<T> => usageStore.run(usage, fn);
+export const trackUsage = <T>(usage: Usage, fn: () => Promise<T>): Promise<T> => withinScope({ usage }, fn);
 
 function record(commandName: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
-  const usage = usageStore.getStore();
+  const usage = requestScope()?.usage;
   if (!usage) return;
   const read = READS.has(commandName);
   if (read) usage.reads += 1;
@@ -76,13 +75,37 @@ export const unavailable = () =>
 
 let client: DynamoDBDocumentClient | undefined;
 
+function localEndpoint(url: string) {
+  const { protocol, hostname, port, pathname } = new URL(url);
+  return { protocol, hostname, port: port ? Number(port) : undefined, path: pathname };
+}
+
+/** `user-agent` and `x-amz-user-agent` as the SDK writes them (`name/version`, `prefix/name#version`). */
+async function constantUserAgent(base: DynamoDBClient): Promise<Record<string, string>> {
+  const pieces = (await base.config.defaultUserAgentProvider()).map(([name, version]) => {
+    let clean = name.replace(/[^!$%&'*+\-.^_`|~\w/]/g, '-');
+    if (clean.startsWith('api/')) clean = clean.toLowerCase();
+    if (!version) return clean;
+    const value = version.replace(/[^!$%&'*+\-.^_`|~\w#]/g, '-');
+    return clean.includes('/') ? `${clean}#${value}` : `${clean}/${value}`;
+  });
+  return {
+    'user-agent': pieces.join(' '),
+    'x-amz-user-agent': pieces.filter((piece) => piece.startsWith('aws-sdk-')).join(' '),
+  };
+}
+
 export function db(): DynamoDBDocumentClient {
   if (client) return client;
   const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
   const base = new DynamoDBClient({
     region: AWS_REGION,
     ...(DYNAMODB_ENDPOINT
-      ? { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      ? {
+          // Already parsed: as a URL string it was parsed again on every call, twice (endpoint rules, then headers).
+          endpoint: localEndpoint(DYNAMODB_ENDPOINT),
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
       : {}),
     maxAttempts: DYNAMODB_LIMITS.maxAttempts,
     retryMode: 'standard',
@@ -100,6 +123,26 @@ export function db(): DynamoDBDocumentClient {
   // filter on each call, even with no logger configured (we configure none: our own access
   // log records the usage). On a 50-user page that copy was a visible share of the CPU.
   doc.middlewareStack.remove('loggerMiddleware');
+  // Recursion detection copies a Lambda's X-Ray trace id into each request. It exists to stop
+  // Lambda → queue → Lambda loops and for traced calls; DynamoDB is neither, and our functions
+  // run without active tracing. Per call it scanned the headers and read two environment variables.
+  doc.middlewareStack.remove('recursionDetectionMiddleware');
+  // The SDK rebuilt and re-escaped its User-Agent on every call (a few regular expressions per
+  // part, two awaits). The same text, computed once; only the per-call feature letters (`m/…`)
+  // are left out, which are SDK telemetry for AWS, not anything DynamoDB or we act on.
+  doc.middlewareStack.remove('getUserAgentMiddleware');
+  let userAgent: Record<string, string> | undefined;
+  const userAgentReady = constantUserAgent(base).then((headers) => (userAgent = headers));
+  doc.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (!request.headers) return next(args);
+      if (!userAgent) return userAgentReady.then((headers) => next((Object.assign(request.headers!, headers), args)));
+      Object.assign(request.headers, userAgent);
+      return next(args);
+    },
+    { step: 'build', priority: 'low', name: 'gatehouseUserAgent' },
+  );
   // Every call asks for its consumed capacity so each request's cost can be logged and benchmarked.
   doc.middlewareStack.add(
     (next, context) => async (args) => {

@@ -113,9 +113,12 @@ export function fromItem(item: Record<string, unknown>): UserRecord {
   return user;
 }
 
-/** A list row from the index: the public fields only. */
+/**
+ * A list row from the index: the public fields only. publicUser reads just those, so the row
+ * goes to it as it came, instead of through two copies per item (50 on a page) first.
+ */
 function fromIndex(item: Record<string, unknown>): PublicUser {
-  return publicUser(fromItem({ ...item, sessions: {}, emailTokens: {}, apiTokens: {} }));
+  return publicUser(item as unknown as UserRecord);
 }
 
 export async function getUser(orgId: string, userId: string): Promise<UserRecord | undefined> {

@@ -14,17 +14,17 @@
  *          --cpu-prof dir  one more cold start of each function under `node --cpu-prof`, into dir
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { build } from 'esbuild';
 import { generate } from 'otplib';
 import { applyLocalEnvironment, ensureLocalClientSecretsFile } from '../../infra/local/environment';
 import { OAUTH_ROWS, oauthOperations } from './oauth-rows';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
 import { BUNDLE, SDK_FROM_RUNTIME, buildBundle } from '../../infra/constructs/bundling';
+import { buildBenchServer } from './server-build';
 import { LAMBDA_MEMORY_MB, LAMBDA_VCPU_SHARE, M2M_PROFILE, PRICES, PROFILE } from './pricing';
 
 const { values: args } = parseArgs({
@@ -70,17 +70,7 @@ if (!EXTERNAL) {
   const ses = await startSes({ port: ports.sesPort });
   stops.push(ses.stop);
   await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
-  // The API is measured as it is deployed: bundled by esbuild with the Lambda settings and run
-  // by plain Node, so no TypeScript loader sits in the measured CPU time.
-  const serverDir = join(root, '.data', 'bench-server');
-  mkdirSync(serverDir, { recursive: true });
-  await build({
-    entryPoints: [join(import.meta.dirname, 'server.ts')], outfile: join(serverDir, 'server.mjs'), bundle: true, platform: 'node',
-    format: BUNDLE.format, minify: BUNDLE.minify, target: BUNDLE.target, mainFields: [...BUNDLE.mainFields],
-    external: [...BUNDLE.external, ...BUNDLE.native], banner: { js: BUNDLE.banner }, logLevel: 'error',
-  });
-  for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(serverDir, basename(file)));
-  const child = fork(join(serverDir, 'server.mjs'), { env: { ...process.env, USAGE_HEADER: '1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(await buildBenchServer(), { env: { ...process.env, USAGE_HEADER: '1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   server = child;
   baseUrl = await new Promise<string>((ready) =>
     child.on('message', (message: { type: string; port?: number }) => {
