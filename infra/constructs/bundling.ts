@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 
 /**
@@ -57,7 +58,13 @@ export interface BundleOptions {
   sourceMap?: boolean;
   /** Constants compiled in (`process.env.PERMISSIONS`). */
   define?: Record<string, string>;
+  /** Also copy BUNDLE.dataFiles beside the bundle (for functions that check passwords). */
+  withDataFiles?: boolean;
+  /** The checkout the data files come from (the benchmark's baseline build); default this one. */
+  root?: string;
 }
+
+const projectRoot = resolve(import.meta.dirname, '../..');
 
 /**
  * Builds one Lambda bundle into `outdir`: `index.mjs`, plus one chunk per module the code
@@ -86,4 +93,7 @@ export function buildBundle(entry: string, outdir: string, options: BundleOption
     define: options.define,
     logLevel: 'error',
   });
+  if (options.withDataFiles) {
+    for (const file of BUNDLE.dataFiles) copyFileSync(join(options.root ?? projectRoot, file), join(outdir, basename(file)));
+  }
 }

@@ -4,7 +4,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Permission } from '../../shared/auth/permission-catalog';
 import { BUNDLE, buildBundle } from './bundling';
@@ -41,10 +41,10 @@ class LocalBundling implements ILocalBundling {
     buildBundle(join(root, 'functions', `${this.group}.ts`), outputDir, {
       sourceMap: BUNDLE.sourceMap,
       define: { 'process.env.PERMISSIONS': JSON.stringify(JSON.stringify(this.permissions)) },
+      // The common-password list is read from beside the bundle on first use.
+      withDataFiles: this.nativeArgon2,
     });
     if (this.nativeArgon2) {
-      // The common-password list is read from beside the bundle on first use.
-      for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(outputDir, basename(file)));
       for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(NATIVE_DEPS, file), join(outputDir, file));
       // npm picks the optional native package for the Lambda's platform, not the build machine's.
       execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {

@@ -14,9 +14,9 @@
  *          --cpu-prof dir  one more cold start of each function under `node --cpu-prof`, into dir
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { generate } from 'otplib';
@@ -447,8 +447,7 @@ try {
     for (const [variant, external] of Object.entries(variants) as Array<[Variant, readonly string[]]>) {
       const dir = join(bundleDir, variant, group);
       outfiles[variant] = join(dir, 'index.mjs');
-      buildBundle(join(root, 'functions', `${group}.ts`), dir, { external });
-      for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(dir, basename(file)));
+      buildBundle(join(root, 'functions', `${group}.ts`), dir, { external, withDataFiles: true });
     }
     const runs: Record<Variant, Array<{ wall: number; load: number; importOnly: number; cpu: number; status: unknown }>> = { bundled: [], runtime: [] };
     for (let run = 0; run < COLD_RUNS; run += 1) {
@@ -473,8 +472,7 @@ try {
       const dir = resolve(args['cpu-prof']);
       // Beside the measured bundles, where the native modules resolve from the project's node_modules.
       const outfile = join(bundleDir, 'profile', group, 'index.mjs');
-      buildBundle(join(root, 'functions', `${group}.ts`), dirname(outfile), { minify: false });
-      for (const file of BUNDLE.dataFiles) copyFileSync(join(root, file), join(bundleDir, 'profile', group, basename(file)));
+      buildBundle(join(root, 'functions', `${group}.ts`), dirname(outfile), { minify: false, withDataFiles: true });
       await coldStart(outfile, coldEvents[group]!, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${group}.cpuprofile`, '--cpu-prof-interval', '100']);
       log(`  profile of ${group}'s cold start: ${join(dir, `${group}.cpuprofile`)} (bundle ${outfile})`);
     }

@@ -1,8 +1,7 @@
 import { execSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { BUNDLE } from '../../infra/constructs/bundling';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildBundle } from '../../infra/constructs/bundling';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -14,14 +13,8 @@ const root = resolve(import.meta.dirname, '../..');
 export async function buildBenchServer(options: { minify?: boolean; source?: string; name?: string } = {}): Promise<string> {
   const source = options.source ?? root;
   const serverDir = join(root, '.data', options.name ?? 'bench-server');
-  mkdirSync(serverDir, { recursive: true });
-  await build({
-    entryPoints: [join(source, 'test/bench/server.ts')], outfile: join(serverDir, 'server.mjs'), bundle: true, platform: 'node',
-    format: BUNDLE.format, minify: options.minify ?? BUNDLE.minify, target: BUNDLE.target, mainFields: [...BUNDLE.mainFields],
-    external: [...BUNDLE.external, ...BUNDLE.native], banner: { js: BUNDLE.banner }, logLevel: 'error',
-  });
-  for (const file of BUNDLE.dataFiles) copyFileSync(join(source, file), join(serverDir, basename(file)));
-  return join(serverDir, 'server.mjs');
+  buildBundle(join(source, 'test/bench/server.ts'), serverDir, { minify: options.minify, withDataFiles: true, root: source });
+  return join(serverDir, 'index.mjs');
 }
 
 /**
