@@ -77,9 +77,12 @@ function lambdaContext(requestId: string, group: string): Context {
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2, requestId: string) {
   const headers: Record<string, string | string[]> = { 'x-request-id': requestId, ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined;
+  // With its length known the answer goes out whole, as API Gateway sends it, not chunked; and
+  // a text body goes to Node as a string, so it leaves with the head in one write, not two.
+  if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   res.writeHead(result.statusCode ?? 200, headers);
-  // A text body goes to Node as a string: it is then sent with the head in one write, not two.
-  res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined);
+  res.end(body);
 }
 
 const problemResult = (problem: Problem, extra: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
