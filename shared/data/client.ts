@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, DynamoDBDocumentClientCommand } from '@aws-sdk/
 import { config } from '../config';
 import { serviceUnavailable } from '../errors';
 import { logger } from '../log';
-import { requestScope, withinScope } from '../request-scope';
+import { requestScope } from '../request-scope';
 
 /** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
 export interface Usage {
@@ -16,7 +16,6 @@ export interface Usage {
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'ScanCommand']);
 
 export const newUsage = (): Usage => ({ reads: 0, writes: 0, rcu: 0, wcu: 0 });
-export const trackUsage = <T>(usage: Usage, fn: () => Promise<T>): Promise<T> => withinScope({ usage }, fn);
 
 function record(commandName: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
   const usage = requestScope()?.usage;

@@ -7,10 +7,11 @@ import type { z } from 'zod';
 import { isIP } from 'node:net';
 import { config } from '../config';
 import type { AuthedContext, Principal, RequestContext } from '../context';
-import { newUsage, trackUsage } from '../data/client';
+import { newUsage } from '../data/client';
 import { Problem, badRequest, notFound, unauthorized, validationFailed } from '../errors';
 import { safeEqual } from '../ids';
-import { logger, withLogContext } from '../log';
+import { logger } from '../log';
+import { withinScope } from '../request-scope';
 import { authenticate } from '../services/authenticate';
 import { CORS } from './cors';
 import { EDGE_SECRET_HEADER, VIEWER_IP_HEADER } from './edge';
@@ -330,16 +331,14 @@ export function lambdaHandler<const Table extends readonly RouteDef[]>(groupRout
     const started = performance.now();
     const usage = newUsage();
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    return withLogContext({ requestId, route: event.routeKey }, async () => {
-      const result = await trackUsage(usage, () => core(event, context));
+    // One scope for the log context and the usage: each run of it is copied onto every promise.
+    return withinScope({ requestId, route: event.routeKey, usage }, async () => {
+      const result = await core(event, context);
+      const headers = (result.headers ??= {});
       // http-security-headers blanks `Server` with undefined; drop such entries so no runtime sees them.
-      result.headers = Object.fromEntries(
-        Object.entries({
-          ...result.headers,
-          'x-request-id': requestId,
-          ...(usageHeader ? { 'x-gatehouse-usage': JSON.stringify(usage) } : {}),
-        }).filter(([, value]) => value !== undefined),
-      ) as Record<string, string>;
+      for (const name in headers) if (headers[name] === undefined) delete headers[name];
+      headers['x-request-id'] = requestId;
+      if (usageHeader) headers['x-gatehouse-usage'] = JSON.stringify(usage);
       logger.info('request', {
         status: result.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
