@@ -192,6 +192,16 @@ const holds = (user: Pick<UserRecord, 'role' | 'permissions'>, permission: strin
   user.role === 'root' || (user.permissions ?? []).includes(permission);
 
 /** A page of users sorted by login (one query when unfiltered; see filteredPage). */
+/**
+ * The index's projected fields by name: without a projection the index also answers its own
+ * keys and the table's (pk, sk, gsi1pk, gsi1sk), a quarter of each item's bytes, which the
+ * SDK parses and unmarshals only for us to drop them.
+ */
+const LISTED = {
+  ProjectionExpression: TABLE.usersByLogin.projected.map((_, index) => `#p${index}`).join(', '),
+  names: Object.fromEntries(TABLE.usersByLogin.projected.map((field, index) => [`#p${index}`, field])),
+};
+
 export async function listUsers(orgId: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
   const index = TABLE.usersByLogin;
   const page = await filteredPage(
@@ -199,7 +209,8 @@ export async function listUsers(orgId: string, options: UserFilter & { limit: nu
       TableName: tableName(),
       IndexName: index.indexName,
       KeyConditionExpression: '#gpk = :gpk',
-      ExpressionAttributeNames: { '#gpk': index.partitionKey },
+      ProjectionExpression: LISTED.ProjectionExpression,
+      ExpressionAttributeNames: { '#gpk': index.partitionKey, ...LISTED.names },
       ExpressionAttributeValues: { ':gpk': keys.usersByLogin(orgId, '').gsi1pk },
     },
     { role: options.role, status: options.status },
