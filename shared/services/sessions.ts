@@ -222,7 +222,6 @@ export async function describeRefreshToken(token: string): Promise<{ user: UserR
   return { user, session };
 }
 
-/** Ends a session: its refresh token and every access token naming it stop at once. */
 /**
  * Ends a session that a replayed secret (a spent refresh token, a code used twice) says may be
  * in a thief's hands: the user write and its audit event in one transaction, then the item.
@@ -250,6 +249,7 @@ export async function endReplayedSession(
   await deleteSession(user.orgId, sessionId);
 }
 
+/** Ends a session: its refresh token and every access token naming it stop at once. */
 export async function endSession(orgId: string, userId: string, sessionId: string): Promise<void> {
   await removeSession(orgId, userId, sessionId);
   await deleteSession(orgId, sessionId);
