@@ -13,6 +13,7 @@
  *          operation is measured (one dump per operation and round, instruction counts stable
  *          to well under 1%: for changes too small for the noisy CPU clock)
  *          --readable  an unminified bundle, so a profile names functions
+ *          --ops me,token,list  only these operations (a profile of one of them)
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     callgrind: { type: 'string' },
     readable: { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    ops: { type: 'string' },
   },
 });
 const REQUESTS = Number(args.requests);
@@ -129,13 +131,17 @@ try {
   const accessToken = (await call('POST', '/v1/auth/login', { body: { org: slug, login: 'owner', password: PASSWORD } })).body.accessToken as string;
   const apiToken = (await call('POST', '/v1/me/api-tokens', { token: accessToken, body: { name: 'hot' } })).body.token as string;
 
-  const operations: Array<[string, () => ReturnType<typeof call>]> = [
-    ['GET /v1/me', () => call('GET', '/v1/me', { token: accessToken })],
-    ['API-token request', () => call('GET', '/v1/me', { token: apiToken })],
-    ['list users (50)', () => call('GET', '/v1/users?limit=50', { token: accessToken })],
-  ];
-  const check = await operations[2]![1]();
+  const list = () => call('GET', '/v1/users?limit=50', { token: accessToken });
+  const check = await list();
   if (check.status !== 200 || check.body.items.length !== 50) throw new Error(`list page: ${check.status} ${JSON.stringify(check.body).slice(0, 200)}`);
+  const chosen = args.ops?.split(',');
+  const operations = ([
+    ['me', 'GET /v1/me', () => call('GET', '/v1/me', { token: accessToken })],
+    ['token', 'API-token request', () => call('GET', '/v1/me', { token: apiToken })],
+    ['list', 'list users (50)', list],
+  ] as const)
+    .filter(([key]) => !chosen || chosen.includes(key))
+    .map(([, name, step]): [string, () => ReturnType<typeof call>] => [name, step]);
 
   // Operation by operation: all servers warmed, then turns of one batch each, so that a change in
   // the machine's load falls on both sides alike.
