@@ -59,10 +59,10 @@ export interface DynamoDbLocal {
  * a developer's session) on a small machine beside Node, and the JVM's defaults are made for
  * long-lived servers: C2 recompiles the emulator's hot paths for minutes, and G1 runs its own
  * threads, all on the same two cores. With the quick compiler only and the single-threaded
- * collector, the peers harness (its session and list rows alone) measured DynamoDB Local's CPU per GET /v1/me at 0.6–0.7 ms
- * instead of 2.3–3.1, and per list page of 50 at 3.3–4.0 instead of 4.5–10.2, with Gatehouse's
- * p99 at concurrency 8 down from 48 to 21 ms and from 72 to 50 ms. A developer's own
- * JDK_JAVA_OPTIONS come after these, so they win.
+ * collector, the peers harness (its session and list rows alone) measured DynamoDB Local's
+ * CPU per GET /v1/me at 0.6–0.7 ms instead of 2.3–3.1, and per list page of 50 at 3.3–4.0
+ * instead of 4.5–10.2, with Gatehouse's p99 at concurrency 8 down from 48 to 21 ms and from
+ * 72 to 50 ms. A developer's own JDK_JAVA_OPTIONS come after these, so they win.
  */
 const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 

@@ -191,7 +191,6 @@ export interface UserFilter {
 const holds = (user: Pick<UserRecord, 'role' | 'permissions'>, permission: string) =>
   user.role === 'root' || (user.permissions ?? []).includes(permission);
 
-/** A page of users sorted by login (one query when unfiltered; see filteredPage). */
 /**
  * The index's projected fields by name: without a projection the index also answers its own
  * keys and the table's (pk, sk, gsi1pk, gsi1sk), a quarter of each item's bytes, which the
@@ -202,6 +201,7 @@ const LISTED = {
   names: Object.fromEntries(TABLE.usersByLogin.projected.map((field, index) => [`#p${index}`, field])),
 };
 
+/** A page of users sorted by login (one query when unfiltered; see filteredPage). */
 export async function listUsers(orgId: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
   const index = TABLE.usersByLogin;
   const page = await filteredPage(
