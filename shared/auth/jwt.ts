@@ -57,10 +57,70 @@ const decodeJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'base
  * and back, one more wake-up of the event loop per request, which `npm run bench` and the
  * peers harness measured as CPU. The claims are still judged by jose, with the same options,
  * over the very payload whose signature was just checked.
+ *
+ * A token that passed is remembered (see `stillVerified`), so a client's next requests with the
+ * same token skip the signature and the parsing; what can change meanwhile is checked again.
  */
-export async function verifyAccessToken(token: string): Promise<(JWTPayload & AccessTokenClaims) | undefined> {
+export async function verifyAccessToken(token: string): Promise<Readonly<AccessClaims> | undefined> {
   const { published } = await keyRing();
   const { JWT_ISSUER, JWT_AUDIENCE } = config();
+  const remembered = verified.get(token);
+  if (remembered) {
+    if (stillVerified(remembered, published(), JWT_ISSUER, JWT_AUDIENCE)) return remembered.payload;
+    verified.delete(token);
+  }
+  const passed = verifyInFull(token, published(), JWT_ISSUER, JWT_AUDIENCE);
+  if (!passed) return undefined;
+  remember(token, { payload: Object.freeze(passed.payload), kid: passed.kid, issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
+  return passed.payload;
+}
+
+type AccessClaims = JWTPayload & AccessTokenClaims;
+type PublishedKey = ReturnType<Awaited<ReturnType<typeof keyRing>>['published']>[number];
+
+/** An access token that passed `verifyInFull`, with what its passing depended on. */
+interface Verified {
+  payload: Readonly<AccessClaims>;
+  kid: string;
+  issuer: string;
+  audience: string;
+}
+
+/**
+ * Verified access tokens by their exact text (signature included, so only what passed is here),
+ * oldest first. A client sends the same token for its whole 15 minutes, and on every request the
+ * signature check and jose's parse were a tenth of a GET /v1/me's CPU. Bounded: past the limit the
+ * oldest entry goes, and a forgotten token is simply verified in full again.
+ */
+const verified = new Map<string, Verified>();
+const VERIFIED_LIMIT = 1000;
+
+function remember(token: string, entry: Verified) {
+  if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value!);
+  verified.set(token, entry);
+}
+
+/**
+ * What a full verification would say now, of a token that passed before: its key still
+ * published (a retired or withdrawn key takes its tokens with it at once), the same issuer and
+ * audience, and the time claims judged as jose judges them (`exp`, `nbf`, 5 seconds' tolerance).
+ */
+function stillVerified(entry: Verified, keys: readonly PublishedKey[], issuer: string, audience: string): boolean {
+  const now = Math.floor(clock.now() / 1000);
+  const { exp, nbf } = entry.payload;
+  return (
+    entry.issuer === issuer &&
+    entry.audience === audience &&
+    typeof exp === 'number' &&
+    exp > now - CLOCK_TOLERANCE_SECONDS &&
+    (nbf === undefined || nbf <= now + CLOCK_TOLERANCE_SECONDS) &&
+    keys.some((key) => key.kid === entry.kid)
+  );
+}
+
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+function verifyInFull(token: string, keys: readonly PublishedKey[], issuer: string, audience: string): { payload: AccessClaims; kid: string } | undefined {
   try {
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) return undefined;
@@ -69,7 +129,7 @@ export async function verifyAccessToken(token: string): Promise<(JWTPayload & Ac
     if (!header || typeof header !== 'object' || Array.isArray(header)) return undefined;
     // What jose refused before looking at a key: another algorithm, and the crit/b64 extensions.
     if (header.alg !== SIGNING_ALG || 'crit' in header || 'b64' in header) return undefined;
-    const key = published().find((candidate) => candidate.kid === header.kid);
+    const key = keys.find((candidate) => candidate.kid === header.kid);
     if (!key) return undefined;
     // RS256 is RSASSA-PKCS1-v1_5 with SHA-256, node:crypto's default padding for an RSA key.
     if (!verifySignature('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), key.publicKey, Buffer.from(signature, 'base64url'))) {
@@ -77,18 +137,18 @@ export async function verifyAccessToken(token: string): Promise<(JWTPayload & Ac
     }
     const claimsOnly = `${Buffer.from(JSON.stringify({ alg: 'none', typ: header.typ })).toString('base64url')}.${encodedPayload}.`;
     const { payload } = UnsecuredJWT.decode(claimsOnly, {
-      issuer: JWT_ISSUER,
-      audience: JWT_AUDIENCE,
+      issuer,
+      audience,
       typ: ACCESS_TOKEN_TYP,
       currentDate: new Date(clock.now()),
-      clockTolerance: 5,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
       requiredClaims: [...ACCESS_TOKEN_REQUIRED_CLAIMS],
     }) as { payload: JWTPayload & AccessTokenClaims };
     const { org, sid, api_token_id: apiTokenId, scope, client_id: clientId } = payload;
     if (typeof org !== 'string' || typeof scope !== 'string' || typeof clientId !== 'string') return undefined;
     // Exactly one of a session or an API token stands behind an access token.
     if ((typeof sid === 'string') === (typeof apiTokenId === 'string')) return undefined;
-    return payload;
+    return { payload, kid: key.kid };
   } catch {
     return undefined;
   }

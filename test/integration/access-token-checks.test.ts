@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyRing } from '../../shared/auth/keys';
 import { clock } from '../../shared/clock';
+import { resetConfig } from '../../shared/config';
 import { loginAs, signUpOrg } from '../support/factories';
 import { useApi } from '../support/api';
 
@@ -86,5 +87,22 @@ describe('access-token check', () => {
     expect(await status(accessToken)).toBe(200);
     clock.now = () => expiresAt + 10_000;
     expect(await status(accessToken)).toBe(401);
+  });
+
+  it('judges a token it accepted before against the issuer and audience of now', async () => {
+    const { accessToken } = await ownerToken();
+    expect(await status(accessToken)).toBe(200);
+    for (const [name, value] of [['JWT_ISSUER', 'https://another-issuer.example.com'], ['JWT_AUDIENCE', 'another-audience']] as const) {
+      const previous = process.env[name];
+      process.env[name] = value;
+      resetConfig();
+      try {
+        expect(await status(accessToken)).toBe(401);
+      } finally {
+        process.env[name] = previous;
+        resetConfig();
+      }
+      expect(await status(accessToken)).toBe(200);
+    }
   });
 });

@@ -95,6 +95,29 @@ describe('signing keys', () => {
     expect(again.keys.map((key) => key.kid)).not.toContain(oldKid);
   });
 
+  it('withdraws a key at once: a token accepted a moment ago is refused on the next request', async () => {
+    base = realNow();
+    at(0);
+    const org = await signUpOrg(api);
+    const { accessToken } = await loginAs(api, org.slug, 'owner', org.root.password);
+    const kid = decodeProtectedHeader(accessToken).kid!;
+    // Twice: the second answer comes from the token already verified once.
+    expect((await api.request('GET', '/v1/me', { token: accessToken })).status).toBe(200);
+    expect((await api.request('GET', '/v1/me', { token: accessToken })).status).toBe(200);
+
+    // An emergency (a leaked key): rotate, then retire the old key now rather than after its tokens.
+    await rotateLocalKeyFile(keyFile, clock.now());
+    const file = JSON.parse(readFileSync(keyFile, 'utf8'));
+    for (const key of file.signing.keys) if (key.kid === kid) key.retireAt = new Date(clock.now() - 1000).toISOString();
+    writeFileSync(keyFile, JSON.stringify(file), { mode: 0o600 });
+    resetKeyRing();
+
+    expect(await kidsNow()).not.toContain(kid);
+    expect((await api.request('GET', '/v1/me', { token: accessToken })).status).toBe(401);
+    const again = await loginAs(api, org.slug, 'owner', org.root.password);
+    expect((await api.request('GET', '/v1/me', { token: again.accessToken })).status).toBe(200);
+  });
+
   it('picks the newest key published long enough, else the oldest (rotating twice quickly never signs with an unpublished key)', () => {
     const key = (name: string, createdAt: number, retireAt?: number) => ({ name, createdAt, retireAt });
     const keys = [key('a', 0), key('b', 1000), key('c', 2000)];
