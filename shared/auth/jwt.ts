@@ -64,12 +64,13 @@ const decodeJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'base
 export async function verifyAccessToken(token: string): Promise<Readonly<AccessClaims> | undefined> {
   const { published } = await keyRing();
   const { JWT_ISSUER, JWT_AUDIENCE } = config();
+  const keys = published();
   const remembered = verified.get(token);
   if (remembered) {
-    if (stillVerified(remembered, published(), JWT_ISSUER, JWT_AUDIENCE)) return remembered.payload;
+    if (stillVerified(remembered, keys, JWT_ISSUER, JWT_AUDIENCE)) return remembered.payload;
     verified.delete(token);
   }
-  const passed = verifyInFull(token, published(), JWT_ISSUER, JWT_AUDIENCE);
+  const passed = verifyInFull(token, keys, JWT_ISSUER, JWT_AUDIENCE);
   if (!passed) return undefined;
   remember(token, { payload: Object.freeze(passed.payload), kid: passed.kid, issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
   return passed.payload;
