@@ -45,6 +45,8 @@ export function signIdToken(input: IdTokenInput): Promise<string> {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** How far clocks may disagree when a token's time claims are judged. */
+const CLOCK_TOLERANCE_SECONDS = 5;
 const decodeJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 
 /**
@@ -119,8 +121,6 @@ function stillVerified(entry: Verified, keys: readonly PublishedKey[], issuer: s
   );
 }
 
-const CLOCK_TOLERANCE_SECONDS = 5;
-
 function verifyInFull(token: string, keys: readonly PublishedKey[], issuer: string, audience: string): { payload: AccessClaims; kid: string } | undefined {
   try {
     const parts = token.split('.');
@@ -172,7 +172,7 @@ export async function verifyIdToken(token: string, audience: string, options: { 
         audience,
         currentDate: new Date(clock.now()),
         // An expired ID token still names who signed in (RP-initiated logout's `id_token_hint`).
-        clockTolerance: options.allowExpired ? 365 * 86400 : 5,
+        clockTolerance: options.allowExpired ? 365 * 86400 : CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'sid', 'iat'],
       },
     );
