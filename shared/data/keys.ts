@@ -11,6 +11,7 @@
  *   ORG#<org>            BILLING             billing profile
  *   ORG#<org>            INVOICE#<end>#<no>  invoice, newest period first
  *   ORG#<org>            INVOICENO#<no>      invoice-number marker (idempotent imports)
+ *   ORG#<org>            GROUPMAPPINGS       IdP group → role and permissions (SCIM and SSO)
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
@@ -47,6 +48,7 @@ export const keys = {
   invoice: (orgId: string, periodEnd: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICE#${periodEnd}#${number}` }),
   invoicePrefix: 'INVOICE#',
   invoiceNumber: (orgId: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICENO#${number}` }),
+  groupMappings: (orgId: string): Key => ({ pk: org(orgId), sk: 'GROUPMAPPINGS' }),
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),
