@@ -19,7 +19,7 @@ export const handler = lambdaHandler(oidcRoutes, {
     if (!ctx.principal) throw new LoginRequired('Sign in first, then complete the request with your access token.');
     return { status: 200, body: await completeRequest(ctx, body.request, ctx.principal) };
   },
-  userinfo: async ({ ctx }) => ({ status: 200, body: userinfo(ctx.principal) }),
+  userinfo: async ({ ctx }) => ({ status: 200, body: await userinfo(ctx.principal) }),
   endSession: async ({ rawQuery }) => {
     const outcome = await rpLogout(rawQuery);
     // The browser that comes here is the one that signed in: its refresh cookie names a dead session.

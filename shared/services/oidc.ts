@@ -336,17 +336,18 @@ export async function refreshForClient(ctx: RequestContext, client: RegisteredCl
   });
 }
 
-/** GET /oauth2/userinfo: `sub`, the organization and role, and what the token's session may release. */
-export function userinfo(principal: Principal) {
+/**
+ * GET /oauth2/userinfo: `sub`, the organization and role, and only the claims the scopes granted
+ * to the app's sign-in release (OIDC Core §5.4): `name` needs `profile`, `email` needs `email`.
+ * An app session's access token carries permissions as its `scope`, so the OpenID scopes are
+ * read from the session the app signed in with. A console session or an API token granted
+ * no OpenID scope, so it gets no profile or email claims.
+ */
+export async function userinfo(principal: Principal) {
   const user = principal.user;
-  return {
-    sub: user.id,
-    name: user.name,
-    preferred_username: user.login,
-    ...(user.email ? { email: user.email, email_verified: user.emailVerified } : {}),
-    org: user.orgId,
-    role: user.role,
-  };
+  const session = principal.sessionId ? await getSession(user.orgId, principal.sessionId) : undefined;
+  const scopes = session?.userId === user.id && session.scope ? oidcScopes(session.scope) : [];
+  return { sub: user.id, ...scopedClaims(user, scopes), org: user.orgId, role: user.role };
 }
 
 /** `signedOut`: a Gatehouse sign-in ended, so the browser's refresh cookie is dead too and should go. */

@@ -314,6 +314,32 @@ describe('POST /oauth2/token, authorization_code', () => {
     expect(info.body).toMatchObject({ sub: org.root.id, preferred_username: 'owner', email: org.root.email, email_verified: true, org: org.orgId, role: 'root' });
   });
 
+  it('releases name only for profile and email only for email, in userinfo and the ID token alike (OIDC Core §5.4)', async () => {
+    const org = await verifiedOrg(api);
+    const claimsOf = (idToken: string) => JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString());
+    const cases: Array<[string, string[], string[]]> = [
+      ['openid', [], ['name', 'preferred_username', 'email', 'email_verified']],
+      ['openid email', ['email', 'email_verified'], ['name', 'preferred_username']],
+      ['openid profile', ['name', 'preferred_username'], ['email', 'email_verified']],
+    ];
+    for (const [scope, released, withheld] of cases) {
+      const { code, verifier } = await codeFor(org.rootToken, WEB, { scope });
+      const answer = await exchange(code, verifier);
+      expect(answer.status, answer.text).toBe(200);
+      const info = await api.request('GET', '/oauth2/userinfo', { token: answer.body.access_token });
+      expect(info.status).toBe(200);
+      for (const claims of [info.body, claimsOf(answer.body.id_token)]) {
+        expect(claims, scope).toMatchObject({ sub: org.root.id, org: org.orgId, role: 'root' });
+        for (const name of released) expect(claims, `${scope} releases ${name}`).toHaveProperty(name);
+        for (const name of withheld) expect(claims, `${scope} withholds ${name}`).not.toHaveProperty(name);
+      }
+    }
+    // The console's own session was granted no OpenID scope: who it is, and nothing more.
+    const own = await api.request('GET', '/oauth2/userinfo', { token: org.rootToken });
+    expect(own.status).toBe(200);
+    expect(Object.keys(own.body).sort()).toEqual(['org', 'role', 'sub']);
+  });
+
   it('says amr ["pwd"] for a password-only sign-in', async () => {
     const org = await verifiedOrg(api);
     const { code, verifier } = await codeFor(org.rootToken);
