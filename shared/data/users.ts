@@ -295,7 +295,9 @@ export function addSession(
 ): { item: TxItem; evicted: string[] } {
   const live = Object.entries(user.sessions ?? {})
     .filter(([, expiresAt]) => expiresAt > options.now)
-    .sort(([, a], [, b]) => b - a);
+    // Newest first. Every session lasts the same, so expiry orders them by start, but only to
+    // the second; within a second the time-ordered session id (ids.ts timeOrderedId) decides.
+    .sort(([idA, a], [idB, b]) => b - a || (idA < idB ? 1 : idA > idB ? -1 : 0));
   const keep = new Set(live.slice(0, options.maxSessions - 1).map(([id]) => id));
   const drop = Object.keys(user.sessions ?? {}).filter((id) => !keep.has(id));
   const evicted = live.filter(([id]) => !keep.has(id)).map(([id]) => id);

@@ -17,7 +17,7 @@ import { getSession } from '../data/sessions';
 import { transact } from '../data/transact';
 import { getUser, type UserRecord } from '../data/users';
 import { badRequest } from '../errors';
-import { hashToken, newId, randomSecret, safeEqual } from '../ids';
+import { hashToken, newId, randomSecret, safeEqual, timeOrderedId } from '../ids';
 import { logger } from '../log';
 import { signIdToken, verifyIdToken } from '../auth/jwt';
 import { effectivePermissions } from '../auth/permissions';
@@ -297,7 +297,7 @@ export async function exchangeCode(ctx: RequestContext, client: RegisteredClient
   const user = await getUser(code.orgId, code.userId);
   if (!user || user.status !== 'active') throw invalid();
 
-  const sessionId = newId();
+  const sessionId = timeOrderedId();
   const claim = await claimAuthorizationCode(hash, sessionId, nowSeconds());
   if (claim.outcome === 'reused') {
     await revokeIssued(ctx, code.orgId, code.userId, claim.issuedSessionId);

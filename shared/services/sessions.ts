@@ -6,7 +6,7 @@ import { transact } from '../data/transact';
 import { addSession, getUser, removeSession, removeSessionItem, type UserRecord } from '../data/users';
 import { deleteSession, deleteSessionIfCurrent, getSession, putSession, rotateSession, type SessionRecord } from '../data/sessions';
 import { Problem, unauthorized } from '../errors';
-import { hashToken, newId, randomSecret, safeEqual } from '../ids';
+import { hashToken, randomSecret, safeEqual, timeOrderedId } from '../ids';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../auth/jwt';
 import { effectivePermissions } from '../auth/permissions';
 import { CONSOLE_CLIENT_ID, joinScope, splitScope } from '../auth/tokens';
@@ -99,7 +99,7 @@ export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; client?
  * gets the user a notice email, whose failure never fails the sign-in.
  */
 export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
-  const { sessionId = newId(), ...app } = meta.app ?? {};
+  const { sessionId = timeOrderedId(), ...app } = meta.app ?? {};
   const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
   const now = nowSeconds();
   const at = nowIso();

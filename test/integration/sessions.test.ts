@@ -294,6 +294,27 @@ describe('the session cap', () => {
   }, 120_000);
 });
 
+describe('the session cap within one second', () => {
+  it('ends the oldest of 50 sessions that all started in the same second', async () => {
+    const org = await verifiedOrg(api);
+    const developer = await addMember(api, org, org.rootToken, 'developer');
+    // The clock stands still: every sign-in below starts in the same millisecond.
+    const frozen = realNow() + 5_000;
+    clock.now = () => frozen;
+    const signed: Signed[] = [];
+    for (let index = 0; index < MAX_SESSIONS_PER_USER; index += 1) {
+      signed.push(await signIn(org.slug, developer.login, developer.password, UA.chromeWindows));
+    }
+    // The factory's own session came earlier and went at the 50th; the 51st ends the first of the second.
+    const fiftyFirst = await signIn(org.slug, developer.login, developer.password, UA.chromeWindows);
+    const ids = (await mySessions(fiftyFirst.accessToken)).map((item) => item.id);
+    expect(ids).toHaveLength(MAX_SESSIONS_PER_USER);
+    expect(ids).not.toContain(sidOf(developer.accessToken));
+    expect(ids).not.toContain(signed[0]!.sid);
+    expect(ids).toEqual(expect.arrayContaining([...signed.slice(1), fiftyFirst].map((entry) => entry.sid)));
+  }, 120_000);
+});
+
 describe('signing everyone out', () => {
   it('ends every session of the organization but the caller’s, after the password', async () => {
     const org = await verifiedOrg(api);
