@@ -17,7 +17,7 @@ import { getSession } from '../data/sessions';
 import { transact } from '../data/transact';
 import { getUser, type UserRecord } from '../data/users';
 import { badRequest } from '../errors';
-import { hashToken, newId, randomSecret, safeEqual, timeOrderedId } from '../ids';
+import { hashToken, randomSecret, safeEqual, timeOrderedId } from '../ids';
 import { logger } from '../log';
 import { signIdToken, verifyIdToken } from '../auth/jwt';
 import { effectivePermissions } from '../auth/permissions';
