@@ -3,6 +3,9 @@ import { useContext, useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { fieldErrors, sentenceFor } from './problems';
 
+/** What the login form's organization field is: the slug, which every sign-in email names. */
+export const ORG_HINT = 'Your organization’s sign-in address, e.g. acme-robotics: the short name in your invitation email, not its display name.';
+
 /** Runs one request at a time for a form, keeping its error for display. */
 export function useAction() {
   const [busy, setBusy] = useState(false);

@@ -40,24 +40,33 @@ export const passwordChangedMessage = (name: string, orgName: string) =>
     'If this was not you, contact the owner of your organization at once.',
   ]);
 
-export const invitationLinkMessage = (name: string, orgName: string, login: string, url: string) =>
+/**
+ * Every email that leads to a sign-in names the organization's sign-in address (its slug),
+ * which is what the login form asks for; the display name alone is refused there.
+ */
+const signInWith = (slug: string, login: string) =>
+  `To sign in, enter the organization "${slug}" (your organization's sign-in address) and the login "${login}".`;
+
+export const invitationLinkMessage = (name: string, orgName: string, login: string, url: string, slug: string) =>
   layout('invitation', `You are invited to ${orgName}`, [
     `Hello ${name},`,
-    `You have been invited to ${orgName}. Your login is "${login}". Choose your password with the link below; it works once and expires in 7 days.`,
+    `You have been invited to ${orgName}. Choose your password with the link below; it works once and expires in 7 days.`,
+    signInWith(slug, login),
   ], { label: 'Activate my account', url });
 
-export const invitationPasswordMessage = (name: string, orgName: string, login: string, temporaryPassword: string, loginUrl: string) =>
+export const invitationPasswordMessage = (name: string, orgName: string, login: string, temporaryPassword: string, loginUrl: string, slug: string) =>
   layout('invitation-password', `You are invited to ${orgName}`, [
     `Hello ${name},`,
-    `You have been invited to ${orgName}. Log in with the organization "${orgName}", the login "${login}" and this temporary password:`,
+    `You have been invited to ${orgName}. ${signInWith(slug, login)} Your temporary password is:`,
     temporaryPassword,
     'You will choose your own password when you first log in.',
   ], { label: 'Log in', url: loginUrl });
 
-export const passwordResetMessage = (name: string, orgName: string, url: string) =>
+export const passwordResetMessage = (name: string, orgName: string, url: string, slug: string, login: string) =>
   layout('password-reset', `Reset your ${orgName} password`, [
     `Hello ${name},`,
     'Someone asked to reset the password of your account. If it was you, use the link below; it works once and expires in one hour. Using it signs you out everywhere.',
+    signInWith(slug, login),
     'If it was not you, ignore this email: your password stays as it is.',
   ], { label: 'Choose a new password', url });
 

@@ -124,7 +124,7 @@ export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor
       details: { by: actor ? 'owner' : 'self-service' },
     }, at),
   ]);
-  const emailDelivery = await sendEmail(user.email!, passwordResetMessage(user.name, org?.name ?? 'Gatehouse', link.url));
+  const emailDelivery = await sendEmail(user.email!, passwordResetMessage(user.name, org?.name ?? 'Gatehouse', link.url, org?.slug ?? '', user.login));
   return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
 }
 

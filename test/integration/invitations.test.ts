@@ -205,3 +205,38 @@ describe('service accounts', () => {
     expect((await invite(org.rootToken, { type: 'service', login: 'bot2', name: 'B', role: 'developer', email: 'b@example.com' })).status).toBe(400);
   });
 });
+
+describe('emails that lead to a sign-in name what the login form asks for', () => {
+  // The organization is named by its sign-in address (the slug), never only its display name,
+  // which the login form refuses: an invited user must be able to sign in with what the email says.
+  const quoted = (text: string | undefined, what: string) => new RegExp(`${what} "([^"]+)"`).exec(text ?? '')?.[1];
+
+  it('a temporary-password invitation: signing in with exactly what it says works, and its button fills the organization in', async () => {
+    const org = await verifiedOrg(api);
+    const orgName = (await api.request('GET', '/v1/org', { token: org.rootToken })).body.name as string;
+    expect(orgName).not.toBe(org.slug);
+    const email = `named@${org.slug}.example.com`;
+    const invited = await invite(org.rootToken, { login: 'named', name: 'Named', email, role: 'developer', delivery: 'temporaryPassword' });
+    expect(invited.status).toBe(201);
+    const mail = await lastEmailTo(email);
+    const said = { org: quoted(mail.body.text, 'organization'), login: quoted(mail.body.text, 'login') };
+    expect(said).toEqual({ org: org.slug, login: 'named' });
+    expect(mail.body.text).toContain(`${process.env.APP_URL}/login?org=${org.slug}`);
+    const first = await api.request('POST', '/v1/auth/login', { body: { org: said.org, login: said.login, password: invited.body.temporaryPassword } });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
+  });
+
+  it('a link invitation and a password reset name the sign-in address and the login too', async () => {
+    const org = await verifiedOrg(api);
+    const email = `linked@${org.slug}.example.com`;
+    expect((await invite(org.rootToken, { login: 'linked', name: 'Linked', email, role: 'developer' })).status).toBe(201);
+    const invitation = await lastEmailTo(email);
+    expect({ org: quoted(invitation.body.text, 'organization'), login: quoted(invitation.body.text, 'login') }).toEqual({ org: org.slug, login: 'linked' });
+
+    expect((await api.request('POST', '/v1/auth/password/forgot', { body: { org: org.slug, login: 'owner' } })).status).toBe(202);
+    const reset = await lastEmailTo(org.root.email);
+    expect(reset.subject).toMatch(/Reset/);
+    expect({ org: quoted(reset.body.text, 'organization'), login: quoted(reset.body.text, 'login') }).toEqual({ org: org.slug, login: 'owner' });
+  });
+});

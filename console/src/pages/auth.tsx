@@ -5,7 +5,7 @@ import { Link, linkToken, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import type { Challenge, Org, Tokens, User } from '../types';
 import { sentenceFor } from '../problems';
-import { Alert, Field, Form, Page, Success, useAction } from '../ui';
+import { Alert, Field, Form, ORG_HINT, Page, Success, useAction } from '../ui';
 import { AuthorizeFlow } from './authorize';
 import { ChallengeFlow, isChallenge, submitLogin, mismatch } from './challenge';
 
@@ -115,7 +115,7 @@ function ConsoleLogin() {
               })
             }
           >
-            <Field name="org" label="Organization" required autocomplete="organization" defaultValue={query.get('org') ?? ''} />
+            <Field name="org" label="Organization" hint={ORG_HINT} required autocomplete="organization" defaultValue={query.get('org') ?? ''} />
             <Field name="login" label="Login" required autocomplete="username" />
             <Field name="password" label="Password" type="password" required autocomplete="current-password" />
           </Form>
@@ -147,7 +147,7 @@ export function ForgotPassword() {
             })
           }
         >
-          <Field name="org" label="Organization" required />
+          <Field name="org" label="Organization" hint={ORG_HINT} required />
           <Field name="login" label="Login" required autocomplete="username" />
         </Form>
       )}

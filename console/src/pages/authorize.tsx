@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { accessTokenNow, adoptTokens } from '../api';
 import { useSession } from '../session';
 import type { Challenge, Tokens } from '../types';
-import { Alert, Field, Form, Page, useAction } from '../ui';
+import { Alert, Field, Form, ORG_HINT, Page, useAction } from '../ui';
 import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
 
 /**
@@ -143,7 +143,7 @@ export function AuthorizeFlow(props: { handle: string }) {
             <p>
               Use your Gatehouse account to continue to <strong>{appName}</strong>.
             </p>
-            <Field name="org" label="Organization" required autocomplete="organization" defaultValue={pending?.org ?? ''} />
+            <Field name="org" label="Organization" hint={ORG_HINT} required autocomplete="organization" defaultValue={pending?.org ?? ''} />
             <Field name="login" label="Login" required autocomplete="username" defaultValue={pending?.loginHint ?? ''} />
             <Field name="password" label="Password" type="password" required autocomplete="current-password" />
           </Form>
