@@ -25,20 +25,40 @@ export function useAction() {
   return { busy, error, setError, run };
 }
 
-/** The page heading takes focus on arrival, so screen readers announce the new page. */
-export function Page(props: { title: string; children: ComponentChildren; wide?: boolean }) {
+/**
+ * The page heading takes focus on arrival, so screen readers announce the new page. A long page
+ * passes `sections` (`[id, label]` of its `<section id>`s): an "On this page" list of links
+ * beside it (above it on a phone), which the browser scrolls to without the router.
+ */
+export function Page(props: { title: string; children: ComponentChildren; wide?: boolean; sections?: Array<[string, string]> }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${props.title} · Gatehouse`;
     heading.current?.focus();
   }, [props.title]);
-  return (
+  const body = (
     <section class={props.wide ? 'page wide' : 'page'} aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1} ref={heading}>
         {props.title}
       </h1>
       {props.children}
     </section>
+  );
+  if (!props.sections?.length) return body;
+  return (
+    <div class="with-toc">
+      <nav class="toc" aria-label="On this page">
+        <p class="toc-title">On this page</p>
+        <ul>
+          {props.sections.map(([id, label]) => (
+            <li key={id}>
+              <a href={`#${id}`}>{label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {body}
+    </div>
   );
 }
 
@@ -208,12 +228,19 @@ export function OnceSecret(props: { label: string; value: string; testId?: strin
   );
 }
 
-export function RecoveryCodes(props: { codes: string[] }) {
+/**
+ * Recovery codes, shown once: copied or downloaded, then put away by an explicit "I have saved
+ * them", so nobody leaves the page thinking they are kept somewhere for them.
+ */
+export function RecoveryCodes(props: { codes: string[]; onSaved?: () => void }) {
+  const [copied, setCopied] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const text = `Gatehouse recovery codes (each works once)\n\n${props.codes.join('\n')}\n`;
   return (
     <div class="once" role="group" aria-label="Recovery codes">
       <p>
         <strong>Recovery codes</strong> — shown only this once. Each works once in place of a code from your app. Keep
-        them somewhere safe.
+        them somewhere safe, away from your phone.
       </p>
       <ul class="codes" data-testid="recovery-codes">
         {props.codes.map((code) => (
@@ -222,6 +249,31 @@ export function RecoveryCodes(props: { codes: string[] }) {
           </li>
         ))}
       </ul>
+      <div class="actions">
+        <button
+          type="button"
+          onClick={async () => {
+            await navigator.clipboard?.writeText(text).catch(() => undefined);
+            setCopied(true);
+          }}
+        >
+          {copied ? 'Copied' : 'Copy the codes'}
+        </button>
+        <a class="button" href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`} download="gatehouse-recovery-codes.txt">
+          Download as a file
+        </a>
+      </div>
+      {props.onSaved ? (
+        <div class="field checkbox">
+          <input type="checkbox" id="codes-saved" checked={saved} onChange={(event) => setSaved(event.currentTarget.checked)} />
+          <label for="codes-saved">I have saved these codes somewhere safe</label>
+          <div class="actions">
+            <button type="button" class="primary" disabled={!saved} onClick={props.onSaved}>
+              Done, hide the codes
+            </button>
+          </div>
+        </div>
+      ) : null}
     </div>
   );
 }

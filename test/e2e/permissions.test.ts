@@ -155,6 +155,26 @@ describe.sequential('permissions in the console, in Chromium', { timeout: 60_000
     expect(listed.map((token: { name: string; scopes: unknown }) => [token.name, token.scopes])).toEqual([['settings reader', ['settings:read']]]);
   });
 
+  it('says what a developer made admin would get, and gives the admin defaults when the owner chooses them', async () => {
+    const devon = await addMember(api, org, org.rootToken, 'developer', { login: 'devon', name: 'Devon Developer' });
+    expect(devon.id).toBeTruthy();
+    await page.goto(`${base}/settings/users/${devon.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Devon Developer (devon)' }).waitFor();
+    const edit = page.getByRole('form', { name: 'Edit user' });
+    await edit.getByLabel('Role', { exact: true }).selectOption('admin');
+    // The developer defaults stay unless the owner says otherwise; both lists are spelled out.
+    const keep = edit.getByLabel(/Keep their current permissions: settings:read, flows:edit$/);
+    const defaults = edit.getByLabel(/what a new admin gets: settings:read, settings:write, flows:edit, logs:read$/);
+    await defaults.waitFor();
+    expect(await keep.isChecked()).toBe(false);
+    await screenshot(page, 'permissions-role-change');
+    await defaults.check();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#details').getByText('Saved.').waitFor();
+    const saved = (await api.request('GET', `/v1/users/${devon.id}`, { token: org.rootToken })).body;
+    expect(saved).toMatchObject({ role: 'admin', permissions: ['settings:read', 'settings:write', 'flows:edit', 'logs:read'] });
+  });
+
   it('is read-only for an admin looking at another admin, and for what an admin does not hold', async () => {
     const admin = await addMember(api, org, org.rootToken, 'admin', { login: 'adam', name: 'Adam Admin', permissions: ['settings:read', 'logs:read'] });
     const other = await addMember(api, org, org.rootToken, 'admin', { login: 'abel', name: 'Abel Admin' });

@@ -9,18 +9,28 @@ import { TotpSetup, mismatch } from './challenge';
 import { OwnPermissions } from './permissions';
 import { MySessions } from './sessions';
 
+const ACCOUNT_SECTIONS: Array<[string, string]> = [
+  ['profile', 'Profile'],
+  ['permissions', 'Permissions'],
+  ['email', 'Email'],
+  ['password', 'Password'],
+  ['two-factor', 'Two-factor'],
+  ['sessions', 'Sessions'],
+  ['api-tokens', 'API tokens'],
+];
+
 export function Account() {
   const session = useSession();
   const me = session.me!;
   return (
-    <Page title="My account">
+    <Page title="My account" sections={ACCOUNT_SECTIONS.filter(([id]) => id !== 'email' || me.email)}>
       <Profile me={me} onSaved={(user) => session.adopt({ me: user })} />
       <OwnPermissions me={me} />
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />
       <MySessions />
-      <section aria-labelledby="tokens-title">
+      <section aria-labelledby="tokens-title" id="api-tokens">
         <h2 id="tokens-title">API tokens</h2>
         <p>Tokens let scripts call the API as you, with your role. Each is shown once, when it is created.</p>
         <ApiTokens base="/v1/me/api-tokens" canManage />
@@ -33,7 +43,7 @@ function Profile(props: { me: User; onSaved: (user: User) => void }) {
   const action = useAction();
   const [saved, setSaved] = useState(false);
   return (
-    <section aria-labelledby="profile-title">
+    <section aria-labelledby="profile-title" id="profile">
       <h2 id="profile-title">Profile</h2>
       <dl class="facts">
         <dt>Login</dt>
@@ -69,7 +79,7 @@ function EmailSection(props: { me: User }) {
   const [sent, setSent] = useState(false);
   if (!props.me.email) return null;
   return (
-    <section aria-labelledby="email-title">
+    <section aria-labelledby="email-title" id="email">
       <h2 id="email-title">Email</h2>
       <p>
         {props.me.email} — {props.me.emailVerified ? 'verified' : 'not verified yet'}
@@ -102,7 +112,7 @@ function PasswordSection(props: { login: string }) {
   const action = useAction();
   const [done, setDone] = useState(0);
   return (
-    <section aria-labelledby="password-title">
+    <section aria-labelledby="password-title" id="password">
       <h2 id="password-title">Password</h2>
       {done ? <Success>Password changed. Every other session was signed out.</Success> : null}
       <Form
@@ -145,13 +155,13 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
   const [formKey, setFormKey] = useState(0);
   const { enabled, required } = props.me.mfa;
   return (
-    <section aria-labelledby="mfa-title">
+    <section aria-labelledby="mfa-title" id="two-factor">
       <h2 id="mfa-title">Two-factor authentication</h2>
       <p data-testid="mfa-state">
         {enabled ? 'On: logging in asks for a code from your authenticator app.' : 'Off.'}
         {required ? ' Your organization requires it.' : ''}
       </p>
-      {codes ? <RecoveryCodes codes={codes} /> : null}
+      {codes ? <RecoveryCodes codes={codes} onSaved={() => setCodes(undefined)} /> : null}
       {!enabled && !enrolment ? (
         <>
           {start.error ? <Alert>{sentenceFor(start.error)}</Alert> : null}

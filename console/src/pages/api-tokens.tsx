@@ -19,7 +19,7 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
       {revoke.error ? <Alert>{sentenceFor(revoke.error)}</Alert> : null}
       {list.data && list.data.items.length === 0 ? <p>No API tokens.</p> : null}
       {list.data && list.data.items.length > 0 ? (
-        <table>
+        <table class="cards">
           <caption class="visually-hidden">API tokens</caption>
           <thead>
             <tr>
@@ -35,14 +35,14 @@ export function ApiTokens(props: { base: string; canManage: boolean }) {
           <tbody>
             {list.data.items.map((token) => (
               <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>
+                <td data-label="Name">{token.name}</td>
+                <td data-label="Starts with">
                   <code>{token.prefix}…</code>
                 </td>
-                <td>{formatDate(token.createdAt)}</td>
-                <td>{token.expiresAt ? formatDate(token.expiresAt) : 'never'}</td>
-                <td>{formatDate(token.lastUsedAt)}</td>
-                <td>{describeScopes(token.scopes)}</td>
+                <td data-label="Created">{formatDate(token.createdAt)}</td>
+                <td data-label="Expires">{token.expiresAt ? formatDate(token.expiresAt) : 'never'}</td>
+                <td data-label="Last used">{formatDate(token.lastUsedAt)}</td>
+                <td data-label="Permissions">{describeScopes(token.scopes)}</td>
                 {props.canManage ? (
                   <td>
                     <button

@@ -28,7 +28,7 @@ export function Audit() {
         onSubmit={(event) => {
           event.preventDefault();
           const form = new FormData(event.currentTarget);
-          navigate(`/audit${query(Object.fromEntries(FILTERS.map(([name]) => [name, String(form.get(name) ?? '').trim()])))}`, { replace: true });
+          navigate(`/settings/audit${query(Object.fromEntries(FILTERS.map(([name]) => [name, String(form.get(name) ?? '').trim()])))}`, { replace: true });
         }}
       >
         {FILTERS.map(([name, label, placeholder]) => (
@@ -42,7 +42,7 @@ export function Audit() {
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {list.data && !list.data.items.length ? <p>No events match.</p> : null}
       {list.data?.items.length ? (
-        <table>
+        <table class="cards">
           <caption class="visually-hidden">Audit events, newest first</caption>
           <thead>
             <tr>
@@ -57,14 +57,14 @@ export function Audit() {
           <tbody>
             {list.data.items.map((event) => (
               <tr key={event.id}>
-                <td>{formatDate(event.at)}</td>
-                <td>{event.actor ? <FilterLink name="actor" value={event.actor.id} text={event.actor.login} /> : 'system'}</td>
-                <td>
+                <td data-label="When">{formatDate(event.at)}</td>
+                <td data-label="Who">{event.actor ? <FilterLink name="actor" value={event.actor.id} text={event.actor.login} /> : 'system'}</td>
+                <td data-label="Action">
                   <FilterLink name="action" value={event.action} text={event.action} />
                 </td>
-                <td>{event.target.type === 'user' ? <FilterLink name="target" value={event.target.id} text={event.target.login ?? event.target.id} /> : `${event.target.type} ${event.target.id}`}</td>
-                <td>{event.ip}</td>
-                <td>
+                <td data-label="Target">{event.target.type === 'user' ? <FilterLink name="target" value={event.target.id} text={event.target.login ?? event.target.id} /> : `${event.target.type} ${event.target.id}`}</td>
+                <td data-label="From">{event.ip}</td>
+                <td data-label="Details">
                   <code class="details">{Object.keys(event.details).length ? JSON.stringify(event.details) : ''}</code>
                 </td>
               </tr>
@@ -80,13 +80,13 @@ export function Audit() {
 function FilterLink(props: { name: string; value: string; text: string }) {
   return (
     <a
-      href={`/audit${query({ [props.name]: props.value })}`}
+      href={`/settings/audit${query({ [props.name]: props.value })}`}
       title={`Only events with this ${props.name}`}
       onClick={(event) => {
         event.preventDefault();
         const next = new URLSearchParams(location.search);
         next.set(props.name, props.value);
-        navigate(`/audit?${next}`, { replace: true });
+        navigate(`/settings/audit?${next}`, { replace: true });
       }}
     >
       {props.text}

@@ -105,7 +105,7 @@ export function Invoices() {
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {list.data && !list.data.items.length ? <p>No invoices yet.</p> : null}
       {list.data?.items.length ? (
-        <table>
+        <table class="cards">
           <caption class="visually-hidden">Invoices, newest first</caption>
           <thead>
             <tr>
@@ -118,12 +118,12 @@ export function Invoices() {
           <tbody>
             {list.data.items.map((invoice) => (
               <tr key={invoice.id}>
-                <td>{invoice.number}</td>
-                <td>
+                <td data-label="Number">{invoice.number}</td>
+                <td data-label="Period">
                   {invoice.periodStart} – {invoice.periodEnd}
                 </td>
-                <td class="number">{money(invoice)}</td>
-                <td>
+                <td data-label="Amount due" class="number">{money(invoice)}</td>
+                <td data-label="Status">
                   <span class={`badge ${invoice.status}`}>{invoice.status}</span>
                 </td>
               </tr>

@@ -191,7 +191,7 @@ export function OwnPermissions(props: { me: User }) {
   const catalog = useCatalog();
   const held = new Set(props.me.permissions);
   return (
-    <section aria-labelledby="own-permissions-title">
+    <section aria-labelledby="own-permissions-title" id="permissions">
       <h2 id="own-permissions-title">Permissions</h2>
       <p>What you may do in the product. {props.me.role === 'root' ? 'As the owner you hold every permission.' : 'The owner or an admin changes them.'}</p>
       {catalog.error ? <Alert>{sentenceFor(catalog.error)}</Alert> : null}

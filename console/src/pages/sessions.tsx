@@ -22,7 +22,7 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 function SessionTable(props: { items: SessionItem[]; caption: string; onEnd?: (session: SessionItem) => void; busy?: boolean }) {
   return (
-    <table data-testid="sessions">
+    <table data-testid="sessions" class="cards">
       <caption class="visually-hidden">{props.caption}</caption>
       <thead>
         <tr>
@@ -38,15 +38,15 @@ function SessionTable(props: { items: SessionItem[]; caption: string; onEnd?: (s
       <tbody>
         {props.items.map((session) => (
           <tr key={session.id} data-session={session.id}>
-            <td>
+            <td data-label="Device">
               <span title={session.userAgent ?? undefined}>{device(session)}</span>
               {session.current ? <> <span class="badge active">This session</span></> : null}
             </td>
-            <td>{session.ip ?? '—'}</td>
-            <td>{clientName(session.client)}</td>
-            <td>{formatDate(session.createdAt)}</td>
-            <td>{formatDate(session.lastUsedAt)}</td>
-            <td>{session.mfa === null ? '—' : session.mfa ? 'yes' : 'no'}</td>
+            <td data-label="IP address">{session.ip ?? '—'}</td>
+            <td data-label="Through">{clientName(session.client)}</td>
+            <td data-label="Signed in">{formatDate(session.createdAt)}</td>
+            <td data-label="Last used">{formatDate(session.lastUsedAt)}</td>
+            <td data-label="Two-factor">{session.mfa === null ? '—' : session.mfa ? 'yes' : 'no'}</td>
             {props.onEnd ? (
               <td>
                 {session.current ? null : (
@@ -159,7 +159,7 @@ function OwnerView(props: { user: User }) {
   const action = useAction();
   const [notice, setNotice] = useState<string>();
   return (
-    <section aria-labelledby="user-sessions-title">
+    <section aria-labelledby="user-sessions-title" id="sessions">
       <h2 id="user-sessions-title">Sessions</h2>
       {notice ? <Success>{notice}</Success> : null}
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}

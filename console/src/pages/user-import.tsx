@@ -48,7 +48,7 @@ function ReportTable(props: { report: ImportReport; caption: string }) {
         <strong>{invalid}</strong>.
       </p>
       {rows.length ? (
-        <table>
+        <table class="cards">
           <caption>{props.caption}</caption>
           <thead>
             <tr>
@@ -60,9 +60,9 @@ function ReportTable(props: { report: ImportReport; caption: string }) {
           <tbody>
             {rows.map((item: ReportRow) => (
               <tr key={item.row}>
-                <td>{item.row}</td>
-                <td>{item.login ?? '—'}</td>
-                <td>{(item.errors ?? []).map((error) => `${error.path}: ${error.message}`).join('; ')}</td>
+                <td data-label="Row">{item.row}</td>
+                <td data-label="Login">{item.login ?? '—'}</td>
+                <td data-label="Problems">{(item.errors ?? []).map((error) => `${error.path}: ${error.message}`).join('; ')}</td>
               </tr>
             ))}
           </tbody>
@@ -104,7 +104,7 @@ export function UserImport() {
   return (
     <Page title="Import users" wide>
       <p>
-        <Link href="/users">Back to users</Link>
+        <Link href="/settings/users">Back to users</Link>
       </p>
       <p>
         A JSON or CSV file of users, with a header row naming some of these columns: <code>{IMPORT_COLUMNS.join(', ')}</code>. Users with a{' '}
@@ -186,7 +186,7 @@ export function UsersImportExport() {
     });
   return (
     <div class="actions" data-testid="users-import-export">
-      <Link href="/users/import">Import users</Link>
+      <Link href="/settings/users/import">Import users</Link>
       <button type="button" disabled={action.busy} onClick={() => download('csv')}>
         Export CSV
       </button>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { request, versionOf } from '../api';
 import { sentenceFor } from '../problems';
@@ -6,7 +7,7 @@ import { useSession } from '../session';
 import type { Link as IssuedLink, User } from '../types';
 import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
 import { ApiTokens } from './api-tokens';
-import { UserPermissions } from './permissions';
+import { UserPermissions, useCatalog } from './permissions';
 import { UserSessions } from './sessions';
 import { describeDelivery } from './users';
 
@@ -22,14 +23,15 @@ export function UserDetail(props: { id: string }) {
     const answer = await request<User>('GET', path);
     return { user: answer.body, version: versionOf(answer.etag) ?? answer.body.version };
   }, [path]);
-  const [notice, setNotice] = useState<string>();
+  // Feedback appears in the section whose button caused it, not at the top of a long page.
+  const [notice, setNotice] = useState<{ where: string; message: string }>();
   const [issued, setIssued] = useState<{ label: string; link: IssuedLink }>();
 
   if (loaded.error) {
     return (
       <Page title="User">
         <Alert>{sentenceFor(loaded.error)}</Alert>
-        <Link href="/users">Back to users</Link>
+        <Link href="/settings/users">Back to users</Link>
       </Page>
     );
   }
@@ -39,102 +41,133 @@ export function UserDetail(props: { id: string }) {
   const self = me?.id === user.id;
   // Admins may re-issue or revoke the activation of pending developers only (PRODUCT.md).
   const canActivate = user.status === 'pending' && (isRoot || (me?.role === 'admin' && user.role === 'developer'));
-  const done = (message: string) => {
-    setNotice(message);
+  const canReset = isRoot && !self && user.type === 'human' && user.status === 'active';
+  const canResetMfa = isRoot && !self && user.mfa.enabled;
+  const canTransfer = isRoot && !self && user.role === 'admin' && user.type === 'human' && user.status === 'active';
+  const hasAccess = canActivate || canReset || canResetMfa || canTransfer;
+  const canSeeTokens = isRoot || me?.role === 'admin';
+  const canDelete = isRoot && !self && user.role !== 'root';
+  const done = (where: string) => (message: string) => {
+    setNotice({ where, message });
     loaded.reload();
   };
+  const noticeIn = (where: string) => (notice?.where === where ? <Success>{notice.message}</Success> : null);
+  const sections: Array<[string, string]> = [
+    ['details', 'Details'],
+    ['permissions', 'Permissions'],
+    ...(hasAccess ? [['access', 'Sign-in and access'] as [string, string]] : []),
+    ['sessions', 'Sessions'],
+    ...(canSeeTokens ? [['api-tokens', 'API tokens'] as [string, string]] : []),
+    ...(canDelete ? [['delete', 'Delete'] as [string, string]] : []),
+  ];
 
   return (
-    <Page title={`${user.name} (${user.login})`}>
+    <Page title={`${user.name} (${user.login})`} sections={sections}>
       <p>
-        <Link href="/users">← All users</Link>
+        <Link href="/settings/users">← All users</Link>
       </p>
-      {notice ? <Success>{notice}</Success> : null}
-      <dl class="facts">
-        <dt>Login</dt>
-        <dd>{user.login}</dd>
-        <dt>Kind</dt>
-        <dd>{user.type === 'service' ? 'service account' : 'person'}</dd>
-        <dt>Email</dt>
-        <dd>{user.email ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})` : '—'}</dd>
-        <dt>Role</dt>
-        <dd>{user.role}</dd>
-        <dt>Status</dt>
-        <dd>
-          <span class={`badge ${user.status}`}>{user.status}</span>
-          {user.mustChangePassword ? ' (must choose a new password at next login)' : ''}
-        </dd>
-        <dt>Two-factor</dt>
-        <dd>{user.mfa.enabled ? 'on' : 'off'}{user.mfa.required ? ', required' : ''}</dd>
-        <dt>Created</dt>
-        <dd>{formatDate(user.createdAt)}</dd>
-        <dt>Last login</dt>
-        <dd>{formatDate(user.lastLoginAt)}</dd>
-      </dl>
-      {issued ? (
-        <>
-          <OnceSecret label={issued.label} value={issued.link.url} testId="issued-link" />
-          <p>{describeDelivery(issued.link.emailDelivery)} It expires {formatDate(issued.link.expiresAt)}.</p>
-        </>
+      <section id="details" aria-labelledby="details-title">
+        <h2 id="details-title">Details</h2>
+        <dl class="facts">
+          <dt>Login</dt>
+          <dd>{user.login}</dd>
+          <dt>Kind</dt>
+          <dd>{user.type === 'service' ? 'service account' : 'person'}</dd>
+          <dt>Email</dt>
+          <dd>{user.email ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})` : '—'}</dd>
+          <dt>Role</dt>
+          <dd>{user.role}</dd>
+          <dt>Status</dt>
+          <dd>
+            <span class={`badge ${user.status}`}>{user.status}</span>
+            {user.mustChangePassword ? ' (must choose a new password at next login)' : ''}
+          </dd>
+          <dt>Two-factor</dt>
+          <dd>{user.mfa.enabled ? 'on' : 'off'}{user.mfa.required ? ', required' : ''}</dd>
+          <dt>Created</dt>
+          <dd>{formatDate(user.createdAt)}</dd>
+          <dt>Last login</dt>
+          <dd>{formatDate(user.lastLoginAt)}</dd>
+        </dl>
+        {isRoot && !self ? (
+          <EditUser user={user} version={version} path={path} onSaved={() => done('details')('Saved.')} onReload={loaded.reload} notice={noticeIn('details')} />
+        ) : null}
+      </section>
+
+      <div id="permissions">
+        <UserPermissions user={user} version={version} path={path} onSaved={() => done('permissions')('Permissions saved.')} onReload={loaded.reload} />
+        {noticeIn('permissions')}
+      </div>
+
+      {hasAccess ? (
+        <section id="access" aria-labelledby="access-title">
+          <h2 id="access-title">Sign-in and access</h2>
+          {issued ? (
+            <>
+              <OnceSecret label={issued.label} value={issued.link.url} testId="issued-link" />
+              <p>{describeDelivery(issued.link.emailDelivery)} It expires {formatDate(issued.link.expiresAt)}.</p>
+            </>
+          ) : null}
+          {noticeIn('access')}
+          {canActivate ? (
+            <LinkActions
+              title="Activation"
+              path={`${path}/activation`}
+              issue="Send a new activation link"
+              revoke="Revoke the activation link"
+              onIssued={(link) => {
+                setIssued({ label: 'Activation link', link });
+                done('access')('A new activation link was issued; the previous one no longer works.');
+              }}
+              onRevoked={() => done('access')('The activation link was revoked.')}
+            />
+          ) : null}
+          {canReset ? (
+            <LinkActions
+              title="Password reset"
+              path={`${path}/password-reset`}
+              issue="Send a password-reset link"
+              revoke="Cancel pending password reset"
+              onIssued={(link) => {
+                setIssued({ label: 'Password-reset link', link });
+                done('access')('A password-reset link was issued.');
+              }}
+              onRevoked={() => done('access')('Any pending password-reset link was cancelled.')}
+            />
+          ) : null}
+          {canResetMfa ? <ResetMfa path={path} onDone={() => done('access')('Two-factor was removed; they set it up again at their next login if it is required.')} /> : null}
+          {canTransfer ? <Transfer user={user} /> : null}
+        </section>
       ) : null}
-
-      {isRoot && !self ? <EditUser user={user} version={version} path={path} onSaved={() => done('Saved.')} onReload={loaded.reload} /> : null}
-
-      <UserPermissions user={user} version={version} path={path} onSaved={() => done('Permissions saved.')} onReload={loaded.reload} />
-
-      {canActivate ? (
-        <LinkActions
-          title="Activation"
-          path={`${path}/activation`}
-          issue="Send a new activation link"
-          revoke="Revoke the activation link"
-          onIssued={(link) => {
-            setIssued({ label: 'Activation link', link });
-            done('A new activation link was issued; the previous one no longer works.');
-          }}
-          onRevoked={() => done('The activation link was revoked.')}
-        />
-      ) : null}
-
-      {isRoot && !self && user.type === 'human' && user.status === 'active' ? (
-        <LinkActions
-          title="Password reset"
-          path={`${path}/password-reset`}
-          issue="Send a password-reset link"
-          revoke="Cancel pending password reset"
-          onIssued={(link) => {
-            setIssued({ label: 'Password-reset link', link });
-            done('A password-reset link was issued.');
-          }}
-          onRevoked={() => done('Any pending password-reset link was cancelled.')}
-        />
-      ) : null}
-
-      {isRoot && !self && user.mfa.enabled ? <ResetMfa path={path} onDone={() => done('Two-factor was removed; they set it up again at their next login if it is required.')} /> : null}
-
-      {isRoot && !self && user.role === 'admin' && user.type === 'human' && user.status === 'active' ? <Transfer user={user} /> : null}
 
       <UserSessions user={user} />
 
-      {(isRoot || me?.role === 'admin') ? (
-        <section aria-labelledby="user-tokens-title">
+      {canSeeTokens ? (
+        <section aria-labelledby="user-tokens-title" id="api-tokens">
           <h2 id="user-tokens-title">API tokens</h2>
           <ApiTokens base={`${path}/api-tokens`} canManage={isRoot && !self} />
         </section>
       ) : null}
 
-      {isRoot && !self && user.role !== 'root' ? <DeleteUser user={user} path={path} /> : null}
+      {canDelete ? <DeleteUser user={user} path={path} /> : null}
     </Page>
   );
 }
 
-function EditUser(props: { user: User; version: number; path: string; onSaved: () => void; onReload: () => void }) {
+function EditUser(props: { user: User; version: number; path: string; onSaved: () => void; onReload: () => void; notice?: ComponentChildren }) {
   const action = useAction();
   const { user } = props;
   const canChangeRole = user.role !== 'root';
+  const catalog = useCatalog();
+  const [role, setRole] = useState<string>(user.role);
+  const [grants, setGrants] = useState<'keep' | 'defaults'>();
+  const newRole = canChangeRole && role !== user.role ? (role as 'admin' | 'developer') : undefined;
+  // A new role does not change the permissions list by itself (the API keeps it): the owner says which.
+  const defaults = newRole && catalog.data ? catalog.data.filter((entry) => entry.defaultFor.includes(newRole)).map((entry) => entry.name) : undefined;
+  const sameAsDefaults = defaults !== undefined && defaults.length === user.permissions.length && defaults.every((name) => user.permissions.includes(name));
   return (
-    <section aria-labelledby="edit-title">
-      <h2 id="edit-title">Edit</h2>
+    <div>
+      <h3 id="edit-title">Edit</h3>
       <Form
         // A new version remounts the form with the latest values.
         key={props.version}
@@ -167,6 +200,7 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
               Object.entries(wanted).filter(([key, value]) => user[key as keyof User] !== value),
             );
             if (user.type === 'human' && (form.get('requireMfa') === 'on') !== user.mfa.required) body.requireMfa = form.get('requireMfa') === 'on';
+            if (body.role !== undefined && defaults && !sameAsDefaults && form.get('grants') === 'defaults') body.permissions = defaults;
             if (!Object.keys(body).length) return props.onSaved();
             await request('PATCH', props.path, { body, ifMatch: props.version });
             props.onSaved();
@@ -177,7 +211,25 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
         {user.email !== null ? <Field name="email" label="Email" type="email" required defaultValue={user.email} /> : null}
         {canChangeRole ? (
           <>
-            <Select name="role" label="Role" value={user.role} options={[['developer', 'Developer'], ['admin', 'Admin']]} />
+            <Select name="role" label="Role" value={role} options={[['developer', 'Developer'], ['admin', 'Admin']]} onChange={setRole} />
+            {newRole && defaults ? (
+              sameAsDefaults ? (
+                <p class="hint">Their permissions already match what a new {newRole} gets.</p>
+              ) : (
+                <fieldset class="role-grants">
+                  <legend>Permissions as {newRole === 'admin' ? 'an admin' : 'a developer'}</legend>
+                  <p class="hint">Changing the role does not change the permissions by itself. Choose:</p>
+                  <label class="inline">
+                    <input type="radio" name="grants" value="keep" required checked={grants === 'keep'} onChange={() => setGrants('keep')} /> Keep their
+                    current permissions: {listOf(user.permissions)}
+                  </label>
+                  <label class="inline">
+                    <input type="radio" name="grants" value="defaults" required checked={grants === 'defaults'} onChange={() => setGrants('defaults')} /> Give
+                    them what a new {newRole} gets: {listOf(defaults)}
+                  </label>
+                </fieldset>
+              )
+            ) : null}
             {user.status !== 'pending' ? (
               <Select name="status" label="Status" value={user.status} options={[['active', 'Active'], ['deactivated', 'Deactivated (cannot log in; sessions end at once)']]} />
             ) : null}
@@ -187,15 +239,18 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
         <Field name="origin" label="Origin" defaultValue={user.origin ?? ''} />
         <Field name="location" label="Location" defaultValue={user.location ?? ''} />
       </Form>
-    </section>
+      {props.notice}
+    </div>
   );
 }
+
+const listOf = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
 function LinkActions(props: { title: string; path: string; issue: string; revoke: string; onIssued: (link: IssuedLink) => void; onRevoked: () => void }) {
   const action = useAction();
   return (
     <section aria-label={props.title}>
-      <h2>{props.title}</h2>
+      <h3>{props.title}</h3>
       {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
       <div class="actions">
         <button type="button" disabled={action.busy} onClick={() => action.run(async () => props.onIssued((await request<IssuedLink>('POST', props.path)).body))}>
@@ -223,7 +278,7 @@ function ResetMfa(props: { path: string; onDone: () => void }) {
   const action = useAction();
   return (
     <section aria-labelledby="reset-mfa-title">
-      <h2 id="reset-mfa-title">Two-factor</h2>
+      <h3 id="reset-mfa-title">Two-factor</h3>
       <Form
         label="Reset two-factor"
         danger
@@ -248,7 +303,7 @@ function Transfer(props: { user: User }) {
   const action = useAction();
   return (
     <section aria-labelledby="transfer-title">
-      <h2 id="transfer-title">Transfer ownership</h2>
+      <h3 id="transfer-title">Transfer ownership</h3>
       <details>
         <summary>Make {props.user.login} the owner</summary>
         <Form
@@ -265,7 +320,7 @@ function Transfer(props: { user: User }) {
                 body: { userId: props.user.id, password: String(form.get('password')), ...(code ? { code } : {}) },
               });
               await session.reload();
-              navigate('/users');
+              navigate('/settings/users');
             })
           }
         >
@@ -283,7 +338,7 @@ function DeleteUser(props: { user: User; path: string }) {
   const [typed, setTyped] = useState('');
   const matches = typed === props.user.login;
   return (
-    <section aria-labelledby="delete-title" class="danger-zone">
+    <section aria-labelledby="delete-title" class="danger-zone" id="delete">
       <h2 id="delete-title">Delete user</h2>
       <Form
         label="Delete user"
@@ -296,7 +351,7 @@ function DeleteUser(props: { user: User; path: string }) {
         onSubmit={(form) =>
           action.run(async () => {
             await request('DELETE', `${props.path}?confirm=${encodeURIComponent(String(form.get('confirm')))}`);
-            navigate('/users', { replace: true });
+            navigate('/settings/users', { replace: true });
           })
         }
       >

@@ -27,7 +27,7 @@ export function Users() {
     const next = new URLSearchParams(location.search);
     if (value) next.set(name, value);
     else next.delete(name);
-    navigate(`/users${next.toString() ? `?${next}` : ''}`, { replace: true });
+    navigate(`/settings/users${next.toString() ? `?${next}` : ''}`, { replace: true });
   };
   return (
     <Page title="Users" wide>
@@ -54,7 +54,7 @@ export function Users() {
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {list.data ? (
         list.data.items.length ? (
-          <table>
+          <table class="cards">
             <caption class="visually-hidden">Users</caption>
             <thead>
               <tr>
@@ -70,17 +70,17 @@ export function Users() {
             <tbody>
               {list.data.items.map((user) => (
                 <tr key={user.id}>
-                  <td>
-                    <Link href={`/users/${encodeURIComponent(user.id)}`}>{user.login}</Link>
+                  <td data-label="Login">
+                    <Link href={`/settings/users/${encodeURIComponent(user.id)}`}>{user.login}</Link>
                   </td>
-                  <td>{user.name}</td>
-                  <td>{user.email ?? (user.type === 'service' ? 'service account' : '—')}</td>
-                  <td>{user.role}</td>
-                  <td>
+                  <td data-label="Name">{user.name}</td>
+                  <td data-label="Email">{user.email ?? (user.type === 'service' ? 'service account' : '—')}</td>
+                  <td data-label="Role">{user.role}</td>
+                  <td data-label="Status">
                     <span class={`badge ${user.status}`}>{user.status}</span>
                   </td>
-                  <td>{user.mfa.enabled ? 'on' : user.mfa.required ? 'required, not set up' : 'off'}</td>
-                  <td>{formatDate(user.lastLoginAt)}</td>
+                  <td data-label="Two-factor">{user.mfa.enabled ? 'on' : user.mfa.required ? 'required, not set up' : 'off'}</td>
+                  <td data-label="Last login">{formatDate(user.lastLoginAt)}</td>
                 </tr>
               ))}
             </tbody>
