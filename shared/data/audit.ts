@@ -6,10 +6,8 @@ import { filteredPage } from './pages';
 import { keys } from './keys';
 import type { TxItem } from './transact';
 
-export interface AuditActor {
-  id: string;
-  login: string;
-}
+/** A user, or the organization's directory acting through a SCIM token. */
+export type AuditActor = { id: string; login: string } | { type: 'scim'; id: string; name: string };
 
 export interface AuditEvent {
   orgId: string;
