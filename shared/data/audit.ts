@@ -59,7 +59,10 @@ export async function listAudit(orgId: string, options: AuditFilter & { limit: n
       ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': keys.auditPrefix },
       ScanIndexForward: false,
     },
-    { action: options.action, 'actor.id': options.actor, 'target.id': options.target },
+    // `actor=scim`: every event the directory made, whichever of its tokens it used.
+    options.actor === 'scim'
+      ? { action: options.action, 'actor.type': 'scim', 'target.id': options.target }
+      : { action: options.action, 'actor.id': options.actor, 'target.id': options.target },
     options.limit,
     options.start,
   );
