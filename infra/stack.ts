@@ -52,6 +52,8 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   oauth: { hashesPasswords: false, sendsEmail: true },
   // The authorization-code flow's browser-facing routes (authorize, complete, userinfo, logout).
   oidc: { hashesPasswords: false, sendsEmail: false },
+  // SCIM provisioning (/scim/v2) and its settings: a provisioned user is emailed its invitation.
+  scim: { hashesPasswords: false, sendsEmail: true },
 };
 
 export class GatehouseStack extends Stack {

@@ -23,3 +23,17 @@ export interface Principal {
 export interface AuthedContext extends RequestContext {
   principal: Principal;
 }
+
+/** The organization's directory, authenticated by one of its SCIM tokens (only on /scim/v2). */
+export interface ScimPrincipal {
+  orgId: string;
+  slug: string;
+  tokenId: string;
+  tokenName: string;
+  tokenHash: string;
+  lastChangeAt: string | null;
+}
+
+export interface ScimContext extends RequestContext {
+  scim: ScimPrincipal;
+}

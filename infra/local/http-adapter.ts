@@ -182,7 +182,8 @@ export function createApiServer(handlers: Handlers, options: { console?: (req: I
       const candidates = matching(url.pathname);
       const match = candidates.find((entry) => entry.route.method === method);
       if (!match) {
-        if (candidates.length) {
+        // SCIM answers its 405s in its own error format, from the $default route, as on AWS.
+        if (candidates.length && !url.pathname.startsWith('/scim/v2/')) {
           const allow = candidates.map((entry) => entry.route.method).join(', ');
           return send(res, problemResult(new Problem(405, 'method_not_allowed', `Use ${allow}.`), { allow }), requestId);
         }

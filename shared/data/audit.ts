@@ -6,10 +6,8 @@ import { filteredPage } from './pages';
 import { keys } from './keys';
 import type { TxItem } from './transact';
 
-export interface AuditActor {
-  id: string;
-  login: string;
-}
+/** A user, or the organization's directory acting through a SCIM token. */
+export type AuditActor = { id: string; login: string } | { type: 'scim'; id: string; name: string };
 
 export interface AuditEvent {
   orgId: string;
@@ -61,7 +59,10 @@ export async function listAudit(orgId: string, options: AuditFilter & { limit: n
       ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': keys.auditPrefix },
       ScanIndexForward: false,
     },
-    { action: options.action, 'actor.id': options.actor, 'target.id': options.target },
+    // `actor=scim`: every event the directory made, whichever of its tokens it used.
+    options.actor === 'scim'
+      ? { action: options.action, 'actor.type': 'scim', 'target.id': options.target }
+      : { action: options.action, 'actor.id': options.actor, 'target.id': options.target },
     options.limit,
     options.start,
   );

@@ -12,6 +12,10 @@
  *   ORG#<org>            INVOICE#<end>#<no>  invoice, newest period first
  *   ORG#<org>            INVOICENO#<no>      invoice-number marker (idempotent imports)
  *   ORG#<org>            GROUPMAPPINGS       IdP group → role and permissions (SCIM and SSO)
+ *   ORG#<org>            SCIM                SCIM settings: default role, tokens (metadata and hash)
+ *   ORG#<org>            SCIMEXT#<kind>#<id> unique-externalId marker -> user or group (SCIM)
+ *   ORG#<org>            SCIMGROUP#<group>   SCIM group with its member ids (time-ordered ids)
+ *   ORG#<org>            SCIMGNAME#<name>    unique-group-displayName marker (lower case) -> group
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
@@ -21,6 +25,7 @@
  *   SLUG#<slug>          SLUG                unique-slug marker -> org
  *   LOGIN#<slug>#<login> LOGIN               unique-login marker -> user, and its lockout counter
  *   TOKEN#<hash>         TOKEN               emailed single-use token (TTL)
+ *   SCIMTOKEN#<hash>     SCIMTOKEN           SCIM token -> organization (one read authenticates it)
  *   PROBE                PROBE               never written; read by the readiness check
  */
 export interface Key {
@@ -49,6 +54,13 @@ export const keys = {
   invoicePrefix: 'INVOICE#',
   invoiceNumber: (orgId: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICENO#${number}` }),
   groupMappings: (orgId: string): Key => ({ pk: org(orgId), sk: 'GROUPMAPPINGS' }),
+  scimSettings: (orgId: string): Key => ({ pk: org(orgId), sk: 'SCIM' }),
+  scimToken: (hash: string): Key => ({ pk: `SCIMTOKEN#${hash}`, sk: 'SCIMTOKEN' }),
+  /** externalId is caseExact (RFC 7643 §3.1), so it is kept as sent. */
+  scimExternalId: (orgId: string, kind: 'USER' | 'GROUP', externalId: string): Key => ({ pk: org(orgId), sk: `SCIMEXT#${kind}#${externalId}` }),
+  scimGroup: (orgId: string, groupId: string): Key => ({ pk: org(orgId), sk: `SCIMGROUP#${groupId}` }),
+  scimGroupPrefix: 'SCIMGROUP#',
+  scimGroupName: (orgId: string, displayName: string): Key => ({ pk: org(orgId), sk: `SCIMGNAME#${displayName.normalize('NFKC').toLowerCase()}` }),
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),

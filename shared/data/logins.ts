@@ -52,6 +52,18 @@ export const claimLogin = (slug: string, login: string, orgId: string, userId: s
   onConditionFailed: () => conflict('login_taken', 'This login is already used in the organization.'),
 });
 
+/** Frees a login held by this user (a rename or a deletion), in the same transaction as the change. */
+export const releaseLogin = (slug: string, login: string, userId: string): TxItem => ({
+  write: {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.login(slug, login),
+      ConditionExpression: 'userId = :userId',
+      ExpressionAttributeValues: { ':userId': userId },
+    },
+  },
+});
+
 /**
  * Counts one failure in one write and, from the threshold on, extends the lock (only ever
  * later, so concurrent failures cannot shorten it). A claimed login and a stray one cost the

@@ -66,6 +66,26 @@ export interface UserRecord {
   permissions?: string[];
   /** Keyed hash of the import row that created this user, so importing it again is `unchanged`. */
   importDigest?: string;
+  /** Who owns this user's name, email, role and permissions: the directory (`scim`), an SSO connection, or Gatehouse (absent/null). */
+  managedBy?: string | null;
+  /** A supported language, from the directory's `locale`/`preferredLanguage`. */
+  locale?: string | null;
+  /** What the directory sent, echoed as sent (shared/api/scim.md "User resource"). */
+  scim?: ScimUserData;
+  /** The user's SCIM groups: group id -> displayName, kept with the user so its role can be computed from one read. */
+  scimGroups?: Record<string, string>;
+}
+
+export interface ScimUserData {
+  userName: string;
+  externalId?: string;
+  givenName?: string;
+  familyName?: string;
+  formatted?: string;
+  displayName?: string;
+  locale?: string;
+  preferredLanguage?: string;
+  enterprise?: Record<string, unknown>;
 }
 
 export interface ApiTokenRecord {
@@ -99,6 +119,8 @@ export function publicUser(user: UserRecord) {
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
     permissions: effectivePermissions(user),
+    managedBy: user.managedBy ?? null,
+    locale: user.locale ?? null,
     version: user.version,
   };
 }
@@ -396,6 +418,29 @@ export async function removeSession(orgId: string, userId: string, sessionId: st
   ).catch(ignoreConditionFailure);
 }
 
+/** The user holding an email address in the organization (compared case-insensitively): one read of its marker. */
+export async function findEmailOwner(orgId: string, email: string): Promise<string | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.email(orgId, email), ConsistentRead: true }));
+  return Item?.userId as string | undefined;
+}
+
+/** Up to 100 users of the organization by id, in one batch read. */
+export async function getUsers(orgId: string, ids: readonly string[]): Promise<UserRecord[]> {
+  const found: UserRecord[] = [];
+  for (let index = 0; index < ids.length; index += 100) {
+    let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead?: boolean }> | undefined = {
+      [tableName()]: { Keys: ids.slice(index, index + 100).map((id) => ({ ...keys.user(orgId, id) })), ConsistentRead: true },
+    };
+    // BatchGet may leave keys unprocessed under load; they are asked for again until none is left.
+    while (request && Object.keys(request).length) {
+      const answer = await db().send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...(answer.Responses?.[tableName()] ?? []).map(fromItem));
+      request = answer.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
+}
+
 /** Holds an email address for one user of the organization (compared case-insensitively). */
 export const claimEmail = (orgId: string, email: string, userId: string): TxItem => ({
   write: {
@@ -424,7 +469,7 @@ export async function touchApiToken(user: UserRecord, tokenId: string, at: strin
 
 /** A new user record with every bookkeeping field initialised. */
 export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'name' | 'email' | 'type' | 'role' | 'status'> &
-  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions'>> & { requireMfa?: boolean; at: string }): UserRecord {
+  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions' | 'managedBy' | 'locale' | 'scim' | 'scimGroups'>> & { requireMfa?: boolean; at: string }): UserRecord {
   const { at, requireMfa, ...rest } = fields;
   return {
     emailVerified: false,

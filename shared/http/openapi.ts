@@ -76,6 +76,8 @@ function queryParameters(query: z.ZodType): Array<Record<string, unknown>> {
   }));
 }
 
+const SCIM_MEDIA_TYPE = 'application/scim+json';
+
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -106,10 +108,14 @@ export function openApiDocument(serverUrl?: string) {
     }
     const responses: Record<string, unknown> = {};
     const oauth = route.errors === 'oauth';
+    const scim = route.errors === 'scim';
+    const mediaType = scim ? SCIM_MEDIA_TYPE : 'application/json';
     const errorResponse = (status: number, description: string) =>
       oauth
         ? oauthErrorResponse(status, description)
-        : route.errors === 'page'
+        : scim
+          ? { description, content: { [SCIM_MEDIA_TYPE]: { schema: schema(responseSchemas.ScimErrorBody) } } }
+          : route.errors === 'page'
           ? { description, content: { 'text/html': { schema: { type: 'string' } } } }
           : problemResponse(description);
     for (const [status, response] of Object.entries(route.responses)) {
@@ -123,28 +129,31 @@ export function openApiDocument(serverUrl?: string) {
               ...(response.schema
                 ? {
                     content: {
-                      'application/json': { schema: schema(responseSchemas[response.schema]) },
+                      [mediaType]: { schema: schema(responseSchemas[response.schema]) },
                       ...Object.fromEntries((Number(status) === 200 ? route.produces ?? [] : []).map((type) => [type, { schema: { type: 'string' } }])),
                     },
                   }
                 : {}),
             };
     }
-    if (route.body) responses['400'] ??= oauth ? errorResponse(400, '`invalid_request`') : problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');
+    if (route.body) responses['400'] ??= oauth ? errorResponse(400, '`invalid_request`') : scim ? errorResponse(400, '`invalidSyntax`, `invalidValue`, …') : problemResponse('`validation_failed` or `invalid_json`; `errors[]` names each field');
     if (route.auth === 'user') responses['401'] ??= errorResponse(401, '`unauthorized`: missing, invalid, expired or revoked token');
+    if (route.auth === 'scim') responses['401'] ??= errorResponse(401, 'Missing, unknown or revoked SCIM token, or any other credential');
     responses['429'] ??= errorResponse(429, oauth ? 'Too many attempts; see `Retry-After`' : '`too_many_requests`');
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.operation,
       summary: route.summary,
       tags: [route.group],
-      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : route.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : route.auth === 'scim' ? { security: [{ scimBearer: [] }] } : route.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : oauth ? { security: [{ clientBasic: [] }, {}] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
         ? {
             requestBody: {
               required: !route.body.safeParse({}).success,
-              content: { [route.encoding === 'form' ? FORM_MEDIA_TYPE : 'application/json']: { schema: schema(route.body) } },
+              content: scim
+                ? { [SCIM_MEDIA_TYPE]: { schema: schema(route.body) }, 'application/json': { schema: schema(route.body) } }
+                : { [route.encoding === 'form' ? FORM_MEDIA_TYPE : 'application/json']: { schema: schema(route.body) } },
             },
           }
         : {}),
@@ -168,6 +177,7 @@ export function openApiDocument(serverUrl?: string) {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API token' },
+        scimBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'SCIM token (gscim_…)', description: 'The organization directory’s SCIM token: valid only on /scim/v2, and the only credential /scim/v2 accepts' },
         clientBasic: {
           type: 'http',
           scheme: 'basic',

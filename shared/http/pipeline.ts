@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { isIP } from 'node:net';
 import { config } from '../config';
-import type { AuthedContext, Principal, RequestContext } from '../context';
+import type { AuthedContext, Principal, RequestContext, ScimContext, ScimPrincipal } from '../context';
 import { newUsage } from '../data/client';
 import { Problem, badRequest, notFound, unauthorized, validationFailed } from '../errors';
 import { safeEqual } from '../ids';
@@ -18,6 +18,9 @@ import { EDGE_SECRET_HEADER, VIEWER_IP_HEADER } from './edge';
 import { COOKIE_PREFERENCE, clearRefreshCookie, prefersCookie, refreshCookieOf, setRefreshCookie } from './session-cookie';
 import { type RouteDef, routeKey } from './route';
 import { toOAuthError } from '../oauth/errors';
+import { SCIM_CONTENT_TYPE, scimUnauthorized, toScimError } from '../scim/errors';
+import { scimFallback } from '../scim/fallback';
+import { authenticateScimToken } from '../services/scim-auth';
 import { parseFormBody } from './form';
 import { htmlPage } from './html-page';
 
@@ -44,7 +47,13 @@ export interface HandlerRequest<R extends RouteDef> {
   ifMatch?: number;
   /** The raw `Authorization` header (OAuth client authentication reads `Basic` from it). */
   authorization?: string;
-  ctx: R['auth'] extends 'user' ? AuthedContext : R['auth'] extends 'optional' ? RequestContext & { principal?: Principal } : RequestContext;
+  ctx: R['auth'] extends 'user'
+    ? AuthedContext
+    : R['auth'] extends 'optional'
+      ? RequestContext & { principal?: Principal }
+      : R['auth'] extends 'scim'
+        ? ScimContext
+        : RequestContext;
 }
 
 /** One implementation per operation of a group's route table, each typed by its own route. */
@@ -62,6 +71,7 @@ interface State {
   query?: unknown;
   ifMatch?: number;
   principal?: Principal;
+  scim?: ScimPrincipal;
   /** The browser asked for its refresh token in the HttpOnly cookie (session routes only). */
   cookieSession?: boolean;
 }
@@ -109,11 +119,13 @@ function bodyText(event: Event, limit: number): string {
 
 /** The one JSON media type the document declares; `application/*+json` types are not documented, so not taken. */
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+/** SCIM clients send either (RFC 7644 §3.1; Okta POSTs application/json). */
+const SCIM_MEDIA_TYPE = /^application\/(scim\+)?json\s*(;|$)/i;
 
 function parseBody(route: RouteDef, raw: string, contentType = ''): unknown {
   const empty = raw.trim() === '';
-  if (!empty && !JSON_MEDIA_TYPE.test(contentType)) {
-    throw new Problem(415, 'unsupported_media_type', 'Send the body as application/json.');
+  if (!empty && !(route.errors === 'scim' ? SCIM_MEDIA_TYPE : JSON_MEDIA_TYPE).test(contentType)) {
+    throw new Problem(415, 'unsupported_media_type', route.errors === 'scim' ? 'Send the body as application/scim+json or application/json.' : 'Send the body as application/json.');
   }
   let parsed: unknown = {};
   if (!empty) {
@@ -165,7 +177,12 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
   before: async (request) => {
     const event = request.event;
     const route = table.get(event.routeKey);
-    if (!route) throw notFound('No such route.');
+    if (!route) {
+      // Under /scim/v2 even an unknown path or method answers in SCIM's own format.
+      const scim = scimFallback(event.requestContext?.http?.method ?? 'GET', event.rawPath ?? '');
+      if (scim) throw scim;
+      throw notFound('No such route.');
+    }
     const ctx: RequestContext = {
       requestId: event.requestContext.requestId,
       ip: clientIp(event),
@@ -192,6 +209,11 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
       const token = bearer(event);
       if (!token) throw unauthorized();
       state.principal = await authenticate(token);
+    } else if (route.auth === 'scim') {
+      // Only a SCIM token: an access token, API token, Basic or any other scheme is a 401.
+      const token = bearer(event);
+      state.scim = token ? await authenticateScimToken(token) : undefined;
+      if (!state.scim) throw scimUnauthorized();
     } else if (route.auth === 'optional') {
       const token = bearer(event);
       if (token) state.principal = await authenticate(token);
@@ -229,7 +251,7 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
   if (typeof reply.body === 'string' && headers['content-type'] && !/json/.test(headers['content-type'])) {
     return { statusCode: reply.status, headers, body: reply.body, ...cookies };
   }
-  headers['content-type'] ??= 'application/json; charset=utf-8';
+  headers['content-type'] ??= route?.errors === 'scim' ? SCIM_CONTENT_TYPE : 'application/json; charset=utf-8';
   return { statusCode: reply.status, headers, body: JSON.stringify(reply.body), ...cookies };
 }
 
@@ -238,6 +260,21 @@ const problems = (): middy.MiddlewareObj<Event, Result> => ({
   onError: async (request) => {
     const error = request.error;
     const state = states.get(request.event);
+    if (state?.route.errors === 'scim' || (!state && scimFallback('GET', request.event.rawPath ?? ''))) {
+      const scimError = toScimError(error);
+      if (scimError.status >= 500 && scimError.status !== 503) logger.error('unhandled error', { error });
+      problemCodes.set(request.event, scimError.scimType ?? `scim_${scimError.status}`);
+      request.response = {
+        statusCode: scimError.status,
+        headers: {
+          'content-type': SCIM_CONTENT_TYPE,
+          'cache-control': 'no-store',
+          ...Object.fromEntries(Object.entries(scimError.headers).map(([key, value]) => [key.toLowerCase(), value])),
+        },
+        body: JSON.stringify(scimError.toJSON()),
+      };
+      return;
+    }
     if (state?.route.errors === 'oauth') {
       const oauthError = toOAuthError(error);
       if (oauthError.status >= 500) logger.error('unhandled error', { error });
@@ -314,7 +351,7 @@ export function lambdaHandler<const Table extends readonly RouteDef[]>(groupRout
       const implementation = (implementations as Record<string, (request: HandlerRequest<RouteDef>) => Promise<Reply>>)[
         state.route.operation
       ]!;
-      const ctx = state.principal ? { ...state.ctx, principal: state.principal } : state.ctx;
+      const ctx = state.principal ? { ...state.ctx, principal: state.principal } : state.scim ? { ...state.ctx, scim: state.scim } : state.ctx;
       const reply = await implementation({
         body: state.body as never,
         query: state.query as never,

@@ -25,6 +25,8 @@ export const User = z
     updatedAt: z.iso.datetime(),
     lastLoginAt: z.iso.datetime().nullable(),
     permissions: z.array(z.string()).meta({ description: 'What the user holds now in the SaaS product (the root: the whole catalog), in catalog order' }),
+    managedBy: z.string().nullable().meta({ description: '`scim` or `sso:<connectionId>` while an IdP owns the user\'s name, email, role and permissions; else null' }),
+    locale: z.string().nullable().meta({ description: 'A supported language, from the directory' }),
     version: z.number().int(),
   })
   .meta({ id: 'User' });
@@ -107,7 +109,10 @@ export const AuditEvent = z
   .object({
     id: z.string(),
     at: z.iso.datetime(),
-    actor: z.object({ id: z.string(), login: z.string() }).nullable(),
+    actor: z
+      .union([z.object({ id: z.string(), login: z.string() }), z.object({ type: z.literal('scim'), id: z.string(), name: z.string() })])
+      .nullable()
+      .meta({ description: 'A user (`id`, `login`), a SCIM token (`type: "scim"`, `id`, `name`), or null for the system' }),
     action: z.string(),
     target: z.object({ type: z.string(), id: z.string(), login: z.string().optional() }),
     ip: z.string(),
@@ -224,3 +229,50 @@ export const EndedOrgSessions = EndedSessions.extend({
 }).meta({ id: 'EndedOrgSessions' });
 
 export * from '../oauth/responses';
+
+// ---- SCIM provisioning (issue 28) ----
+
+export const ScimSettings = z
+  .object({
+    baseUrl: z.string().meta({ description: 'The API URL + /scim/v2, to paste into the directory' }),
+    defaultRole: z.enum(['admin', 'developer']),
+    users: z.number().int().meta({ description: 'SCIM-managed users' }),
+    groups: z.number().int().meta({ description: 'SCIM groups' }),
+    lastRequestAt: z.iso.datetime().nullable().meta({ description: 'When a SCIM token was last used (updated at most once a minute)' }),
+    lastChangeAt: z.iso.datetime().nullable().meta({ description: 'When SCIM last changed something' }),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ScimSettings' });
+
+export const ScimToken = z
+  .object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.iso.datetime(), lastUsedAt: z.iso.datetime().nullable() })
+  .meta({ id: 'ScimToken' });
+export const ScimTokenList = z.object({ items: z.array(ScimToken) });
+export const NewScimToken = ScimToken.extend({ token: z.string().meta({ description: 'Shown once: `gscim_` + 256 random bits; only its hash is kept' }) });
+
+export const ScimGroupName = z.object({
+  id: z.string(), displayName: z.string(), externalId: z.string().nullable(), memberCount: z.number().int(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime(),
+});
+export const ScimGroupNamePage = page(ScimGroupName);
+
+export const GroupMappingList = z
+  .object({
+    items: z.array(z.object({ group: z.string(), role: z.enum(['admin', 'developer']).nullable(), permissions: z.array(z.string()) })),
+    version: z.number().int(),
+  })
+  .meta({ id: 'GroupMappingList' });
+
+/** SCIM resources are RFC 7643's own documents; described by the service's /Schemas, not here. */
+export const ScimResource = z.record(z.string(), z.unknown()).meta({ id: 'ScimResource', description: 'A SCIM resource (RFC 7643); /scim/v2/Schemas describes its attributes' });
+export const ScimListResponse = z
+  .object({
+    schemas: z.array(z.string()),
+    totalResults: z.number().int(),
+    startIndex: z.number().int(),
+    itemsPerPage: z.number().int(),
+    Resources: z.array(ScimResource),
+  })
+  .meta({ id: 'ScimListResponse' });
+export const ScimErrorBody = z
+  .object({ schemas: z.array(z.string()), status: z.string(), scimType: z.string().optional(), detail: z.string() })
+  .meta({ id: 'ScimError' });

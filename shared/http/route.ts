@@ -6,9 +6,12 @@ import type * as Responses from './responses';
  * (functions/<group>.ts) that serves the route.
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org' | 'oauth' | 'oidc';
-/** `optional`: authenticated when a Bearer token is sent (the handler sees the principal or none). */
-export type Access = 'public' | 'user' | 'optional';
+export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org' | 'oauth' | 'oidc' | 'scim';
+/**
+ * `optional`: authenticated when a Bearer token is sent (the handler sees the principal or none).
+ * `scim`: a SCIM token (`gscim_…`) of the organization's directory, and no other kind of credential.
+ */
+export type Access = 'public' | 'user' | 'optional' | 'scim';
 
 /** The name of an answer's schema: an export of responses.ts. */
 export type ResponseSchema = { [Name in keyof typeof Responses]: (typeof Responses)[Name] extends z.ZodType ? Name : never }[keyof typeof Responses];
@@ -36,9 +39,11 @@ export interface RouteDef {
   /**
    * How errors are answered: RFC 9457 problem+json (default), RFC 6749 `{ error, error_description }`,
    * or an HTML page for a person's browser (the OpenID Connect pages, which must not redirect on
-   * an error the client cannot be trusted with).
+   * an error the client cannot be trusted with), or RFC 7644 §3.12 SCIM errors as
+   * `application/scim+json` (which is then also the media type of every answer and accepted
+   * beside JSON for request bodies).
    */
-  errors?: 'problem' | 'oauth' | 'page';
+  errors?: 'problem' | 'oauth' | 'page' | 'scim';
   /** The body's media type: JSON (default), or `application/x-www-form-urlencoded` (the OAuth endpoints). */
   encoding?: 'json' | 'form';
   /** A larger body limit than the API's 64 KiB, for bulk routes (the user import). */

@@ -36,14 +36,23 @@ export const Slug = z
   .regex(/^[a-z0-9-]{3,40}$/, '3–40 characters of a-z, 0-9 and -, in lower case')
   .meta({ description: 'Organization slug: 3–40 of a-z 0-9 -, lower case', example: 'acme' });
 
+/**
+ * The one rule for a login, wherever one is checked (invite, sign-up, import, SCIM's userName):
+ * 3–128 of a-z 0-9 . _ - + @, at most one @, starting with a letter or digit. Email-shaped
+ * logins (`alice@acme.com`) are allowed because directories name people that way.
+ */
+export const LOGIN_PATTERN = /^(?=[^@]*@?[^@]*$)[a-z0-9][a-z0-9._+@-]{2,127}$/;
+export const LOGIN_RULE = '3–128 characters of a-z 0-9 . _ - + @ (at most one @), starting with a letter or digit';
+export const isValidLogin = (login: string) => LOGIN_PATTERN.test(login);
+
 /** Logins are NFKC-normalised and lower-cased first, so look-alike spellings collide. */
 export const Login = z
   .string()
   .max(256)
   .refine(safeCheck((value: string) => value === value.trim()), 'must not start or end with white space')
   .transform((value) => value.normalize('NFKC').toLowerCase())
-  .pipe(z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3–64 characters of a-z 0-9 . _ -, starting with a letter or digit'))
-  .meta({ description: 'Login, unique in the organization; NFKC-normalised and lower-cased', example: 'alice' });
+  .pipe(z.string().regex(LOGIN_PATTERN, LOGIN_RULE))
+  .meta({ description: 'Login, unique in the organization; NFKC-normalised and lower-cased; email-shaped logins allowed', example: 'alice' });
 
 export const normalizeLogin = (value: string) => value.normalize('NFKC').toLowerCase();
 

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../data/cursor';
 import { keys } from '../data/keys';
 import { claimLogin } from '../data/logins';
 import { requireOrg } from '../data/orgs';
+import { getGroupMappings } from '../data/group-mappings';
 import { transact, type TxItem } from '../data/transact';
 import {
   claimEmail, deleteSearchItems, deleteUserItem, getUser, listUsers, newUser, publicUser, putSearchItems, putUser,
@@ -160,6 +161,22 @@ export interface PatchInput {
 }
 
 /**
+ * What the directory owns cannot be edited by hand (shared/api/scim.md "Manual edits"): a
+ * SCIM-managed user's name and email always, and an IdP-managed user's role and permissions
+ * while the group mapping list has entries. Sending the current value is not an edit.
+ */
+async function assertNotManaged(user: UserRecord, input: PatchInput): Promise<void> {
+  if (!user.managedBy) return;
+  const managed = () => conflict('managed_by_idp', 'This user is managed by the organization’s identity provider; change it there.');
+  if (user.managedBy === 'scim' && ((input.name !== undefined && input.name !== user.name) || (input.email !== undefined && input.email !== user.email))) {
+    throw managed();
+  }
+  const regrant = (input.role !== undefined && input.role !== user.role)
+    || (input.permissions !== undefined && [...new Set(input.permissions)].sort().join() !== [...(user.permissions ?? [])].sort().join());
+  if (regrant && (await getGroupMappings(user.orgId)).items.length) throw managed();
+}
+
+/**
  * The owner's edit of a user; admins may also set a developer's permissions. The owner itself cannot be demoted or deactivated here
  * (ownership moves only by transfer). Deactivation ends every session at once; a changed
  * email must be verified again and the old address is told.
@@ -170,6 +187,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     assertRoot(ctx.principal, 'Only the organization owner may edit other users.');
   }
   const user = await loadTarget(ctx, id);
+  await assertNotManaged(user, input);
   const grant: PermissionChange | undefined = permissions === undefined ? undefined : planChange(ctx.principal, user, permissions);
   if (ifMatch !== undefined && ifMatch !== user.version) throw preconditionFailed();
   if (user.role === 'root' && (input.role !== undefined || input.status === 'deactivated')) {

@@ -74,7 +74,7 @@ describe('npm run users:import and users:export', () => {
     const dry = await run('users-import', [file, '--org', org.slug, '--dry-run']);
     expect(dry.code).toBe(1);
     expect(dry.stderr).toContain('checking [');
-    expect(dry.stderr).toContain('row 2 (x): login 3–64 characters');
+    expect(dry.stderr).toContain('row 2 (x): login 3–128 characters');
     expect(dry.stderr).toContain('row 3 (fine-2): email must be one email address');
     expect(dry.stderr).toContain('row 4 (fine-3): passwordHash is refused: its bcrypt cost 31 is outside 4–14');
     expect(dry.stdout).toContain('dry run: would create 2, unchanged 0, invalid 3');

@@ -67,7 +67,7 @@ export function SignUp() {
           }}
         />
         <Field name="name" label="Your name" required autocomplete="name" />
-        <Field name="login" label="Your login" required autocomplete="username" hint="3–64 of a–z, 0–9, . _ -" />
+        <Field name="login" label="Your login" required autocomplete="username" hint="3–128 of a–z, 0–9, . _ - + @" />
         <Field name="email" label="Your email" type="email" required autocomplete="email" />
         <Field name="password" label="Password" type="password" required autocomplete="new-password" hint={PASSWORD_HINT} />
       </Form>

@@ -156,7 +156,7 @@ function Invite(props: { onInvited: () => void }) {
               <input type="radio" name="kind" value="service" checked={kind === 'service'} onChange={() => setKind('service')} /> A service account (API token only)
             </label>
           </fieldset>
-          <Field name="login" label="Login" required hint="3–64 of a–z, 0–9, . _ -" />
+          <Field name="login" label="Login" required hint="3–128 of a–z, 0–9, . _ - + @" />
           <Field name="name" label="Name" required />
           {kind === 'human' ? <Field name="email" label="Email" type="email" required /> : null}
           <Select name="role" label="Role" options={roles} />

@@ -1,0 +1,337 @@
+import { nowIso } from '../clock';
+import type { ScimContext } from '../context';
+import { getLogin, claimLogin, releaseLogin } from '../data/logins';
+import { requireOrg } from '../data/orgs';
+import { claimExternalId, findExternalId, getScimGroup, listHumanIds, putScimGroup, releaseExternalId } from '../data/scim';
+import { transact, type TxItem } from '../data/transact';
+import {
+  claimEmail, deleteSearchItems, deleteUserItem, findEmailOwner, getUser, getUsers, newUser, putSearchItems, putUser,
+  releaseEmail, searchTerms, updateUser, type UserRecord,
+} from '../data/users';
+import { sendEmail } from '../email/mailer';
+import { emailChangedMessage, invitationLinkMessage, verifyEmailMessage } from '../email/templates';
+import { Problem } from '../errors';
+import { isValidLogin, normalizeLogin } from '../http/schemas';
+import { newId } from '../ids';
+import { mutability, scimNotFound, ScimError } from '../scim/errors';
+import { parseFilter, type Condition, type UserAttribute } from '../scim/filter';
+import { normalizePatch } from '../scim/normalize';
+import { applyAttributeOps } from '../scim/patch';
+import { LIST_RESPONSE, negotiateLocale, project, readUser, toScimUser, type UserInput } from '../scim/resources';
+import { newLink } from './email-links';
+import { noteScimChange } from './scim-auth';
+import { grantsFor, initialGrantsFor, loadGrants, paging, scimUserAudit, type ListQuery } from './scim-common';
+
+/**
+ * The directory's users (shared/api/scim.md "User resource"): SCIM's reading of Gatehouse's
+ * users, translated into the same records, markers and audit events the JSON API writes.
+ * Nothing here knows HTTP; the protocol's own parsing and errors are in shared/scim/.
+ */
+
+/** JSON with object keys sorted: DynamoDB does not keep a map's key order. */
+const stableJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b))) : inner);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Lost races (a concurrent change to the same user) are retried this often when the client sent no If-Match. */
+const ATTEMPTS = 3;
+
+/** Every human user of the directory's organization; service accounts, other organizations and the deleted are 404. */
+export async function visibleUser(ctx: ScimContext, id: string): Promise<UserRecord> {
+  const user = UUID.test(id) ? await getUser(ctx.scim.orgId, id) : undefined;
+  if (!user || user.orgId !== ctx.scim.orgId || user.type !== 'human') throw scimNotFound('No such user.');
+  return user;
+}
+
+function assertWritable(user: UserRecord): void {
+  if (user.role === 'root') throw mutability('The organization owner is read-only to the directory.', 403);
+}
+
+function assertVersion(user: UserRecord, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== user.version) throw new ScimError(412, 'The resource changed since you read it (If-Match).');
+}
+
+export function userReply(user: UserRecord, status = 200, query: { attributes?: string; excludedAttributes?: string } = {}) {
+  const body = toScimUser(user);
+  const meta = body.meta as { version: string; location: string };
+  return { status, body: project(body, query.attributes, query.excludedAttributes), headers: { ETag: meta.version, ...(status === 201 ? { Location: meta.location } : {}) } };
+}
+
+// ---- reading ----
+
+async function candidate(ctx: ScimContext, condition: Condition<UserAttribute>): Promise<string | undefined> {
+  const { orgId, slug } = ctx.scim;
+  switch (condition.attribute) {
+    case 'id':
+      return UUID.test(condition.value) ? condition.value : undefined;
+    case 'externalId':
+      return findExternalId(orgId, 'USER', condition.value);
+    case 'email':
+      return condition.value.length <= 254 ? findEmailOwner(orgId, condition.value) : undefined;
+    case 'userName': {
+      const login = normalizeLogin(condition.value);
+      if (!isValidLogin(login)) return undefined;
+      const record = await getLogin(slug, login);
+      return record?.orgId === orgId ? record.userId : undefined;
+    }
+  }
+}
+
+const matches = (user: UserRecord, condition: Condition<UserAttribute>): boolean => {
+  switch (condition.attribute) {
+    case 'id': return user.id === condition.value;
+    case 'externalId': return user.scim?.externalId === condition.value;
+    case 'email': return user.email?.toLowerCase() === condition.value.toLowerCase();
+    case 'userName': return user.login === normalizeLogin(condition.value);
+  }
+};
+
+/** GET /Users: a filter is one marker read and one user read; without one, the index in its stable order. */
+export async function listScimUsers(ctx: ScimContext, query: ListQuery) {
+  const { startIndex, count } = paging(query);
+  let users: UserRecord[];
+  let total: number;
+  if (query.filter !== undefined) {
+    const conditions = parseFilter<UserAttribute>(query.filter, 'User');
+    const id = await candidate(ctx, conditions[0]!);
+    const user = id ? await getUser(ctx.scim.orgId, id) : undefined;
+    const found = user && user.type === 'human' && conditions.every((condition) => matches(user, condition)) ? [user] : [];
+    total = found.length;
+    users = found.slice(startIndex - 1, startIndex - 1 + count);
+  } else {
+    const page = await listHumanIds(ctx.scim.orgId, { skip: startIndex - 1, limit: count });
+    total = page.total;
+    const byId = new Map((await getUsers(ctx.scim.orgId, page.ids)).map((user) => [user.id, user]));
+    users = page.ids.map((id) => byId.get(id)).filter((user): user is UserRecord => Boolean(user));
+  }
+  return {
+    schemas: [LIST_RESPONSE],
+    totalResults: total,
+    startIndex,
+    itemsPerPage: users.length,
+    Resources: users.map((user) => project(toScimUser(user), query.attributes, query.excludedAttributes)),
+  };
+}
+
+// ---- writing ----
+
+interface Outcome {
+  items: TxItem[];
+  after: UserRecord;
+  emails: Array<() => Promise<unknown>>;
+}
+
+/** POST /Users. */
+export async function createScimUser(ctx: ScimContext, body: Record<string, unknown>): Promise<UserRecord> {
+  const input = readUser(body);
+  const { orgId, slug } = ctx.scim;
+  const [org, grants] = await Promise.all([requireOrg(orgId), loadGrants(orgId)]);
+  const { role, permissions } = initialGrantsFor(grants);
+  const at = nowIso();
+  const inactive = input.active === false;
+  const user = newUser({
+    id: newId(),
+    orgId,
+    login: input.login,
+    name: input.name,
+    email: input.email,
+    type: 'human',
+    role,
+    permissions,
+    status: inactive ? 'deactivated' : 'pending',
+    origin: 'scim',
+    managedBy: 'scim',
+    locale: negotiateLocale(input.scim.locale ?? input.scim.preferredLanguage),
+    scim: input.scim,
+    scimGroups: {},
+    at,
+  });
+  const link = inactive ? undefined : newLink(user, 'activation');
+  if (link) user.emailTokens.activation = link.hash;
+  await transact([
+    putUser(user),
+    claimLogin(slug, user.login, orgId, user.id),
+    claimEmail(orgId, input.email, user.id),
+    ...(input.scim.externalId ? [claimExternalId(orgId, 'USER', input.scim.externalId, user.id)] : []),
+    ...(link ? [link.item] : []),
+    ...putSearchItems(user),
+    scimUserAudit(ctx, 'user.created', user, at, { origin: 'scim', role, permissions, status: user.status }),
+    scimUserAudit(ctx, 'scim.user_provisioned', user, at, { externalId: input.scim.externalId ?? null }),
+  ]);
+  await noteScimChange(ctx.scim);
+  if (link) await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url));
+  return user;
+}
+
+/**
+ * Everything a PUT or PATCH changes, as transaction items: the user item (guarded by the
+ * version read), markers for userName, email and externalId, search entries, a link when one
+ * is due, and one audit event per kind of change. The first change a directory makes to a
+ * user made by hand adopts it (`managedBy: "scim"`, audited).
+ */
+async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput): Promise<Outcome> {
+  const { orgId, slug } = ctx.scim;
+  const at = nowIso();
+  const items: TxItem[] = [];
+  const emails: Outcome['emails'] = [];
+  const set: Record<string, unknown> = {};
+  const remove: string[] = [];
+  const fields: string[] = [];
+
+  const adopted = user.managedBy !== 'scim';
+  if (adopted) set.managedBy = 'scim';
+  if (stableJson(user.scim ?? null) !== stableJson(input.scim)) set.scim = input.scim;
+  if (input.login !== user.login) {
+    set.login = input.login;
+    fields.push('login');
+    items.push(releaseLogin(slug, user.login, user.id), claimLogin(slug, input.login, orgId, user.id));
+  }
+  if (input.name !== user.name) {
+    set.name = input.name;
+    fields.push('name');
+  }
+  const locale = negotiateLocale(input.scim.locale ?? input.scim.preferredLanguage);
+  if (locale !== (user.locale ?? null)) {
+    set.locale = locale;
+    fields.push('locale');
+  }
+  const oldExternal = user.scim?.externalId;
+  if (oldExternal !== input.scim.externalId) {
+    if (oldExternal) items.push(releaseExternalId(orgId, 'USER', oldExternal, user.id));
+    if (input.scim.externalId) items.push(claimExternalId(orgId, 'USER', input.scim.externalId, user.id));
+  }
+
+  // Status first: the email rules below depend on what the user becomes.
+  let status = user.status;
+  let statusEvent: string | undefined;
+  if (input.active === false && user.status !== 'deactivated') {
+    status = 'deactivated';
+    statusEvent = 'user.deactivated';
+    // Deactivation ends every session and refresh token at once; API and access tokens fail on the
+    // next request (they are judged against this item); an outstanding invitation link dies.
+    set.sessions = {};
+    if (user.emailTokens.activation) remove.push('emailTokens.activation');
+  } else if (input.active === true && user.status === 'deactivated') {
+    const neverActivated = !user.passwordHash && !user.lastLoginAt;
+    status = neverActivated ? 'pending' : 'active';
+    statusEvent = 'user.reactivated';
+  }
+  if (status !== user.status) set.status = status;
+
+  const org = await requireOrg(orgId);
+  const after = { ...user, ...(set as Partial<UserRecord>), status, version: user.version + 1, updatedAt: at };
+  const mailboxChanged = input.email.toLowerCase() !== user.email?.toLowerCase();
+  if (input.email !== user.email) {
+    set.email = input.email;
+    after.email = input.email;
+    fields.push('email');
+  }
+  let invitation: ReturnType<typeof newLink> | undefined;
+  if (mailboxChanged) {
+    if (user.email) items.push(releaseEmail(orgId, user.email, user.id));
+    items.push(claimEmail(orgId, input.email, user.id));
+    if (status === 'active') {
+      const verification = newLink(after, 'verifyEmail');
+      items.push(verification.item);
+      set['emailTokens.verifyEmail'] = verification.hash;
+      set.emailVerified = false;
+      after.emailVerified = false;
+      emails.push(() => sendEmail(input.email, verifyEmailMessage(after.name, org.name, verification.url)));
+      if (user.email) emails.push(() => sendEmail(user.email!, emailChangedMessage(user.name, org.name, input.email)));
+    } else {
+      set.emailVerified = false;
+      after.emailVerified = false;
+    }
+  }
+  // A pending user gets its invitation at its (new) address; so does one reactivated without ever having activated.
+  if (status === 'pending' && (mailboxChanged || user.status === 'deactivated')) {
+    invitation = newLink(after, 'activation');
+    items.push(invitation.item);
+    set['emailTokens.activation'] = invitation.hash;
+    emails.push(() => sendEmail(input.email, invitationLinkMessage(after.name, org.name, after.login, invitation!.url)));
+  }
+
+  const grants = grantsFor({ ...after, managedBy: 'scim' }, await loadGrants(orgId));
+  const roleChanged = grants && grants.role !== user.role;
+  const before = user.permissions ?? [];
+  const added = grants ? grants.permissions.filter((name) => !before.includes(name)) : [];
+  const removed = grants ? before.filter((name) => !grants.permissions.includes(name)) : [];
+  if (roleChanged) set.role = grants.role;
+  if (added.length || removed.length) set.permissions = grants!.permissions;
+  Object.assign(after, { role: set.role ?? user.role, permissions: set.permissions ?? user.permissions });
+
+  if (!Object.keys(set).length && !remove.length) return { items: [], after: user, emails: [] };
+  set.updatedAt = at;
+  const termsBefore = searchTerms(user);
+  const termsAfter = searchTerms(after);
+  items.unshift(updateUser(user, { set, remove }));
+  items.push(
+    ...deleteSearchItems(user, termsBefore.filter((term) => !termsAfter.includes(term))),
+    ...putSearchItems(after, termsAfter.filter((term) => !termsBefore.includes(term))),
+  );
+  if (fields.length || adopted || set.scim) items.push(scimUserAudit(ctx, 'user.updated', user, at, { fields, ...(adopted ? { adopted: true } : {}) }));
+  if (statusEvent) items.push(scimUserAudit(ctx, statusEvent, user, at, { statusFrom: user.status, statusTo: status }));
+  if (roleChanged) items.push(scimUserAudit(ctx, 'user.role_changed', user, at, { roleFrom: user.role, roleTo: grants.role, groups: Object.values(after.scimGroups ?? {}) }));
+  if (added.length || removed.length) items.push(scimUserAudit(ctx, 'user.permissions_changed', user, at, { added, removed, groups: Object.values(after.scimGroups ?? {}) }));
+  return { items, after, emails };
+}
+
+/** Reads, plans and writes; a lost race with another writer is read again (unless the client pinned a version). */
+async function change(ctx: ScimContext, id: string, ifMatch: number | undefined, build: (user: UserRecord) => UserInput): Promise<UserRecord> {
+  for (let attempt = 1; ; attempt += 1) {
+    const user = await visibleUser(ctx, id);
+    assertWritable(user);
+    assertVersion(user, ifMatch);
+    const outcome = await planReplace(ctx, user, build(user));
+    if (!outcome.items.length) return user;
+    try {
+      await transact(outcome.items);
+    } catch (error) {
+      const lost = error instanceof Problem && (error.code === 'precondition_failed' || error.code === 'concurrent_change');
+      if (lost && ifMatch === undefined && attempt < ATTEMPTS) continue;
+      if (lost && error.code === 'precondition_failed') throw new ScimError(412, 'The resource changed since you read it (If-Match).');
+      throw error;
+    }
+    await noteScimChange(ctx.scim);
+    for (const send of outcome.emails) await send();
+    return outcome.after;
+  }
+}
+
+/**
+ * PUT /Users/{id}: every attribute replaced; an absent `active` is kept (shared/api/scim.md
+ * "Replace"). Okta's full PUT also carries `id`, `groups`, `meta` and `password`: ignored.
+ */
+export const replaceScimUser = (ctx: ScimContext, id: string, body: Record<string, unknown>, ifMatch?: number) =>
+  change(ctx, id, ifMatch, () => readUser(body));
+
+/** PATCH /Users/{id}: the normalised operations applied to a copy of the resource, then written as a whole. */
+export function patchScimUser(ctx: ScimContext, id: string, body: unknown, ifMatch?: number) {
+  const ops = normalizePatch(body, 'User');
+  return change(ctx, id, ifMatch, (user) => readUser(applyAttributeOps(toScimUser(user), ops)));
+}
+
+/**
+ * DELETE /Users/{id}: deleted as by root. The login, email and externalId markers go with it,
+ * so the same values may be provisioned again at once; its group memberships end.
+ */
+export async function deleteScimUser(ctx: ScimContext, id: string, ifMatch?: number): Promise<void> {
+  const user = await visibleUser(ctx, id);
+  assertWritable(user);
+  assertVersion(user, ifMatch);
+  const { orgId, slug } = ctx.scim;
+  const at = nowIso();
+  const groups = (await Promise.all(Object.keys(user.scimGroups ?? {}).map((groupId) => getScimGroup(orgId, groupId)))).filter((group) => group !== undefined);
+  await transact([
+    deleteUserItem(user),
+    releaseLogin(slug, user.login, user.id),
+    ...(user.email ? [releaseEmail(orgId, user.email, user.id)] : []),
+    ...(user.scim?.externalId ? [releaseExternalId(orgId, 'USER', user.scim.externalId, user.id)] : []),
+    ...deleteSearchItems(user, searchTerms(user)),
+    ...groups.map((group) => putScimGroup({ ...group, members: group.members.filter((member) => member !== user.id), updatedAt: at, version: group.version + 1 }, group.version)),
+    scimUserAudit(ctx, 'user.deleted', user, at, { role: user.role, type: user.type, status: user.status, groups: Object.values(user.scimGroups ?? {}) }),
+    scimUserAudit(ctx, 'scim.user_deprovisioned', user, at, { externalId: user.scim?.externalId ?? null }),
+  ]);
+  await noteScimChange(ctx.scim);
+}
