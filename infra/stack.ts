@@ -52,6 +52,8 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   oauth: { hashesPasswords: false, sendsEmail: true },
   // The authorization-code flow's browser-facing routes (authorize, complete, userinfo, logout).
   oidc: { hashesPasswords: false, sendsEmail: false },
+  // Re-authentication with the password before adding or removing a passkey; passkey notices.
+  passkeys: { hashesPasswords: true, sendsEmail: true },
 };
 
 export class GatehouseStack extends Stack {
