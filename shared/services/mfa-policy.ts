@@ -1,4 +1,10 @@
-import { getOrg, type MfaPolicy } from '../data/orgs';
+import { nowIso } from '../clock';
+import type { AuthedContext } from '../context';
+import { actorOf, auditItem } from '../data/audit';
+import { getOrg, setMfaPolicy, type MfaPolicy, type OrgRecord } from '../data/orgs';
+import { transact } from '../data/transact';
+import { notFound, preconditionFailed } from '../errors';
+import { assertRoot } from '../auth/policy';
 import { enrolledMethods, type MfaMethod, type UserRecord } from '../data/users';
 
 /**
@@ -50,4 +56,26 @@ export function secondFactorStep(
   if (allowedMethods(user, policy).length) return 'MFA_REQUIRED';
   if (user.mfa.enabled) return 'MFA_SETUP_REQUIRED';
   return mustHaveSecondFactor(user, policy) ? 'MFA_SETUP_REQUIRED' : undefined;
+}
+
+/** Root changes the policy; it applies from each user's next sign-in (sessions already open go on). */
+export async function changeMfaPolicy(ctx: AuthedContext, patch: Partial<MfaPolicy>, ifMatch?: number): Promise<OrgRecord> {
+  assertRoot(ctx.principal, 'Only the organization owner may change the two-factor policy.');
+  const org = await getOrg(ctx.principal.orgId);
+  if (!org) throw notFound();
+  if (ifMatch !== undefined && ifMatch !== org.version) throw preconditionFailed();
+  const before = policyOf(org);
+  const policy: MfaPolicy = { require: patch.require ?? before.require, methods: patch.methods ?? before.methods };
+  const at = nowIso();
+  await transact([
+    setMfaPolicy(org, policy, at),
+    auditItem(ctx, {
+      orgId: org.id,
+      action: 'org.mfa_policy_changed',
+      actor: actorOf(ctx.principal.user),
+      target: { type: 'org', id: org.id },
+      details: { from: before, to: policy },
+    }, at),
+  ]);
+  return { ...org, mfaPolicy: policy, updatedAt: at, version: org.version + 1 };
 }
