@@ -13,6 +13,7 @@ import { Organization } from './pages/organization';
 import { UserDetail } from './pages/user';
 import { Users } from './pages/users';
 import { UserImport } from './pages/user-import';
+import { MfaPolicy } from './pages/settings/mfa-policy';
 
 interface RouteEntry {
   path: string;
@@ -40,6 +41,7 @@ const ROUTES: RouteEntry[] = [
   { path: '/billing', allow: can.billing, render: () => <Billing /> },
   { path: '/invoices', allow: can.invoices, render: () => <Invoices /> },
   { path: '/audit', allow: can.audit, render: () => <Audit /> },
+  { path: '/settings/mfa-policy', allow: (me) => me?.role === 'root', render: () => <MfaPolicy /> },
 ];
 
 /** The menu shows a role only what it may open; the API refuses the rest anyway. */
