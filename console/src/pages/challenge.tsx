@@ -3,6 +3,7 @@ import { ApiError, request } from '../api';
 import type { Challenge, Enrolment, Tokens } from '../types';
 import { Alert, Field, Form, RecoveryCodes, useAction } from '../ui';
 import { cancelled, createPasskey, usePasskey } from '../passkeys';
+import { sentenceFor } from '../problems';
 
 type SetupOffer = { session: string; methods: Challenge['methods']; passkeyOptions?: Record<string, unknown> };
 type ChallengeAnswer = Tokens | Challenge | (Enrolment & SetupOffer) | SetupOffer | (Tokens & { recoveryCodes: string[] });
@@ -167,7 +168,7 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
           {setup.passkeyOptions ? (
             <div class="passkey-factor">
               <h2>A passkey</h2>
-              {!enrolment && action.error ? <Alert>{action.error instanceof Error ? action.error.message : 'The passkey could not be set up.'}</Alert> : null}
+              {!enrolment && action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
               <button type="button" class="primary" disabled={action.busy} onClick={() => void withPasskey(() => createPasskey(setup.passkeyOptions!))}>
                 Set up a passkey
               </button>

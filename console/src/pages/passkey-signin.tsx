@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { cancelPasskeyRequest, cancelled, passkeysSupported, signInWithPasskey } from '../passkeys';
 import type { Tokens } from '../types';
+import { sentenceFor } from '../problems';
 import { Alert, useAction } from '../ui';
 
 /**
@@ -32,7 +33,7 @@ export function PasskeySignIn(props: { org?: string; onDone: (tokens: Tokens) =>
   if (!supported) return null;
   return (
     <div class="passkey-signin">
-      {action.error && !cancelled(action.error) ? <Alert>{action.error instanceof Error ? action.error.message : 'The passkey sign-in failed.'}</Alert> : null}
+      {action.error && !cancelled(action.error) ? <Alert>{sentenceFor(action.error)}</Alert> : null}
       <button
         type="button"
         disabled={action.busy}

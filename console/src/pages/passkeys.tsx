@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api';
 import { cancelled, createPasskey, passkeysSupported, signalRemoved } from '../passkeys';
+import { sentenceFor } from '../problems';
 import { useSession } from '../session';
 import type { Passkey } from '../types';
 import { Alert, Field, Form, RecoveryCodes, Success, formatDate, useAction, useLoad } from '../ui';
@@ -122,7 +123,12 @@ export function Passkeys() {
   );
 }
 
-const errorSentence = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong.');
+const errorSentence = (error: unknown) => {
+  if (error instanceof ApiError) return sentenceFor(error);
+  // excludeCredentials: this authenticator already holds one of the user's passkeys.
+  if (error instanceof Error && error.name === 'InvalidStateError') return 'This device already has a passkey for your account.';
+  return 'The browser could not create the passkey. Try again, or use another device.';
+};
 
 function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: () => void; busy: boolean }) {
   const { passkey } = props;
