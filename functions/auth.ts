@@ -3,7 +3,7 @@ import { authRoutes } from '../shared/http/routes/auth';
 import { completeNewPassword } from '../shared/services/challenges';
 import { activate, forgotPassword, resetPassword, verifyEmail } from '../shared/services/credentials';
 import { login } from '../shared/services/login';
-import { answerMfa, answerMfaSetup } from '../shared/services/mfa';
+import { answerSecondFactor, answerSecondFactorSetup } from '../shared/services/second-factor';
 import { logout, refresh } from '../shared/services/sessions';
 import { signUp } from '../shared/services/signup';
 
@@ -15,9 +15,9 @@ export const handler = lambdaHandler(authRoutes, {
       case 'NEW_PASSWORD_REQUIRED':
         return { status: 200, body: await completeNewPassword(ctx, body.session, body.newPassword) };
       case 'MFA_REQUIRED':
-        return { status: 200, body: await answerMfa(ctx, body.session, body.code) };
+        return { status: 200, body: await answerSecondFactor(ctx, body) };
       case 'MFA_SETUP_REQUIRED':
-        return { status: 200, body: await answerMfaSetup(ctx, body.session, body.code) };
+        return { status: 200, body: await answerSecondFactorSetup(ctx, body) };
     }
   },
   refresh: async ({ ctx, body }) => ({ status: 200, body: await refresh(body.refreshToken, ctx) }),

@@ -4,10 +4,18 @@ import { auditEvents } from '../shared/services/audit';
 import { billingReply, invoices, readBilling, writeBilling } from '../shared/services/billing';
 import { orgReply, readOrg, rename } from '../shared/services/orgs';
 import { listCatalog } from '../shared/services/permissions';
+import { assertRoot } from '../shared/auth/policy';
+import { changeMfaPolicy } from '../shared/services/mfa-policy';
 
 export const handler = lambdaHandler(orgRoutes, {
   getOrg: async ({ ctx }) => orgReply(await readOrg(ctx)),
-  patchOrg: async ({ ctx, body, ifMatch }) => orgReply(await rename(ctx, body.name, ifMatch)),
+  patchOrg: async ({ ctx, body, ifMatch }) => {
+    // The policy is root's alone: checked before anything is written, so an admin's mixed request changes nothing.
+    if (body.mfaPolicy) assertRoot(ctx.principal, 'Only the organization owner may change the two-factor policy.');
+    let org = body.name !== undefined ? await rename(ctx, body.name, ifMatch) : undefined;
+    if (body.mfaPolicy) org = await changeMfaPolicy(ctx, body.mfaPolicy, org ? org.version : ifMatch);
+    return orgReply(org!);
+  },
   getBilling: async ({ ctx }) => billingReply(await readBilling(ctx)),
   putBilling: async ({ ctx, body, ifMatch }) => billingReply(await writeBilling(ctx, body, ifMatch)),
   listInvoices: async ({ ctx, query }) => ({ status: 200, body: await invoices(ctx, query) }),

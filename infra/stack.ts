@@ -54,6 +54,8 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   oidc: { hashesPasswords: false, sendsEmail: false },
   // SCIM provisioning (/scim/v2) and its settings: a provisioned user is emailed its invitation.
   scim: { hashesPasswords: false, sendsEmail: true },
+  // Re-authentication with the password before adding or removing a passkey; passkey notices.
+  passkeys: { hashesPasswords: true, sendsEmail: true },
 };
 
 export class GatehouseStack extends Stack {

@@ -8,6 +8,7 @@ import { Organization } from './pages/organization';
 import { UserDetail } from './pages/user';
 import { UserImport } from './pages/user-import';
 import { Users } from './pages/users';
+import { MfaPolicy } from './pages/settings/mfa-policy';
 
 /**
  * The settings area: one entry per section, and nothing else to edit to add one. The settings
@@ -49,6 +50,7 @@ export const SETTINGS: SettingsSection[] = [
       { path: '/settings/users/:id', render: ({ id }) => <UserDetail id={id!} key={id} /> },
     ],
   },
+  { id: 'mfa-policy', label: 'Two-factor policy', group: 'Security', path: '/settings/mfa-policy', allow: rootOnly, render: () => <MfaPolicy /> },
   { id: 'billing', label: 'Billing', path: '/settings/billing', allow: can.billing, render: () => <Billing /> },
   { id: 'invoices', label: 'Invoices', path: '/settings/invoices', allow: can.invoices, render: () => <Invoices /> },
   { id: 'audit', label: 'Audit log', path: '/settings/audit', allow: can.audit, render: () => <Audit /> },

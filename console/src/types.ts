@@ -17,6 +17,8 @@ export type BillingProfile = z.output<typeof r.BillingProfile>;
 export type BillingBody = z.input<typeof org.BillingBody>;
 export type Invoice = z.output<typeof r.Invoice>;
 export type Permission = z.output<typeof r.Permission>;
+export type Passkey = z.output<typeof r.Passkey>;
+export type MfaPolicy = z.output<typeof r.MfaPolicy>;
 export type Role = User['role'];
 export type Status = User['status'];
 

@@ -58,6 +58,9 @@ export interface AccessTokenClaims {
   role: Role;
   sid?: string;
   api_token_id?: string;
+  /** Human sign-ins: how (RFC 8176) and when the session's sign-in authenticated; kept across refreshes. */
+  amr?: string[];
+  auth_time?: number;
 }
 export type AccessTokenInput = Omit<AccessTokenClaims, 'iss' | 'aud' | 'exp' | 'iat' | 'jti'>;
 export const ACCESS_TOKEN_REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'org', 'role'] as const;
@@ -72,7 +75,7 @@ export interface IdTokenClaims {
   auth_time: number;
   nonce?: string;
   sid: string;
-  amr: Array<'pwd' | 'otp'>;
+  amr: string[];
   org: string;
   role: Role;
   /** By scope: `profile` → name, preferred_username; `email` → email, email_verified. */

@@ -20,6 +20,8 @@
  *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
  *   OAUTHCODE#<hash>     OAUTHCODE           authorization code, and after use what it issued (TTL)
+ *   PASSKEY#<hash>       PASSKEY             credential-id marker -> org, user and passkey (deployment-wide unique)
+ *   WEBAUTHN#<hash>      WEBAUTHN            WebAuthn challenge bound to what asked for it (single use, TTL)
  *
  * Index usersByLogin: gsi1pk = ORG#<org>#USERS, gsi1sk = login.
  *   SLUG#<slug>          SLUG                unique-slug marker -> org
@@ -65,6 +67,8 @@ export const keys = {
   mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),
   authorizationCode: (hash: string): Key => ({ pk: `OAUTHCODE#${hash}`, sk: 'OAUTHCODE' }),
+  passkeyCredential: (credentialHash: string): Key => ({ pk: `PASSKEY#${credentialHash}`, sk: 'PASSKEY' }),
+  webauthnChallenge: (hash: string): Key => ({ pk: `WEBAUTHN#${hash}`, sk: 'WEBAUTHN' }),
   search: (orgId: string, term: string, userId: string): Key => ({ pk: org(orgId), sk: `SEARCH#${term}#${userId}` }),
   searchPrefix: (prefix: string) => `SEARCH#${prefix}`,
   usersByLogin: (orgId: string, login: string) => ({ gsi1pk: `${org(orgId)}#USERS`, gsi1sk: login }),

@@ -4,6 +4,12 @@ import { db, tableName } from './client';
 import { keys } from './keys';
 import type { TxItem } from './transact';
 
+/** Who must have a second factor, and which methods count (api/passkeys.md). */
+export interface MfaPolicy {
+  require: 'off' | 'admins' | 'everyone';
+  methods: Array<'totp' | 'passkey'>;
+}
+
 export interface OrgRecord {
   id: string;
   slug: string;
@@ -11,6 +17,8 @@ export interface OrgRecord {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Absent: the default, nobody required and both methods allowed. */
+  mfaPolicy?: MfaPolicy;
 }
 
 export const publicOrg = (org: OrgRecord) => ({
@@ -18,7 +26,22 @@ export const publicOrg = (org: OrgRecord) => ({
   slug: org.slug,
   name: org.name,
   createdAt: org.createdAt,
+  mfaPolicy: org.mfaPolicy ?? { require: 'off' as const, methods: ['totp' as const, 'passkey' as const] },
   version: org.version,
+});
+
+export const setMfaPolicy = (org: OrgRecord, policy: MfaPolicy, updatedAt: string): TxItem => ({
+  write: {
+    Update: {
+      TableName: tableName(),
+      Key: keys.org(org.id),
+      UpdateExpression: 'SET mfaPolicy = :policy, updatedAt = :updatedAt, #version = #version + :one',
+      ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':policy': policy, ':updatedAt': updatedAt, ':one': 1, ':expected': org.version },
+    },
+  },
+  onConditionFailed: preconditionFailed,
 });
 
 export async function getOrg(orgId: string): Promise<OrgRecord | undefined> {

@@ -7,6 +7,7 @@ import { keys } from './keys';
 import { filteredPage } from './pages';
 import { TABLE } from './table';
 import type { TxItem } from './transact';
+import type { PasskeyRecord } from './passkeys';
 
 export type Role = 'root' | 'admin' | 'developer';
 export type UserStatus = 'pending' | 'active' | 'deactivated';
@@ -23,7 +24,11 @@ export interface UserRecord {
   status: UserStatus;
   emailVerified: boolean;
   mustChangePassword: boolean;
-  mfa: { enabled: boolean; required: boolean };
+  /**
+   * `enabled`: the user has a second factor (TOTP or a passkey). `totp`: whether TOTP is one of
+   * them (absent on records older than passkeys, where `enabled` meant TOTP). `passkeys`: how many.
+   */
+  mfa: { enabled: boolean; required: boolean; totp?: boolean; passkeys?: number };
   origin: string | null;
   location: string | null;
   createdAt: string;
@@ -57,6 +62,10 @@ export interface UserRecord {
   totp?: { secret: string; lastStep: number };
   /** A self-enrolment offered but not yet confirmed with a code (sealed secret). */
   pendingTotp?: string;
+  /** Passkeys by Gatehouse id (shared/data/passkeys.ts). */
+  passkeys?: Record<string, PasskeyRecord>;
+  /** The WebAuthn user handle (base64url, 32 random bytes), made at the first passkey and never changed. */
+  passkeyHandle?: string;
   /** Keyed hashes of the unused recovery codes. */
   recoveryCodes?: Set<string>;
   /**
@@ -112,7 +121,7 @@ export function publicUser(user: UserRecord) {
     status: user.status,
     emailVerified: user.emailVerified,
     mustChangePassword: user.mustChangePassword,
-    mfa: { enabled: user.mfa.enabled, required: user.mfa.required },
+    mfa: publicMfa(user.mfa),
     origin: user.origin,
     location: user.location,
     createdAt: user.createdAt,
@@ -125,6 +134,26 @@ export function publicUser(user: UserRecord) {
   };
 }
 export type PublicUser = ReturnType<typeof publicUser>;
+
+export type MfaMethod = 'totp' | 'passkey';
+
+/** Whether TOTP is enrolled; records from before passkeys only say `enabled`. */
+export const hasTotp = (mfa: UserRecord['mfa']): boolean => mfa.totp ?? (mfa.enabled && !(mfa.passkeys ?? 0));
+
+/** The second factors a user has enrolled, from the `mfa` map alone (the users index projects it). */
+export const enrolledMethods = (mfa: UserRecord['mfa']): MfaMethod[] => [
+  ...(hasTotp(mfa) ? (['totp'] as const) : []),
+  ...((mfa.passkeys ?? 0) > 0 ? (['passkey'] as const) : []),
+];
+
+/**
+ * The API's `mfa`. `required` here is root's per-user flag; the organization's policy is added by
+ * the caller that knows it (services/mfa-policy.ts).
+ */
+export function publicMfa(mfa: UserRecord['mfa']) {
+  const methods = enrolledMethods(mfa);
+  return { enabled: methods.length > 0, required: mfa.required, methods, passkeys: mfa.passkeys ?? 0 };
+}
 
 export function fromItem(item: Record<string, unknown>): UserRecord {
   const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;

@@ -84,6 +84,22 @@ export const twoFactorChangedMessage = (name: string, orgName: string, change: s
     'If this was not you, contact the owner of your organization at once.',
   ]);
 
+/** A passkey was added to or removed from the account (by the user or by the owner). */
+export const passkeyChangedMessage = (name: string, orgName: string, change: { what: 'added' | 'removed'; passkey: string; at: Date; by: string }) =>
+  layout(`passkey-${change.what}`, `A passkey was ${change.what} ${change.what === 'added' ? 'to' : 'from'} your ${orgName} account`, [
+    `Hello ${name},`,
+    `The passkey "${change.passkey}" was ${change.what} ${change.what === 'added' ? 'to' : 'from'} your ${orgName} account on ${utcTime(change.at)} by ${change.by}.`,
+    'If this was not you, contact the owner of your organization at once.',
+  ]);
+
+/** A device-bound passkey presented a signature counter that went backwards: it may have been copied. */
+export const passkeyCounterMessage = (name: string, orgName: string, passkey: string, refused: boolean) =>
+  layout('passkey-counter-regression', `A passkey of your ${orgName} account looks copied`, [
+    `Hello ${name},`,
+    `The passkey "${passkey}" of your ${orgName} account answered with a signature counter lower than before, which a copied key would do.`,
+    refused ? 'That sign-in was refused. If you did not try to sign in, remove this passkey and tell the owner of your organization.' : 'The sign-in was allowed because the passkey is synced; if it was not you, remove the passkey.',
+  ]);
+
 export const ownershipMessage = (name: string, orgName: string, becameRoot: boolean, otherLogin: string) =>
   layout('ownership-transferred', `Ownership of ${orgName} was transferred`, [
     `Hello ${name},`,

@@ -18,7 +18,12 @@ export const User = z
     status: z.enum(['pending', 'active', 'deactivated']),
     emailVerified: z.boolean(),
     mustChangePassword: z.boolean(),
-    mfa: z.object({ enabled: z.boolean(), required: z.boolean() }),
+    mfa: z.object({
+      enabled: z.boolean(),
+      required: z.boolean(),
+      methods: z.array(z.enum(['totp', 'passkey'])).meta({ description: 'Enrolled second factors' }),
+      passkeys: z.number().int().meta({ description: 'How many passkeys the user has' }),
+    }),
     origin: z.string().nullable(),
     location: z.string().nullable(),
     createdAt: z.iso.datetime(),
@@ -31,9 +36,14 @@ export const User = z
   })
   .meta({ id: 'User' });
 
+export const MfaPolicy = z
+  .object({ require: z.enum(['off', 'admins', 'everyone']), methods: z.array(z.enum(['totp', 'passkey'])) })
+  .meta({ id: 'MfaPolicy', description: 'Who must have a second factor at sign-in, and which methods count' });
+
 export const Org = z
-  .object({ id: z.string(), slug: z.string(), name: z.string(), createdAt: z.iso.datetime(), version: z.number().int() })
+  .object({ id: z.string(), slug: z.string(), name: z.string(), createdAt: z.iso.datetime(), mfaPolicy: MfaPolicy, version: z.number().int() })
   .meta({ id: 'Organization' });
+
 
 export const SignUpResult = z.object({ org: Org, user: User });
 
@@ -71,8 +81,18 @@ export const Permission = z
 export const PermissionCatalogAnswer = z.object({ items: z.array(Permission) });
 
 
+/** W3C `PublicKeyCredentialCreationOptionsJSON` / `PublicKeyCredentialRequestOptionsJSON`, as @simplewebauthn/browser takes them. */
+export const PasskeyOptions = z
+  .looseObject({ challenge: z.string(), timeout: z.number().int().optional() })
+  .meta({ id: 'PasskeyOptions', description: 'WebAuthn creation or request options (W3C JSON form)' });
+
 export const Challenge = z
-  .object({ challenge: z.enum(['NEW_PASSWORD_REQUIRED', 'MFA_REQUIRED', 'MFA_SETUP_REQUIRED']), session: z.string() })
+  .object({
+    challenge: z.enum(['NEW_PASSWORD_REQUIRED', 'MFA_REQUIRED', 'MFA_SETUP_REQUIRED']),
+    session: z.string(),
+    methods: z.array(z.enum(['totp', 'passkey'])).optional().meta({ description: 'Two-factor challenges: the methods the user may answer (or set up) with' }),
+    passkeyOptions: PasskeyOptions.optional(),
+  })
   .meta({ id: 'Challenge' });
 export const TokensOrChallenge = z.union([Tokens, Challenge]);
 
@@ -134,7 +154,8 @@ export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()).lengt
 export const ChallengeResult = z.union([
   Tokens,
   Challenge,
-  Enrolment.extend({ session: z.string() }),
+  Enrolment.extend({ session: z.string(), methods: z.array(z.enum(['totp', 'passkey'])).optional(), passkeyOptions: PasskeyOptions.optional() }),
+  z.object({ session: z.string(), methods: z.array(z.enum(['totp', 'passkey'])), passkeyOptions: PasskeyOptions.optional() }),
   Tokens.extend({ recoveryCodes: z.array(z.string()) }),
 ]);
 
@@ -276,3 +297,23 @@ export const ScimListResponse = z
 export const ScimErrorBody = z
   .object({ schemas: z.array(z.string()), status: z.string(), scimType: z.string().optional(), detail: z.string() })
   .meta({ id: 'ScimError' });
+
+// ---- passkeys (api/passkeys.md) ----
+
+export const Passkey = z
+  .object({
+    id: z.string(),
+    credentialId: z.string().meta({ description: 'base64url credential ID (for the WebAuthn Signal API)' }),
+    name: z.string(),
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    backedUp: z.boolean().meta({ description: 'BS flag of the latest ceremony' }),
+    deviceType: z.enum(['singleDevice', 'multiDevice']).meta({ description: 'From the BE flag at registration: synced (multiDevice) or device-bound' }),
+    transports: z.array(z.string()),
+    authenticator: z.object({ aaguid: z.string(), name: z.string().nullable() }).nullable(),
+  })
+  .meta({ id: 'Passkey' });
+export const PasskeyList = z.object({ items: z.array(Passkey) });
+export const NewPasskey = Passkey.extend({ recoveryCodes: z.array(z.string()).optional().meta({ description: 'When this passkey turned two-factor on: ten recovery codes, shown this once' }) });
+export const PasskeyCreationOptions = z.object({ options: PasskeyOptions });
+export const PasswordlessOptions = z.object({ session: z.string(), options: PasskeyOptions });

@@ -9,11 +9,14 @@ import { checkPassword, hashPassword } from '../auth/passwords';
 import { hashToken, randomSecret } from '../ids';
 import { signInCompleted } from './attempts';
 import { sessionMeta, startSession, type Tokens } from './sessions';
+import type { MfaPolicy } from '../data/orgs';
+import { DEFAULT_MFA_POLICY, orgPolicy, secondFactorStep } from './mfa-policy';
+import { secondFactorOffer, type SecondFactorOffer } from './passkeys';
 
 export const CHALLENGE_SECONDS = 300;
 const PURPOSE = 'challenge';
 
-export interface ChallengeAnswer {
+export interface ChallengeAnswer extends Partial<SecondFactorOffer> {
   challenge: ChallengeKind;
   session: string;
 }
@@ -22,10 +25,11 @@ export const invalidSession = () =>
   new Problem(401, 'invalid_session', 'This sign-in session is not valid any more; log in again.');
 
 /** Opens a challenge: the session value goes to the client, only its hash is stored. */
-export async function openChallenge(user: UserRecord, slug: string, kind: ChallengeKind): Promise<ChallengeAnswer> {
+export async function openChallenge(user: UserRecord, slug: string, kind: ChallengeKind, policy?: MfaPolicy): Promise<ChallengeAnswer> {
   const session = randomSecret();
+  const hash = hashToken(PURPOSE, session);
   await putChallenge({
-    hash: hashToken(PURPOSE, session),
+    hash,
     kind,
     orgId: user.orgId,
     userId: user.id,
@@ -33,7 +37,9 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
     login: user.login,
     expiresAt: nowSeconds() + CHALLENGE_SECONDS,
   });
-  return { challenge: kind, session };
+  // Two-factor challenges say which methods the user may answer (or set up) with.
+  const offer = kind === 'NEW_PASSWORD_REQUIRED' ? {} : await secondFactorOffer(user, hash, kind, policy ?? (await orgPolicy(user.orgId)));
+  return { challenge: kind, session, ...offer };
 }
 
 /**
@@ -41,16 +47,18 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
  * next challenge — a new password first, then two-factor. No token before every step is done.
  */
 export async function continueSignIn(ctx: RequestContext, user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
-  const next = nextChallenge(user);
-  return next ? openChallenge(user, slug, next) : startSession(user, sessionMeta(ctx, { mfa: false }));
+  const policy = await orgPolicy(user.orgId);
+  const next = nextChallenge(user, policy);
+  return next ? openChallenge(user, slug, next, policy) : startSession(user, sessionMeta(ctx, { mfa: false }));
 }
 
-/** The step a user whose password was accepted still owes before any token, if any. */
-export function nextChallenge(user: UserRecord): ChallengeKind | undefined {
+/**
+ * The step a user whose password was accepted still owes before any token, if any: a new
+ * password first, then what the organization's two-factor policy asks (services/mfa-policy.ts).
+ */
+export function nextChallenge(user: UserRecord, policy: MfaPolicy = DEFAULT_MFA_POLICY): ChallengeKind | undefined {
   if (user.mustChangePassword) return 'NEW_PASSWORD_REQUIRED';
-  if (user.mfa.enabled) return 'MFA_REQUIRED';
-  if (user.mfa.required) return 'MFA_SETUP_REQUIRED';
-  return undefined;
+  return secondFactorStep(user, policy);
 }
 
 /** Loads a live challenge of the expected kind and its (still active) user, or answers 401. */

@@ -4,7 +4,8 @@ import { actorOf, auditItem, userTarget } from '../data/audit';
 import { consumeChallengeItem, setChallengeSecret } from '../data/challenges';
 import { requireOrg, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
-import { secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
+import { deletePasskeyMarker } from '../data/passkeys';
+import { hasTotp, secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
 import { twoFactorChangedMessage } from '../email/templates';
 import { Problem, badRequest, conflict, forbidden, reauthenticationFailed, validationFailed } from '../errors';
@@ -14,6 +15,7 @@ import { assertRoot } from '../auth/policy';
 import { enrolment, isRecoveryCodeShape, newRecoveryCodes, newTotpSecret, recoveryCodeHash, verifyTotp } from '../auth/totp';
 import { guardedAttempt } from './attempts';
 import { invalidSession, loadChallenge } from './challenges';
+import { requiredByPolicy } from './mfa-policy';
 import { sessionMeta, startSession } from './sessions';
 
 /** What a sealed TOTP secret is bound to (also used by the user import). */
@@ -33,16 +35,18 @@ export interface FactorUse {
 
 /** A TOTP code (later than the last accepted step) or an unused recovery code; undefined if neither. */
 export async function checkSecondFactor(user: UserRecord, code: string): Promise<FactorUse | undefined> {
-  if (!user.mfa.enabled || !user.totp) return undefined;
+  if (!user.mfa.enabled) return undefined;
+  // A passkey-only user has recovery codes but no TOTP secret.
   if (isRecoveryCodeShape(code)) {
     const hash = await recoveryCodeHash(user.id, code);
     return user.recoveryCodes?.has(hash) ? { recoveryHash: hash } : undefined;
   }
+  if (!user.totp) return undefined;
   const step = await verifyTotp(await open(user.totp.secret, boundTo(user)), code.trim(), user.totp.lastStep);
   return step === undefined ? undefined : { step };
 }
 
-async function freshCodes(user: Pick<UserRecord, 'id'>) {
+export async function freshCodes(user: Pick<UserRecord, 'id'>) {
   const codes = newRecoveryCodes();
   return { codes, hashes: new Set(await Promise.all(codes.map((code) => recoveryCodeHash(user.id, code)))) };
 }
@@ -51,10 +55,10 @@ async function freshCodes(user: Pick<UserRecord, 'id'>) {
 export async function startEnrolment(ctx: AuthedContext) {
   const user = ctx.principal.user;
   if (user.type !== 'human') throw badRequest('not_for_service_accounts', 'Service accounts have no two-factor.');
-  if (user.mfa.enabled) throw conflict('mfa_already_enabled', 'Two-factor is already enabled; disable it first to enrol again.');
+  if (hasTotp(user.mfa)) throw conflict('mfa_already_enabled', 'TOTP is already enabled; disable it first to enrol again.');
   const secret = await newTotpSecret();
   await transact([
-    updateUser(user, { set: { pendingTotp: await seal(secret, boundTo(user)) }, bumpVersion: false, expect: { attribute: 'mfa.enabled', value: false } }),
+    updateUser(user, { set: { pendingTotp: await seal(secret, boundTo(user)) }, bumpVersion: false, expect: { attribute: 'totp', value: undefined } }),
   ]);
   return enrolment(secret, (await requireOrg(user.orgId)).slug, user.login);
 }
@@ -62,7 +66,7 @@ export async function startEnrolment(ctx: AuthedContext) {
 /** Self-enrolment, step two: a valid code enables two-factor and returns ten recovery codes once. */
 export async function confirmEnrolment(ctx: AuthedContext, code: string) {
   const user = ctx.principal.user;
-  if (user.mfa.enabled) throw conflict('mfa_already_enabled', 'Two-factor is already enabled.');
+  if (hasTotp(user.mfa)) throw conflict('mfa_already_enabled', 'TOTP is already enabled.');
   if (!user.pendingTotp) throw conflict('no_enrolment', 'Start an enrolment with POST /v1/me/mfa/totp first.');
   const secret = await open(user.pendingTotp, boundTo(user));
   const org = await requireOrg(user.orgId);
@@ -71,7 +75,7 @@ export async function confirmEnrolment(ctx: AuthedContext, code: string) {
   const at = nowIso();
   await transact([
     updateUser(user, {
-      set: { 'mfa.enabled': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
+      set: { 'mfa.enabled': true, 'mfa.totp': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
       remove: ['pendingTotp'],
       expect: { attribute: 'pendingTotp', value: user.pendingTotp },
     }),
@@ -84,8 +88,12 @@ export async function confirmEnrolment(ctx: AuthedContext, code: string) {
 /** Turning two-factor off needs a current code or the password, and is refused while required. */
 export async function disable(ctx: AuthedContext, proof: { code?: string; password?: string }) {
   const user = ctx.principal.user;
-  if (user.mfa.required) throw forbidden('Two-factor is required for your account by the organization owner.', 'mfa_required');
-  if (!user.mfa.enabled) throw conflict('mfa_not_enabled', 'Two-factor is not enabled.');
+  // Passkeys left behind keep two-factor on (and the recovery codes alive); TOTP alone goes.
+  const passkeysLeft = (user.mfa.passkeys ?? 0) > 0;
+  if (!passkeysLeft && (user.mfa.required || (await requiredByPolicy(user)))) {
+    throw forbidden('Two-factor is required for your account by the organization owner.', 'mfa_required');
+  }
+  if (!hasTotp(user.mfa)) throw conflict('mfa_not_enabled', 'TOTP is not enabled.');
   const org = await requireOrg(user.orgId);
   await guardedAttempt(
     org.slug,
@@ -98,7 +106,10 @@ export async function disable(ctx: AuthedContext, proof: { code?: string; passwo
   );
   const at = nowIso();
   await transact([
-    updateUser(user, { set: { 'mfa.enabled': false, updatedAt: at }, remove: ['totp', 'recoveryCodes', 'pendingTotp'] }),
+    updateUser(user, {
+      set: { 'mfa.enabled': passkeysLeft, 'mfa.totp': false, updatedAt: at },
+      remove: passkeysLeft ? ['totp', 'pendingTotp'] : ['totp', 'recoveryCodes', 'pendingTotp'],
+    }),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.disabled', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
   await notify(user, org, 'two-factor sign-in was turned off');
@@ -127,9 +138,21 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
     throw forbidden('Turn off your own two-factor with DELETE /v1/me/mfa/totp and a current code or your password.');
   }
   const at = nowIso();
+  const passkeys = Object.values(target.passkeys ?? {});
   await transact([
-    updateUser(target, { set: { 'mfa.enabled': false, updatedAt: at }, remove: ['totp', 'recoveryCodes', 'pendingTotp'] }),
-    auditItem(ctx, { orgId: target.orgId, action: 'mfa.reset', actor: actorOf(ctx.principal.user), target: userTarget(target) }, at),
+    updateUser(target, {
+      set: { 'mfa.enabled': false, 'mfa.totp': false, 'mfa.passkeys': 0, updatedAt: at },
+      remove: ['totp', 'recoveryCodes', 'pendingTotp', ...(target.passkeys ? ['passkeys'] : [])],
+    }),
+    // The markers go too, so a removed passkey finds no user at a passwordless sign-in.
+    ...passkeys.map((passkey) => deletePasskeyMarker(passkey.credentialId)),
+    auditItem(ctx, {
+      orgId: target.orgId,
+      action: 'mfa.reset',
+      actor: actorOf(ctx.principal.user),
+      target: userTarget(target),
+      details: { passkeysRemoved: passkeys.length },
+    }, at),
   ]);
   await notify(target, await requireOrg(target.orgId), 'the organization owner removed your two-factor device');
 }
@@ -149,7 +172,7 @@ export async function answerMfa(ctx: RequestContext, session: string, code: stri
  */
 export async function answerMfaSetup(ctx: RequestContext, session: string, code: string | undefined) {
   const { challenge, user } = await loadChallenge(session, 'MFA_SETUP_REQUIRED');
-  if (user.mfa.enabled) throw invalidSession();
+  if (hasTotp(user.mfa)) throw invalidSession();
   if (!code) {
     const secret = challenge.pendingSecret ? await open(challenge.pendingSecret, boundTo(user)) : await newTotpSecret();
     if (!challenge.pendingSecret) await setChallengeSecret(challenge.hash, await seal(secret, boundTo(user)));
@@ -160,13 +183,13 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
   const step = await guardedAttempt(challenge.slug, challenge.login, () => verifyTotp(secret, code.trim()), invalidCode, { completesSignIn: () => true });
   const { codes, hashes } = await freshCodes(user);
   const at = nowIso();
-  const enabled = { ...user, mfa: { ...user.mfa, enabled: true }, version: user.version + 1 };
+  const enabled = { ...user, mfa: { ...user.mfa, enabled: true, totp: true }, version: user.version + 1 };
   await transact([
     consumeChallengeItem(challenge.hash, invalidSession),
     updateUser(user, {
-      set: { 'mfa.enabled': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
+      set: { 'mfa.enabled': true, 'mfa.totp': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
       remove: ['pendingTotp'],
-      expect: { attribute: 'mfa.enabled', value: false },
+      expect: { attribute: 'totp', value: undefined },
     }),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), details: { atLogin: true } }, at),
   ]);

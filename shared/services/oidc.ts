@@ -177,7 +177,7 @@ export async function refuseRequest(handle: string, error: 'login_required' | 'a
 }
 
 /** How the browser's session was signed in: `["pwd"]`, or `["pwd","otp"]` with two-factor. */
-const amrOf = (mfa: boolean): Array<'pwd' | 'otp'> => (mfa ? ['pwd', 'otp'] : ['pwd']);
+const amrOf = (mfa: boolean): string[] => (mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
 
 /**
  * The console's half: the person signed in (or already was) and the request turns into a
@@ -245,7 +245,7 @@ function scopedClaims(user: UserRecord, scopes: string[]) {
 
 const oidcScopes = (scope: string) => splitScope(scope).filter((name) => name in OIDC_SCOPES);
 
-async function tokenResponse(user: UserRecord, tokens: Tokens & { sessionId: string }, grant: { clientId: string; scope: string; authTime: number; amr: Array<'pwd' | 'otp'>; nonce?: string }): Promise<TokenResponse> {
+async function tokenResponse(user: UserRecord, tokens: Tokens & { sessionId: string }, grant: { clientId: string; scope: string; authTime: number; amr: string[]; nonce?: string }): Promise<TokenResponse> {
   const scopes = oidcScopes(grant.scope);
   const claims: IdTokenInput = {
     sub: user.id,
@@ -305,14 +305,14 @@ export async function exchangeCode(ctx: RequestContext, client: RegisteredClient
   }
   const tokens = await startSession(user, {
     // The device is the browser that signed in, not the app's server that trades the code.
-    ...sessionMeta({ ...ctx, ip: code.ip, userAgent: code.userAgent }, { mfa: code.amr.includes('otp'), client: client.id }),
+    ...sessionMeta({ ...ctx, ip: code.ip, userAgent: code.userAgent }, { mfa: code.amr.includes('mfa') || code.amr.includes('otp'), amr: code.amr, client: client.id }),
     app: { sessionId, authTime: code.authTime, amr: code.amr, scope: code.scope, ssoSessionId: code.sessionId },
   }).catch((error: unknown) => {
     // The user was deactivated between the read and the session write (addSession's condition).
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw invalid();
     throw error;
   });
-  return tokenResponse(user, { ...tokens, sessionId }, { clientId: client.id, scope: code.scope, authTime: code.authTime, amr: code.amr as Array<'pwd' | 'otp'>, nonce: code.nonce });
+  return tokenResponse(user, { ...tokens, sessionId }, { clientId: client.id, scope: code.scope, authTime: code.authTime, amr: code.amr, nonce: code.nonce });
 }
 
 /**
@@ -332,7 +332,7 @@ export async function refreshForClient(ctx: RequestContext, client: RegisteredCl
     clientId: client.id,
     scope: session.scope ?? 'openid',
     authTime: session.authTime ?? Math.floor(Date.parse(session.createdAt) / 1000),
-    amr: (session.amr as Array<'pwd' | 'otp'> | undefined) ?? amrOf(Boolean(session.mfa)),
+    amr: session.amr ?? amrOf(Boolean(session.mfa)),
   });
 }
 

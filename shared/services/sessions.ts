@@ -49,7 +49,7 @@ function parseRefreshToken(token: string): ParsedRefreshToken | undefined {
 const formatRefreshToken = (parts: ParsedRefreshToken) => `${parts.orgId}.${parts.userId}.${parts.sessionId}.${parts.secret}`;
 
 /** The access token of a human session: its scope is what the user holds now. */
-export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId: string = CONSOLE_CLIENT_ID) =>
+export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId: string = CONSOLE_CLIENT_ID, how?: SignIn) =>
   signAccessToken({
     sub: user.id,
     client_id: clientId,
@@ -57,11 +57,27 @@ export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId
     org: user.orgId,
     role: user.role,
     sid: sessionId,
+    ...(how ? { amr: how.amr, auth_time: how.authTime } : {}),
   });
 
+/** How and when a session's sign-in authenticated (RFC 8176 `amr`, `auth_time`). */
+interface SignIn {
+  amr: string[];
+  authTime: number;
+}
+
+/** `amr` of a password sign-in, with or without a TOTP or recovery code (api/passkeys.md "amr in tokens"). */
+export const passwordAmr = (mfa: boolean): string[] => (mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
+
+/** What a session item says about its sign-in; older items without `amr` are read from `mfa`. */
+const signInOf = (session: Pick<SessionRecord, 'amr' | 'authTime' | 'mfa' | 'createdAt'>): SignIn => ({
+  amr: session.amr ?? passwordAmr(Boolean(session.mfa)),
+  authTime: session.authTime ?? Math.floor(Date.parse(session.createdAt) / 1000),
+});
+
 /** `appId`: a registered app's session, whose access tokens name the app as `client_id`. */
-async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string, appId?: string): Promise<Tokens> {
-  const accessToken = await sessionAccessToken(user, sessionId, appId);
+async function tokensFor(user: UserRecord, sessionId: string, refreshToken: string, appId?: string, how?: SignIn): Promise<Tokens> {
+  const accessToken = await sessionAccessToken(user, sessionId, appId, how);
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
 }
 
@@ -76,6 +92,8 @@ export interface SessionMeta {
   client: string;
   /** A second factor was used to sign in. */
   mfa: boolean;
+  /** RFC 8176 methods of this sign-in; by default those of a password (and code, with `mfa`). */
+  amr?: string[];
   /** For the audit event when the new session ends the oldest. */
   requestId?: string;
   /** A registered app's session (OpenID Connect): its id, chosen before, and how the person signed in. */
@@ -83,12 +101,13 @@ export interface SessionMeta {
 }
 
 /** The metadata of a sign-in made through this request. */
-export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; client?: string }): SessionMeta => ({
+export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; amr?: string[]; client?: string }): SessionMeta => ({
   ip: ctx.ip,
   userAgent: ctx.userAgent,
   requestId: ctx.requestId,
   client: fields.client ?? (ctx.browserSession ? 'console' : 'api'),
   mfa: fields.mfa,
+  amr: fields.amr ?? passwordAmr(fields.mfa),
 });
 
 /**
@@ -100,6 +119,7 @@ export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; client?
  */
 export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
   const { sessionId = timeOrderedId(), ...app } = meta.app ?? {};
+  const how: SignIn = { amr: meta.app?.amr ?? meta.amr ?? passwordAmr(meta.mfa), authTime: meta.app?.authTime ?? nowSeconds() };
   const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
   const now = nowSeconds();
   const at = nowIso();
@@ -119,6 +139,8 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
     os: agent.os,
     client: meta.client,
     mfa: meta.mfa,
+    amr: how.amr,
+    authTime: how.authTime,
     ...app,
   });
   const { item, evicted } = addSession(user, { id: parts.sessionId, expiresAt }, {
@@ -142,7 +164,7 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
       : []),
   ]);
   await noticeNewDevice(user, agent, meta, now);
-  return tokensFor(user, parts.sessionId, formatRefreshToken(parts), meta.app ? meta.client : undefined);
+  return tokensFor(user, parts.sessionId, formatRefreshToken(parts), meta.app ? meta.client : undefined, how);
 }
 
 /** `undefined` is a browser that asked to use its cookie but had none. */
@@ -173,7 +195,7 @@ export async function refreshSession(
     await endReplayedSession({ ip: options.ip }, user, parts.sessionId, 'a spent refresh token was presented again');
   }
   if (result.outcome !== 'rotated') throw unauthorized('The refresh token is not valid.');
-  return { tokens: await tokensFor(user, parts.sessionId, formatRefreshToken(next), options.client), session: result.session, user };
+  return { tokens: await tokensFor(user, parts.sessionId, formatRefreshToken(next), options.client, signInOf(result.session)), session: result.session, user };
 }
 
 

@@ -133,7 +133,7 @@ describe.sequential('apps sign in with Gatehouse (OpenID Connect), in Chromium',
     expect(callback.searchParams.get('iss')).toBe(base);
     tokens = await oidc.authorizationCodeGrant(webConfig, callback, { ...expected, idTokenExpected: true });
     const claims = tokens.claims()!;
-    expect(claims).toMatchObject({ iss: base, aud: web.id, sub: org.root.id, nonce: expected.expectedNonce, amr: ['pwd', 'otp'], org: org.orgId, role: 'root' });
+    expect(claims).toMatchObject({ iss: base, aud: web.id, sub: org.root.id, nonce: expected.expectedNonce, amr: ['pwd', 'otp', 'mfa'], org: org.orgId, role: 'root' });
     expect(tokens.refresh_token).toEqual(expect.any(String));
 
     // The access token is an ordinary Gatehouse session's.

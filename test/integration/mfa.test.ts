@@ -44,7 +44,7 @@ describe('self-enrolment', () => {
     expect(verified.status).toBe(200);
     expect(verified.body.recoveryCodes).toHaveLength(10);
     expect(new Set(verified.body.recoveryCodes).size).toBe(10);
-    expect((await api.request('GET', '/v1/me', { token: org.rootToken })).body.mfa).toEqual({ enabled: true, required: false });
+    expect((await api.request('GET', '/v1/me', { token: org.rootToken })).body.mfa).toEqual({ enabled: true, required: false, methods: ['totp'], passkeys: 0 });
     expect((await lastEmailTo(org.root.email)).subject).toMatch(/Two-factor/);
     expect((await api.request('POST', '/v1/me/mfa/totp', { token: org.rootToken })).body.code).toBe('mfa_already_enabled');
   });
@@ -58,7 +58,7 @@ describe('login with two-factor', () => {
     nextStep();
 
     const first = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: org.root.password } });
-    expect(first.body).toEqual({ challenge: 'MFA_REQUIRED', session: expect.any(String) });
+    expect(first.body).toEqual({ challenge: 'MFA_REQUIRED', session: expect.any(String), methods: ['totp'] });
     expect((await api.request('GET', '/v1/me', { token: first.body.session })).status).toBe(401);
     const wrong = await api.request('POST', '/v1/auth/challenge', { body: { session: first.body.session, challenge: 'MFA_REQUIRED', code: '123456' } });
     expect(wrong.status).toBe(401);
@@ -132,7 +132,7 @@ describe('two-factor required by the root', () => {
     await api.request('PATCH', `/v1/users/${developer.id}`, { token: org.rootToken, body: { requireMfa: true } });
 
     const login = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: developer.login, password: developer.password } });
-    expect(login.body).toEqual({ challenge: 'MFA_SETUP_REQUIRED', session: expect.any(String) });
+    expect(login.body).toEqual({ challenge: 'MFA_SETUP_REQUIRED', session: expect.any(String), methods: ['totp'] });
     const offer = await api.request('POST', '/v1/auth/challenge', { body: { session: login.body.session, challenge: 'MFA_SETUP_REQUIRED' } });
     expect(offer.status).toBe(200);
     expect(offer.body).toMatchObject({ session: login.body.session, secret: expect.any(String), otpauthUri: expect.stringContaining('otpauth://totp/'), qrCodeSvg: expect.stringContaining('<svg') });
@@ -144,7 +144,7 @@ describe('two-factor required by the root', () => {
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), recoveryCodes: expect.any(Array) });
     expect(done.body.recoveryCodes).toHaveLength(10);
-    expect((await api.request('GET', '/v1/me', { token: done.body.accessToken })).body.mfa).toEqual({ enabled: true, required: true });
+    expect((await api.request('GET', '/v1/me', { token: done.body.accessToken })).body.mfa).toEqual({ enabled: true, required: true, methods: ['totp'], passkeys: 0 });
 
     // Required two-factor cannot be turned off by its user.
     const off = await api.request('DELETE', '/v1/me/mfa/totp', { token: done.body.accessToken, body: { password: developer.password } });
@@ -172,7 +172,7 @@ describe('two-factor required by the root', () => {
     const first = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'chained', password: invited.body.temporaryPassword } });
     expect(first.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
     const second = await api.request('POST', '/v1/auth/challenge', { body: { session: first.body.session, challenge: 'NEW_PASSWORD_REQUIRED', newPassword: 'my own long passphrase' } });
-    expect(second.body).toEqual({ challenge: 'MFA_SETUP_REQUIRED', session: expect.any(String) });
+    expect(second.body).toEqual({ challenge: 'MFA_SETUP_REQUIRED', session: expect.any(String), methods: ['totp'] });
     const offer = await api.request('POST', '/v1/auth/challenge', { body: { session: second.body.session, challenge: 'MFA_SETUP_REQUIRED' } });
     const done = await api.request('POST', '/v1/auth/challenge', { body: { session: second.body.session, challenge: 'MFA_SETUP_REQUIRED', code: await code(offer.body.secret) } });
     expect(done.body.accessToken).toBeTruthy();
@@ -189,7 +189,7 @@ describe('two-factor required by the root', () => {
     expect((await api.request('DELETE', `/v1/users/${developer.id}/mfa`, { token: admin.accessToken })).status).toBe(403);
     expect((await api.request('DELETE', `/v1/users/${developer.id}/mfa`, { token: org.rootToken })).status).toBe(204);
     const user = await api.request('GET', `/v1/users/${developer.id}`, { token: org.rootToken });
-    expect(user.body.mfa).toEqual({ enabled: false, required: true });
+    expect(user.body.mfa).toEqual({ enabled: false, required: true, methods: [], passkeys: 0 });
     const login = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: developer.login, password: developer.password } });
     expect(login.body.challenge).toBe('MFA_SETUP_REQUIRED');
   });

@@ -297,7 +297,7 @@ describe('POST /oauth2/token, authorization_code', () => {
     const jwks = createRemoteJWKSet(new URL(`${api.url}/.well-known/jwks.json`));
     const { payload, protectedHeader } = await jwtVerify(answer.body.id_token, jwks, { issuer: ISSUER, audience: 'demo-web', algorithms: ['RS256'], currentDate: new Date(clock.now()) });
     expect(protectedHeader.alg).toBe('RS256');
-    expect(payload).toMatchObject({ sub: org.root.id, aud: 'demo-web', nonce: 'nonce-456', org: org.orgId, role: 'root', amr: ['pwd', 'otp'], preferred_username: 'owner', name: 'Olivia Owner', email: org.root.email, email_verified: true });
+    expect(payload).toMatchObject({ sub: org.root.id, aud: 'demo-web', nonce: 'nonce-456', org: org.orgId, role: 'root', amr: ['pwd', 'otp', 'mfa'], preferred_username: 'owner', name: 'Olivia Owner', email: org.root.email, email_verified: true });
     expect(payload.auth_time).toBeLessThanOrEqual(payload.iat!);
     expect(typeof payload.sid).toBe('string');
 

@@ -6,6 +6,7 @@ import type { Enrolment, User } from '../types';
 import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
+import { Passkeys } from './passkeys';
 import { OwnPermissions } from './permissions';
 import { MySessions } from './sessions';
 
@@ -29,6 +30,7 @@ export function Account() {
       <EmailSection me={me} />
       <PasswordSection login={me.login} />
       <TwoFactor me={me} onChanged={session.reload} />
+      <Passkeys />
       <MySessions />
       <section aria-labelledby="tokens-title" id="api-tokens">
         <h2 id="tokens-title">API tokens</h2>

@@ -8,6 +8,7 @@ import { sentenceFor } from '../problems';
 import { Alert, Field, Form, ORG_HINT, Page, Success, useAction } from '../ui';
 import { AuthorizeFlow } from './authorize';
 import { ChallengeFlow, isChallenge, submitLogin, mismatch } from './challenge';
+import { PasskeySignIn } from './passkey-signin';
 
 const PASSWORD_HINT = 'At least 15 characters; a few unrelated words work well.';
 
@@ -116,9 +117,10 @@ function ConsoleLogin() {
             }
           >
             <Field name="org" label="Organization" hint={ORG_HINT} required autocomplete="organization" defaultValue={query.get('org') ?? ''} />
-            <Field name="login" label="Login" required autocomplete="username" />
+            <Field name="login" label="Login" required autocomplete="username webauthn" />
             <Field name="password" label="Password" type="password" required autocomplete="current-password" />
           </Form>
+          <PasskeySignIn onDone={finish} />
           <p>
             <Link href="/forgot-password">Forgot your password?</Link> · <Link href="/signup">Create an organization</Link>
           </p>

@@ -4,6 +4,7 @@ import { useSession } from '../session';
 import type { Challenge, Tokens } from '../types';
 import { Alert, Field, Form, ORG_HINT, Page, useAction } from '../ui';
 import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
+import { PasskeySignIn } from './passkey-signin';
 
 /**
  * The console as the hosted sign-in page of the SaaS's own apps (OpenID Connect): opened as
@@ -144,9 +145,10 @@ export function AuthorizeFlow(props: { handle: string }) {
               Use your Gatehouse account to continue to <strong>{appName}</strong>.
             </p>
             <Field name="org" label="Organization" hint={ORG_HINT} required autocomplete="organization" defaultValue={pending?.org ?? ''} />
-            <Field name="login" label="Login" required autocomplete="username" defaultValue={pending?.loginHint ?? ''} />
+            <Field name="login" label="Login" required autocomplete="username webauthn" defaultValue={pending?.loginHint ?? ''} />
             <Field name="password" label="Password" type="password" required autocomplete="current-password" />
           </Form>
+          <PasskeySignIn org={pending?.org ?? undefined} onDone={(tokens) => void signedIn(tokens)} />
         </>
       )}
       <p>

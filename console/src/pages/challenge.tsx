@@ -2,8 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, request } from '../api';
 import type { Challenge, Enrolment, Tokens } from '../types';
 import { Alert, Field, Form, RecoveryCodes, useAction } from '../ui';
+import { cancelled, createPasskey, usePasskey } from '../passkeys';
+import { sentenceFor } from '../problems';
 
-type ChallengeAnswer = Tokens | Challenge | (Enrolment & { session: string }) | (Tokens & { recoveryCodes: string[] });
+type SetupOffer = { session: string; methods: Challenge['methods']; passkeyOptions?: Record<string, unknown> };
+type ChallengeAnswer = Tokens | Challenge | (Enrolment & SetupOffer) | SetupOffer | (Tokens & { recoveryCodes: string[] });
 
 export const isChallenge = (answer: unknown): answer is Challenge =>
   typeof answer === 'object' && answer !== null && 'challenge' in answer;
@@ -38,6 +41,7 @@ export function TotpSetup(props: { enrolment: Enrolment }) {
 export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Tokens) => void; onRestart: () => void }) {
   const [step, setStep] = useState<Challenge>(props.initial);
   const [enrolment, setEnrolment] = useState<Enrolment>();
+  const [setup, setSetup] = useState<SetupOffer>();
   const [codes, setCodes] = useState<{ tokens: Tokens; recoveryCodes: string[] }>();
   const action = useAction();
 
@@ -48,8 +52,10 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
         session: true,
         body: { session: step.session, challenge: step.challenge, ...body },
       });
-      if ('secret' in result) {
-        setEnrolment(result);
+      if ('methods' in result && !isChallenge(result)) {
+        // MFA_SETUP_REQUIRED's offer: the TOTP secret and/or passkey creation options.
+        if ('secret' in result) setEnrolment(result);
+        setSetup(result);
         setStep({ challenge: 'MFA_SETUP_REQUIRED', session: result.session });
       } else if (isChallenge(result)) {
         setEnrolment(undefined);
@@ -63,8 +69,28 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
 
   // Setup starts by asking the API for a secret and its QR code.
   useEffect(() => {
-    if (step.challenge === 'MFA_SETUP_REQUIRED' && !enrolment) void answer({});
+    if (step.challenge === 'MFA_SETUP_REQUIRED' && !setup) void answer({});
   }, [step]);
+
+  /** Answers with a passkey: the browser's dialog on the options the challenge carries. */
+  const withPasskey = (ceremony: () => Promise<unknown>, extra: Record<string, unknown> = {}) =>
+    action.run(async () => {
+      let passkey: unknown;
+      try {
+        passkey = await ceremony();
+      } catch (error) {
+        if (cancelled(error)) return;
+        throw error;
+      }
+      const { body: result } = await request<ChallengeAnswer>('POST', '/v1/auth/challenge', {
+        anonymous: true,
+        session: true,
+        body: { session: step.session, challenge: step.challenge, passkey, ...extra },
+      });
+      if ('recoveryCodes' in result) setCodes({ tokens: result, recoveryCodes: result.recoveryCodes });
+      else if (isChallenge(result)) setStep(result);
+      else if ('accessToken' in result) props.onDone(result);
+    });
 
   const expired = action.error instanceof ApiError && action.error.code === 'invalid_session';
   if (expired) {
@@ -109,19 +135,53 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
           <Field name="confirmPassword" label="New password, again" type="password" autocomplete="new-password" required />
         </Form>
       );
-    case 'MFA_REQUIRED':
+    case 'MFA_REQUIRED': {
+      const passkeyOptions = step.passkeyOptions as Record<string, unknown> | undefined;
+      const totp = !step.methods || step.methods.includes('totp');
       return (
-        <Form label="Two-factor code" busy={action.busy} error={action.error} submit="Verify" codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
-          <Field name="code" label="Code from your authenticator app, or a recovery code" autocomplete="one-time-code" inputMode="text" required autoFocus />
-        </Form>
+        <div>
+          {passkeyOptions ? (
+            <div class="passkey-factor">
+              <p>Use your passkey to confirm it is you.</p>
+              <button type="button" class="primary" disabled={action.busy} onClick={() => void withPasskey(() => usePasskey(passkeyOptions))}>
+                Use your passkey
+              </button>
+            </div>
+          ) : null}
+          <Form label="Two-factor code" busy={action.busy} error={action.error} submit="Verify" codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
+            <Field
+              name="code"
+              label={totp ? 'Code from your authenticator app, or a recovery code' : 'Or a recovery code'}
+              autocomplete="one-time-code"
+              inputMode="text"
+              required
+              autoFocus={!passkeyOptions}
+            />
+          </Form>
+        </div>
       );
+    }
     case 'MFA_SETUP_REQUIRED':
-      return enrolment ? (
-        <Form label="Set up two-factor" busy={action.busy} error={action.error} submit="Turn on two-factor" codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
-          <p>Your organization requires two-factor authentication.</p>
-          <TotpSetup enrolment={enrolment} />
-          <Field name="code" label="6-digit code" autocomplete="one-time-code" inputMode="numeric" required />
-        </Form>
+      return setup ? (
+        <div>
+          <p>Your organization requires two-factor authentication. Set up {setup.passkeyOptions && enrolment ? 'one of these' : 'this'} to continue.</p>
+          {setup.passkeyOptions ? (
+            <div class="passkey-factor">
+              <h2>A passkey</h2>
+              {!enrolment && action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
+              <button type="button" class="primary" disabled={action.busy} onClick={() => void withPasskey(() => createPasskey(setup.passkeyOptions!))}>
+                Set up a passkey
+              </button>
+            </div>
+          ) : null}
+          {enrolment ? (
+            <Form label="Set up two-factor" busy={action.busy} error={action.error} submit="Turn on two-factor" codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
+              {setup.passkeyOptions ? <h2>An authenticator app</h2> : null}
+              <TotpSetup enrolment={enrolment} />
+              <Field name="code" label="6-digit code" autocomplete="one-time-code" inputMode="numeric" required />
+            </Form>
+          ) : null}
+        </div>
       ) : action.error ? (
         <Alert>Two-factor setup could not start. Please start again.</Alert>
       ) : (

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Email, Login, Name, Password, Slug } from '../schemas';
+import { AuthenticationResponse, PasskeyName, RegistrationResponse } from './passkeys';
 
 /** What the `auth` function (functions/auth.ts) takes: sign-up, login, challenges, credentials. */
 
@@ -31,4 +32,7 @@ export const ChallengeBody = z.strictObject({
   challenge: z.enum(['NEW_PASSWORD_REQUIRED', 'MFA_REQUIRED', 'MFA_SETUP_REQUIRED']),
   newPassword: Password.optional(),
   code: z.string().min(1).max(64).optional(),
+  /** MFA_REQUIRED: an AuthenticationResponseJSON; MFA_SETUP_REQUIRED: a RegistrationResponseJSON (api/passkeys.md). */
+  passkey: z.union([AuthenticationResponse, RegistrationResponse]).optional(),
+  passkeyName: PasskeyName.optional(),
 });

@@ -3,7 +3,20 @@ import { Cursor, Email, FreeText, Limit, Name, safeCheck, text } from '../schema
 
 /** What the `org` function (functions/org.ts) takes: the organization, its audit trail and billing; and the invoice import. */
 
-export const PatchOrgBody = z.strictObject({ name: Name });
+/** Root only: who must have a second factor, and which methods count (api/passkeys.md). */
+export const MfaPolicyPatch = z.strictObject({
+  require: z.enum(['off', 'admins', 'everyone']).optional(),
+  methods: z
+    .array(z.enum(['totp', 'passkey']))
+    .min(1)
+    .max(2)
+    .refine((methods) => new Set(methods).size === methods.length, 'must not repeat a method')
+    .optional(),
+});
+
+export const PatchOrgBody = z
+  .strictObject({ name: Name.optional(), mfaPolicy: MfaPolicyPatch.optional() })
+  .refine((body) => body.name !== undefined || body.mfaPolicy !== undefined, 'send `name`, `mfaPolicy` or both');
 
 export const AuditQuery = z.object({
   limit: Limit,

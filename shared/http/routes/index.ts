@@ -3,6 +3,7 @@ import { authRoutes } from './auth';
 import { meRoutes } from './me';
 import { oauthRoutes } from './oauth';
 import { oidcRoutes } from './oidc';
+import { passkeysRoutes } from './passkeys';
 import { orgRoutes } from './org';
 import { publicRoutes } from './public';
 import { scimRoutes } from './scim';
@@ -16,7 +17,7 @@ export * from '../route';
  * Each Lambda entry point imports only its own group's file (and so builds only its own
  * request schemas at its cold start); everything else reads the whole table from here.
  */
-export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...scimRoutes] as const;
+export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...scimRoutes, ...passkeysRoutes] as const;
 
 export type Route = (typeof routes)[number];
 export type RouteOf<G extends FunctionGroup> = Extract<Route, { group: G }>;

@@ -10,7 +10,7 @@ export const orgRoutes = [
   }),
   route({
     method: 'PATCH', path: '/v1/org', group: 'org', operation: 'patchOrg', auth: 'user',
-    summary: 'Rename the organization (root, admin)', body: PatchOrgBody,
+    summary: 'Rename the organization (root, admin); set its two-factor policy `mfaPolicy` (root only, audited)', body: PatchOrgBody,
     responses: { 200: { description: 'Organization', schema: 'Org' }, 412: { description: 'Stale `If-Match`' } },
   }),
   route({

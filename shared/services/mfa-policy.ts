@@ -1,0 +1,81 @@
+import { nowIso } from '../clock';
+import type { AuthedContext } from '../context';
+import { actorOf, auditItem } from '../data/audit';
+import { getOrg, setMfaPolicy, type MfaPolicy, type OrgRecord } from '../data/orgs';
+import { transact } from '../data/transact';
+import { notFound, preconditionFailed } from '../errors';
+import { assertRoot } from '../auth/policy';
+import { enrolledMethods, type MfaMethod, type UserRecord } from '../data/users';
+
+/**
+ * The organization's two-factor policy, applied at each sign-in (api/passkeys.md "Organization
+ * MFA policy"). Service accounts are never covered; nor is a sign-in through enterprise SSO,
+ * whose IdP's factors count.
+ */
+export const DEFAULT_MFA_POLICY: MfaPolicy = { require: 'off', methods: ['totp', 'passkey'] };
+
+export const policyOf = (org: { mfaPolicy?: MfaPolicy } | undefined): MfaPolicy => org?.mfaPolicy ?? DEFAULT_MFA_POLICY;
+
+export async function orgPolicy(orgId: string): Promise<MfaPolicy> {
+  return policyOf(await getOrg(orgId));
+}
+
+/** Whether the policy itself (not root's per-user flag) demands a second factor of this user. */
+export function coveredByPolicy(user: Pick<UserRecord, 'type' | 'role'>, policy: MfaPolicy): boolean {
+  if (user.type !== 'human') return false;
+  if (policy.require === 'everyone') return true;
+  return policy.require === 'admins' && (user.role === 'root' || user.role === 'admin');
+}
+
+export async function requiredByPolicy(user: Pick<UserRecord, 'type' | 'role' | 'orgId'>): Promise<boolean> {
+  return coveredByPolicy(user, await orgPolicy(user.orgId));
+}
+
+/** The user's enrolled methods that the organization accepts. */
+export const allowedMethods = (user: Pick<UserRecord, 'mfa'>, policy: MfaPolicy): MfaMethod[] =>
+  enrolledMethods(user.mfa).filter((method) => policy.methods.includes(method));
+
+export const mustHaveSecondFactor = (user: Pick<UserRecord, 'type' | 'role' | 'mfa'>, policy: MfaPolicy): boolean =>
+  user.mfa.required || coveredByPolicy(user, policy);
+
+/**
+ * What a user whose first factor was accepted still owes for two-factor:
+ * - `MFA_REQUIRED` when they have a factor the organization allows;
+ * - `MFA_SETUP_REQUIRED` when every factor they have is disallowed (never a silent downgrade),
+ *   or when they have none and root's flag or the policy covers them;
+ * - nothing otherwise.
+ * `how`: a sign-in through enterprise SSO is left to its IdP and owes nothing here. This is
+ * the function the SSO flow calls after its IdP answered.
+ */
+export function secondFactorStep(
+  user: Pick<UserRecord, 'type' | 'role' | 'mfa'>,
+  policy: MfaPolicy,
+  how: 'password' | 'sso' = 'password',
+): 'MFA_REQUIRED' | 'MFA_SETUP_REQUIRED' | undefined {
+  if (how === 'sso' || user.type !== 'human') return undefined;
+  if (allowedMethods(user, policy).length) return 'MFA_REQUIRED';
+  if (user.mfa.enabled) return 'MFA_SETUP_REQUIRED';
+  return mustHaveSecondFactor(user, policy) ? 'MFA_SETUP_REQUIRED' : undefined;
+}
+
+/** Root changes the policy; it applies from each user's next sign-in (sessions already open go on). */
+export async function changeMfaPolicy(ctx: AuthedContext, patch: Partial<MfaPolicy>, ifMatch?: number): Promise<OrgRecord> {
+  assertRoot(ctx.principal, 'Only the organization owner may change the two-factor policy.');
+  const org = await getOrg(ctx.principal.orgId);
+  if (!org) throw notFound();
+  if (ifMatch !== undefined && ifMatch !== org.version) throw preconditionFailed();
+  const before = policyOf(org);
+  const policy: MfaPolicy = { require: patch.require ?? before.require, methods: patch.methods ?? before.methods };
+  const at = nowIso();
+  await transact([
+    setMfaPolicy(org, policy, at),
+    auditItem(ctx, {
+      orgId: org.id,
+      action: 'org.mfa_policy_changed',
+      actor: actorOf(ctx.principal.user),
+      target: { type: 'org', id: org.id },
+      details: { from: before, to: policy },
+    }, at),
+  ]);
+  return { ...org, mfaPolicy: policy, updatedAt: at, version: org.version + 1 };
+}
