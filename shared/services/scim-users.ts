@@ -160,7 +160,7 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
     scimUserAudit(ctx, 'scim.user_provisioned', user, at, { externalId: input.scim.externalId ?? null }),
   ]);
   await noteScimChange(ctx.scim);
-  if (link) await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url));
+  if (link) await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url, org.slug));
   return user;
 }
 
@@ -249,7 +249,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     invitation = newLink(after, 'activation');
     items.push(invitation.item);
     set['emailTokens.activation'] = invitation.hash;
-    emails.push(() => sendEmail(input.email, invitationLinkMessage(after.name, org.name, after.login, invitation!.url)));
+    emails.push(() => sendEmail(input.email, invitationLinkMessage(after.name, org.name, after.login, invitation!.url, org.slug)));
   }
 
   const grants = grantsFor({ ...after, managedBy: 'scim' }, await loadGrants(orgId));
