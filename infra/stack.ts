@@ -52,6 +52,8 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   oauth: { hashesPasswords: false, sendsEmail: true },
   // The authorization-code flow's browser-facing routes (authorize, complete, userinfo, logout).
   oidc: { hashesPasswords: false, sendsEmail: false },
+  // Enterprise SSO: its sign-ins start sessions (new-device notice); it asks DNS and the IdPs over the internet.
+  sso: { hashesPasswords: false, sendsEmail: true },
 };
 
 export class GatehouseStack extends Stack {

@@ -4,8 +4,9 @@ import { handler as oauth } from '../../functions/oauth';
 import { handler as oidc } from '../../functions/oidc';
 import { handler as org } from '../../functions/org';
 import { handler as publicRoutes } from '../../functions/public';
+import { handler as sso } from '../../functions/sso';
 import { handler as users } from '../../functions/users';
 import type { Handlers } from './http-adapter';
 
 /** Every function group of the route table, bound to the entry point its Lambda runs. */
-export const handlers: Handlers = { public: publicRoutes, auth, me, users, org, oauth, oidc };
+export const handlers: Handlers = { public: publicRoutes, auth, me, users, org, oauth, oidc, sso };

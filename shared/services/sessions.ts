@@ -80,6 +80,10 @@ export interface SessionMeta {
   requestId?: string;
   /** A registered app's session (OpenID Connect): its id, chosen before, and how the person signed in. */
   app?: { sessionId: string; authTime: number; amr: string[]; scope: string; ssoSessionId: string };
+  /** An enterprise SSO sign-in: the connection it came through (its deletion ends the session). */
+  idp?: string;
+  /** A session id chosen before (an SSO sign-in that goes on to complete an app's request). */
+  sessionId?: string;
 }
 
 /** The metadata of a sign-in made through this request. */
@@ -99,7 +103,7 @@ export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; client?
  * gets the user a notice email, whose failure never fails the sign-in.
  */
 export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
-  const { sessionId = newId(), ...app } = meta.app ?? {};
+  const { sessionId = meta.sessionId ?? newId(), ...app } = meta.app ?? {};
   const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
   const now = nowSeconds();
   const at = nowIso();
@@ -119,6 +123,7 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
     os: agent.os,
     client: meta.client,
     mfa: meta.mfa,
+    ...(meta.idp ? { idp: meta.idp, amr: ['ext'] } : {}),
     ...app,
   });
   const { item, evicted } = addSession(user, { id: parts.sessionId, expiresAt }, {

@@ -5,6 +5,7 @@ import { oauthRoutes } from './oauth';
 import { oidcRoutes } from './oidc';
 import { orgRoutes } from './org';
 import { publicRoutes } from './public';
+import { ssoRoutes } from './sso';
 import { usersRoutes } from './users';
 
 export * from '../route';
@@ -15,7 +16,7 @@ export * from '../route';
  * Each Lambda entry point imports only its own group's file (and so builds only its own
  * request schemas at its cold start); everything else reads the whole table from here.
  */
-export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes] as const;
+export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...ssoRoutes] as const;
 
 export type Route = (typeof routes)[number];
 export type RouteOf<G extends FunctionGroup> = Extract<Route, { group: G }>;
