@@ -10,6 +10,8 @@ import { Audit } from './pages/audit';
 import { Activate, ForgotPassword, Login, ResetPassword, SignUp, VerifyEmail } from './pages/auth';
 import { Billing, Invoices } from './pages/billing';
 import { Organization } from './pages/organization';
+import { SsoComplete, SsoSignIn } from './pages/sso';
+import { SsoSettings } from './pages/settings/sso';
 import { UserDetail } from './pages/user';
 import { Users } from './pages/users';
 import { UserImport } from './pages/user-import';
@@ -40,6 +42,9 @@ const ROUTES: RouteEntry[] = [
   { path: '/billing', allow: can.billing, render: () => <Billing /> },
   { path: '/invoices', allow: can.invoices, render: () => <Invoices /> },
   { path: '/audit', allow: can.audit, render: () => <Audit /> },
+  { path: '/sso', render: () => <SsoSignIn /> },
+  { path: '/sso/complete', render: () => <SsoComplete /> },
+  { path: '/settings/sso', allow: (me) => me?.role === 'root', render: () => <SsoSettings /> },
 ];
 
 /** The menu shows a role only what it may open; the API refuses the rest anyway. */
