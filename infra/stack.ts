@@ -56,6 +56,8 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   scim: { hashesPasswords: false, sendsEmail: true },
   // Re-authentication with the password before adding or removing a passkey; passkey notices.
   passkeys: { hashesPasswords: true, sendsEmail: true },
+  // Enterprise SSO: its sign-ins start sessions (new-device notice); it asks DNS and the IdPs over the internet.
+  sso: { hashesPasswords: false, sendsEmail: true },
 };
 
 export class GatehouseStack extends Stack {

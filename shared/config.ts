@@ -44,6 +44,8 @@ const Env = z
     OAUTH_CLIENTS: contextListVariable(parseClients, 'OAUTH_CLIENTS'),
     /** Local stack: confidential clients' secrets (`{ "<client id>": "<secret>" }`); on AWS each client names its secret. */
     CLIENT_SECRETS_FILE: z.string().optional(),
+    /** The DNS server asked for domain-verification TXT records (`host:port`); default the system's resolvers. */
+    GATEHOUSE_DNS_SERVER: z.string().regex(/^[\w.:[\]-]+$/).optional(),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })

@@ -7,6 +7,7 @@ import type { User } from './types';
 import { Page } from './ui';
 import { Account } from './pages/account';
 import { Activate, ForgotPassword, Login, ResetPassword, SignUp, VerifyEmail } from './pages/auth';
+import { SsoComplete, SsoSignIn } from './pages/sso';
 import { SettingsLayout, firstSection, settingsRoutes } from './settings';
 
 interface RouteEntry {
@@ -41,6 +42,8 @@ export const ROUTES: RouteEntry[] = [
   { path: '/reset-password', render: () => <ResetPassword /> },
   { path: '/verify-email', render: () => <VerifyEmail /> },
   { path: '/account', allow: everyone, render: () => <Account /> },
+  { path: '/sso', render: () => <SsoSignIn /> },
+  { path: '/sso/complete', render: () => <SsoComplete /> },
   { path: '/settings', allow: everyone, render: () => null, redirect: (_, me) => firstSection(me) },
   // The settings sections live in settings.tsx, one line each.
   ...settingsRoutes(),

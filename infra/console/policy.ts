@@ -8,7 +8,7 @@ export const CONSOLE_CONFIG = fileURLToPath(new URL('../../console/vite.config.t
  * The paths the API owns on the shared origin; everything else is the console. One list for
  * the CloudFront behaviours and the local server (a test checks every route falls under it).
  */
-export const API_PATH_PATTERNS = ['/v1/*', '/health', '/.well-known/*', '/oauth2/*', '/scim/*'] as const;
+export const API_PATH_PATTERNS = ['/v1/*', '/health', '/.well-known/*', '/oauth2/*', '/scim/*', '/sso/saml/*', '/sso/oidc/*'] as const;
 
 export const isApiPath = (path: string) =>
   API_PATH_PATTERNS.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern));

@@ -6,8 +6,9 @@ import { handler as org } from '../../functions/org';
 import { handler as passkeys } from '../../functions/passkeys';
 import { handler as publicRoutes } from '../../functions/public';
 import { handler as scim } from '../../functions/scim';
+import { handler as sso } from '../../functions/sso';
 import { handler as users } from '../../functions/users';
 import type { Handlers } from './http-adapter';
 
 /** Every function group of the route table, bound to the entry point its Lambda runs. */
-export const handlers: Handlers = { public: publicRoutes, auth, me, users, org, oauth, oidc, scim, passkeys };
+export const handlers: Handlers = { public: publicRoutes, auth, me, users, org, oauth, oidc, scim, passkeys, sso };

@@ -16,6 +16,15 @@
  *   ORG#<org>            SCIMEXT#<kind>#<id> unique-externalId marker -> user or group (SCIM)
  *   ORG#<org>            SCIMGROUP#<group>   SCIM group with its member ids (time-ordered ids)
  *   ORG#<org>            SCIMGNAME#<name>    unique-group-displayName marker (lower case) -> group
+ *   ORG#<org>            SSODOMAIN#<domain>  a claimed email domain (pending or verified)
+ *   ORG#<org>            SSOCONN#<id>        an SSO connection (SAML or OIDC)
+ *   ORG#<org>            SSOID#<conn>#<hash> IdP identity (connection, NameID/sub) -> user
+ *   DOMAIN#<domain>      DOMAIN              verified-domain marker -> org (one org per domain)
+ *   SSOCONN#<id>         SSOCONN             connection id -> org (the ACS knows only the id)
+ *   SSOENFORCE#<slug>    SSOENFORCE          domains whose password sign-in an enforced connection replaced
+ *   SSOFLOW#<key>        SSOFLOW             SSO sign-in in progress: SAML request id or OIDC state hash (TTL)
+ *   SSOHANDLE#<hash>     SSOHANDLE           one-time handle the console completes an SSO sign-in with (TTL)
+ *   SSOSEEN#<conn>#<hash> SSOSEEN            SAML assertion id already used (TTL: its NotOnOrAfter)
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
@@ -43,6 +52,7 @@ export const keys = {
   userPrefix: 'USER#',
   email: (orgId: string, email: string): Key => ({ pk: org(orgId), sk: `EMAIL#${email.toLowerCase()}` }),
   session: (orgId: string, sessionId: string): Key => ({ pk: org(orgId), sk: `SESSION#${sessionId}` }),
+  sessionPrefix: 'SESSION#',
   audit: (orgId: string, at: string, id: string): Key => ({ pk: org(orgId), sk: `AUDIT#${at}#${id}` }),
   auditPrefix: 'AUDIT#',
   orgPartition: org,
@@ -63,6 +73,17 @@ export const keys = {
   scimGroup: (orgId: string, groupId: string): Key => ({ pk: org(orgId), sk: `SCIMGROUP#${groupId}` }),
   scimGroupPrefix: 'SCIMGROUP#',
   scimGroupName: (orgId: string, displayName: string): Key => ({ pk: org(orgId), sk: `SCIMGNAME#${displayName.normalize('NFKC').toLowerCase()}` }),
+  ssoDomain: (orgId: string, domain: string): Key => ({ pk: org(orgId), sk: `SSODOMAIN#${domain}` }),
+  ssoDomainPrefix: 'SSODOMAIN#',
+  ssoConnection: (orgId: string, id: string): Key => ({ pk: org(orgId), sk: `SSOCONN#${id}` }),
+  ssoConnectionPrefix: 'SSOCONN#',
+  ssoIdentity: (orgId: string, connectionId: string, subjectHash: string): Key => ({ pk: org(orgId), sk: `SSOID#${connectionId}#${subjectHash}` }),
+  verifiedDomain: (domain: string): Key => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
+  ssoConnectionOwner: (id: string): Key => ({ pk: `SSOCONN#${id}`, sk: 'SSOCONN' }),
+  ssoEnforcement: (slug: string): Key => ({ pk: `SSOENFORCE#${slug}`, sk: 'SSOENFORCE' }),
+  ssoFlow: (key: string): Key => ({ pk: `SSOFLOW#${key}`, sk: 'SSOFLOW' }),
+  ssoHandle: (hash: string): Key => ({ pk: `SSOHANDLE#${hash}`, sk: 'SSOHANDLE' }),
+  ssoSeenAssertion: (connectionId: string, idHash: string): Key => ({ pk: `SSOSEEN#${connectionId}#${idHash}`, sk: 'SSOSEEN' }),
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),

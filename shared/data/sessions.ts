@@ -40,6 +40,8 @@ export interface SessionRecord {
   scope?: string;
   /** and the browser's Gatehouse session whose sign-in the app's session came from. */
   ssoSessionId?: string;
+  /** The enterprise SSO connection the sign-in came through. */
+  idp?: string;
 }
 
 export async function getSession(orgId: string, sessionId: string): Promise<SessionRecord | undefined> {

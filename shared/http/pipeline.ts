@@ -47,6 +47,8 @@ export interface HandlerRequest<R extends RouteDef> {
   ifMatch?: number;
   /** The raw `Authorization` header (OAuth client authentication reads `Basic` from it). */
   authorization?: string;
+  /** The request's cookies as one `Cookie` header (the SSO flow cookie). */
+  cookie?: string;
   ctx: R['auth'] extends 'user'
     ? AuthedContext
     : R['auth'] extends 'optional'
@@ -359,6 +361,7 @@ export function lambdaHandler<const Table extends readonly RouteDef[]>(groupRout
         rawQuery: event.rawQueryString ?? '',
         ifMatch: state.ifMatch,
         authorization: event.headers.authorization,
+        cookie: event.cookies?.join('; ') ?? event.headers.cookie,
         ctx: ctx as never,
       });
       return respond(state.cookieSession ? toCookieSession(reply, state.route) : reply, state.route);

@@ -317,3 +317,67 @@ export const PasskeyList = z.object({ items: z.array(Passkey) });
 export const NewPasskey = Passkey.extend({ recoveryCodes: z.array(z.string()).optional().meta({ description: 'When this passkey turned two-factor on: ten recovery codes, shown this once' }) });
 export const PasskeyCreationOptions = z.object({ options: PasskeyOptions });
 export const PasswordlessOptions = z.object({ session: z.string(), options: PasskeyOptions });
+
+// ---- enterprise single sign-on (issue 31) ----
+
+export const SsoDomain = z
+  .object({
+    id: z.string(),
+    domain: z.string().meta({ description: 'Lower case, IDNs as punycode' }),
+    status: z.enum(['pending', 'verified']),
+    verification: z.object({
+      type: z.literal('dns-txt'),
+      name: z.string().meta({ example: '_gatehouse-challenge.acme.com' }),
+      value: z.string().meta({ example: 'gatehouse-domain-verification=3q2-7w…' }),
+    }),
+    createdAt: z.iso.datetime(),
+    verifiedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'SsoDomain' });
+
+export const SsoDomainList = z.object({ items: z.array(SsoDomain), nextCursor: z.null() }).meta({ id: 'SsoDomainList' });
+
+const CertificateInfo = z.object({ sha256: z.string(), subject: z.string(), notBefore: z.iso.datetime(), notAfter: z.iso.datetime() });
+
+export const SsoConnection = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    protocol: z.enum(['saml', 'oidc']),
+    enabled: z.boolean(),
+    enforce: z.boolean(),
+    allowIdpInitiated: z.boolean(),
+    domains: z.array(z.string()),
+    jit: z.object({ enabled: z.boolean(), defaultRole: z.enum(['developer', 'admin']) }),
+    saml: z.object({ entityId: z.string(), ssoUrl: z.string(), signRequests: z.boolean(), certificates: z.array(CertificateInfo) }).optional(),
+    sp: z.object({ entityId: z.string(), acsUrl: z.string(), metadataUrl: z.string() }).optional().meta({ description: 'SAML: what the IdP admin enters' }),
+    oidc: z.object({ issuer: z.string(), clientId: z.string() }).optional().meta({ description: 'The client secret is never shown again' }),
+    redirectUri: z.string().optional().meta({ description: 'OIDC: what the IdP admin registers' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'SsoConnection' });
+
+export const SsoConnectionList = z.object({ items: z.array(SsoConnection), nextCursor: z.null() }).meta({ id: 'SsoConnectionList' });
+
+export const SsoRedirect = z.object({ redirectTo: z.string().meta({ description: 'Where the browser goes next' }) }).meta({ id: 'SsoRedirect' });
+
+export const SsoTestReport = z
+  .object({
+    ok: z.boolean(),
+    error: z.string().optional(),
+    reason: z.string().optional(),
+    subject: z.string().nullable(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    groups: z.array(z.string()),
+    attributes: z.record(z.string(), z.array(z.string())),
+    outcome: z.enum(['create', 'link', 'existing']).optional(),
+    role: z.string().optional(),
+  })
+  .meta({ id: 'SsoTestReport' });
+
+export const SsoCompleteResult = z
+  .union([Tokens, SsoRedirect, z.object({ test: SsoTestReport })])
+  .meta({ id: 'SsoCompleteResult' });

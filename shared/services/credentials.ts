@@ -17,6 +17,7 @@ import { normalizeLogin } from '../http/schemas';
 import { logger } from '../log';
 import { continueSignIn } from './challenges';
 import { newLink } from './email-links';
+import { assertPasswordAllowed, assertPasswordAllowedForUser } from './sso-enforcement';
 
 /** Every forgot-password answer takes at least this long, whether or not a link was sent. */
 export const FORGOT_MIN_MS = 400;
@@ -88,6 +89,7 @@ export async function activate(ctx: RequestContext, input: { token: string; pass
  */
 export async function forgotPassword(ctx: RequestContext, input: { org: string; login: string }): Promise<void> {
   const started = performance.now();
+  await assertPasswordAllowed(input.org.trim().toLowerCase(), normalizeLogin(input.login.trim()));
   try {
     const slug = input.org.trim().toLowerCase();
     const record = await getLogin(slug, normalizeLogin(input.login.trim()));
@@ -132,6 +134,7 @@ export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor
 export async function resetPassword(ctx: RequestContext, input: { token: string; password: string }): Promise<void> {
   const { hash, user } = await redeemable('reset', input.token);
   if (user.status !== 'active') throw invalidToken();
+  await assertPasswordAllowedForUser(user);
   const { org, passwordHash } = await chosenPassword(user, input.password);
   const at = nowIso();
   await transact([

@@ -7,6 +7,7 @@ import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { normalizeLogin } from '../http/schemas';
 import { continueSignIn, nextChallenge, type ChallengeAnswer } from './challenges';
 import { type Tokens } from './sessions';
+import { assertPasswordAllowed } from './sso-enforcement';
 
 export interface LoginInput {
   org: string;
@@ -27,6 +28,8 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
   // hash instead of following them; a failure here is met again, and answered, at signing.
   keyRing().catch(() => undefined);
   const slug = input.org.trim().toLowerCase();
+  // Users of a domain whose SSO connection is enforced are sent to their IdP, whatever the password.
+  await assertPasswordAllowed(slug, normalizeLogin(input.login.trim()));
   const user = await guardedAttempt(
     slug,
     normalizeLogin(input.login.trim()),

@@ -98,6 +98,10 @@ export interface SessionMeta {
   requestId?: string;
   /** A registered app's session (OpenID Connect): its id, chosen before, and how the person signed in. */
   app?: { sessionId: string; authTime: number; amr: string[]; scope: string; ssoSessionId: string };
+  /** An enterprise SSO sign-in: the connection it came through (its deletion ends the session). */
+  idp?: string;
+  /** A session id chosen before (an SSO sign-in that goes on to complete an app's request). */
+  sessionId?: string;
 }
 
 /** The metadata of a sign-in made through this request. */
@@ -118,8 +122,8 @@ export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; amr?: s
  * gets the user a notice email, whose failure never fails the sign-in.
  */
 export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
-  const { sessionId = timeOrderedId(), ...app } = meta.app ?? {};
-  const how: SignIn = { amr: meta.app?.amr ?? meta.amr ?? passwordAmr(meta.mfa), authTime: meta.app?.authTime ?? nowSeconds() };
+  const { sessionId = meta.sessionId ?? timeOrderedId(), ...app } = meta.app ?? {};
+  const how: SignIn = { amr: meta.app?.amr ?? (meta.idp ? ['ext'] : meta.amr ?? passwordAmr(meta.mfa)), authTime: meta.app?.authTime ?? nowSeconds() };
   const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
   const now = nowSeconds();
   const at = nowIso();
@@ -141,6 +145,7 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
     mfa: meta.mfa,
     amr: how.amr,
     authTime: how.authTime,
+    ...(meta.idp ? { idp: meta.idp } : {}),
     ...app,
   });
   const { item, evicted } = addSession(user, { id: parts.sessionId, expiresAt }, {

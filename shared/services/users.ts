@@ -24,6 +24,7 @@ import { newId } from '../ids';
 import { config } from '../config';
 import { newApiToken } from './api-tokens';
 import { sendResetLink } from './credentials';
+import { assertPasswordAllowedForUser } from './sso-enforcement';
 import { newLink } from './email-links';
 import { assertFilter, changeAudit, initialGrants, planChange, type PermissionChange } from './permissions';
 
@@ -332,6 +333,7 @@ export async function issuePasswordReset(ctx: AuthedContext, id: string) {
   if (user.status !== 'active' || user.type !== 'human' || !user.email) {
     throw conflict('not_active', 'Only an active person can be sent a password-reset link.');
   }
+  await assertPasswordAllowedForUser(user, 409);
   return sendResetLink(ctx, user, ctx.principal.user);
 }
 

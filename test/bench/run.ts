@@ -381,7 +381,7 @@ try {
 
   // ------------------------------------------------------------ bundles and cold starts
   log('  building and cold-starting each Lambda bundle');
-  const allGroups = ['public', 'auth', 'me', 'users', 'org', 'oauth', 'oidc', 'passkeys', 'billing-import'];
+  const allGroups = ['public', 'auth', 'me', 'users', 'org', 'oauth', 'oidc', 'passkeys', 'sso', 'scim', 'billing-import'];
   const groups = args.groups ? args.groups.split(',') : allGroups;
   for (const group of groups) if (!allGroups.includes(group)) throw new Error(`--groups: no function "${group}" (${allGroups.join(', ')})`);
   const bundleDir = join(root, '.data', 'bench-bundles');

@@ -50,6 +50,20 @@ function expectErrorFormat(route: (typeof routes)[number], answer: { headers: He
   }
 }
 
+/**
+ * A path whose id does not decode, or is `..` (which the client resolves away), never reaches
+ * the route: API Gateway (and the local adapter) answer it first, as problem+json.
+ */
+const offRoute = (path: string) => {
+  if (path.split('/').includes('..')) return true;
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
 describe('hostile input', () => {
   for (const route of routes) {
     it(`${route.method} ${route.path} never answers 5xx`, async () => {
@@ -63,7 +77,7 @@ describe('hostile input', () => {
             headers: body ? { 'content-type': body.type ?? 'application/json' } : {},
           });
           expect(answer.status, `${path} ${body?.raw.slice(0, 40)}: ${answer.text}`).toBeLessThan(500);
-          if (answer.status >= 400) expectErrorFormat(route, answer);
+          if (answer.status >= 400 && !offRoute(path)) expectErrorFormat(route, answer);
         }
         for (const query of ODD_QUERIES) {
           const answer = await api.request(route.method, `${path}?${query}`, { token });

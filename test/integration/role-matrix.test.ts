@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../shared/config';
 import { routes, type Route } from '../../shared/http/routes';
+import { newServiceProviderKeyPair } from '../../shared/sso/saml/certificates';
+import { type TxtServer, startTxtServer } from '../support/dns-server';
+import { testDomain, verifiedDomain } from '../support/sso';
 import { addMember, verifiedOrg, type Member } from '../support/factories';
 import { useApi } from '../support/api';
 
@@ -36,6 +40,10 @@ const MATRIX: Record<string, Row> = {
   // Passkeys (issue 29): own ones for everyone; root manages others', admins only see them.
   passkeyCreationOptions: everyone, registerPasskey: everyone, listMyPasskeys: everyone, renameMyPasskey: everyone, removeMyPasskey: everyone,
   listUserPasskeys: rootAndAdmin, removeUserPasskey: rootOnly,
+  // Enterprise single sign-on (issue 31): only the root sets it up.
+  claimDomain: rootOnly, listDomains: rootOnly, verifyDomain: rootOnly, removeDomain: rootOnly,
+  createConnection: rootOnly, listConnections: rootOnly, getConnection: rootOnly, patchConnection: rootOnly,
+  deleteConnection: rootOnly, testConnection: rootOnly,
 };
 
 const api = useApi();
@@ -43,9 +51,26 @@ let org: Awaited<ReturnType<typeof verifiedOrg>>;
 let other: Awaited<ReturnType<typeof verifiedOrg>>;
 let members: Record<Role, { token: string; member?: Member }>;
 let counter = 0;
+let dns: TxtServer;
+let ssoDomain = '';
+const idpCertificate = newServiceProviderKeyPair('Matrix IdP', new Date()).certificate;
+const samlConnection = () => ({
+  name: `matrix-${++counter}`, protocol: 'saml', enabled: false, domains: [ssoDomain], jit: { enabled: false, defaultRole: 'developer' },
+  saml: { entityId: 'https://idp.matrix.test', ssoUrl: 'http://127.0.0.1:9/sso', certificates: [idpCertificate] },
+});
+
+afterAll(async () => {
+  await dns?.stop();
+  delete process.env.GATEHOUSE_DNS_SERVER;
+  resetConfig();
+});
 
 beforeAll(async () => {
+  dns = await startTxtServer();
+  process.env.GATEHOUSE_DNS_SERVER = dns.address;
+  resetConfig();
   org = await verifiedOrg(api);
+  ssoDomain = (await verifiedDomain(api, dns, org.rootToken)).domain;
   other = await verifiedOrg(api);
   const admin = await addMember(api, org, org.rootToken, 'admin');
   const developer = await addMember(api, org, org.rootToken, 'developer');
@@ -82,13 +107,28 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   endMySessions: (role) => ({ sessions: [randomUUID()], password: role === 'root' ? org.root.password : members[role].member!.password }),
   // A wrong password: a root passes authorisation and fails re-authentication, so no one is signed out.
   endOrgSessions: () => ({ password: 'not the password here' }),
+  claimDomain: () => ({ domain: testDomain('matrix') }),
+  createConnection: () => samlConnection(),
+  patchConnection: () => ({ name: 'Renamed' }),
 };
+
+/** The root acts on an SSO domain or connection of its own (made fresh, so a delete spoils nothing); others never get that far. */
+async function ssoTarget(route: Route, role: Role): Promise<string | undefined> {
+  if (!route.path.startsWith('/v1/org/domains/{id}') && !route.path.startsWith('/v1/org/sso/connections/{id}')) return undefined;
+  if (role !== 'root') return randomUUID();
+  const made = route.path.startsWith('/v1/org/domains/')
+    ? await api.request('POST', '/v1/org/domains', { token: org.rootToken, body: { domain: testDomain('matrix') } })
+    : await api.request('POST', '/v1/org/sso/connections', { token: org.rootToken, body: samlConnection() });
+  if (made.status !== 201) throw new Error(made.text);
+  return made.body.id as string;
+}
 
 async function requestFor(route: Route, role: Role, inOrg: typeof org | undefined, idOverride?: string) {
   const token = members[role].token;
   const kind = route.path.includes('api-tokens') ? 'service' : 'person';
-  const target = route.path.includes('{id}') ? await freshTarget(org, kind) : undefined;
-  let path: string = route.path.replace('{id}', idOverride ?? target?.id ?? '');
+  const sso = idOverride ? undefined : await ssoTarget(route, role);
+  const target = route.path.includes('{id}') && !sso ? await freshTarget(org, kind) : undefined;
+  let path: string = route.path.replace('{id}', idOverride ?? sso ?? target?.id ?? '');
   if (route.path.includes('{tokenId}')) {
     let tokenId = target?.tokenId;
     if (!route.path.includes('{id}')) {

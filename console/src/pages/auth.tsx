@@ -7,6 +7,7 @@ import type { Challenge, Org, Tokens, User } from '../types';
 import { sentenceFor } from '../problems';
 import { Alert, Field, Form, ORG_HINT, Page, Success, useAction } from '../ui';
 import { AuthorizeFlow } from './authorize';
+import { ssoStartOf, startSso } from './sso';
 import { ChallengeFlow, isChallenge, submitLogin, mismatch } from './challenge';
 import { PasskeySignIn } from './passkey-signin';
 
@@ -110,7 +111,14 @@ function ConsoleLogin() {
             submit="Log in"
             onSubmit={(form) =>
               action.run(async () => {
-                const body = await submitLogin(form);
+                // An enforced SSO domain answers sso_required: the browser goes to its IdP by itself.
+                const body = await submitLogin(form).catch(async (error: unknown) => {
+                  const ssoStart = ssoStartOf(error);
+                  if (!ssoStart) throw error;
+                  await startSso(ssoStart);
+                  return undefined;
+                });
+                if (!body) return;
                 if (isChallenge(body)) setChallenge(body);
                 else await finish(body);
               })
@@ -123,6 +131,9 @@ function ConsoleLogin() {
           <PasskeySignIn onDone={finish} />
           <p>
             <Link href="/forgot-password">Forgot your password?</Link> · <Link href="/signup">Create an organization</Link>
+          </p>
+          <p>
+            <Link href="/sso">Sign in with SSO</Link>
           </p>
         </>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { accessTokenNow, adoptTokens } from '../api';
 import { useSession } from '../session';
+import { Link } from '../router';
 import type { Challenge, Tokens } from '../types';
 import { Alert, Field, Form, ORG_HINT, Page, useAction } from '../ui';
 import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
@@ -151,6 +152,9 @@ export function AuthorizeFlow(props: { handle: string }) {
           <PasskeySignIn org={pending?.org ?? undefined} onDone={(tokens) => void signedIn(tokens)} />
         </>
       )}
+      <p>
+        <Link href={`/sso?request=${encodeURIComponent(props.handle)}`}>Sign in with SSO</Link>
+      </p>
       <p>
         <button type="button" onClick={() => void action.run(() => refuse('access_denied'))} disabled={action.busy}>
           Cancel and return to {appName}

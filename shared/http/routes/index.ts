@@ -7,6 +7,7 @@ import { passkeysRoutes } from './passkeys';
 import { orgRoutes } from './org';
 import { publicRoutes } from './public';
 import { scimRoutes } from './scim';
+import { ssoRoutes } from './sso';
 import { usersRoutes } from './users';
 
 export * from '../route';
@@ -17,7 +18,7 @@ export * from '../route';
  * Each Lambda entry point imports only its own group's file (and so builds only its own
  * request schemas at its cold start); everything else reads the whole table from here.
  */
-export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...scimRoutes, ...passkeysRoutes] as const;
+export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...scimRoutes, ...passkeysRoutes, ...ssoRoutes] as const;
 
 export type Route = (typeof routes)[number];
 export type RouteOf<G extends FunctionGroup> = Extract<Route, { group: G }>;
