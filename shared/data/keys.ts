@@ -13,7 +13,8 @@
  *   ORG#<org>            INVOICENO#<no>      invoice-number marker (idempotent imports)
  *   ORG#<org>            GROUPMAPPINGS       IdP group → role and permissions (SCIM and SSO)
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
- *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
+ *   RATE#<kind>#<hash>   RATE                an hourly limit's counter: sign-ups or emails per address, emails per recipient (TTL)
+ *   FAILS#<hash>         FAILS               failed sign-ins from one client address this hour, in total and per slug (TTL)
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
  *   OAUTHCODE#<hash>     OAUTHCODE           authorization code, and after use what it issued (TTL)
  *
@@ -50,7 +51,8 @@ export const keys = {
   invoiceNumber: (orgId: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICENO#${number}` }),
   groupMappings: (orgId: string): Key => ({ pk: org(orgId), sk: 'GROUPMAPPINGS' }),
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
-  mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
+  rateCounter: (kind: string, subjectHash: string): Key => ({ pk: `RATE#${kind}#${subjectHash}`, sk: 'RATE' }),
+  addressFailures: (addressHash: string): Key => ({ pk: `FAILS#${addressHash}`, sk: 'FAILS' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),
   authorizationCode: (hash: string): Key => ({ pk: `OAUTHCODE#${hash}`, sk: 'OAUTHCODE' }),
   search: (orgId: string, term: string, userId: string): Key => ({ pk: org(orgId), sk: `SEARCH#${term}#${userId}` }),
