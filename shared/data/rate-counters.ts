@@ -1,7 +1,8 @@
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { logger } from '../log';
-import { cancellationReasons, db, isConditionFailure, tableName } from './client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cancellationReasons, db, isConditionFailure, tableName, unavailable } from './client';
 import { keys, type Key } from './keys';
 
 /**
@@ -48,13 +49,16 @@ export interface Exceeded {
  */
 export async function consumeHourly(counters: HourlyCounter[], now: number): Promise<Exceeded | undefined> {
   const targets = counters.map((counter) => ({ counter, key: hourlyKey(counter) }));
-  for (let attempt = 0; attempt < 4; attempt += 1) {
+  for (let attempt = 0; attempt < 6; attempt += 1) {
+    // Another request changed a window between our read and write: a short jittered pause
+    // spreads the retries of a burst instead of replaying it in lockstep.
+    if (attempt > 0) await sleep(Math.random() * 20 * attempt);
     const windows = await readWindows(targets.map((target) => target.key));
     for (const [index, { counter }] of targets.entries()) {
       const window = windows[index];
       if (live(window, now) && window.count >= counter.max) return { kind: counter.kind, retryAfterMs: window.start + WINDOW_MS - now };
     }
-    const writes = targets.map(({ key }, index) => {
+    const writes = targets.map(({ key, counter }, index) => {
       const window = windows[index];
       // An expired window is replaced only if it is still the one read.
       const stale: Window | undefined = window;
@@ -64,9 +68,10 @@ export async function consumeHourly(counters: HourlyCounter[], now: number): Pro
               TableName: tableName(),
               Key: key,
               UpdateExpression: 'ADD #count :one',
-              ConditionExpression: 'windowStart = :start AND #count = :count',
+              // Concurrent requests in one window both add; the limit holds at each write.
+              ConditionExpression: 'windowStart = :start AND #count < :max',
               ExpressionAttributeNames: { '#count': 'count' },
-              ExpressionAttributeValues: { ':one': 1, ':start': window.start, ':count': window.count },
+              ExpressionAttributeValues: { ':one': 1, ':start': window.start, ':max': counter.max },
             },
           }
         : {
@@ -93,9 +98,9 @@ export async function consumeHourly(counters: HourlyCounter[], now: number): Pro
       if (!raced) throw error;
     }
   }
-  // Four races in a row: the counter is hot, which is itself what a limit is for.
+  // Six races in a row: the counter is too hot to count; the client may try again shortly.
   logger.warn('rate counter contended', { kinds: counters.map((counter) => counter.kind) });
-  return { kind: counters[0]!.kind, retryAfterMs: 1000 };
+  throw unavailable();
 }
 
 async function readWindows(list: Key[]): Promise<(Window | undefined)[]> {
