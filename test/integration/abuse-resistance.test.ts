@@ -107,7 +107,7 @@ describe('device cookies: an attacker who locks a login does not lock its owner 
 
       const [name, value] = cookie.split('=') as [string, string];
       const parts = value.split('.');
-      parts[3] = `${parts[3]!.startsWith('A') ? 'B' : 'A'}${parts[3]!.slice(1)}`;
+      parts[2] = `${parts[2]!.startsWith('A') ? 'B' : 'A'}${parts[2]!.slice(1)}`;
       const flipped = `${name}=${parts.join('.')}`;
       expectLimited(await login(owner, org.slug, 'owner', STRONG_PASSWORD, flipped), 'login', 30);
       expectLimited(await login(owner, org.slug, 'owner', STRONG_PASSWORD, `${name}=garbage`), 'login', 30);
