@@ -3,6 +3,7 @@ import { clock } from '../../shared/clock';
 import { useApi, emailsTo, tokenFromUrl } from '../support/api';
 import { STRONG_PASSWORD, signUpOrg, uniqueSlug, verifiedOrg } from '../support/factories';
 import { STRICT_LIMITS, clientAt, deviceCookieFrom, withLimits, type Reply } from '../support/limits';
+import { logLines } from '../support/setup';
 
 /**
  * PRODUCT.md "Abuse resistance" and api/production.md, against DynamoDB Local with the strict
@@ -315,3 +316,29 @@ async function signInRoot(org: { slug: string; root: { password: string } }): Pr
   expect(answer.status).toBe(200);
   return answer.body.accessToken as string;
 }
+
+describe('what the alarms read', () => {
+  it('logs each failed sign-in, lockout, spraying block and limit hit with its event name and no secret', async () => {
+    const org = await signUpOrg(api);
+    await withLimits({ ...STRICT_LIMITS, GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_IP_PER_ORG: '6', GATEHOUSE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '1' }, async () => {
+      const attacker = from();
+      const seen = logLines.length;
+      for (let index = 0; index < 5; index += 1) expect((await login(attacker, org.slug, 'owner', WRONG)).status).toBe(401);
+      expect((await login(attacker, org.slug, 'someone', WRONG)).status).toBe(401);
+      expectLimited(await login(attacker, org.slug, 'anyone', WRONG), 'ip', 3600);
+      const flooder = from();
+      const signUp = (slug: string) =>
+        flooder('POST', '/v1/orgs', { body: { orgName: 'Flood', slug, login: 'owner', name: 'Flo Od', email: `owner@${slug}.example.com`, password: STRONG_PASSWORD } });
+      expect((await signUp(uniqueSlug('log'))).status).toBe(201);
+      expectLimited(await signUp(uniqueSlug('log')), 'signup', 3600);
+
+      const events = logLines.slice(seen).map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => typeof line.event === 'string');
+      const count = (event: string) => events.filter((line) => line.event === event).length;
+      expect(count('auth.login_failed')).toBe(6);
+      expect(count('abuse.lockout')).toBe(1);
+      expect(count('abuse.spray_blocked')).toBe(1);
+      expect(events.find((line) => line.event === 'abuse.rate_limited')).toMatchObject({ limit: 'signup' });
+      expect(JSON.stringify(events)).not.toContain(WRONG);
+    });
+  });
+});
