@@ -8,6 +8,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { FunctionGroup } from '../shared/http/routes';
+import { AbuseAlarms } from './constructs/abuse-alarms';
 import { Api } from './constructs/api';
 import { Console } from './constructs/console';
 import { DataTable } from './constructs/data-table';
@@ -147,6 +148,7 @@ export class GatehouseStack extends Stack {
     const alarmKey = new Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts Gatehouse alarm notifications' });
     const alarms = new Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
     if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
+    new AbuseAlarms(this, 'AbuseAlarms', { logGroups: Object.values(functions).map((fn) => fn.logGroup), topic: alarms });
     for (const [group, fn] of Object.entries({ ...functions, 'billing-import': billingImport })) {
       new Alarm(this, `${group}Errors`, {
         alarmDescription: `Gatehouse ${group} function errors (unhandled failures, i.e. 500s)`,

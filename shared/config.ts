@@ -13,6 +13,9 @@ const list = z
   .default('')
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
+/** A count limit: a positive whole number (at most a million, which no real limit needs). */
+const limit = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
 const Env = z
   .object({
     TABLE_NAME: z.string().min(1),
@@ -46,6 +49,22 @@ const Env = z
     CLIENT_SECRETS_FILE: z.string().optional(),
     /** The DNS server asked for domain-verification TXT records (`host:port`); default the system's resolvers. */
     GATEHOUSE_DNS_SERVER: z.string().regex(/^[\w.:[\]-]+$/).optional(),
+    /**
+     * Abuse resistance (PRODUCT.md "Abuse resistance", api/production.md). The defaults here are
+     * AWS's strict ones, so a function whose variable went missing errs on the safe side; the
+     * local stack sets loose values (infra/local/environment.ts) and the stack sets
+     * `gatehouse:limits` overrides.
+     */
+    GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_LOGIN: limit(5),
+    GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_DEVICE: limit(5),
+    GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_IP_PER_ORG: limit(20),
+    GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_IP: limit(100),
+    GATEHOUSE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: limit(10),
+    GATEHOUSE_LIMIT_EMAILS_PER_IP_PER_HOUR: limit(100),
+    GATEHOUSE_LIMIT_EMAILS_PER_RECIPIENT_PER_HOUR: limit(5),
+    GATEHOUSE_DEVICE_COOKIE_DAYS: z.coerce.number().int().min(1).max(400).default(180),
+    /** Local stack only: `1` takes the last X-Forwarded-For entry as the client address (behind your own proxy). */
+    TRUST_PROXY: z.enum(['0', '1']).default('0'),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })

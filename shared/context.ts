@@ -7,6 +7,18 @@ export interface RequestContext {
   userAgent?: string;
   /** The browser asked for its refresh token in the HttpOnly cookie: the console's session. */
   browserSession?: boolean;
+  /** The device cookie presented, and the one a completed sign-in issues (services/abuse.ts). */
+  device?: DeviceSlot;
+}
+
+/** Shared by every copy of a request's context, so a service can ask for a cookie the pipeline sets. */
+export interface DeviceSlot {
+  /** The raw `__Host-gatehouse-device` value, if the request carried one. */
+  presented?: string;
+  /** The presented cookie opened (once per request): its device id and the sign-ins it names. */
+  opened?: Promise<{ id: string; logins: string[] } | undefined>;
+  /** Set by a completed sign-in: the cookie to send back. */
+  issue?: { id: string; logins: string[] };
 }
 
 export interface Principal {

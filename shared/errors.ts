@@ -67,6 +67,27 @@ export const preconditionFailed = () =>
   new Problem(412, 'precondition_failed', 'The resource changed since you read it; read it again.');
 export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many attempts; try again later.') =>
   new Problem(429, 'too_many_requests', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+/** What a 429 says was exceeded (api/production.md "Every 429"). */
+export type LimitKind = 'login' | 'device' | 'ip' | 'signup' | 'email_ip' | 'recipient';
+
+/**
+ * A 429 that names its limit: `Retry-After` in whole seconds (1–3600) and the same number as
+ * `retryAfter`, so a client that reads only the body can wait as long.
+ */
+export class RateLimited extends Problem {
+  readonly retryAfter: number;
+
+  constructor(readonly limit: LimitKind, retryAfterSeconds: number, detail: string) {
+    const seconds = Math.min(3600, Math.max(1, Math.ceil(retryAfterSeconds)));
+    super(429, 'too_many_requests', detail, undefined, { 'Retry-After': String(seconds) });
+    this.retryAfter = seconds;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), limit: this.limit, retryAfter: this.retryAfter };
+  }
+}
+
 export const reauthenticationFailed = () =>
   new Problem(403, 'reauthentication_failed', 'The password or code you confirmed with is not correct.');
 /** A dependency (DynamoDB) did not answer in time. A write that timed out may still land later; transactions keep it whole. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Permission } from '../../shared/auth/permission-catalog';
 import { BUNDLE, buildBundle } from './bundling';
+import { limitsEnvironment } from '../limits';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const NATIVE_DEPS = join(root, 'infra', 'lambda-deps');
@@ -88,6 +89,8 @@ export class HouseFunction extends Function {
       }),
       environment: {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        // Every function reads the same abuse limits; left out, a limit is AWS's strict default.
+        ...limitsEnvironment(scope.node.tryGetContext('gatehouse:limits')),
         ...environment,
       },
     });

@@ -22,6 +22,19 @@ export function localClients(path = CDK_JSON): RegisteredClient[] {
   return parseClients(context['gatehouse:clients']);
 }
 
+/** The local stack's defaults of the abuse limits (AWS's are the config defaults). */
+export const LOCAL_LIMITS: Record<string, string> = {
+  GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_LOGIN: '5',
+  GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_DEVICE: '5',
+  GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_IP_PER_ORG: '1000',
+  GATEHOUSE_LIMIT_LOGIN_FAILURES_PER_IP: '10000',
+  GATEHOUSE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '10000',
+  GATEHOUSE_LIMIT_EMAILS_PER_IP_PER_HOUR: '100000',
+  GATEHOUSE_LIMIT_EMAILS_PER_RECIPIENT_PER_HOUR: '1000',
+  GATEHOUSE_DEVICE_COOKIE_DAYS: '180',
+  TRUST_PROXY: '0',
+};
+
 export interface LocalPorts {
   port: number;
   sesPort: number;
@@ -47,6 +60,9 @@ export function applyLocalEnvironment(ports: LocalPorts, options: { dataDir: str
     CORS_ORIGINS: appUrl,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+  // Loose limits, so a test suite can sign up hundreds of organizations from 127.0.0.1; a
+  // test of the limits sets strict values itself (api/production.md "Local stack").
+  Object.assign(defaults, LOCAL_LIMITS);
   // An explicit PERMISSIONS (a test's own catalog) wins over cdk.json, which is then not read.
   if (process.env.PERMISSIONS === undefined) defaults.PERMISSIONS = localCatalogJson();
   if (process.env.OAUTH_CLIENTS === undefined) defaults.OAUTH_CLIENTS = JSON.stringify(localClients());

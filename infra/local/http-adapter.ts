@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../../shared/config';
 import { Problem } from '../../shared/errors';
@@ -107,6 +108,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The address API Gateway would report: the socket's peer; with TRUST_PROXY=1 (only behind
+ * your own proxy, which appends the address it saw) the last X-Forwarded-For entry. No other
+ * header is believed, so a client cannot choose the address its limits count against.
+ */
+function clientAddress(req: IncomingMessage): string {
+  const socket = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  if (config().TRUST_PROXY !== '1') return socket;
+  const forwarded = [req.headers['x-forwarded-for']].flat().join(',').split(',').map((entry) => entry.trim()).filter(Boolean).at(-1);
+  return forwarded && isIP(forwarded) ? forwarded : socket;
+}
+
 /** Turns one HTTP request into the API Gateway HTTP API (payload 2.0) event the Lambda gets. */
 export function toEvent(req: IncomingMessage, url: URL, body: Buffer, key: string, pathParameters: Record<string, string>, requestId: string): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -118,7 +131,7 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer, key: strin
   const query: Record<string, string> = {};
   if (url.search) for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
-  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const sourceIp = clientAddress(req);
   return {
     version: '2.0',
     routeKey: key,

@@ -26,7 +26,8 @@
  *   SSOHANDLE#<hash>     SSOHANDLE           one-time handle the console completes an SSO sign-in with (TTL)
  *   SSOSEEN#<conn>#<hash> SSOSEEN            SAML assertion id already used (TTL: its NotOnOrAfter)
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
- *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
+ *   RATE#<kind>#<hash>   RATE                an hourly limit's counter: sign-ups or emails per address, emails per recipient (TTL)
+ *   FAILS#<hash>         FAILS               failed sign-ins from one client address this hour, in total and per slug (TTL)
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
  *   OAUTHCODE#<hash>     OAUTHCODE           authorization code, and after use what it issued (TTL)
  *   PASSKEY#<hash>       PASSKEY             credential-id marker -> org, user and passkey (deployment-wide unique)
@@ -85,7 +86,8 @@ export const keys = {
   ssoHandle: (hash: string): Key => ({ pk: `SSOHANDLE#${hash}`, sk: 'SSOHANDLE' }),
   ssoSeenAssertion: (connectionId: string, idHash: string): Key => ({ pk: `SSOSEEN#${connectionId}#${idHash}`, sk: 'SSOSEEN' }),
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
-  mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
+  rateCounter: (kind: string, subjectHash: string): Key => ({ pk: `RATE#${kind}#${subjectHash}`, sk: 'RATE' }),
+  addressFailures: (addressHash: string): Key => ({ pk: `FAILS#${addressHash}`, sk: 'FAILS' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),
   authorizationCode: (hash: string): Key => ({ pk: `OAUTHCODE#${hash}`, sk: 'OAUTHCODE' }),
   passkeyCredential: (credentialHash: string): Key => ({ pk: `PASSKEY#${credentialHash}`, sk: 'PASSKEY' }),

@@ -15,6 +15,7 @@ import { withinScope } from '../request-scope';
 import { authenticate } from '../services/authenticate';
 import { CORS } from './cors';
 import { EDGE_SECRET_HEADER, VIEWER_IP_HEADER } from './edge';
+import { deviceCookieOf, deviceSetCookie } from './device-cookie';
 import { COOKIE_PREFERENCE, clearRefreshCookie, prefersCookie, refreshCookieOf, setRefreshCookie } from './session-cookie';
 import { type RouteDef, routeKey } from './route';
 import { toOAuthError } from '../oauth/errors';
@@ -189,6 +190,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
       requestId: event.requestContext.requestId,
       ip: clientIp(event),
       userAgent: event.headers['user-agent']?.slice(0, 256),
+      device: { presented: deviceCookieOf(event) },
     };
     const state: State = { route, ctx };
     states.set(event, state);
@@ -364,6 +366,8 @@ export function lambdaHandler<const Table extends readonly RouteDef[]>(groupRout
         cookie: event.cookies?.join('; ') ?? event.headers.cookie,
         ctx: ctx as never,
       });
+      const device = await deviceSetCookie(ctx);
+      if (device) reply.cookies = [...(reply.cookies ?? []), device];
       return respond(state.cookieSession ? toCookieSession(reply, state.route) : reply, state.route);
     });
 

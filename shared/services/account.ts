@@ -9,6 +9,7 @@ import { passwordChangedMessage, verifyEmailMessage } from '../email/templates';
 import { conflict, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
+import { spendEmail } from './abuse';
 import { newLink } from './email-links';
 
 export const RESEND_VERIFICATION_SECONDS = 60;
@@ -82,6 +83,7 @@ export async function resendVerification(ctx: AuthedContext) {
   const last = user.verificationSentAt ? Date.parse(user.verificationSentAt) : 0;
   const wait = last + RESEND_VERIFICATION_SECONDS * 1000 - now;
   if (wait > 0) throw tooManyRequests(wait / 1000, 'A verification link was sent a moment ago; check your inbox.');
+  await spendEmail(ctx, user.email);
   const org = await requireOrg(user.orgId);
   const verification = newLink(user, 'verifyEmail');
   const at = nowIso();

@@ -7,6 +7,7 @@ import { getUser, updateUser, type UserRecord } from '../data/users';
 import { Problem, validationFailed } from '../errors';
 import { checkPassword, hashPassword } from '../auth/passwords';
 import { hashToken, randomSecret } from '../ids';
+import { rememberSignIn } from './abuse';
 import { signInCompleted } from './attempts';
 import { sessionMeta, startSession, type Tokens } from './sessions';
 import type { MfaPolicy } from '../data/orgs';
@@ -49,7 +50,9 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
 export async function continueSignIn(ctx: RequestContext, user: UserRecord, slug: string): Promise<Tokens | ChallengeAnswer> {
   const policy = await orgPolicy(user.orgId);
   const next = nextChallenge(user, policy);
-  return next ? openChallenge(user, slug, next, policy) : startSession(user, sessionMeta(ctx, { mfa: false }));
+  if (next) return openChallenge(user, slug, next, policy);
+  await rememberSignIn(ctx, user);
+  return startSession(user, sessionMeta(ctx, { mfa: false }));
 }
 
 /**
@@ -93,6 +96,6 @@ export async function completeNewPassword(ctx: RequestContext, session: string, 
   ]);
   const updated = { ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 };
   const answer = await continueSignIn(ctx, updated, challenge.slug);
-  if (!nextChallenge(updated)) await signInCompleted(challenge.slug, challenge.login);
+  if (!nextChallenge(updated)) await signInCompleted(ctx, challenge.slug, challenge.login, user);
   return answer;
 }

@@ -4,7 +4,6 @@ import type { RequestContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
 import { clearFailures, getLogin } from '../data/logins';
-import { takeMailSlot } from '../data/mail-rate';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { getUser, updateUser, type EmailTokenPurpose, type UserRecord } from '../data/users';
@@ -18,6 +17,7 @@ import { logger } from '../log';
 import { continueSignIn } from './challenges';
 import { newLink } from './email-links';
 import { assertPasswordAllowed, assertPasswordAllowedForUser } from './sso-enforcement';
+import { mayMailQuietly, spendEmail, spendForgotRequest } from './abuse';
 
 /** Every forgot-password answer takes at least this long, whether or not a link was sent. */
 export const FORGOT_MIN_MS = 400;
@@ -85,10 +85,13 @@ export async function activate(ctx: RequestContext, input: { token: string; pass
 /**
  * Self-service "forgot password". The answer is the same 202, after the same minimum time,
  * whether or not the account exists; links go only to active people, at most once a minute
- * per account and five times an hour per address.
+ * per account and GATEHOUSE_LIMIT_EMAILS_PER_RECIPIENT_PER_HOUR times an hour per address
+ * (past it, silently nothing). Every request counts towards its address's email limit, whose
+ * 429 therefore tells nothing about the account either.
  */
 export async function forgotPassword(ctx: RequestContext, input: { org: string; login: string }): Promise<void> {
   const started = performance.now();
+  await spendForgotRequest(ctx);
   await assertPasswordAllowed(input.org.trim().toLowerCase(), normalizeLogin(input.login.trim()));
   try {
     const slug = input.org.trim().toLowerCase();
@@ -96,7 +99,7 @@ export async function forgotPassword(ctx: RequestContext, input: { org: string; 
     const user = record?.userId && record.orgId ? await getUser(record.orgId, record.userId) : undefined;
     const last = user?.resetSentAt ? Date.parse(user.resetSentAt) : 0;
     if (user && user.status === 'active' && user.type === 'human' && user.email && clock.now() - last > RESET_RESEND_SECONDS * 1000) {
-      if (await takeMailSlot(user.email, clock.now())) await sendResetLink(ctx, user, null, { rateLimited: true });
+      if (await mayMailQuietly(ctx, user.email)) await sendResetLink(ctx, user, null, { rateLimited: true });
     }
   } catch (error) {
     // Never let an internal failure tell the caller anything the normal answer would not.
@@ -108,6 +111,8 @@ export async function forgotPassword(ctx: RequestContext, input: { org: string; 
 
 /** Issues a reset link (the previous one dies) and emails it; used by forgot-password and by the root. */
 export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor: UserRecord | null, options: { rateLimited?: boolean } = {}) {
+  // Forgot-password counted its email already, quietly; the owner's request is limited here.
+  if (actor) await spendEmail(ctx, user.email!);
   const org = await getOrg(user.orgId);
   const link = newLink(user, 'reset');
   const at = nowIso();

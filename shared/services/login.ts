@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context';
 import { getUser, rehashPassword } from '../data/users';
 import { invalidCredentials } from '../errors';
-import { guardedAttempt } from './attempts';
+import { signInAttempt } from './attempts';
 import { keyRing } from '../auth/keys';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { normalizeLogin } from '../http/schemas';
@@ -18,7 +18,8 @@ export interface LoginInput {
 /**
  * Password login. Every kind of failure (unknown organization or login, wrong password,
  * inactive account) answers the same 401 after the same argon2 work, and counts towards the
- * lockout of that slug+login, whether or not it exists. While locked, nothing is evaluated.
+ * lockout of that slug+login (or of the browser's device cookie) and of the client address,
+ * whether or not it exists (attempts.ts). While locked, nothing is evaluated.
  * Success costs two reads (login item, user) and one transaction (the session with its place
  * in the user's list); a password that needs a challenge (new password, two-factor) gets it
  * before any token.
@@ -30,7 +31,8 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
   const slug = input.org.trim().toLowerCase();
   // Users of a domain whose SSO connection is enforced are sent to their IdP, whatever the password.
   await assertPasswordAllowed(slug, normalizeLogin(input.login.trim()));
-  const user = await guardedAttempt(
+  const user = await signInAttempt(
+    ctx,
     slug,
     normalizeLogin(input.login.trim()),
     async (record) => {
@@ -40,7 +42,7 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
     },
     invalidCredentials,
     // A password that still owes a challenge is not a sign-in: the run of failures goes on.
-    { completesSignIn: (found) => nextChallenge(found) === undefined },
+    { completesSignIn: (found) => nextChallenge(found) === undefined, limitAddress: true },
   );
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     await rehashPassword(user, await hashPassword(input.password));

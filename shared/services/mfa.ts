@@ -13,7 +13,7 @@ import { open, seal } from '../auth/crypto';
 import { verifyPassword } from '../auth/passwords';
 import { assertRoot } from '../auth/policy';
 import { enrolment, isRecoveryCodeShape, newRecoveryCodes, newTotpSecret, recoveryCodeHash, verifyTotp } from '../auth/totp';
-import { guardedAttempt } from './attempts';
+import { guardedAttempt, signInAttempt } from './attempts';
 import { invalidSession, loadChallenge } from './challenges';
 import { requiredByPolicy } from './mfa-policy';
 import { sessionMeta, startSession } from './sessions';
@@ -161,7 +161,7 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
 export async function answerMfa(ctx: RequestContext, session: string, code: string | undefined) {
   const { challenge, user } = await loadChallenge(session, 'MFA_REQUIRED');
   if (!code) throw validationFailed([{ path: 'code', message: 'is required for this challenge' }]);
-  const use = await guardedAttempt(challenge.slug, challenge.login, () => checkSecondFactor(user, code), invalidCode, { completesSignIn: () => true });
+  const use = await signInAttempt(ctx, challenge.slug, challenge.login, () => checkSecondFactor(user, code), invalidCode, { completesSignIn: () => true });
   await transact([consumeChallengeItem(challenge.hash, invalidSession), secondFactorUpdate(user, use, {}, invalidCode)]);
   return startSession(user, sessionMeta(ctx, { mfa: true }));
 }
@@ -180,7 +180,7 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
   }
   if (!challenge.pendingSecret) throw conflict('no_enrolment', 'Ask for the secret first: answer this challenge without a code.');
   const secret = await open(challenge.pendingSecret, boundTo(user));
-  const step = await guardedAttempt(challenge.slug, challenge.login, () => verifyTotp(secret, code.trim()), invalidCode, { completesSignIn: () => true });
+  const step = await signInAttempt(ctx, challenge.slug, challenge.login, () => verifyTotp(secret, code.trim()), invalidCode, { completesSignIn: () => true });
   const { codes, hashes } = await freshCodes(user);
   const at = nowIso();
   const enabled = { ...user, mfa: { ...user.mfa, enabled: true, totp: true }, version: user.version + 1 };

@@ -10,6 +10,7 @@ import { verifyEmailMessage } from '../email/templates';
 import { checkPassword, hashPassword } from '../auth/passwords';
 import { newId } from '../ids';
 import { newLink } from './email-links';
+import { spendSignUp } from './abuse';
 
 export interface SignUpInput {
   orgName: string;
@@ -26,6 +27,7 @@ export interface SignUpInput {
  */
 export async function signUp(ctx: RequestContext, input: SignUpInput) {
   checkPassword(input.password, { login: input.login, email: input.email, orgSlug: input.slug });
+  await spendSignUp(ctx, input.email);
   const passwordHash = await hashPassword(input.password);
   const at = nowIso();
   const org: OrgRecord = { id: newId(), slug: input.slug, name: input.orgName, createdAt: at, updatedAt: at, version: 1 };

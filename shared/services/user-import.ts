@@ -7,6 +7,7 @@ import { transact, type TxItem } from '../data/transact';
 import { existingHolders } from '../data/user-import';
 import { claimEmail, newUser, putSearchItems, putUser, type UserRecord } from '../data/users';
 import { sendEmail } from '../email/mailer';
+import { mayMailQuietly } from './abuse';
 import { invitationLinkMessage } from '../email/templates';
 import { Problem, type FieldError } from '../errors';
 import { keyedHash, seal } from '../auth/crypto';
@@ -274,6 +275,11 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
   ]);
 
   await pool(invitations, WRITE_CONCURRENCY, async ({ user, url }) => {
+    // A recipient over its hourly limit is not mailed; the user stays pending for a later link.
+    if (!(await mayMailQuietly(ctx, user.email!))) {
+      logger.warn('import invitation dropped', { userId: user.id, reason: 'recipient limit' });
+      return;
+    }
     const delivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, url, org.slug));
     if (delivery === 'failed') logger.warn('import invitation not delivered', { userId: user.id });
   });

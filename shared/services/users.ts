@@ -25,6 +25,7 @@ import { config } from '../config';
 import { newApiToken } from './api-tokens';
 import { sendResetLink } from './credentials';
 import { assertPasswordAllowedForUser } from './sso-enforcement';
+import { spendEmail } from './abuse';
 import { newLink } from './email-links';
 import { assertFilter, changeAudit, initialGrants, planChange, type PermissionChange } from './permissions';
 
@@ -82,6 +83,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
   }
 
   const delivery = input.delivery ?? 'link';
+  await spendEmail(ctx, input.email);
   const temporary = delivery === 'temporaryPassword' ? temporaryPassword() : undefined;
   const user = newUser({
     ...common,
@@ -215,6 +217,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
   const mailboxChanged = emailChanged && input.email!.toLowerCase() !== user.email?.toLowerCase();
   if (emailChanged) set.email = input.email;
   if (mailboxChanged) {
+    await spendEmail(ctx, input.email!);
     items.push(releaseEmail(user.orgId, user.email!, user.id), claimEmail(user.orgId, input.email!, user.id));
     // A pending user gets a new activation link at the new address; an active one verifies it.
     verification = newLink({ ...user, email: input.email! }, user.status === 'pending' ? 'activation' : 'verifyEmail');
@@ -305,6 +308,7 @@ export async function reissueActivation(ctx: AuthedContext, id: string) {
   assertCanManageActivation(ctx.principal, user);
   if (user.status !== 'pending') throw conflict('not_pending', 'Only a pending user has an activation link.');
   const org = await requireOrg(user.orgId);
+  await spendEmail(ctx, user.email!);
   const link = newLink(user, 'activation');
   const at = nowIso();
   await transact([

@@ -289,6 +289,14 @@ try {
   let targetCursor = 0;
   let signUps = 0;
   let invites = 0;
+  let failedLogins = 0;
+  const deviceCookies: string[] = [];
+  const deviceRuns = Array<number>(8).fill(0);
+  const deviceCookieOf = (answer: Answer) => {
+    const cookie = answer.headers.getSetCookie().find((value) => value.startsWith('__Host-gatehouse-device='));
+    if (!cookie) throw new Error(`no device cookie from a sign-in: ${answer.status}`);
+    return cookie.split(';')[0]!;
+  };
   const operations: Array<{ name: string; setup?: () => Promise<void>; step: Step }> = [];
   let token = '';
   const refreshTokens: string[] = [];
@@ -302,6 +310,32 @@ try {
       },
     },
     { name: 'login', step: (_, worker) => login(main.slug, members[worker]!.login) },
+    // Abuse resistance (issue 25): what the device cookie and the address counters cost.
+    {
+      name: 'login (device)',
+      setup: async () => {
+        deviceCookies.length = 0;
+        for (let worker = 0; worker < 8; worker += 1) deviceCookies.push(deviceCookieOf(await login(main.slug, members[worker]!.login)));
+      },
+      step: (_, worker) => call('POST', '/v1/auth/login', { body: { org: main.slug, login: members[worker]!.login, password: PASSWORD }, headers: { cookie: deviceCookies[worker]! } }),
+    },
+    // A different unknown login each time, so no lock forms: the counters' cost, not a 429's.
+    { name: 'failed login', step: (index) => call('POST', '/v1/auth/login', { body: { org: main.slug, login: `ghost-${runId}-${failedLogins++}-${index}`, password: 'not the password' } }) },
+    {
+      name: 'failed (device)',
+      setup: async () => {
+        deviceCookies.length = 0;
+        deviceRuns.fill(0);
+        for (let worker = 0; worker < 8; worker += 1) deviceCookies.push(deviceCookieOf(await login(main.slug, members[worker]!.login)));
+      },
+      step: async (_, worker) => {
+        const body = { org: main.slug, login: members[worker]!.login, password: 'not the password' };
+        const failed = await call('POST', '/v1/auth/login', { body, headers: { cookie: deviceCookies[worker]! } });
+        // Every fourth failure is followed by a sign-in (not measured) that ends the device's run before it locks.
+        if (++deviceRuns[worker]! % 4 === 0) await call('POST', '/v1/auth/login', { body: { ...body, password: PASSWORD }, headers: { cookie: deviceCookies[worker]! } });
+        return failed;
+      },
+    },
     {
       name: 'login+TOTP',
       step: async () => {
@@ -566,7 +600,10 @@ try {
     const targetsMet = [
       ['authenticated request: at most 1 DynamoDB read besides the operation (GET /v1/me: reads)', me.reads, me.reads <= 1],
       ['API-token request: reads', rows['API-token request']!.c1.reads, rows['API-token request']!.c1.reads <= 1],
-      ['login: at most 2 reads', rows.login!.c1.reads, rows.login!.c1.reads <= 2],
+      ['login without a device cookie: at most 3 reads (the address failures are the third)', rows.login!.c1.reads, rows.login!.c1.reads <= 3],
+      ['login with its device cookie: 2 reads and 1 write, nothing added by abuse resistance', `${rows['login (device)']!.c1.reads} / ${rows['login (device)']!.c1.writes}`, rows['login (device)']!.c1.reads <= 2 && rows['login (device)']!.c1.writes <= 1],
+      ['failed login: at most 1 write more than the login counter (the address counter)', rows['failed login']!.c1.writes, rows['failed login']!.c1.writes <= 2],
+      ['failed login with its device cookie: 1 write (its run), the reads of any login (login item, user)', `${rows['failed (device)']!.c1.reads} / ${rows['failed (device)']!.c1.writes}`, rows['failed (device)']!.c1.reads <= 2 && rows['failed (device)']!.c1.writes <= 1],
       ['login: at most 2 writes (PRODUCT.md; issue 6 asks 1)', rows.login!.c1.writes, rows.login!.c1.writes <= 2],
       ['refresh: 1 read and 1 write', `${rows.refresh!.c1.reads} / ${rows.refresh!.c1.writes}`, rows.refresh!.c1.reads <= 1 && rows.refresh!.c1.writes <= 1],
       ['list-users page: 1 query besides the authentication read', rows['list users (50)']!.c1.reads - 1, rows['list users (50)']!.c1.reads - 1 <= 1],

@@ -136,8 +136,8 @@ describe('the AWS stack', () => {
   });
 
   it('alarms on function errors and API 5xx', () => {
-    // One per function (8) and the API's 5xx.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // One per function (8) and the API's 5xx, and abuse resistance's four (test/infra/abuse-alarms.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 

@@ -136,15 +136,22 @@ describe('the session list', () => {
 describe('what sessions cost in DynamoDB', () => {
   const usage = (answer: { headers: Headers }) => JSON.parse(answer.headers.get('x-gatehouse-usage')!) as { reads: number; writes: number };
 
-  it('keeps a refresh at one read and one write, an authenticated request at one read, a login at two reads and one write', async () => {
+  it('keeps a refresh at one read and one write, an authenticated request at one read, a login at two reads and one write (three without a device cookie)', async () => {
     const { org, developer, chrome } = await developerWithThreeBrowsers();
     expect(usage(await refresh(chrome.refreshToken!))).toMatchObject({ reads: 1, writes: 1 });
     expect(usage(await me(chrome.accessToken))).toMatchObject({ reads: 1, writes: 0 });
     // The list: the user read of authentication, then one batch read of the session items.
     expect(usage(await api.request('GET', '/v1/me/sessions', { token: chrome.accessToken }))).toMatchObject({ reads: 2, writes: 0 });
-    const known = await api.request('POST', '/v1/auth/login', {
+    const unknown = await api.request('POST', '/v1/auth/login', {
       body: { org: org.slug, login: developer.login, password: developer.password },
       headers: { 'user-agent': UA.chromeWindows },
+    });
+    // A client without the login's device cookie also has its address's failures read (spraying).
+    expect(usage(unknown)).toMatchObject({ reads: 3, writes: 1 });
+    const cookie = unknown.headers.getSetCookie().find((value) => value.startsWith('__Host-gatehouse-device='))!.split(';')[0]!;
+    const known = await api.request('POST', '/v1/auth/login', {
+      body: { org: org.slug, login: developer.login, password: developer.password },
+      headers: { 'user-agent': UA.chromeWindows, cookie },
     });
     // One write: the session and its place in the user's list go in one transaction.
     expect(usage(known)).toMatchObject({ reads: 2, writes: 1 });

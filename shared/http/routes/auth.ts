@@ -9,6 +9,7 @@ export const authRoutes = [
     responses: {
       201: { description: 'Organization and its root (active, email not yet verified)', schema: 'SignUpResult' },
       409: { description: '`slug_taken`' },
+      429: { description: '`limit`: `signup`, `email_ip` or `recipient` (the root\'s address); see `Retry-After`; nothing created' },
     },
   }),
   route({
@@ -17,7 +18,7 @@ export const authRoutes = [
     responses: {
       200: { description: 'Tokens, or the first challenge (new password, two-factor) to answer at /v1/auth/challenge', schema: 'TokensOrChallenge' },
       401: { description: '`invalid_credentials`, whatever the reason' },
-      429: { description: 'Locked after repeated failures; see `Retry-After`' },
+      429: { description: '`limit`: `login` (locked for clients without its device cookie), `device` (this browser\'s own lock) or `ip` (too many failures from this address); see `Retry-After`' },
     },
   }),
   route({
@@ -44,7 +45,7 @@ export const authRoutes = [
     responses: {
       200: { description: 'Tokens, the next challenge, or (MFA_SETUP_REQUIRED without `code`) the enrolment secret and QR code; completing the setup adds `recoveryCodes`', schema: 'ChallengeResult' },
       401: { description: '`invalid_session` or `invalid_code`' },
-      429: { description: 'Locked after repeated failures; see `Retry-After`' },
+      429: { description: '`limit`: `login` or `device` (locked after repeated failures); see `Retry-After`' },
     },
   }),
   route({
@@ -58,7 +59,10 @@ export const authRoutes = [
   route({
     method: 'POST', path: '/v1/auth/password/forgot', group: 'auth', operation: 'forgotPassword', auth: 'public',
     summary: 'Email a password-reset link (the answer never tells whether the account exists)', body: ForgotPasswordBody,
-    responses: { 202: { description: 'Accepted, whether or not the account exists' } },
+    responses: {
+      202: { description: 'Accepted, whether or not the account exists (and, past the recipient\'s email limit, nothing sent)' },
+      429: { description: '`limit`: `email_ip`: too many requests from this address, whatever they asked for' },
+    },
   }),
   route({
     method: 'POST', path: '/v1/auth/password/reset', group: 'auth', operation: 'resetPassword', auth: 'public',

@@ -21,7 +21,7 @@ export const meRoutes = [
     responses: {
       202: { description: 'A new link was emailed; earlier links are dead' },
       409: { description: '`already_verified`' },
-      429: { description: 'Asked too often; see `Retry-After`' },
+      429: { description: 'Asked again within a minute, or an email limit (`limit`: `email_ip` or `recipient`); see `Retry-After`' },
     },
   }),
   route({

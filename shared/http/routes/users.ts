@@ -31,6 +31,7 @@ export const usersRoutes = [
       400: { description: '`validation_failed`, or `unknown_permission` for a name outside the catalog' },
       403: { description: '`forbidden` (role may not invite that role, or a permission the inviter does not hold) or `email_not_verified`' },
       409: { description: '`login_taken` or `email_taken`' },
+      429: { description: 'Email limit: `limit` is `email_ip` or `recipient`; see `Retry-After`; nothing changed' },
     },
   }),
   // Import and export (issue 16); listed before /v1/users/{id} so the local adapter matches them first.
@@ -65,6 +66,7 @@ export const usersRoutes = [
       403: { description: '`forbidden` (including a permission the caller does not hold) or `root_protected`' },
       409: { description: '`email_taken` or `invalid_status_change`' },
       412: { description: 'Stale `If-Match`' },
+      429: { description: 'An email change over an email limit: `limit` is `email_ip` or `recipient`; see `Retry-After`; nothing changed' },
     },
   }),
   route({
@@ -75,7 +77,7 @@ export const usersRoutes = [
   route({
     method: 'POST', path: '/v1/users/{id}/activation', group: 'users', operation: 'reissueActivation', auth: 'user',
     summary: 'Re-issue the activation link of a pending user (the previous link dies)',
-    responses: { 201: { description: 'The new link', schema: 'Link' }, 409: { description: '`not_pending`' } },
+    responses: { 201: { description: 'The new link', schema: 'Link' }, 409: { description: '`not_pending`' }, 429: { description: 'Email limit: `limit` is `email_ip` or `recipient`; see `Retry-After`; nothing changed' } },
   }),
   route({
     method: 'DELETE', path: '/v1/users/{id}/activation', group: 'users', operation: 'revokeActivation', auth: 'user',
@@ -85,7 +87,7 @@ export const usersRoutes = [
   route({
     method: 'POST', path: '/v1/users/{id}/password-reset', group: 'users', operation: 'issuePasswordReset', auth: 'user',
     summary: 'Email a password-reset link to an active user (root)',
-    responses: { 201: { description: 'The link', schema: 'Link' }, 409: { description: '`not_active`' } },
+    responses: { 201: { description: 'The link', schema: 'Link' }, 409: { description: '`not_active`' }, 429: { description: 'Email limit: `limit` is `email_ip` or `recipient`; see `Retry-After`; nothing changed' } },
   }),
   route({
     method: 'DELETE', path: '/v1/users/{id}/password-reset', group: 'users', operation: 'revokePasswordReset', auth: 'user',
