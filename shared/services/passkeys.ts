@@ -419,7 +419,7 @@ export async function answerMfaWithPasskey(ctx: RequestContext, session: string,
   const checked = await checkAssertion(rp, user, response, spent.challenge, { passwordless: false });
   const use = await acceptAssertion(ctx, user, checked);
   await transact([consumeChallengeItem(challenge.hash, invalidSession), use]);
-  await signInCompleted(challenge.slug, challenge.login);
+  await signInCompleted(ctx, challenge.slug, challenge.login, user);
   const amr = ['pwd', keyAmr(checked.passkey), ...(checked.userVerified ? ['user'] : []), 'mfa'];
   return startSession(user, sessionMeta(ctx, { mfa: true, amr }));
 }
@@ -459,7 +459,7 @@ export async function answerMfaSetupWithPasskey(ctx: RequestContext, session: st
     also: [consumeChallengeItem(challenge.hash, invalidSession)],
     atLogin: true,
   });
-  await signInCompleted(challenge.slug, challenge.login);
+  await signInCompleted(ctx, challenge.slug, challenge.login, user);
   const updated: UserRecord = {
     ...user,
     mfa: { ...user.mfa, enabled: true, totp: hasTotp(user.mfa), passkeys: (user.mfa.passkeys ?? 0) + 1 },
