@@ -52,6 +52,8 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   oauth: { hashesPasswords: false, sendsEmail: true },
   // The authorization-code flow's browser-facing routes (authorize, complete, userinfo, logout).
   oidc: { hashesPasswords: false, sendsEmail: false },
+  // Webhook endpoints and the events API (the senders are functions of their own, infra/constructs/events.ts).
+  events: { hashesPasswords: false, sendsEmail: false },
 };
 
 export class GatehouseStack extends Stack {

@@ -44,6 +44,16 @@ const Env = z
     OAUTH_CLIENTS: contextListVariable(parseClients, 'OAUTH_CLIENTS'),
     /** Local stack: confidential clients' secrets (`{ "<client id>": "<secret>" }`); on AWS each client names its secret. */
     CLIENT_SECRETS_FILE: z.string().optional(),
+    /** Events (shared/events): on AWS the bus and the queues the stack made; locally none of them. */
+    EVENT_BUS_NAME: z.string().min(1).optional(),
+    WEBHOOK_QUEUE_URL: z.url().optional(),
+    EMAIL_QUEUE_URL: z.url().optional(),
+    /** Local stack: where what would go on the bus is appended, one JSON line per event. */
+    GATEHOUSE_EVENTS_FILE: z.string().optional(),
+    /** Local stack only: webhooks may use `http://` to loopback receivers (api/events.md "Local stack"). */
+    WEBHOOK_LOOPBACK: z.enum(['0', '1']).default('0'),
+    /** The bulk email path's pace (import invitations): at most the SES send rate. */
+    GATEHOUSE_EMAIL_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(14),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })

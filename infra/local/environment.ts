@@ -46,6 +46,9 @@ export function applyLocalEnvironment(ports: LocalPorts, options: { dataDir: str
     LOCAL_KEY_FILE: resolve(options.dataDir, 'keys.json'),
     CORS_ORIGINS: appUrl,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    GATEHOUSE_EVENTS_FILE: resolve(options.dataDir, 'events.jsonl'),
+    WEBHOOK_LOOPBACK: '1',
+    GATEHOUSE_EMAIL_RATE_PER_SECOND: '20',
   };
   // An explicit PERMISSIONS (a test's own catalog) wins over cdk.json, which is then not read.
   if (process.env.PERMISSIONS === undefined) defaults.PERMISSIONS = localCatalogJson();

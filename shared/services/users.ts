@@ -74,7 +74,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       putUser(user),
       claimLogin(org.slug, user.login, org.id, user.id),
       ...putSearchItems(user),
-      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: userTarget(user), details: { type: 'service', role: user.role, permissions } }, at),
+      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: userTarget(user), details: { type: 'service', role: user.role, permissions }, snapshot: { data: publicUser(user) } }, at),
     ]);
     return { user: publicUser(user), apiToken: token.shown, emailDelivery: 'none' as const };
   }
@@ -107,6 +107,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       actor: actorOf(actor),
       target: userTarget(user),
       details: { role: user.role, delivery, requireMfa: user.mfa.required, permissions },
+      snapshot: { data: publicUser(user) },
     }, at),
   ]);
 
@@ -276,6 +277,8 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
       actor: actorOf(ctx.principal.user),
       target: userTarget(user),
       details: { role: user.role, type: user.type, status: user.status },
+      // The event shows the user as it was just before (api/events.md): it cannot be read later.
+      snapshot: { data: publicUser(user) },
     }, nowIso()),
   ]);
 }
