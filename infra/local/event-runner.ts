@@ -41,6 +41,22 @@ export interface EventRunner {
   stop(): Promise<void>;
 }
 
+/**
+ * The streams client (3.1141) reads an empty map attribute (`{"M":{}}` on the wire) as `{}`,
+ * which unmarshall refuses ("No value defined"); the audit item's empty `details` is one. Put
+ * back what was sent, as Lambda's event would carry it.
+ */
+function repaired(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const attribute = value as Record<string, unknown>;
+  if (Object.keys(attribute).length === 0) return { M: {} };
+  if (attribute.M && typeof attribute.M === 'object') return { M: repairedImage(attribute.M as Record<string, unknown>) };
+  if (Array.isArray(attribute.L)) return { L: attribute.L.map(repaired) };
+  return attribute;
+}
+const repairedImage = (image: Record<string, unknown> | undefined) =>
+  image && Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repaired(value)]));
+
 const toLambdaRecord = (record: StreamRecord): DynamoDBRecord => ({
   eventID: record.eventID,
   eventName: record.eventName as DynamoDBRecord['eventName'],
@@ -50,8 +66,8 @@ const toLambdaRecord = (record: StreamRecord): DynamoDBRecord => ({
   dynamodb: {
     ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime ? Math.floor(record.dynamodb.ApproximateCreationDateTime.getTime() / 1000) : undefined,
     Keys: record.dynamodb?.Keys as never,
-    NewImage: record.dynamodb?.NewImage as never,
-    OldImage: record.dynamodb?.OldImage as never,
+    NewImage: repairedImage(record.dynamodb?.NewImage) as never,
+    OldImage: repairedImage(record.dynamodb?.OldImage) as never,
     SequenceNumber: record.dynamodb?.SequenceNumber,
     SizeBytes: record.dynamodb?.SizeBytes,
     StreamViewType: record.dynamodb?.StreamViewType as never,

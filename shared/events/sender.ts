@@ -93,7 +93,7 @@ export async function handleWebhookMessage(message: WebhookMessage): Promise<voi
   };
   if (next.status === 'pending') {
     const seconds = Math.max(after! * jitter.factor(), retryAfterSeconds ?? 0);
-    next.nextAttemptAt = new Date(now + seconds * 1000).toISOString();
+    next.nextAttemptAt = new Date(Date.parse(attempt.at) + seconds * 1000).toISOString();
   }
   if (!(await saveDelivery(next, delivery.updatedAt))) return;
   logger.info('webhook attempt', { event: 'webhook.attempt', endpointId: endpoint.id, deliveryId: delivery.id, status: attempt.responseStatus, error: attempt.error, outcome: next.status });

@@ -165,6 +165,15 @@ export interface PatchInput {
  * (ownership moves only by transfer). Deactivation ends every session at once; a changed
  * email must be verified again and the old address is told.
  */
+/** The old value of each public field that changed (an event's `previous`), `mfa` as a whole object. */
+function previousValues(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(after)
+      .filter((field) => !['updatedAt', 'version'].includes(field) && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+      .map((field) => [field, before[field]]),
+  );
+}
+
 export async function patch(ctx: AuthedContext, id: string, input: PatchInput, ifMatch?: number): Promise<UserRecord> {
   const { permissions, ...fields } = input;
   if (permissions === undefined || Object.values(fields).some((value) => value !== undefined)) {
@@ -229,6 +238,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
         ...(set.role ? { roleFrom: user.role, roleTo: set.role } : {}),
         ...(set.status ? { statusFrom: user.status, statusTo: set.status } : {}),
       },
+      snapshot: { data: publicUser(updated), previous: previousValues(publicUser(user), publicUser(updated)) },
     }, at),
   );
   await transact(items);
