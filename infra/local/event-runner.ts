@@ -23,6 +23,8 @@ import { logger } from '../../shared/log';
  * truncated to the minute (the dispatcher uses the audit event's own `at`), and TTL deletions
  * arrive as an unknown event name without `userIdentity` (only INSERTs of audit items are read).
  */
+const IN_FLIGHT = 8;
+
 export interface EventRunnerOptions {
   /** Names this reader's saved positions. */
   reader?: string;
@@ -141,14 +143,19 @@ export async function startEventRunner(options: EventRunnerOptions = {}): Promis
   }
 
   async function consume(queue: 'webhooks' | 'emails', limit: number, handle: (body: unknown) => Promise<unknown>): Promise<number> {
-    const messages = await receiveLocalMessages(queue, new Date(clock.now()), limit, 60);
-    await Promise.all(messages.map(async (message: LocalMessage) => {
-      try {
-        await handle(JSON.parse(message.body));
-        await deleteLocalMessage(message);
-      } catch (error) {
-        // Left hidden: it comes back after its visibility timeout, as from SQS.
-        logger.error('queued message failed; it will be retried', { event: 'events.message_failed', queue, error: error instanceof Error ? error.message : 'unknown' });
+    const messages = await receiveLocalMessages(queue, new Date(clock.now()), limit, 30);
+    // A few at a time, as a Lambda's concurrency would: DynamoDB Local shares two cores with us.
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, messages.length) }, async () => {
+      while (next < messages.length) {
+        const message: LocalMessage = messages[next++]!;
+        try {
+          await handle(JSON.parse(message.body));
+          await deleteLocalMessage(message);
+        } catch (error) {
+          // Left hidden: it comes back after its visibility timeout, as from SQS.
+          logger.error('queued message failed; it will be retried', { event: 'events.message_failed', queue, error: error instanceof Error ? error.message : 'unknown' });
+        }
       }
     }));
     return messages.length;

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound, preconditionFailed } from '../errors';
 import { db, ignoreConditionFailure, isConditionFailure, tableName } from './client';
 import { keys } from './keys';
@@ -15,44 +15,61 @@ export interface StoredEvent {
 }
 
 /**
- * Gives an audit event its place in the organization's event order, once. The number is taken
- * from a counter before the event is written, so a replayed stream record (at least once)
- * finds the event's marker and gets the same number and body back instead of a second place.
- * A number taken by an attempt that then lost the race is never used: numbers may have gaps,
- * the order never repeats or skips an event.
+ * Gives audit events their places in the organization's event order, once, in the order given.
+ * Events already numbered (a replayed stream record: at least once) keep their number and body;
+ * the others take a block of numbers from the counter in one write, then are written in
+ * transactions of 50 (marker + event each), in order, so a poller never sees a number after one
+ * that is still to be written. A marker written meanwhile by another reader fails its transaction:
+ * the caller retries the batch, which then finds it. Numbers taken and not used leave gaps; the
+ * order never repeats or skips an event.
  */
-export async function numberEvent(orgId: string, event: { id: string; type: string; body: string }, ttl: number): Promise<StoredEvent> {
-  const existing = await eventById(orgId, event.id);
-  if (existing) return existing;
-  const { Attributes } = await db().send(new UpdateCommand({
-    TableName: tableName(),
-    Key: keys.eventSeq(orgId),
-    UpdateExpression: 'ADD #seq :one',
-    ExpressionAttributeNames: { '#seq': 'seq' },
-    ExpressionAttributeValues: { ':one': 1 },
-    ReturnValues: 'UPDATED_NEW',
-  }));
-  const seq = Number(Attributes?.seq);
-  try {
-    await db().send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tableName(), Item: { ...keys.eventId(orgId, event.id), entity: 'eventId', seq, ttl }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: tableName(), Item: { ...keys.event(orgId, seq), entity: 'event', seq, id: event.id, type: event.type, body: event.body, ttl } } },
-      ],
+export async function numberEvents(orgId: string, events: Array<{ id: string; type: string; body: string; ttl: number }>): Promise<StoredEvent[]> {
+  const known = new Map<string, number>();
+  for (let index = 0; index < events.length; index += 100) {
+    const chunk = events.slice(index, index + 100);
+    const answer = await db().send(new BatchGetCommand({
+      RequestItems: { [tableName()]: { Keys: chunk.map((event) => keys.eventId(orgId, event.id)), ConsistentRead: true } },
     }));
-    return { seq, ...event };
-  } catch (error) {
-    const again = await eventById(orgId, event.id);
-    if (again) return again;
-    throw error;
+    for (const marker of answer.Responses?.[tableName()] ?? []) known.set(String(marker.sk).slice('EVENTID#'.length), Number(marker.seq));
+    // Unprocessed keys are read again one by one (rare: throttling).
+    for (const key of (answer.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Array<{ pk: string; sk: string }>) {
+      const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+      if (Item) known.set(String(Item.sk).slice('EVENTID#'.length), Number(Item.seq));
+    }
   }
-}
-
-async function eventById(orgId: string, id: string): Promise<StoredEvent | undefined> {
-  const { Item: marker } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.eventId(orgId, id), ConsistentRead: true }));
-  if (!marker) return undefined;
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.event(orgId, Number(marker.seq)), ConsistentRead: true }));
-  return Item ? { seq: Number(Item.seq), id: String(Item.id), type: String(Item.type), body: String(Item.body) } : undefined;
+  const fresh = events.filter((event, index) => !known.has(event.id) && events.findIndex((other) => other.id === event.id) === index);
+  const numbered = new Map<string, StoredEvent>();
+  if (fresh.length) {
+    const { Attributes } = await db().send(new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.eventSeq(orgId),
+      UpdateExpression: 'ADD #seq :count',
+      ExpressionAttributeNames: { '#seq': 'seq' },
+      ExpressionAttributeValues: { ':count': fresh.length },
+      ReturnValues: 'UPDATED_NEW',
+    }));
+    const first = Number(Attributes?.seq) - fresh.length + 1;
+    const placed = fresh.map((event, index) => ({ ...event, seq: first + index }));
+    for (let index = 0; index < placed.length; index += 50) {
+      await db().send(new TransactWriteCommand({
+        TransactItems: placed.slice(index, index + 50).flatMap((event) => [
+          { Put: { TableName: tableName(), Item: { ...keys.eventId(orgId, event.id), entity: 'eventId', seq: event.seq, ttl: event.ttl }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: tableName(), Item: { ...keys.event(orgId, event.seq), entity: 'event', seq: event.seq, id: event.id, type: event.type, body: event.body, ttl: event.ttl } } },
+        ]),
+      }));
+    }
+    for (const event of placed) numbered.set(event.id, { seq: event.seq, id: event.id, type: event.type, body: event.body });
+  }
+  const answers: StoredEvent[] = [];
+  for (const event of events) {
+    const mine = numbered.get(event.id);
+    if (mine) answers.push(mine);
+    else {
+      const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.event(orgId, known.get(event.id)!), ConsistentRead: true }));
+      answers.push(Item ? { seq: Number(Item.seq), id: String(Item.id), type: String(Item.type), body: String(Item.body) } : { seq: known.get(event.id)!, ...event });
+    }
+  }
+  return answers;
 }
 
 /** Events after `afterSeq`, oldest first; `types` filters without changing the positions. */

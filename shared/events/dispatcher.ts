@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { createDelivery, getDelivery, listEndpoints, numberEvent, type DeliveryRecord, type StoredEvent } from '../data/events';
+import { createDelivery, getDelivery, listEndpoints, numberEvents, type DeliveryRecord, type StoredEvent } from '../data/events';
 import { clock } from '../clock';
 import { keys } from '../data/keys';
 import { logger } from '../log';
@@ -29,11 +29,23 @@ export const isAuditInsert = (record: DynamoDBRecord) =>
 
 export const deliveryIdOf = (eventId: string, timestamp: string) => `d${Date.parse(timestamp).toString(36)}_${eventId}`;
 
-async function fanOut(orgId: string, event: StoredEvent & { timestamp: string }, ttl: number): Promise<void> {
-  const endpoints = (await listEndpoints(orgId)).filter(
-    (endpoint) => endpoint.enabled && endpoint.createdAt <= event.timestamp && (endpoint.events.includes('*') || endpoint.events.includes(event.type)),
-  );
-  for (const endpoint of endpoints) {
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function fanOut(orgId: string, events: Array<StoredEvent & { timestamp: string; ttl: number }>): Promise<void> {
+  const endpoints = (await listEndpoints(orgId)).filter((endpoint) => endpoint.enabled);
+  const work = events.flatMap((event) =>
+    endpoints
+      // Only events that happen after an endpoint exists are delivered to it.
+      .filter((endpoint) => endpoint.createdAt <= event.timestamp && (endpoint.events.includes('*') || endpoint.events.includes(event.type)))
+      .map((endpoint) => ({ endpoint, event })));
+  // Order per endpoint is best effort (api/events.md): deliveries are made and queued side by side.
+  await inParallel(work, 16, async ({ endpoint, event }) => {
     const now = new Date(clock.now()).toISOString();
     const delivery: DeliveryRecord = {
       id: deliveryIdOf(event.id, event.timestamp),
@@ -48,38 +60,43 @@ async function fanOut(orgId: string, event: StoredEvent & { timestamp: string },
       nextAttemptAt: event.timestamp,
       createdAt: now,
       updatedAt: now,
-      ttl: Math.min(ttl, Math.floor(clock.now() / 1000) + DELIVERY_DAYS * 86_400),
+      ttl: Math.min(event.ttl, Math.floor(clock.now() / 1000) + DELIVERY_DAYS * 86_400),
     };
     if (await createDelivery(delivery)) {
       await queueDelivery(delivery);
-      continue;
+      return;
     }
     // Made by an earlier run that may have stopped before queuing it: queue it again while no
     // attempt happened (the sender ignores a second message for the same attempt).
     const existing = await getDelivery(orgId, endpoint.id, delivery.id);
     if (existing && existing.status === 'pending' && existing.attemptCount === 0) await queueDelivery(existing);
-  }
+  });
 }
 
-/** Handles one audit item from the stream. */
-export async function dispatchAuditItem(item: AuditItem): Promise<void> {
-  const orgId = orgIdOf(item);
-  if (item.details?.invitation === 'queued' && item.target.type === 'user') {
-    await enqueue('emails', { kind: 'invitation', orgId, userId: item.target.id, eventId: item.id } satisfies InvitationMessage);
+/** Handles one organization's new audit items, in stream order. */
+export async function dispatchAuditItems(orgId: string, items: AuditItem[]): Promise<void> {
+  const invitations = items.filter((item) => item.details?.invitation === 'queued' && item.target.type === 'user');
+  await inParallel(invitations, 16, (item) =>
+    enqueue('emails', { kind: 'invitation', orgId, userId: item.target.id, eventId: item.id } satisfies InvitationMessage));
+  const events: Array<{ id: string; type: string; body: string; ttl: number; timestamp: string }> = [];
+  for (const item of items) {
+    const event = await eventFromAudit(item);
+    if (!event) continue;
+    const ttl = item.ttl ?? Math.floor(Date.parse(item.at) / 1000) + 365 * 86_400;
+    events.push({ id: event.id, type: event.type, body: JSON.stringify(event), ttl, timestamp: event.timestamp });
   }
-  const event = await eventFromAudit(item);
-  if (!event) return;
-  const ttl = item.ttl ?? Math.floor(Date.parse(item.at) / 1000) + 365 * 86_400;
-  const stored = await numberEvent(orgId, { id: event.id, type: event.type, body: JSON.stringify(event) }, ttl);
-  await publishToBus([{ type: stored.type, body: stored.body, timestamp: event.timestamp }]);
-  await fanOut(orgId, { ...stored, timestamp: event.timestamp }, ttl);
+  if (!events.length) return;
+  const stored = await numberEvents(orgId, events);
+  const placed = stored.map((event, index) => ({ ...event, timestamp: events[index]!.timestamp, ttl: events[index]!.ttl }));
+  await publishToBus(placed);
+  await fanOut(orgId, placed);
 }
 
 /**
- * A batch of stream records. Organizations are handled side by side, each one's records in
- * stream order; once a record of an organization fails, its later records are not tried (their
- * numbers must come after it), and all of them are reported as failures, so Lambda retries from
- * the first of them (ReportBatchItemFailures) and the local reader stops its checkpoint there.
+ * A batch of stream records. Organizations are handled side by side, each one's records
+ * together in stream order; when an organization's part fails, all its records are reported as
+ * failures, so Lambda retries from the first of them (ReportBatchItemFailures) and the local
+ * reader stops its position there; what was done already is found done again (idempotent).
  * This is what powertools' `processPartialResponse` does, with the per-organization order added,
  * which its processors (parallel, or one record at a time for the whole batch) do not keep.
  */
@@ -93,15 +110,12 @@ export async function handleStreamBatch(records: DynamoDBRecord[]): Promise<Dyna
     byOrg.get(orgId)!.push({ record, item });
   }
   const failed: string[] = [];
-  await Promise.all([...byOrg.values()].map(async (entries) => {
-    for (const [index, { item }] of entries.entries()) {
-      try {
-        await dispatchAuditItem(item);
-      } catch (error) {
-        logger.error('event not dispatched; the stream retries it', { event: 'events.dispatch_failed', auditId: item.id, error: error instanceof Error ? error.name : 'unknown' });
-        failed.push(...entries.slice(index).map((entry) => entry.record.dynamodb!.SequenceNumber!));
-        return;
-      }
+  await Promise.all([...byOrg.entries()].map(async ([orgId, entries]) => {
+    try {
+      await dispatchAuditItems(orgId, entries.map((entry) => entry.item));
+    } catch (error) {
+      logger.error('events not dispatched; the stream retries them', { event: 'events.dispatch_failed', orgId, records: entries.length, error: error instanceof Error ? error.name : 'unknown' });
+      failed.push(...entries.map((entry) => entry.record.dynamodb!.SequenceNumber!));
     }
   }));
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
