@@ -12,6 +12,7 @@ import { Api } from './constructs/api';
 import { Console } from './constructs/console';
 import { DataTable } from './constructs/data-table';
 import { Email } from './constructs/email';
+import { Events } from './constructs/events';
 import { HouseFunction } from './constructs/house-function';
 import { Keys } from './constructs/keys';
 import type { Permission } from '../shared/auth/permission-catalog';
@@ -36,6 +37,10 @@ export interface GatehouseConfig {
   clients?: RegisteredClient[];
   /** The `aud` of access tokens (`gatehouse:audience`): what a SaaS puts in its JWT authorizer. */
   audience?: string;
+  /** `gatehouse:eventBusName`: put events on this existing bus instead of one the stack makes. */
+  eventBusName?: string;
+  /** `gatehouse:emailRatePerSecond`: the bulk email pace (the SES account's maximum send rate). */
+  emailRatePerSecond?: number;
 }
 
 /**
@@ -143,6 +148,10 @@ export class GatehouseStack extends Stack {
     const alarmKey = new Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts Gatehouse alarm notifications' });
     const alarms = new Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
     if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
+    new Events(this, 'Events', {
+      table: this.table.table, keys, email, environment, alarmTopic: alarms,
+      eventBusName: config.eventBusName, emailRatePerSecond: config.emailRatePerSecond,
+    }).connectApi(functions.events);
     for (const [group, fn] of Object.entries({ ...functions, 'billing-import': billingImport })) {
       new Alarm(this, `${group}Errors`, {
         alarmDescription: `Gatehouse ${group} function errors (unhandled failures, i.e. 500s)`,
