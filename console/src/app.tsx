@@ -13,6 +13,7 @@ import { Organization } from './pages/organization';
 import { UserDetail } from './pages/user';
 import { Users } from './pages/users';
 import { UserImport } from './pages/user-import';
+import { Webhooks } from './pages/settings/webhooks';
 
 interface RouteEntry {
   path: string;
@@ -40,6 +41,7 @@ const ROUTES: RouteEntry[] = [
   { path: '/billing', allow: can.billing, render: () => <Billing /> },
   { path: '/invoices', allow: can.invoices, render: () => <Invoices /> },
   { path: '/audit', allow: can.audit, render: () => <Audit /> },
+  { path: '/settings/webhooks', allow: (me) => me?.role === 'root', render: () => <Webhooks /> },
 ];
 
 /** The menu shows a role only what it may open; the API refuses the rest anyway. */
