@@ -32,6 +32,8 @@ export function configFrom(app: App): GatehouseConfig {
     permissions: parseCatalog(read('permissions')),
     clients: parseClients(read('clients')),
     audience: audienceFrom(read('audience')),
+    eventBusName: String(read('eventBusName') ?? '') || undefined,
+    emailRatePerSecond: read('emailRatePerSecond') === undefined ? undefined : Number(read('emailRatePerSecond')),
   };
 }
 

@@ -13,6 +13,7 @@ import { Api } from './constructs/api';
 import { Console } from './constructs/console';
 import { DataTable } from './constructs/data-table';
 import { Email } from './constructs/email';
+import { Events } from './constructs/events';
 import { HouseFunction } from './constructs/house-function';
 import { Keys } from './constructs/keys';
 import type { Permission } from '../shared/auth/permission-catalog';
@@ -37,6 +38,10 @@ export interface GatehouseConfig {
   clients?: RegisteredClient[];
   /** The `aud` of access tokens (`gatehouse:audience`): what a SaaS puts in its JWT authorizer. */
   audience?: string;
+  /** `gatehouse:eventBusName`: put events on this existing bus instead of one the stack makes. */
+  eventBusName?: string;
+  /** `gatehouse:emailRatePerSecond`: the bulk email pace (the SES account's maximum send rate). */
+  emailRatePerSecond?: number;
 }
 
 /**
@@ -59,6 +64,8 @@ const NEEDS: Record<FunctionGroup, { hashesPasswords: boolean; sendsEmail: boole
   passkeys: { hashesPasswords: true, sendsEmail: true },
   // Enterprise SSO: its sign-ins start sessions (new-device notice); it asks DNS and the IdPs over the internet.
   sso: { hashesPasswords: false, sendsEmail: true },
+  // Webhook endpoints and the events API (the senders are functions of their own, infra/constructs/events.ts).
+  events: { hashesPasswords: false, sendsEmail: false },
 };
 
 export class GatehouseStack extends Stack {
@@ -149,6 +156,10 @@ export class GatehouseStack extends Stack {
     const alarms = new Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
     if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
     new AbuseAlarms(this, 'AbuseAlarms', { logGroups: Object.values(functions).map((fn) => fn.logGroup), topic: alarms });
+    new Events(this, 'Events', {
+      table: this.table.table, keys, email, environment, alarmTopic: alarms,
+      eventBusName: config.eventBusName, emailRatePerSecond: config.emailRatePerSecond,
+    }).connectApi(functions.events);
     for (const [group, fn] of Object.entries({ ...functions, 'billing-import': billingImport })) {
       new Alarm(this, `${group}Errors`, {
         alarmDescription: `Gatehouse ${group} function errors (unhandled failures, i.e. 500s)`,

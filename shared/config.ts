@@ -65,6 +65,16 @@ const Env = z
     GATEHOUSE_DEVICE_COOKIE_DAYS: z.coerce.number().int().min(1).max(400).default(180),
     /** Local stack only: `1` takes the last X-Forwarded-For entry as the client address (behind your own proxy). */
     TRUST_PROXY: z.enum(['0', '1']).default('0'),
+    /** Events (shared/events): on AWS the bus and the queues the stack made; locally none of them. */
+    EVENT_BUS_NAME: z.string().min(1).optional(),
+    WEBHOOK_QUEUE_URL: z.url().optional(),
+    EMAIL_QUEUE_URL: z.url().optional(),
+    /** Local stack: where what would go on the bus is appended, one JSON line per event. */
+    GATEHOUSE_EVENTS_FILE: z.string().optional(),
+    /** Local stack only: webhooks may use `http://` to loopback receivers (api/events.md "Local stack"). */
+    WEBHOOK_LOOPBACK: z.enum(['0', '1']).default('0'),
+    /** The bulk email path's pace (import invitations): at most the SES send rate. */
+    GATEHOUSE_EMAIL_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(14),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })

@@ -59,6 +59,9 @@ export function applyLocalEnvironment(ports: LocalPorts, options: { dataDir: str
     LOCAL_KEY_FILE: resolve(options.dataDir, 'keys.json'),
     CORS_ORIGINS: appUrl,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    GATEHOUSE_EVENTS_FILE: resolve(options.dataDir, 'events.jsonl'),
+    WEBHOOK_LOOPBACK: '1',
+    GATEHOUSE_EMAIL_RATE_PER_SECOND: '20',
   };
   // Loose limits, so a test suite can sign up hundreds of organizations from 127.0.0.1; a
   // test of the limits sets strict values itself (api/production.md "Local stack").

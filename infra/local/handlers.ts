@@ -1,4 +1,5 @@
 import { handler as auth } from '../../functions/auth';
+import { handler as events } from '../../functions/events';
 import { handler as me } from '../../functions/me';
 import { handler as oauth } from '../../functions/oauth';
 import { handler as oidc } from '../../functions/oidc';
@@ -11,4 +12,4 @@ import { handler as users } from '../../functions/users';
 import type { Handlers } from './http-adapter';
 
 /** Every function group of the route table, bound to the entry point its Lambda runs. */
-export const handlers: Handlers = { public: publicRoutes, auth, me, users, org, oauth, oidc, scim, passkeys, sso };
+export const handlers: Handlers = { public: publicRoutes, auth, me, users, org, oauth, oidc, scim, passkeys, sso, events };

@@ -147,6 +147,9 @@ const attributeDefinitions = [TABLE.partitionKey, TABLE.sortKey, TABLE.usersByLo
   (AttributeName) => ({ AttributeName, AttributeType: 'S' as const }),
 );
 
+/** As the CDK table has it (TABLE.stream): the dispatcher needs the new audit item. */
+const STREAM = { StreamEnabled: true, StreamViewType: TABLE.stream } as const;
+
 /**
  * Creates the table (with TTL and the index) as the CDK stack defines it, or adds an index
  * a table made by an older version lacks, so a kept data folder keeps working.
@@ -164,6 +167,10 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         if (!now?.GlobalSecondaryIndexes?.some((index) => index.IndexName === usersByLogin.IndexName)) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+    }
+    // The event dispatcher reads the stream (infra/local/event-runner.ts); a table made before it had none.
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: STREAM }));
     }
     if (!existing || usersByLogin.Projection.NonKeyAttributes.some((name) => !existing.Projection?.NonKeyAttributes?.includes(name))) {
       await client.send(
@@ -191,6 +198,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
       GlobalSecondaryIndexes: [usersByLogin],
+      StreamSpecification: STREAM,
     }),
   );
   await create.send(

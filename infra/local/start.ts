@@ -61,6 +61,11 @@ async function main() {
     const { ensureLocalKeyFile } = await import('../../shared/auth/keys');
     await ensureLocalKeyFile(process.env.LOCAL_KEY_FILE!);
 
+    // The stream consumer and the senders, the same code as the Lambdas (api/events.md "Local stack").
+    const { startEventRunner } = await import('./event-runner');
+    const events = await startEventRunner({ reader: 'local', startAt: 'trim_horizon', background: true });
+    stops.push(events.stop);
+
     console.log('Building the console…');
     await buildConsole();
     const { createApiServer } = await import('./http-adapter');
@@ -82,6 +87,7 @@ async function main() {
         `  Email inbox     ${ses.endpoint}/   (JSON: ${ses.endpoint}/store)`,
         `  DynamoDB Local  ${dynamo.endpoint}   table "${process.env.TABLE_NAME}"`,
         `  Data folder     ${dataDir}`,
+        `  Events (bus)    ${process.env.GATEHOUSE_EVENTS_FILE}   (webhooks and bulk emails are sent from this process)`,
         `  OIDC discovery  http://127.0.0.1:${ports.port}/.well-known/openid-configuration   (audience "${process.env.JWT_AUDIENCE}")`,
         ...Object.entries(clientSecrets).map(([id, secret]) => `  Client secret   ${id}: ${secret}   (${resolve(dataDir, 'client-secrets.json')})`),
         '',

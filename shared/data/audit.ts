@@ -13,9 +13,15 @@ export interface AuditEvent {
   orgId: string;
   action: string;
   actor: AuditActor | null;
-  target: { type: 'user' | 'org' | 'billing' | 'session'; id: string; login?: string };
+  target: { type: 'user' | 'org' | 'billing' | 'session' | 'webhook'; id: string; login?: string };
   /** Non-secret facts about the change, e.g. which fields changed (never their secret values). */
   details?: Record<string, unknown>;
+  /**
+   * For audit events that are also catalog events (shared/events/catalog.ts): the public object
+   * after the change and the old values of what changed, so the event carries the object as it
+   * was at that moment. Without it the dispatcher reads the object when it sends the event.
+   */
+  snapshot?: { data: unknown; previous?: Record<string, unknown> };
 }
 
 /** The audit event as a transaction item, so it is written with the change it records or not at all. */
@@ -37,6 +43,7 @@ export function auditItem(ctx: RequestContext, event: AuditEvent, at: string): T
           ip: ctx.ip,
           requestId: ctx.requestId,
           details: event.details ?? {},
+          ...(event.snapshot ? { snapshot: event.snapshot } : {}),
           ttl: expires,
         },
       },

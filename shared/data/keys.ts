@@ -25,6 +25,14 @@
  *   SSOFLOW#<key>        SSOFLOW             SSO sign-in in progress: SAML request id or OIDC state hash (TTL)
  *   SSOHANDLE#<hash>     SSOHANDLE           one-time handle the console completes an SSO sign-in with (TTL)
  *   SSOSEEN#<conn>#<hash> SSOSEEN            SAML assertion id already used (TTL: its NotOnOrAfter)
+ *   ORG#<org>            EVENTSEQ            the organization's last event number (events API order)
+ *   ORG#<org>            EVENT#<seq>         a numbered event: the audit event as the catalog sends it (TTL)
+ *   ORG#<org>            EVENTID#<id>        which number an audit event got (numbered once) (TTL)
+ *   ORG#<org>            WEBHOOK#<id>        webhook endpoint (sealed signing secrets)
+ *   ORG#<org>            DELIVERY#<ep>#<id>  one event's delivery to one endpoint, with its attempts (TTL 30 d)
+ *   ORG#<org>            EMAILSENT#<event>   a queued email was sent for this event (TTL)
+ *   STREAMPOS#<reader>   <shard id>          local stack only: where a stream reader stopped
+ *   LOCALQUEUE#<queue>   <due>#<id>          local stack only: a queued message (SQS on AWS)
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   RATE#<kind>#<hash>   RATE                an hourly limit's counter: sign-ups or emails per address, emails per recipient (TTL)
  *   FAILS#<hash>         FAILS               failed sign-ins from one client address this hour, in total and per slug (TTL)
@@ -94,5 +102,18 @@ export const keys = {
   webauthnChallenge: (hash: string): Key => ({ pk: `WEBAUTHN#${hash}`, sk: 'WEBAUTHN' }),
   search: (orgId: string, term: string, userId: string): Key => ({ pk: org(orgId), sk: `SEARCH#${term}#${userId}` }),
   searchPrefix: (prefix: string) => `SEARCH#${prefix}`,
+  eventSeq: (orgId: string): Key => ({ pk: org(orgId), sk: 'EVENTSEQ' }),
+  /** Zero-padded so the sort key orders numbers. */
+  event: (orgId: string, seq: number): Key => ({ pk: org(orgId), sk: `EVENT#${String(seq).padStart(12, '0')}` }),
+  eventPrefix: 'EVENT#',
+  eventId: (orgId: string, id: string): Key => ({ pk: org(orgId), sk: `EVENTID#${id}` }),
+  webhook: (orgId: string, id: string): Key => ({ pk: org(orgId), sk: `WEBHOOK#${id}` }),
+  webhookPrefix: 'WEBHOOK#',
+  delivery: (orgId: string, endpointId: string, deliveryId: string): Key => ({ pk: org(orgId), sk: `DELIVERY#${endpointId}#${deliveryId}` }),
+  deliveryPrefix: (endpointId: string) => `DELIVERY#${endpointId}#`,
+  emailSent: (orgId: string, eventId: string): Key => ({ pk: org(orgId), sk: `EMAILSENT#${eventId}` }),
+  streamPosition: (reader: string, shardId: string): Key => ({ pk: `STREAMPOS#${reader}`, sk: shardId }),
+  localQueue: (queue: string, due: string, id: string): Key => ({ pk: `LOCALQUEUE#${queue}`, sk: `${due}#${id}` }),
+  localQueuePartition: (queue: string) => `LOCALQUEUE#${queue}`,
   usersByLogin: (orgId: string, login: string) => ({ gsi1pk: `${org(orgId)}#USERS`, gsi1sk: login }),
 };

@@ -4,6 +4,11 @@ export const TABLE = {
   sortKey: 'sk',
   ttlAttribute: 'ttl',
   /**
+   * The stream the event dispatcher reads (shared/events/dispatcher.ts): new images are enough,
+   * since events come from inserted audit items only.
+   */
+  stream: 'NEW_IMAGE',
+  /**
    * Users of an organization sorted by login, for list pages in one query. Only the fields
    * the API shows are projected, so session and token bookkeeping on the user item never
    * costs an index write.

@@ -124,3 +124,10 @@ export const newDeviceMessage = (
     `When: ${utcTime(sign.at)}. Browser: ${sign.browser}. System: ${sign.os}. IP address: ${sign.ip}.`,
     'If this was you, there is nothing to do. If not, end that session on your sessions page and change your password at once.',
   ], { label: 'See your sessions', url: sign.url });
+
+export const webhookDisabledMessage = (name: string, orgName: string, description: string | null, url: string, reason: 'gone' | 'failing', pageUrl: string) =>
+  layout('webhook-disabled', `A webhook endpoint of ${orgName} was disabled`, [
+    `Hello ${name},`,
+    `The webhook endpoint ${description ? `"${description}" ` : ''}at ${url} was disabled: ${reason === 'gone' ? 'it answered 410 Gone' : 'every delivery to it has failed for 5 days'}.`,
+    'Events are not queued for it while it is disabled. Fix the receiver, enable the endpoint again, and catch up with GET /v1/events (the same event ids).',
+  ], { label: 'Open the webhook settings', url: pageUrl });

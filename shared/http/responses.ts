@@ -196,6 +196,7 @@ export const ImportResult = z.object({
     }),
     userId: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    emailDelivery: z.literal('queued').optional().meta({ description: 'The invitation is queued; it is sent within moments, paced to the SES send rate' }),
   })),
 }).meta({ id: 'ImportResult' });
 
@@ -381,3 +382,58 @@ export const SsoTestReport = z
 export const SsoCompleteResult = z
   .union([Tokens, SsoRedirect, z.object({ test: SsoTestReport })])
   .meta({ id: 'SsoCompleteResult' });
+
+// ---- events and webhooks (issue 27, api/events.md) ----
+
+export const GatehouseEvent = z
+  .object({
+    id: z.string().meta({ description: 'The audit event’s id; the `webhook-id` of its deliveries' }),
+    type: z.string(),
+    timestamp: z.iso.datetime(),
+    org: z.string(),
+    actor: z.object({ type: z.enum(['user', 'scim', 'sso', 'system']), id: z.string().nullable() }),
+    data: z.unknown(),
+    previous: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'Event' });
+export const EventPage = z.object({ items: z.array(GatehouseEvent), nextCursor: z.string() });
+export const EventTypeList = z.object({ items: z.array(z.object({ type: z.string(), description: z.string() })) });
+
+export const WebhookEndpoint = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    disabledReason: z.enum(['manual', 'failing', 'gone']).nullable(),
+    previousSecretExpiresAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'WebhookEndpoint' });
+export const WebhookEndpointCreated = WebhookEndpoint.extend({ secret: z.string().meta({ description: '`whsec_…`, shown only here' }) });
+export const WebhookEndpointList = z.object({ items: z.array(WebhookEndpoint) });
+export const WebhookSecret = z.object({ secret: z.string(), previousSecretExpiresAt: z.iso.datetime().nullable() });
+export const WebhookDelivery = z
+  .object({
+    id: z.string(),
+    endpointId: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed']),
+    attempts: z.array(z.object({
+      at: z.iso.datetime(),
+      responseStatus: z.number().int().nullable(),
+      durationMs: z.number().int(),
+      error: z.enum(['timeout', 'connection_failed', 'address_not_allowed', 'redirect', 'too_large']).nullable(),
+      responseExcerpt: z.string(),
+    })),
+    nextAttemptAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    payload: z.unknown().meta({ description: 'The event as delivered' }),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export const WebhookDeliveryList = z.object({ items: z.array(WebhookDelivery) });

@@ -6,7 +6,7 @@ import type * as Responses from './responses';
  * (functions/<group>.ts) that serves the route.
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org' | 'oauth' | 'oidc' | 'scim' | 'passkeys' | 'sso';
+export type FunctionGroup = 'public' | 'auth' | 'me' | 'users' | 'org' | 'oauth' | 'oidc' | 'scim' | 'passkeys' | 'sso' | 'events';
 /**
  * `optional`: authenticated when a Bearer token is sent (the handler sees the principal or none).
  * `scim`: a SCIM token (`gscim_…`) of the organization's directory, and no other kind of credential.

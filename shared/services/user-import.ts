@@ -1,14 +1,11 @@
 import { nowIso } from '../clock';
 import type { AuthedContext, Principal } from '../context';
-import { actorOf, auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { claimLogin } from '../data/logins';
 import { requireOrg, type OrgRecord } from '../data/orgs';
 import { transact, type TxItem } from '../data/transact';
 import { existingHolders } from '../data/user-import';
-import { claimEmail, newUser, putSearchItems, putUser, type UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { mayMailQuietly } from './abuse';
-import { invitationLinkMessage } from '../email/templates';
+import { claimEmail, newUser, publicUser, putSearchItems, putUser, type UserRecord } from '../data/users';
 import { Problem, type FieldError } from '../errors';
 import { keyedHash, seal } from '../auth/crypto';
 import { HashProblem, inspectImportedHash } from '../auth/imported-hashes';
@@ -16,8 +13,6 @@ import { effectivePermissions, isKnownPermission } from '../auth/permissions';
 import { assertCanInvite, assertRoot } from '../auth/policy';
 import { ImportRow } from '../http/requests/users';
 import { newId } from '../ids';
-import { logger } from '../log';
-import { newLink } from './email-links';
 import { initialGrants } from './permissions';
 import { assertVerifiedInviter } from './users';
 import { boundTo } from './mfa';
@@ -36,6 +31,8 @@ export interface RowReport {
   status: 'created' | 'unchanged' | 'invalid';
   userId?: string;
   errors?: FieldError[];
+  /** `queued`: the invitation goes out on the asynchronous path (shared/events), paced to the SES rate. */
+  emailDelivery?: 'queued';
 }
 
 interface CheckedRow {
@@ -237,22 +234,31 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
   }
 
   const at = nowIso();
-  const invitations: Array<{ user: UserRecord; url: string }> = [];
+  let invitations = 0;
   await pool(toCreate, WRITE_CONCURRENCY, async (row) => {
     const user = await newImportedUser(org, row, at);
-    const link = user.status === 'pending' && input.sendInvitations ? newLink(user, 'activation') : undefined;
-    if (link) user.emailTokens.activation = link.hash;
+    // The invitation is not sent here: the row's audit event asks for it, and the event
+    // dispatcher queues it, so 500 rows answer at once and the emails follow at the SES rate.
+    // Its activation link is made when it is sent (shared/events/emails.ts).
+    const invite = user.status === 'pending' && Boolean(input.sendInvitations);
     const items: TxItem[] = [
       putUser(user),
       claimLogin(org.slug, user.login, org.id, user.id),
       claimEmail(org.id, user.email!, user.id),
-      ...(link ? [link.item] : []),
       ...putSearchItems(user),
+      auditItem(ctx, {
+        orgId: org.id,
+        action: 'user.created',
+        actor: actorOf(ctx.principal.user),
+        target: userTarget(user),
+        details: { origin: 'import', role: user.role, ...(invite ? { invitation: 'queued' } : {}) },
+        snapshot: { data: publicUser(user) },
+      }, at),
     ];
     try {
       await transact(items);
-      reports[row.index] = { row: row.index + 1, status: 'created', userId: user.id };
-      if (link) invitations.push({ user, url: link.url });
+      reports[row.index] = { row: row.index + 1, status: 'created', userId: user.id, ...(invite ? { emailDelivery: 'queued' as const } : {}) };
+      if (invite) invitations += 1;
     } catch (error) {
       // Someone took the login or address between our read and this write: the row says so.
       if (!(error instanceof Problem) || error.status >= 500) throw error;
@@ -262,26 +268,15 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
 
   const counts = { created: 0, unchanged: 0, invalid: 0 };
   for (const report of reports) counts[report.status] += 1;
-  // One event for the call, with its counts: 500 users cannot share one transaction (100 items
-  // at most), so it is written once every row has been decided.
+  // One event for the call, with its counts, beside each created row's own `user.created`.
   await transact([
     auditItem(ctx, {
       orgId: org.id,
       action: 'users.imported',
       actor: actorOf(ctx.principal.user),
       target: { type: 'org', id: org.id },
-      details: { rows: reports.length, ...counts, invitations: invitations.length },
+      details: { rows: reports.length, ...counts, invitations },
     }, at),
   ]);
-
-  await pool(invitations, WRITE_CONCURRENCY, async ({ user, url }) => {
-    // A recipient over its hourly limit is not mailed; the user stays pending for a later link.
-    if (!(await mayMailQuietly(ctx, user.email!))) {
-      logger.warn('import invitation dropped', { userId: user.id, reason: 'recipient limit' });
-      return;
-    }
-    const delivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, url, org.slug));
-    if (delivery === 'failed') logger.warn('import invitation not delivered', { userId: user.id });
-  });
   return { items: reports };
 }

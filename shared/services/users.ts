@@ -77,7 +77,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       putUser(user),
       claimLogin(org.slug, user.login, org.id, user.id),
       ...putSearchItems(user),
-      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: userTarget(user), details: { type: 'service', role: user.role, permissions } }, at),
+      auditItem(ctx, { orgId: org.id, action: 'user.created', actor: actorOf(actor), target: userTarget(user), details: { type: 'service', role: user.role, permissions }, snapshot: { data: publicUser(user) } }, at),
     ]);
     return { user: publicUser(user), apiToken: token.shown, emailDelivery: 'none' as const };
   }
@@ -111,6 +111,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
       actor: actorOf(actor),
       target: userTarget(user),
       details: { role: user.role, delivery, requireMfa: user.mfa.required, permissions },
+      snapshot: { data: publicUser(user) },
     }, at),
   ]);
 
@@ -184,6 +185,15 @@ async function assertNotManaged(user: UserRecord, input: PatchInput): Promise<vo
  * (ownership moves only by transfer). Deactivation ends every session at once; a changed
  * email must be verified again and the old address is told.
  */
+/** The old value of each public field that changed (an event's `previous`), `mfa` as a whole object. */
+function previousValues(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(after)
+      .filter((field) => !['updatedAt', 'version'].includes(field) && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+      .map((field) => [field, before[field]]),
+  );
+}
+
 export async function patch(ctx: AuthedContext, id: string, input: PatchInput, ifMatch?: number): Promise<UserRecord> {
   const { permissions, ...fields } = input;
   if (permissions === undefined || Object.values(fields).some((value) => value !== undefined)) {
@@ -250,6 +260,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
         ...(set.role ? { roleFrom: user.role, roleTo: set.role } : {}),
         ...(set.status ? { statusFrom: user.status, statusTo: set.status } : {}),
       },
+      snapshot: { data: publicUser(updated), previous: previousValues(publicUser(user), publicUser(updated)) },
     }, at),
   );
   await transact(items);
@@ -298,6 +309,8 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
       actor: actorOf(ctx.principal.user),
       target: userTarget(user),
       details: { role: user.role, type: user.type, status: user.status },
+      // The event shows the user as it was just before (api/events.md): it cannot be read later.
+      snapshot: { data: publicUser(user) },
     }, nowIso()),
   ]);
 }

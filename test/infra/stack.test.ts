@@ -78,8 +78,9 @@ describe('the AWS stack', () => {
     const functions = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter(
       (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME,
     );
-    // public, auth, me, users, org, oauth, oidc and the invoice import.
-    expect(functions).toHaveLength(8);
+    // public, auth, me, users, org, oauth, oidc, events, the invoice import, and the event
+    // dispatcher, webhook sender and email sender.
+    expect(functions).toHaveLength(12);
     for (const fn of functions) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
@@ -121,9 +122,24 @@ describe('the AWS stack', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as Array<[string, any]>;
     const sending = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:SendEmail')).map(([id]) => id);
     expect(sending.sort()).toEqual(
-      policies.filter(([id]) => /^(Auth|Me|Users|Oauth)Function/.test(id)).map(([id]) => id).sort(),
+      policies.filter(([id]) => /^(Auth|Me|Users|Oauth)Function|^Events(Webhook|Email)Sender/.test(id)).map(([id]) => id).sort(),
     );
     expect(JSON.stringify(policies)).not.toMatch(/"Action":"\*"/);
+  });
+
+  it('feeds the table stream to the dispatcher (new audit items only), with queues, DLQs and a bus for events', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'AUDIT#' }] } } } }) }] },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    const queues = Object.values(template.findResources('AWS::SQS::Queue')) as any[];
+    expect(queues.filter((queue) => queue.Properties.RedrivePolicy)).toHaveLength(2);
+    expect(queues.every((queue) => queue.Properties.SqsManagedSseEnabled)).toBe(true);
   });
 
   it('has an invoice-import function that no API route reaches', () => {
@@ -136,8 +152,9 @@ describe('the AWS stack', () => {
   });
 
   it('alarms on function errors and API 5xx', () => {
-    // One per function (8) and the API's 5xx, and abuse resistance's four (test/infra/abuse-alarms.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
+    // One per API function and the invoice import, the API's 5xx, the event path's three
+    // dead-letter queues and the dispatcher's lag, and abuse resistance's four (test/infra/abuse-alarms.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 18);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 

@@ -44,6 +44,10 @@ const MATRIX: Record<string, Row> = {
   claimDomain: rootOnly, listDomains: rootOnly, verifyDomain: rootOnly, removeDomain: rootOnly,
   createConnection: rootOnly, listConnections: rootOnly, getConnection: rootOnly, patchConnection: rootOnly,
   deleteConnection: rootOnly, testConnection: rootOnly,
+  // Events and webhooks (issue 27).
+  listEvents: rootAndAdmin, listEventTypes: rootAndAdmin,
+  createWebhook: rootOnly, listWebhooks: rootOnly, getWebhook: rootOnly, patchWebhook: rootOnly, deleteWebhook: rootOnly,
+  rotateWebhookSecret: rootOnly, listWebhookDeliveries: rootOnly, getWebhookDelivery: rootOnly, retryWebhookDelivery: rootOnly, testWebhook: rootOnly,
 };
 
 const api = useApi();
@@ -110,6 +114,9 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   claimDomain: () => ({ domain: testDomain('matrix') }),
   createConnection: () => samlConnection(),
   patchConnection: () => ({ name: 'Renamed' }),
+  createWebhook: () => ({ url: 'https://example.com/hook', events: ['*'] }),
+  patchWebhook: () => ({ description: 'matrix' }),
+  rotateWebhookSecret: () => ({}),
 };
 
 /** The root acts on an SSO domain or connection of its own (made fresh, so a delete spoils nothing); others never get that far. */
@@ -123,8 +130,27 @@ async function ssoTarget(route: Route, role: Role): Promise<string | undefined> 
   return made.body.id as string;
 }
 
+/** A webhook endpoint of the organization (one kept for reading, a fresh one to delete) and a delivery of it. */
+const keptWebhooks = new Map<string, string>();
+async function webhookTarget(inOrg: { rootToken: string }, fresh: boolean) {
+  let id = fresh ? undefined : keptWebhooks.get(inOrg.rootToken);
+  if (!id) {
+    const created = await api.request('POST', '/v1/org/webhooks', { token: inOrg.rootToken, body: { url: 'https://example.com/matrix', events: ['*'] } });
+    if (created.status !== 201) throw new Error(created.text);
+    id = created.body.id as string;
+    if (!fresh) keptWebhooks.set(inOrg.rootToken, id);
+  }
+  const test = await api.request('POST', `/v1/org/webhooks/${id}/test`, { token: inOrg.rootToken });
+  return { id, deliveryId: test.body.id as string };
+}
+
 async function requestFor(route: Route, role: Role, inOrg: typeof org | undefined, idOverride?: string) {
   const token = members[role].token;
+  if (route.path.startsWith('/v1/org/webhooks/{id}')) {
+    const webhook = await webhookTarget(inOrg ?? org, route.operation === 'deleteWebhook');
+    const path = route.path.replace('{id}', idOverride ?? webhook.id).replace('{deliveryId}', webhook.deliveryId);
+    return api.request(route.method, path, { token, body: SAMPLE_BODIES[route.operation]?.(role) });
+  }
   const kind = route.path.includes('api-tokens') ? 'service' : 'person';
   const sso = idOverride ? undefined : await ssoTarget(route, role);
   const target = route.path.includes('{id}') && !sso ? await freshTarget(org, kind) : undefined;
@@ -172,8 +198,9 @@ describe('role matrix', () => {
     if (route.path.includes('{id}')) {
       it(`${route.method} ${route.path}: another organization's id answers as a missing one, for every role`, async () => {
         for (const role of ['root', 'admin', 'developer'] as const) {
-          const foreign = await freshTarget(other, route.path.includes('api-tokens') ? 'service' : 'person');
-          const foreignAnswer = await requestFor(route, role, other, foreign.id);
+          const webhook = route.path.startsWith('/v1/org/webhooks/');
+          const foreign = webhook ? await webhookTarget(other, false) : await freshTarget(other, route.path.includes('api-tokens') ? 'service' : 'person');
+          const foreignAnswer = await requestFor(route, role, webhook ? org : other, foreign.id);
           const missingAnswer = await requestFor(route, role, org, randomUUID());
           expect(foreignAnswer.status, `${role}: ${foreignAnswer.text}`).toBe(missingAnswer.status);
           expect([403, 404]).toContain(foreignAnswer.status);

@@ -1,4 +1,5 @@
 import { generate } from 'otplib';
+import { startEventRunner } from '../../infra/local/event-runner';
 import { describe, expect, it } from 'vitest';
 import { getUser } from '../../shared/data/users';
 import { parseUsersFile } from '../../shared/users-file';
@@ -164,6 +165,9 @@ describe('two-factor and invitations', () => {
     const org = await verifiedOrg(api);
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'; // 160 bits
     const hash = foreignHashes({ 'bcrypt-2y': 'two factor passphrase here' })['bcrypt-2y'];
+    // Invitations go out on the asynchronous path: this test runs the local event runner.
+    const runner = await startEventRunner({ reader: `import-test-${process.pid}-${Date.now()}`, startAt: 'latest' });
+    await runner.pollStream();
     const answer = await importUsers(org.rootToken, {
       users: [
         row(org.slug, 'with-totp', { passwordHash: hash, totpSecret: secret.toLowerCase().replace(/(.{4})/g, '$1 ') }),
@@ -172,7 +176,18 @@ describe('two-factor and invitations', () => {
       sendInvitations: true,
     });
     expect(answer.body.items.map((item: { status: string }) => item.status)).toEqual(['created', 'created']);
+    expect(answer.body.items[1].emailDelivery).toBe('queued');
     expect(answer.text).not.toContain(secret);
+    try {
+      const deadline = Date.now() + 20_000;
+      while ((await emailsTo(`invitee@${org.slug}.example.com`)).length === 0 && Date.now() < deadline) {
+        await runner.pollStream();
+        await runner.pumpQueues();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await runner.stop();
+    }
     const stored = await getUser(org.orgId, answer.body.items[0].userId);
     expect(stored!.totp!.secret).not.toContain(secret);
     expect(stored!.mfa.enabled).toBe(true);
