@@ -12,6 +12,9 @@
  *   ORG#<org>            INVOICE#<end>#<no>  invoice, newest period first
  *   ORG#<org>            INVOICENO#<no>      invoice-number marker (idempotent imports)
  *   ORG#<org>            GROUPMAPPINGS       IdP group → role and permissions (SCIM and SSO)
+ *   ORG#<org>            BRANDING            branding (display name, colour, support URL, From name)
+ *   ORG#<org>            BRANDLOGO           the logo's bytes (apart, so emails never read them)
+ *   ORG#<org>            TEMPLATE#<type>#<locale>  an email template of the organization
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   MAILRATE#<hash>      MAILRATE            emails sent to one address this hour
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
@@ -49,6 +52,10 @@ export const keys = {
   invoicePrefix: 'INVOICE#',
   invoiceNumber: (orgId: string, number: string): Key => ({ pk: org(orgId), sk: `INVOICENO#${number}` }),
   groupMappings: (orgId: string): Key => ({ pk: org(orgId), sk: 'GROUPMAPPINGS' }),
+  branding: (orgId: string): Key => ({ pk: org(orgId), sk: 'BRANDING' }),
+  brandLogo: (orgId: string): Key => ({ pk: org(orgId), sk: 'BRANDLOGO' }),
+  emailTemplate: (orgId: string, type: string, locale: string): Key => ({ pk: org(orgId), sk: `TEMPLATE#${type}#${locale}` }),
+  emailTemplatePrefix: 'TEMPLATE#',
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   mailRate: (addressHash: string): Key => ({ pk: `MAILRATE#${addressHash}`, sk: 'MAILRATE' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),

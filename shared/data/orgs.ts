@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound, preconditionFailed } from '../errors';
+import type { Locale } from '../i18n/locales';
 import { db, tableName } from './client';
 import { keys } from './keys';
 import type { TxItem } from './transact';
@@ -11,6 +12,8 @@ export interface OrgRecord {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** The language of emails to users who chose none (absent: English); set at sign-up and with the branding. */
+  defaultLocale?: Locale;
 }
 
 export const publicOrg = (org: OrgRecord) => ({

@@ -14,7 +14,7 @@ export const TABLE = {
     sortKey: 'gsi1sk',
     projected: [
       'id', 'orgId', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'mustChangePassword',
-      'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions',
+      'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions', 'locale',
     ],
   },
 } as const;

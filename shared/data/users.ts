@@ -1,5 +1,6 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { effectivePermissions } from '../auth/permissions';
+import type { Locale } from '../i18n/locales';
 import { type Problem, conflict, invalidCredentials, preconditionFailed } from '../errors';
 import { db, ignoreConditionFailure, tableName } from './client';
 import { type Condition, Expression, updateExpression } from './expression';
@@ -26,6 +27,8 @@ export interface UserRecord {
   mfa: { enabled: boolean; required: boolean };
   origin: string | null;
   location: string | null;
+  /** The user's language; absent or null: the organization's default applies. */
+  locale?: Locale | null;
   createdAt: string;
   updatedAt: string;
   lastLoginAt: string | null;
@@ -95,6 +98,7 @@ export function publicUser(user: UserRecord) {
     mfa: { enabled: user.mfa.enabled, required: user.mfa.required },
     origin: user.origin,
     location: user.location,
+    locale: user.locale ?? null,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
@@ -422,13 +426,14 @@ export async function touchApiToken(user: UserRecord, tokenId: string, at: strin
 
 /** A new user record with every bookkeeping field initialised. */
 export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'name' | 'email' | 'type' | 'role' | 'status'> &
-  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions'>> & { requireMfa?: boolean; at: string }): UserRecord {
+  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'locale' | 'passwordHash' | 'permissions'>> & { requireMfa?: boolean; at: string }): UserRecord {
   const { at, requireMfa, ...rest } = fields;
   return {
     emailVerified: false,
     mustChangePassword: false,
     origin: null,
     location: null,
+    locale: null,
     ...rest,
     mfa: { enabled: false, required: requireMfa ?? false },
     createdAt: at,

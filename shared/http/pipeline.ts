@@ -79,6 +79,13 @@ const zodErrors = (error: z.ZodError, prefix?: string) =>
       : [{ path: dotted([prefix, ...issue.path]), message: issue.message }],
   );
 
+/** A field that names a language we do not have is its own error (api/branding.md); others are validation_failed. */
+function invalidBody(error: z.ZodError, prefix?: string): Problem {
+  const locale = error.issues.find((issue) => issue.code === 'custom' && (issue.params as { problem?: string } | undefined)?.problem === 'unsupported_locale');
+  if (locale) return new Problem(400, 'unsupported_locale', 'Languages are en, de, fr, es, pt-BR and ja.', zodErrors(error, prefix));
+  return validationFailed(zodErrors(error, prefix));
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -132,7 +139,7 @@ function parseBody(route: RouteDef, raw: string, contentType = ''): unknown {
   }
   const result = route.body.safeParse(parsed);
   if (empty && !result.success) throw validationFailed([{ path: '(body)', message: 'a JSON body is required' }]);
-  if (!result.success) throw validationFailed(zodErrors(result.error));
+  if (!result.success) throw invalidBody(result.error);
   return result.data;
 }
 
@@ -184,7 +191,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     }
     if (route.query) {
       const result = route.query.safeParse(event.queryStringParameters ?? {});
-      if (!result.success) throw validationFailed(zodErrors(result.error, 'query'));
+      if (!result.success) throw invalidBody(result.error, 'query');
       state.query = result.data;
     }
     state.ifMatch = parseIfMatch(event.headers['if-match']);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { LOCALES } from '../i18n/locales';
 import { SessionId } from './session-schemas';
 
 /**
@@ -21,6 +22,7 @@ export const User = z
     mfa: z.object({ enabled: z.boolean(), required: z.boolean() }),
     origin: z.string().nullable(),
     location: z.string().nullable(),
+    locale: z.enum(LOCALES).nullable().meta({ description: 'The user’s language; null: the organization’s default applies' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     lastLoginAt: z.iso.datetime().nullable(),

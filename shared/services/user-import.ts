@@ -6,8 +6,7 @@ import { requireOrg, type OrgRecord } from '../data/orgs';
 import { transact, type TxItem } from '../data/transact';
 import { existingHolders } from '../data/user-import';
 import { claimEmail, newUser, putSearchItems, putUser, type UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { invitationLinkMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { Problem, type FieldError } from '../errors';
 import { keyedHash, seal } from '../auth/crypto';
 import { HashProblem, inspectImportedHash } from '../auth/imported-hashes';
@@ -236,7 +235,7 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
   }
 
   const at = nowIso();
-  const invitations: Array<{ user: UserRecord; url: string }> = [];
+  const invitations: Array<{ user: UserRecord; url: string; expiresAt: string }> = [];
   await pool(toCreate, WRITE_CONCURRENCY, async (row) => {
     const user = await newImportedUser(org, row, at);
     const link = user.status === 'pending' && input.sendInvitations ? newLink(user, 'activation') : undefined;
@@ -251,7 +250,7 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
     try {
       await transact(items);
       reports[row.index] = { row: row.index + 1, status: 'created', userId: user.id };
-      if (link) invitations.push({ user, url: link.url });
+      if (link) invitations.push({ user, url: link.url, expiresAt: link.expiresAt });
     } catch (error) {
       // Someone took the login or address between our read and this write: the row says so.
       if (!(error instanceof Problem) || error.status >= 500) throw error;
@@ -273,8 +272,8 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
     }, at),
   ]);
 
-  await pool(invitations, WRITE_CONCURRENCY, async ({ user, url }) => {
-    const delivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, url));
+  await pool(invitations, WRITE_CONCURRENCY, async ({ user, url, expiresAt }) => {
+    const delivery = await emailUser(user.email!, 'invitation', org, user, { link: url, expiresAt: new Date(expiresAt) });
     if (delivery === 'failed') logger.warn('import invitation not delivered', { userId: user.id });
   });
   return { items: reports };
