@@ -78,3 +78,16 @@ export async function orgIdBySlug(slug: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.slug(slug), ConsistentRead: true }));
   return Item?.orgId as string | undefined;
 }
+
+/** The organization's default language (emails to users who chose none); no version bump: the branding's version guards it. */
+export const setDefaultLocale = (org: OrgRecord, locale: Locale): TxItem => ({
+  write: {
+    Update: {
+      TableName: tableName(),
+      Key: keys.org(org.id),
+      UpdateExpression: 'SET defaultLocale = :locale',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':locale': locale },
+    },
+  },
+});

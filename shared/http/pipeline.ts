@@ -44,6 +44,8 @@ export interface HandlerRequest<R extends RouteDef> {
   ifMatch?: number;
   /** The raw `Authorization` header (OAuth client authentication reads `Basic` from it). */
   authorization?: string;
+  /** The raw `Accept-Language` header, for the public pages' language negotiation. */
+  acceptLanguage?: string;
   ctx: R['auth'] extends 'user' ? AuthedContext : R['auth'] extends 'optional' ? RequestContext & { principal?: Principal } : RequestContext;
 }
 
@@ -232,6 +234,8 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
     return { statusCode: reply.status, headers, body: reply.html, ...cookies };
   }
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
+  // Bytes (an organization's logo) name their own content type and travel base64-encoded.
+  if (Buffer.isBuffer(reply.body)) return { statusCode: reply.status, headers, body: reply.body.toString('base64'), isBase64Encoded: true, ...cookies };
   // A text answer (the CSV export) names its own content type and goes out as it is.
   if (typeof reply.body === 'string' && headers['content-type'] && !/json/.test(headers['content-type'])) {
     return { statusCode: reply.status, headers, body: reply.body, ...cookies };
@@ -329,6 +333,7 @@ export function lambdaHandler<const Table extends readonly RouteDef[]>(groupRout
         rawQuery: event.rawQueryString ?? '',
         ifMatch: state.ifMatch,
         authorization: event.headers.authorization,
+        acceptLanguage: event.headers['accept-language'],
         ctx: ctx as never,
       });
       return respond(state.cookieSession ? toCookieSession(reply, state.route) : reply, state.route);

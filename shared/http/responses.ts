@@ -226,3 +226,69 @@ export const EndedOrgSessions = EndedSessions.extend({
 }).meta({ id: 'EndedOrgSessions' });
 
 export * from '../oauth/responses';
+
+// ---- branding and email templates (api/branding.md) ----
+
+const LocaleEnum = z.enum(LOCALES);
+
+export const Branding = z
+  .object({
+    displayName: z.string().nullable(),
+    primaryColor: z.string().nullable().meta({ description: '#rrggbb, lower case' }),
+    logo: z.string().nullable().meta({ description: 'The logo as a data: URL (an SVG as cleaned)' }),
+    logoUrl: z.string().nullable(),
+    supportUrl: z.string().nullable(),
+    fromName: z.string().nullable(),
+    defaultLocale: LocaleEnum,
+    version: z.number().int(),
+    updatedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Branding' });
+
+export const PublicBranding = z
+  .object({
+    displayName: z.string().nullable(),
+    primaryColor: z.string().nullable(),
+    logoUrl: z.string().nullable(),
+    supportUrl: z.string().nullable(),
+    defaultLocale: LocaleEnum,
+    locale: LocaleEnum.meta({ description: 'Negotiated from `ui_locales`, then `Accept-Language`, else `defaultLocale`' }),
+    locales: z.array(LocaleEnum),
+  })
+  .meta({ id: 'PublicBranding' });
+
+export const EmailTemplateTypes = z
+  .object({
+    items: z.array(z.object({
+      type: z.string(),
+      description: z.string(),
+      variables: z.array(z.object({ name: z.string(), required: z.boolean(), description: z.string(), example: z.unknown() })),
+      custom: z.array(LocaleEnum),
+    })),
+  })
+  .meta({ id: 'EmailTemplateTypes' });
+
+export const EmailTemplate = z
+  .object({
+    type: z.string(),
+    locale: LocaleEnum,
+    custom: z.boolean(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string().nullable(),
+    version: z.number().int().nullable(),
+    updatedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'EmailTemplate' });
+
+export const EmailPreview = z
+  .object({
+    type: z.string(),
+    locale: LocaleEnum,
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    from: z.string(),
+    emailDelivery: z.enum(['sent', 'failed']).optional(),
+  })
+  .meta({ id: 'EmailPreview' });

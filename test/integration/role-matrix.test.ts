@@ -33,6 +33,9 @@ const MATRIX: Record<string, Row> = {
   listMySessions: everyone, endMySessions: everyone,
   listUserSessions: rootOnly, endUserSessions: rootOnly, endOrgSessions: rootOnly,
   importUsers: rootOnly, exportUsers: rootOnly,
+  // Branding and email templates (issue 30): the owner's alone.
+  getBranding: rootOnly, putBranding: rootOnly, listEmailTemplates: rootOnly, getEmailTemplate: rootOnly,
+  putEmailTemplate: rootOnly, deleteEmailTemplate: rootOnly, previewEmailTemplate: rootOnly,
 };
 
 const api = useApi();
@@ -72,6 +75,9 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   patchUser: () => ({ name: 'Edited' }),
   createUserApiToken: () => ({ name: 'matrix' }),
   putBilling: () => ({ plan: 'team', billingEmail: 'billing@example.com' }),
+  putBranding: () => ({ defaultLocale: 'en', displayName: 'Matrix' }),
+  putEmailTemplate: () => ({ subject: 'Welcome to {{ org.name }}', text: 'Start here: {{ link }}' }),
+  previewEmailTemplate: () => ({}),
   importUsers: () => ({ users: [{ login: `imp-${++counter}`, name: 'Imported', email: `imp-${counter}@example.com`, role: 'developer' }], dryRun: true }),
   // A wrong password: authorisation passes, re-authentication fails (403 reauthentication_failed).
   transferOwnership: () => ({ userId: '00000000-0000-0000-0000-000000000000', password: 'not the password here' }),
@@ -85,7 +91,7 @@ async function requestFor(route: Route, role: Role, inOrg: typeof org | undefine
   const token = members[role].token;
   const kind = route.path.includes('api-tokens') ? 'service' : 'person';
   const target = route.path.includes('{id}') ? await freshTarget(org, kind) : undefined;
-  let path: string = route.path.replace('{id}', idOverride ?? target?.id ?? '');
+  let path: string = route.path.replace('{id}', idOverride ?? target?.id ?? '').replace('{type}', 'invitation').replace('{locale}', 'de');
   if (route.path.includes('{tokenId}')) {
     let tokenId = target?.tokenId;
     if (!route.path.includes('{id}')) {

@@ -100,3 +100,13 @@ describe('built-in emails', () => {
     expect(reset.text).toContain('Zwei-Faktor-Gerät entfernt');
   });
 });
+
+describe('the From header', () => {
+  it('keeps the deployment’s address and quotes or encodes the organization’s name', async () => {
+    const { fromAddress } = await import('../../shared/email/address');
+    expect(fromAddress('Gatehouse <no-reply@example.com>', null)).toBe('Gatehouse <no-reply@example.com>');
+    expect(fromAddress('no-reply@example.com', 'Acme Support')).toBe('Acme Support <no-reply@example.com>');
+    expect(fromAddress('Gatehouse <no-reply@example.com>', 'Acme, Inc. "Support"')).toBe('"Acme, Inc. \\"Support\\"" <no-reply@example.com>');
+    expect(fromAddress('Gatehouse <no-reply@example.com>', 'Müller GmbH')).toBe(`=?UTF-8?B?${Buffer.from('Müller GmbH').toString('base64')}?= <no-reply@example.com>`);
+  });
+});

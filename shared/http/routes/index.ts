@@ -1,5 +1,6 @@
 import type { FunctionGroup } from '../route';
 import { authRoutes } from './auth';
+import { brandingOrgRoutes, brandingPublicRoutes } from './branding';
 import { meRoutes } from './me';
 import { oauthRoutes } from './oauth';
 import { oidcRoutes } from './oidc';
@@ -15,7 +16,7 @@ export * from '../route';
  * Each Lambda entry point imports only its own group's file (and so builds only its own
  * request schemas at its cold start); everything else reads the whole table from here.
  */
-export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes] as const;
+export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...brandingOrgRoutes, ...brandingPublicRoutes] as const;
 
 export type Route = (typeof routes)[number];
 export type RouteOf<G extends FunctionGroup> = Extract<Route, { group: G }>;
