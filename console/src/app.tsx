@@ -13,6 +13,10 @@ import { Organization } from './pages/organization';
 import { UserDetail } from './pages/user';
 import { Users } from './pages/users';
 import { UserImport } from './pages/user-import';
+import { BrandingSettings } from './pages/settings/branding';
+import { EmailTemplatesSettings } from './pages/settings/email-templates';
+import { LanguageSwitcher, useUserLocale } from './i18n';
+import { request } from './api';
 
 interface RouteEntry {
   path: string;
@@ -40,6 +44,8 @@ const ROUTES: RouteEntry[] = [
   { path: '/billing', allow: can.billing, render: () => <Billing /> },
   { path: '/invoices', allow: can.invoices, render: () => <Invoices /> },
   { path: '/audit', allow: can.audit, render: () => <Audit /> },
+  { path: '/settings/branding', allow: (me) => me?.role === 'root', render: () => <BrandingSettings /> },
+  { path: '/settings/email-templates', allow: (me) => me?.role === 'root', render: () => <EmailTemplatesSettings /> },
 ];
 
 /** The menu shows a role only what it may open; the API refuses the rest anyway. */
@@ -57,6 +63,7 @@ export function App() {
   const { path } = useLocation();
   const found = ROUTES.map((route) => ({ route, params: match(route.path, path) })).find((entry) => entry.params);
   const needsSession = !found || found.route.allow;
+  useUserLocale(session.me?.locale);
 
   useEffect(() => {
     if (session.state !== 'anonymous') return;
@@ -93,6 +100,7 @@ export function App() {
       </a>
       <header class="top">
         <span class="brand">Gatehouse{session.org ? <span class="org"> · {session.org.name}</span> : null}</span>
+        <LanguageSwitcher onPick={(locale) => void (session.state === 'signed-in' ? request('PATCH', '/v1/me', { body: { locale } }).catch(() => undefined) : undefined)} />
         {session.state === 'signed-in' ? (
           <>
             <nav aria-label="Main">
