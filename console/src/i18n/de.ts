@@ -5,7 +5,6 @@ export const de: ConsoleCatalog = {
   'common.loading': 'Wird geladen…',
   'common.error': 'Etwas ist schiefgelaufen: {detail}',
   'common.staleVersion': 'Jemand anderes hat dies inzwischen geändert. Laden Sie die Seite neu und versuchen Sie es erneut.',
-  'common.notAvailable': 'Nur der Inhaber der Organisation sieht diese Seite.',
 
   'branding.title': 'Markenauftritt',
   'branding.intro': 'So erscheint Ihre Organisation auf ihren Anmeldeseiten und in jeder E-Mail, die sie versendet.',

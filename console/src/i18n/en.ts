@@ -7,7 +7,6 @@ export const en = {
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {detail}',
   'common.staleVersion': 'Someone else changed this meanwhile. Reload the page and try again.',
-  'common.notAvailable': 'Only the organization owner sees this page.',
 
   'branding.title': 'Branding',
   'branding.intro': 'How your organization appears on its sign-in pages and in every email it sends.',

@@ -5,7 +5,6 @@ export const es: ConsoleCatalog = {
   'common.loading': 'Cargando…',
   'common.error': 'Algo salió mal: {detail}',
   'common.staleVersion': 'Otra persona lo cambió mientras tanto. Recarga la página e inténtalo de nuevo.',
-  'common.notAvailable': 'Solo el propietario de la organización ve esta página.',
 
   'branding.title': 'Imagen de marca',
   'branding.intro': 'Cómo aparece tu organización en sus páginas de inicio de sesión y en cada correo que envía.',

@@ -5,7 +5,6 @@ export const fr: ConsoleCatalog = {
   'common.loading': 'Chargement…',
   'common.error': 'Une erreur s’est produite : {detail}',
   'common.staleVersion': 'Quelqu’un d’autre a modifié ceci entre-temps. Rechargez la page et réessayez.',
-  'common.notAvailable': 'Seul le propriétaire de l’organisation voit cette page.',
 
   'branding.title': 'Identité visuelle',
   'branding.intro': 'L’apparence de votre organisation sur ses pages de connexion et dans chaque e-mail qu’elle envoie.',

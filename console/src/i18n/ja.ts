@@ -5,7 +5,6 @@ export const ja: ConsoleCatalog = {
   'common.loading': '読み込み中…',
   'common.error': '問題が発生しました: {detail}',
   'common.staleVersion': 'その間にほかの人が変更しました。ページを再読み込みして、もう一度お試しください。',
-  'common.notAvailable': 'このページは組織のオーナーだけが表示できます。',
 
   'branding.title': 'ブランディング',
   'branding.intro': 'サインインページと送信するすべてのメールで、組織がどのように表示されるかを設定します。',

@@ -5,7 +5,6 @@ export const ptBR: ConsoleCatalog = {
   'common.loading': 'Carregando…',
   'common.error': 'Algo deu errado: {detail}',
   'common.staleVersion': 'Outra pessoa alterou isto nesse meio-tempo. Recarregue a página e tente de novo.',
-  'common.notAvailable': 'Somente o proprietário da organização vê esta página.',
 
   'branding.title': 'Identidade visual',
   'branding.intro': 'Como sua organização aparece nas páginas de login e em cada e-mail que ela envia.',

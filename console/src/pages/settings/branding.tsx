@@ -43,7 +43,8 @@ function TextField(props: { name: string; label: string; hint?: string; value: s
       <input
         id={id}
         name={props.name}
-        type={props.type ?? 'text'}
+        // Preact 11 types <input> as a union keyed by `type`.
+        {...({ type: props.type ?? 'text' } as Record<string, unknown>)}
         value={props.value}
         maxLength={props.maxLength}
         aria-invalid={props.error ? 'true' : undefined}
