@@ -1,21 +1,10 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { useEffect, useState } from 'preact/hooks';
 import { DEFAULT_LOCALE, LOCALES, canonicalLocale, directionOf, negotiate, parseUiLocales, type Locale } from '../../../shared/i18n/locales';
-import { de } from './de';
-import { en, type ConsoleCatalog, type ConsoleKey } from './en';
-import { es } from './es';
-import { fr } from './fr';
-import { ja } from './ja';
-import { ptBR } from './pt-BR';
+import { CONSOLE_CATALOGS, ENDONYMS, type ConsoleKey } from './catalogs';
 
-export { LOCALES, type Locale };
+export { CONSOLE_CATALOGS, ENDONYMS, LOCALES, type Locale };
 export type { ConsoleKey };
-
-/** The console's words, one ICU MessageFormat catalog per language (STYLE.md 16). */
-export const CONSOLE_CATALOGS: Record<Locale, ConsoleCatalog> = { en, de, fr, es, 'pt-BR': ptBR, ja };
-
-/** Each language named in itself, as language pickers do: these are not translated on purpose. */
-export const ENDONYMS: Record<Locale, string> = { en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español', 'pt-BR': 'Português (Brasil)', ja: '日本語' };
 
 const STORED = 'gatehouse.locale';
 
