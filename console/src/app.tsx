@@ -9,6 +9,8 @@ import { Account } from './pages/account';
 import { Activate, ForgotPassword, Login, ResetPassword, SignUp, VerifyEmail } from './pages/auth';
 import { SsoComplete, SsoSignIn } from './pages/sso';
 import { SettingsLayout, firstSection, settingsRoutes } from './settings';
+import { LanguageSwitcher, useUserLocale } from './i18n';
+import { request } from './api';
 
 interface RouteEntry {
   path: string;
@@ -68,6 +70,7 @@ export function App() {
   const { path } = useLocation();
   const found = ROUTES.map((route) => ({ route, params: match(route.path, path) })).find((entry) => entry.params);
   const needsSession = !found || found.route.allow;
+  useUserLocale(session.me?.locale);
 
   useEffect(() => {
     if (session.state !== 'anonymous') return;
@@ -110,6 +113,7 @@ export function App() {
       </a>
       <header class="top">
         <span class="brand">Gatehouse{session.org ? <span class="org"> · {session.org.name}</span> : null}</span>
+        <LanguageSwitcher onPick={(locale) => void (session.state === 'signed-in' ? request('PATCH', '/v1/me', { body: { locale } }).catch(() => undefined) : undefined)} />
         {session.state === 'signed-in' ? (
           <>
             <nav aria-label="Main">

@@ -11,6 +11,8 @@ import { Users } from './pages/users';
 import { MfaPolicy } from './pages/settings/mfa-policy';
 import { SsoSettings } from './pages/settings/sso';
 import { Webhooks } from './pages/settings/webhooks';
+import { BrandingSettings } from './pages/settings/branding';
+import { EmailTemplatesSettings } from './pages/settings/email-templates';
 
 /**
  * The settings area: one entry per section, and nothing else to edit to add one. The settings
@@ -55,6 +57,8 @@ export const SETTINGS: SettingsSection[] = [
   { id: 'mfa-policy', label: 'Two-factor policy', group: 'Security', path: '/settings/mfa-policy', allow: rootOnly, render: () => <MfaPolicy /> },
   { id: 'sso', label: 'Single sign-on', group: 'Security', path: '/settings/sso', allow: rootOnly, render: () => <SsoSettings /> },
   { id: 'webhooks', label: 'Webhooks', path: '/settings/webhooks', allow: rootOnly, render: () => <Webhooks /> },
+  { id: 'branding', label: 'Branding', path: '/settings/branding', allow: rootOnly, render: () => <BrandingSettings /> },
+  { id: 'email-templates', label: 'Email templates', path: '/settings/email-templates', allow: rootOnly, render: () => <EmailTemplatesSettings /> },
   { id: 'billing', label: 'Billing', path: '/settings/billing', allow: can.billing, render: () => <Billing /> },
   { id: 'invoices', label: 'Invoices', path: '/settings/invoices', allow: can.invoices, render: () => <Invoices /> },
   { id: 'audit', label: 'Audit log', path: '/settings/audit', allow: can.audit, render: () => <Audit /> },

@@ -26,3 +26,8 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+export type Branding = z.output<typeof r.Branding>;
+export type PublicBranding = z.output<typeof r.PublicBranding>;
+export type EmailTemplateTypes = z.output<typeof r.EmailTemplateTypes>;
+export type EmailTemplate = z.output<typeof r.EmailTemplate>;
+export type EmailPreview = z.output<typeof r.EmailPreview>;

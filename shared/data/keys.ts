@@ -33,6 +33,9 @@
  *   ORG#<org>            EMAILSENT#<event>   a queued email was sent for this event (TTL)
  *   STREAMPOS#<reader>   <shard id>          local stack only: where a stream reader stopped
  *   LOCALQUEUE#<queue>   <due>#<id>          local stack only: a queued message (SQS on AWS)
+ *   ORG#<org>            BRANDING            branding (display name, colour, support URL, From name)
+ *   ORG#<org>            BRANDLOGO           the logo's bytes (apart, so emails never read them)
+ *   ORG#<org>            TEMPLATE#<type>#<locale>  an email template of the organization
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   RATE#<kind>#<hash>   RATE                an hourly limit's counter: sign-ups or emails per address, emails per recipient (TTL)
  *   FAILS#<hash>         FAILS               failed sign-ins from one client address this hour, in total and per slug (TTL)
@@ -93,6 +96,10 @@ export const keys = {
   ssoFlow: (key: string): Key => ({ pk: `SSOFLOW#${key}`, sk: 'SSOFLOW' }),
   ssoHandle: (hash: string): Key => ({ pk: `SSOHANDLE#${hash}`, sk: 'SSOHANDLE' }),
   ssoSeenAssertion: (connectionId: string, idHash: string): Key => ({ pk: `SSOSEEN#${connectionId}#${idHash}`, sk: 'SSOSEEN' }),
+  branding: (orgId: string): Key => ({ pk: org(orgId), sk: 'BRANDING' }),
+  brandLogo: (orgId: string): Key => ({ pk: org(orgId), sk: 'BRANDLOGO' }),
+  emailTemplate: (orgId: string, type: string, locale: string): Key => ({ pk: org(orgId), sk: `TEMPLATE#${type}#${locale}` }),
+  emailTemplatePrefix: 'TEMPLATE#',
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   rateCounter: (kind: string, subjectHash: string): Key => ({ pk: `RATE#${kind}#${subjectHash}`, sk: 'RATE' }),
   addressFailures: (addressHash: string): Key => ({ pk: `FAILS#${addressHash}`, sk: 'FAILS' }),

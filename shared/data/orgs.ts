@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound, preconditionFailed } from '../errors';
+import type { Locale } from '../i18n/locales';
 import { db, tableName } from './client';
 import { keys } from './keys';
 import type { TxItem } from './transact';
@@ -19,6 +20,8 @@ export interface OrgRecord {
   version: number;
   /** Absent: the default, nobody required and both methods allowed. */
   mfaPolicy?: MfaPolicy;
+  /** The language of emails to users who chose none (absent: English); set at sign-up and with the branding. */
+  defaultLocale?: Locale;
 }
 
 export const publicOrg = (org: OrgRecord) => ({
@@ -98,3 +101,16 @@ export async function orgIdBySlug(slug: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.slug(slug), ConsistentRead: true }));
   return Item?.orgId as string | undefined;
 }
+
+/** The organization's default language (emails to users who chose none); no version bump: the branding's version guards it. */
+export const setDefaultLocale = (org: OrgRecord, locale: Locale): TxItem => ({
+  write: {
+    Update: {
+      TableName: tableName(),
+      Key: keys.org(org.id),
+      UpdateExpression: 'SET defaultLocale = :locale',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':locale': locale },
+    },
+  },
+});

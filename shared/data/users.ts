@@ -1,5 +1,6 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { effectivePermissions } from '../auth/permissions';
+import type { Locale } from '../i18n/locales';
 import { type Problem, conflict, invalidCredentials, preconditionFailed } from '../errors';
 import { db, ignoreConditionFailure, tableName } from './client';
 import { type Condition, Expression, updateExpression } from './expression';
@@ -31,6 +32,8 @@ export interface UserRecord {
   mfa: { enabled: boolean; required: boolean; totp?: boolean; passkeys?: number };
   origin: string | null;
   location: string | null;
+  /** The user's language; absent or null: the organization's default applies. */
+  locale?: Locale | null;
   createdAt: string;
   updatedAt: string;
   lastLoginAt: string | null;
@@ -77,8 +80,6 @@ export interface UserRecord {
   importDigest?: string;
   /** Who owns this user's name, email, role and permissions: the directory (`scim`), an SSO connection, or Gatehouse (absent/null). */
   managedBy?: string | null;
-  /** A supported language, from the directory's `locale`/`preferredLanguage`. */
-  locale?: string | null;
   /** What the directory sent, echoed as sent (shared/api/scim.md "User resource"). */
   scim?: ScimUserData;
   /** The user's SCIM groups: group id -> displayName, kept with the user so its role can be computed from one read. */
@@ -124,12 +125,12 @@ export function publicUser(user: UserRecord) {
     mfa: publicMfa(user.mfa),
     origin: user.origin,
     location: user.location,
+    locale: user.locale ?? null,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     lastLoginAt: user.lastLoginAt,
     permissions: effectivePermissions(user),
     managedBy: user.managedBy ?? null,
-    locale: user.locale ?? null,
     version: user.version,
   };
 }
@@ -505,6 +506,7 @@ export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'nam
     mustChangePassword: false,
     origin: null,
     location: null,
+    locale: null,
     ...rest,
     mfa: { enabled: false, required: requireMfa ?? false },
     createdAt: at,

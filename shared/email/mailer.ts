@@ -1,7 +1,8 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
 import { logger } from '../log';
-import type { Email } from './templates';
+import { fromAddress } from './address';
+import type { Email } from './render';
 
 let client: SESv2Client | undefined;
 /**
@@ -51,7 +52,7 @@ export async function sendEmail(to: string, email: Email): Promise<Delivery> {
     const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
     await (await ses()).send(
       new SendEmailCommand({
-        FromEmailAddress: config().EMAIL_FROM,
+        FromEmailAddress: fromAddress(config().EMAIL_FROM, email.fromName),
         Destination: { ToAddresses: [to] },
         Content: {
           Simple: {

@@ -48,6 +48,8 @@ export interface HandlerRequest<R extends RouteDef> {
   ifMatch?: number;
   /** The raw `Authorization` header (OAuth client authentication reads `Basic` from it). */
   authorization?: string;
+  /** The raw `Accept-Language` header, for the public pages' language negotiation. */
+  acceptLanguage?: string;
   /** The request's cookies as one `Cookie` header (the SSO flow cookie). */
   cookie?: string;
   ctx: R['auth'] extends 'user'
@@ -91,6 +93,13 @@ const zodErrors = (error: z.ZodError, prefix?: string) =>
       ? issue.keys.map((key) => ({ path: dotted([prefix, ...issue.path, key]), message: 'is not a known field' }))
       : [{ path: dotted([prefix, ...issue.path]), message: issue.message }],
   );
+
+/** A field that names a language we do not have is its own error (api/branding.md); others are validation_failed. */
+function invalidBody(error: z.ZodError, prefix?: string): Problem {
+  const locale = error.issues.find((issue) => issue.code === 'custom' && (issue.params as { problem?: string } | undefined)?.problem === 'unsupported_locale');
+  if (locale) return new Problem(400, 'unsupported_locale', 'Languages are en, de, fr, es, pt-BR and ja.', zodErrors(error, prefix));
+  return validationFailed(zodErrors(error, prefix));
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -147,7 +156,7 @@ function parseBody(route: RouteDef, raw: string, contentType = ''): unknown {
   }
   const result = route.body.safeParse(parsed);
   if (empty && !result.success) throw validationFailed([{ path: '(body)', message: 'a JSON body is required' }]);
-  if (!result.success) throw validationFailed(zodErrors(result.error));
+  if (!result.success) throw invalidBody(result.error);
   return result.data;
 }
 
@@ -205,7 +214,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
     }
     if (route.query) {
       const result = route.query.safeParse(event.queryStringParameters ?? {});
-      if (!result.success) throw validationFailed(zodErrors(result.error, 'query'));
+      if (!result.success) throw invalidBody(result.error, 'query');
       state.query = result.data;
     }
     state.ifMatch = parseIfMatch(event.headers['if-match']);
@@ -251,6 +260,8 @@ function respond(reply: Reply, route: RouteDef | undefined): Result {
     return { statusCode: reply.status, headers, body: reply.html, ...cookies };
   }
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '', ...cookies };
+  // Bytes (an organization's logo) name their own content type and travel base64-encoded.
+  if (Buffer.isBuffer(reply.body)) return { statusCode: reply.status, headers, body: reply.body.toString('base64'), isBase64Encoded: true, ...cookies };
   // A text answer (the CSV export) names its own content type and goes out as it is.
   if (typeof reply.body === 'string' && headers['content-type'] && !/json/.test(headers['content-type'])) {
     return { statusCode: reply.status, headers, body: reply.body, ...cookies };
@@ -364,6 +375,7 @@ export function lambdaHandler<const Table extends readonly RouteDef[]>(groupRout
         ifMatch: state.ifMatch,
         authorization: event.headers.authorization,
         cookie: event.cookies?.join('; ') ?? event.headers.cookie,
+        acceptLanguage: event.headers['accept-language'],
         ctx: ctx as never,
       });
       const device = await deviceSetCookie(ctx);

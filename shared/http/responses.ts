@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { LOCALES } from '../i18n/locales';
 import { SessionId } from './session-schemas';
 
 /**
@@ -26,12 +27,12 @@ export const User = z
     }),
     origin: z.string().nullable(),
     location: z.string().nullable(),
+    locale: z.enum(LOCALES).nullable().meta({ description: 'The user’s language; null: the organization’s default applies' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     lastLoginAt: z.iso.datetime().nullable(),
     permissions: z.array(z.string()).meta({ description: 'What the user holds now in the SaaS product (the root: the whole catalog), in catalog order' }),
     managedBy: z.string().nullable().meta({ description: '`scim` or `sso:<connectionId>` while an IdP owns the user\'s name, email, role and permissions; else null' }),
-    locale: z.string().nullable().meta({ description: 'A supported language, from the directory' }),
     version: z.number().int(),
   })
   .meta({ id: 'User' });
@@ -437,3 +438,69 @@ export const WebhookDelivery = z
   })
   .meta({ id: 'WebhookDelivery' });
 export const WebhookDeliveryList = z.object({ items: z.array(WebhookDelivery) });
+
+// ---- branding and email templates (api/branding.md) ----
+
+const LocaleEnum = z.enum(LOCALES);
+
+export const Branding = z
+  .object({
+    displayName: z.string().nullable(),
+    primaryColor: z.string().nullable().meta({ description: '#rrggbb, lower case' }),
+    logo: z.string().nullable().meta({ description: 'The logo as a data: URL (an SVG as cleaned)' }),
+    logoUrl: z.string().nullable(),
+    supportUrl: z.string().nullable(),
+    fromName: z.string().nullable(),
+    defaultLocale: LocaleEnum,
+    version: z.number().int(),
+    updatedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Branding' });
+
+export const PublicBranding = z
+  .object({
+    displayName: z.string().nullable(),
+    primaryColor: z.string().nullable(),
+    logoUrl: z.string().nullable(),
+    supportUrl: z.string().nullable(),
+    defaultLocale: LocaleEnum,
+    locale: LocaleEnum.meta({ description: 'Negotiated from `ui_locales`, then `Accept-Language`, else `defaultLocale`' }),
+    locales: z.array(LocaleEnum),
+  })
+  .meta({ id: 'PublicBranding' });
+
+export const EmailTemplateTypes = z
+  .object({
+    items: z.array(z.object({
+      type: z.string(),
+      description: z.string(),
+      variables: z.array(z.object({ name: z.string(), required: z.boolean(), description: z.string(), example: z.unknown() })),
+      custom: z.array(LocaleEnum),
+    })),
+  })
+  .meta({ id: 'EmailTemplateTypes' });
+
+export const EmailTemplate = z
+  .object({
+    type: z.string(),
+    locale: LocaleEnum,
+    custom: z.boolean(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string().nullable(),
+    version: z.number().int().nullable(),
+    updatedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'EmailTemplate' });
+
+export const EmailPreview = z
+  .object({
+    type: z.string(),
+    locale: LocaleEnum,
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    from: z.string(),
+    emailDelivery: z.enum(['sent', 'failed']).optional(),
+  })
+  .meta({ id: 'EmailPreview' });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { canonicalLocale, LOCALES } from '../i18n/locales';
 
 /**
  * The building blocks of the request schemas, and the few requests more than one function
@@ -61,6 +62,21 @@ export const Email = z
   .max(254)
   .regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}.]+(\.[^\s@\p{Cc}.]+)+$/u, 'must be one email address without white space')
   .meta({ description: 'Email address; compared case-insensitively', example: 'alice@example.com' });
+
+/**
+ * A language given on purpose: one of the six in any letter case, answered in its own spelling
+ * (`PT-br` → `pt-BR`). Anything else is 400 `unsupported_locale` (the pipeline looks for this
+ * issue's params), unlike what browsers send, which is negotiated.
+ */
+export const LocaleTag = z
+  .string()
+  .max(35)
+  .refine(safeCheck((value: string) => canonicalLocale(value) !== undefined), {
+    message: `must be one of ${LOCALES.join(', ')}`,
+    params: { problem: 'unsupported_locale' },
+  })
+  .transform((value) => canonicalLocale(value)!)
+  .meta({ description: `A language: ${LOCALES.join(', ')}`, example: 'de' });
 
 export const Name = text(100).meta({ example: 'Alice Example' });
 export const FreeText = text(200);

@@ -1,3 +1,4 @@
+import { negotiate, type Locale } from '../i18n/locales';
 import { config } from '../config';
 import type { ScimGroupRecord } from '../data/scim';
 import type { ScimUserData, UserRecord } from '../data/users';
@@ -125,17 +126,12 @@ export interface UserInput {
   scim: ScimUserData;
 }
 
-/** The supported languages (PRODUCT.md "Branding and languages"). */
-const LANGUAGES = ['en', 'de', 'fr', 'es', 'pt-BR', 'ja'];
 
 /** The supported language that matches exactly, else one with the same primary subtag, else null. */
-export function negotiateLocale(tag: string | undefined): string | null {
+export function negotiateLocale(tag: string | undefined): Locale | null {
   if (!tag) return null;
-  const lower = tag.trim().replace(/_/g, '-').toLowerCase();
-  const exact = LANGUAGES.find((language) => language.toLowerCase() === lower);
-  if (exact) return exact;
-  const primary = lower.split('-')[0];
-  return LANGUAGES.find((language) => language.toLowerCase().split('-')[0] === primary) ?? null;
+  // Directories send `en_US`-style tags; the catalogs' own negotiation matches exact, then primary language.
+  return negotiate([tag.trim().replace(/_/g, '-')]) ?? null;
 }
 
 function readEmail(body: Record<string, unknown>, userName: string): string {

@@ -1,11 +1,11 @@
+import type { Locale } from '../i18n/locales';
 import { clock, nowIso } from '../clock';
 import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { publicUser, updateUser, type UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { passwordChangedMessage, verifyEmailMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { conflict, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
@@ -21,7 +21,7 @@ export const userReply = (user: UserRecord, status = 200) => ({
   headers: { ETag: `"${user.version}"` },
 });
 
-export async function patchMe(ctx: AuthedContext, input: { name?: string; location?: string | null }, ifMatch?: number) {
+export async function patchMe(ctx: AuthedContext, input: { name?: string; location?: string | null; locale?: Locale | null }, ifMatch?: number) {
   const user = ctx.principal.user;
   if (ifMatch !== undefined && ifMatch !== user.version) throw preconditionFailed();
   const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
@@ -72,7 +72,7 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
       details: { otherSessionsEnded: Object.keys(user.sessions).length - Object.keys(keep).length },
     }, at),
   ]);
-  if (user.email) await sendEmail(user.email, passwordChangedMessage(user.name, org.name));
+  if (user.email) await emailUser(user.email, 'password-changed', org, user, {});
 }
 
 /** Emails a new verification link (the previous one dies), at most once a minute. */
@@ -101,5 +101,5 @@ export async function resendVerification(ctx: AuthedContext) {
       target: userTarget(user),
     }, at),
   ]);
-  await sendEmail(user.email, verifyEmailMessage(user.name, org.name, verification.url));
+  await emailUser(user.email, 'verify-email', org, user, { link: verification.url, expiresAt: new Date(verification.expiresAt) });
 }

@@ -7,8 +7,7 @@ import { clearFailures, getLogin } from '../data/logins';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { getUser, updateUser, type EmailTokenPurpose, type UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { passwordChangedMessage, passwordResetMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { badRequest } from '../errors';
 import { checkPassword, hashPassword } from '../auth/passwords';
 import { hashToken } from '../ids';
@@ -131,7 +130,7 @@ export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor
       details: { by: actor ? 'owner' : 'self-service' },
     }, at),
   ]);
-  const emailDelivery = await sendEmail(user.email!, passwordResetMessage(user.name, org?.name ?? 'Gatehouse', link.url, org?.slug ?? '', user.login));
+  const emailDelivery = await emailUser(user.email!, 'password-reset', org ?? { id: user.orgId, name: 'Gatehouse', slug: '' }, user, { link: link.url, expiresAt: new Date(link.expiresAt) });
   return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
 }
 
@@ -162,5 +161,5 @@ export async function resetPassword(ctx: RequestContext, input: { token: string;
   // out. With two-factor enrolled the lock may come from guesses at the code, which a mailbox
   // does not answer: it stays, or every reset link would buy another five guesses.
   if (!user.mfa.enabled) await clearFailures(org.slug, user.login);
-  await sendEmail(user.email!, passwordChangedMessage(user.name, org.name));
+  await emailUser(user.email!, 'password-changed', org, user, {});
 }

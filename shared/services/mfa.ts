@@ -6,8 +6,8 @@ import { requireOrg, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
 import { deletePasskeyMarker } from '../data/passkeys';
 import { hasTotp, secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { twoFactorChangedMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
+import type { TwoFactorChange } from '../email/types';
 import { Problem, badRequest, conflict, forbidden, reauthenticationFailed, validationFailed } from '../errors';
 import { open, seal } from '../auth/crypto';
 import { verifyPassword } from '../auth/passwords';
@@ -23,8 +23,8 @@ export const boundTo = (user: Pick<UserRecord, 'orgId' | 'id'>) => `totp:${user.
 export const invalidCode = () => new Problem(401, 'invalid_code', 'The code is not correct, or was already used.');
 const wrongEnrolmentCode = () => badRequest('invalid_code', 'The code does not match the authenticator; try the next one.');
 
-async function notify(user: UserRecord, org: OrgRecord, change: string) {
-  if (user.email) await sendEmail(user.email, twoFactorChangedMessage(user.name, org.name, change));
+async function notify(user: UserRecord, org: OrgRecord, change: TwoFactorChange) {
+  if (user.email) await emailUser(user.email, 'two-factor-changed', org, user, { change });
 }
 
 /** What a valid second factor proves, for recording its use atomically. */
@@ -81,7 +81,7 @@ export async function confirmEnrolment(ctx: AuthedContext, code: string) {
     }),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
-  await notify(user, org, 'two-factor sign-in was turned on');
+  await notify(user, org, 'enabled');
   return { recoveryCodes: codes };
 }
 
@@ -112,7 +112,7 @@ export async function disable(ctx: AuthedContext, proof: { code?: string; passwo
     }),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.disabled', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
-  await notify(user, org, 'two-factor sign-in was turned off');
+  await notify(user, org, 'disabled');
 }
 
 /** New recovery codes for a current code; every old code dies. */
@@ -127,7 +127,7 @@ export async function regenerateRecoveryCodes(ctx: AuthedContext, code: string) 
     secondFactorUpdate(user, use, { set: { recoveryCodes: hashes } }, reauthenticationFailed),
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.recovery_codes_replaced', actor: actorOf(user), target: userTarget(user) }, at),
   ]);
-  await notify(user, org, 'new recovery codes were made and the old ones no longer work');
+  await notify(user, org, 'recovery-codes');
   return { recoveryCodes: codes };
 }
 
@@ -154,7 +154,7 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
       details: { passkeysRemoved: passkeys.length },
     }, at),
   ]);
-  await notify(target, await requireOrg(target.orgId), 'the organization owner removed your two-factor device');
+  await notify(target, await requireOrg(target.orgId), 'reset');
 }
 
 /** MFA_REQUIRED: a TOTP or recovery code completes the login; failures count towards the lockout. */
@@ -194,6 +194,6 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
     auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), details: { atLogin: true } }, at),
   ]);
   const tokens = await startSession(enabled, sessionMeta(ctx, { mfa: true }));
-  await notify(user, await requireOrg(user.orgId), 'two-factor sign-in was turned on');
+  await notify(user, await requireOrg(user.orgId), 'enabled');
   return { ...tokens, recoveryCodes: codes };
 }

@@ -1,8 +1,7 @@
 import { config } from '../config';
 import { getOrg } from '../data/orgs';
 import type { UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { newDeviceMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import type { UserAgentFacts } from '../auth/user-agent';
 import { logger } from '../log';
 
@@ -31,13 +30,10 @@ export async function noticeNewDevice(
   if (lastSeen !== undefined && lastSeen > now - DEVICE_MEMORY_SECONDS) return;
   try {
     const org = await getOrg(user.orgId);
-    await sendEmail(user.email, newDeviceMessage(user.name, org?.name ?? 'Gatehouse', {
-      at: new Date(now * 1000),
-      browser: agent.browser ?? 'an unknown browser',
-      os: agent.os ?? 'an unknown system',
-      ip: meta.ip,
-      url: sessionsPageUrl(),
-    }));
+    await emailUser(user.email, 'new-device', org ?? { id: user.orgId, name: 'Gatehouse', slug: '' }, user, {
+      signIn: { at: new Date(now * 1000), browser: agent.browser ?? null, os: agent.os ?? null, ip: meta.ip },
+      link: sessionsPageUrl(),
+    });
   } catch (error) {
     logger.error('new-device notice not sent', { error: error instanceof Error ? error.name : 'unknown' });
   }

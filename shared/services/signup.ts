@@ -5,10 +5,10 @@ import { claimLogin } from '../data/logins';
 import { publicOrg, putOrg, putSlugMarker, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
 import { claimEmail, newUser, publicUser, putSearchItems, putUser } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { verifyEmailMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { checkPassword, hashPassword } from '../auth/passwords';
 import { newId } from '../ids';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
 import { newLink } from './email-links';
 import { spendSignUp } from './abuse';
 
@@ -19,6 +19,7 @@ export interface SignUpInput {
   name: string;
   email: string;
   password: string;
+  locale?: Locale;
 }
 
 /**
@@ -30,7 +31,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
   await spendSignUp(ctx, input.email);
   const passwordHash = await hashPassword(input.password);
   const at = nowIso();
-  const org: OrgRecord = { id: newId(), slug: input.slug, name: input.orgName, createdAt: at, updatedAt: at, version: 1 };
+  const org: OrgRecord = { id: newId(), slug: input.slug, name: input.orgName, createdAt: at, updatedAt: at, version: 1, defaultLocale: input.locale ?? DEFAULT_LOCALE };
   const user = newUser({
     id: newId(),
     orgId: org.id,
@@ -41,6 +42,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     role: 'root',
     status: 'active',
     passwordHash,
+    locale: input.locale ?? null,
     at,
   });
   const verification = newLink(user, 'verifyEmail');
@@ -63,6 +65,6 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     }, at),
   ]);
 
-  await sendEmail(input.email, verifyEmailMessage(user.name, org.name, verification.url));
+  await emailUser(input.email, 'verify-email', org, user, { link: verification.url, expiresAt: new Date(verification.expiresAt) });
   return { org: publicOrg(org), user: publicUser(user) };
 }

@@ -4,8 +4,7 @@ import { actorOf, auditItem, userTarget } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { publicUser, secondFactorUpdate, updateUser, type UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { ownershipMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { Problem, conflict, reauthenticationFailed } from '../errors';
 import { verifyPassword } from '../auth/passwords';
 import { effectivePermissions } from '../auth/permissions';
@@ -59,8 +58,8 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
     }, at),
   ]);
   await Promise.all([
-    root.email ? sendEmail(root.email, ownershipMessage(root.name, org.name, false, target.login)) : undefined,
-    target.email ? sendEmail(target.email, ownershipMessage(target.name, org.name, true, root.login)) : undefined,
+    root.email ? emailUser(root.email, 'ownership-transferred', org, root, { becameOwner: false, otherLogin: target.login }) : undefined,
+    target.email ? emailUser(target.email, 'ownership-transferred', org, target, { becameOwner: true, otherLogin: root.login }) : undefined,
   ]);
   return {
     previousRoot: publicUser({ ...root, role: 'admin', permissions: kept, updatedAt: at, version: root.version + 1 }),

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
+import type { Locale } from '../i18n/locales';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { tableName } from '../data/client';
 import { decodeCursor, encodeCursor } from '../data/cursor';
@@ -13,8 +14,8 @@ import {
   claimEmail, deleteSearchItems, deleteUserItem, getUser, listUsers, newUser, publicUser, putSearchItems, putUser,
   releaseEmail, searchTerms, searchUsers, updateUser, type Role, type UserRecord, type UserStatus,
 } from '../data/users';
-import { sendEmail, type Delivery } from '../email/mailer';
-import { emailChangedMessage, invitationLinkMessage, invitationPasswordMessage, verifyEmailMessage } from '../email/templates';
+import type { Delivery } from '../email/mailer';
+import { emailUser } from '../email/compose';
 import { badRequest, conflict, forbidden, preconditionFailed } from '../errors';
 import { hashPassword } from '../auth/passwords';
 import {
@@ -45,7 +46,7 @@ export async function loadTarget(ctx: AuthedContext, id: string): Promise<UserRe
 }
 
 export type InviteInput =
-  | { type?: 'human'; login: string; name: string; email: string; role: Exclude<Role, 'root'>; origin?: string; location?: string; requireMfa?: boolean; delivery?: 'link' | 'temporaryPassword'; permissions?: string[] }
+  | { type?: 'human'; login: string; name: string; email: string; role: Exclude<Role, 'root'>; origin?: string; location?: string; locale?: Locale | null; requireMfa?: boolean; delivery?: 'link' | 'temporaryPassword'; permissions?: string[] }
   | { type: 'service'; login: string; name: string; role: Exclude<Role, 'root'>; permissions?: string[] };
 
 /** Whoever brings people in (invite, import) has proved its own mailbox first. */
@@ -93,6 +94,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
     mustChangePassword: Boolean(temporary),
     origin: input.origin ?? null,
     location: input.location ?? null,
+    locale: input.locale ?? null,
     requireMfa: input.requireMfa,
     passwordHash: temporary ? await hashPassword(temporary) : undefined,
   });
@@ -116,8 +118,8 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
   ]);
 
   const emailDelivery: Delivery = link
-    ? await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url, org.slug))
-    : await sendEmail(input.email, invitationPasswordMessage(user.name, org.name, user.login, temporary!, `${config().APP_URL}/login?org=${encodeURIComponent(org.slug)}`, org.slug));
+    ? await emailUser(input.email, 'invitation', org, user, { link: link.url, expiresAt: new Date(link.expiresAt) })
+    : await emailUser(input.email, 'invitation-password', org, user, { link: `${config().APP_URL}/login`, temporaryPassword: temporary! });
   return {
     user: publicUser(user),
     ...(link ? { activation: { url: link.url, expiresAt: link.expiresAt } } : { temporaryPassword: temporary }),
@@ -160,6 +162,7 @@ export interface PatchInput {
   requireMfa?: boolean;
   origin?: string | null;
   location?: string | null;
+  locale?: Locale | null;
   /** The whole new list of permissions (see planChange for who may set it). */
   permissions?: string[];
 }
@@ -215,8 +218,8 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
 
   const at = nowIso();
   const set: Record<string, unknown> = { updatedAt: at };
-  for (const field of ['name', 'origin', 'location', 'role', 'status'] as const) {
-    if (input[field] !== undefined && input[field] !== user[field]) set[field] = input[field];
+  for (const field of ['name', 'origin', 'location', 'locale', 'role', 'status'] as const) {
+    if (input[field] !== undefined && input[field] !== (user[field] ?? null)) set[field] = input[field];
   }
   if (input.requireMfa !== undefined && input.requireMfa !== user.mfa.required) set['mfa.required'] = input.requireMfa;
   if (set.status === 'deactivated') set.sessions = {};
@@ -268,13 +271,10 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
   if (mailboxChanged && verification) {
     const org = await requireOrg(user.orgId);
     await Promise.all([
-      sendEmail(
-        input.email!,
-        user.status === 'pending'
-          ? invitationLinkMessage(user.name, org.name, user.login, verification.url, org.slug)
-          : verifyEmailMessage(updated.name, org.name, verification.url),
-      ),
-      user.email && user.status !== 'pending' ? sendEmail(user.email, emailChangedMessage(user.name, org.name, input.email!)) : undefined,
+      user.status === 'pending'
+        ? emailUser(input.email!, 'invitation', org, updated, { link: verification.url, expiresAt: new Date(verification.expiresAt) })
+        : emailUser(input.email!, 'verify-email', org, updated, { link: verification.url, expiresAt: new Date(verification.expiresAt) }),
+      user.email && user.status !== 'pending' ? emailUser(user.email, 'email-changed', org, updated, { newEmail: input.email! }) : undefined,
     ]);
   }
   return updated;
@@ -329,7 +329,7 @@ export async function reissueActivation(ctx: AuthedContext, id: string) {
     updateUser(user, { set: { 'emailTokens.activation': link.hash }, bumpVersion: false, expect: { attribute: 'status', value: 'pending' } }),
     auditItem(ctx, { orgId: user.orgId, action: 'user.activation_issued', actor: actorOf(ctx.principal.user), target: userTarget(user) }, at),
   ]);
-  const emailDelivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, link.url, org.slug));
+  const emailDelivery = await emailUser(user.email!, 'invitation', org, user, { link: link.url, expiresAt: new Date(link.expiresAt) });
   return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
 }
 

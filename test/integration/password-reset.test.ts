@@ -25,7 +25,7 @@ describe('forgot password', () => {
       expect(answer.text).toBe('');
     }
     expect(await emailsTo(org.root.email)).toHaveLength(before + 1);
-    expect((await lastEmailTo(org.root.email)).body.text).toContain(`${process.env.APP_URL}/reset-password#token=`);
+    expect((await lastEmailTo(org.root.email)).body.text).toContain(`${process.env.APP_URL}/reset-password?lang=en#token=`);
   });
 
   it('sends at most one link a minute per account', async () => {

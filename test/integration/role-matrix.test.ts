@@ -48,6 +48,9 @@ const MATRIX: Record<string, Row> = {
   listEvents: rootAndAdmin, listEventTypes: rootAndAdmin,
   createWebhook: rootOnly, listWebhooks: rootOnly, getWebhook: rootOnly, patchWebhook: rootOnly, deleteWebhook: rootOnly,
   rotateWebhookSecret: rootOnly, listWebhookDeliveries: rootOnly, getWebhookDelivery: rootOnly, retryWebhookDelivery: rootOnly, testWebhook: rootOnly,
+  // Branding and email templates (issue 30): the owner's alone.
+  getBranding: rootOnly, putBranding: rootOnly, listEmailTemplates: rootOnly, getEmailTemplate: rootOnly,
+  putEmailTemplate: rootOnly, deleteEmailTemplate: rootOnly, previewEmailTemplate: rootOnly,
 };
 
 const api = useApi();
@@ -104,6 +107,9 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   patchUser: () => ({ name: 'Edited' }),
   createUserApiToken: () => ({ name: 'matrix' }),
   putBilling: () => ({ plan: 'team', billingEmail: 'billing@example.com' }),
+  putBranding: () => ({ defaultLocale: 'en', displayName: 'Matrix' }),
+  putEmailTemplate: () => ({ subject: 'Welcome to {{ org.name }}', text: 'Start here: {{ link }}' }),
+  previewEmailTemplate: () => ({}),
   importUsers: () => ({ users: [{ login: `imp-${++counter}`, name: 'Imported', email: `imp-${counter}@example.com`, role: 'developer' }], dryRun: true }),
   // A wrong password: authorisation passes, re-authentication fails (403 reauthentication_failed).
   transferOwnership: () => ({ userId: '00000000-0000-0000-0000-000000000000', password: 'not the password here' }),
@@ -154,7 +160,7 @@ async function requestFor(route: Route, role: Role, inOrg: typeof org | undefine
   const kind = route.path.includes('api-tokens') ? 'service' : 'person';
   const sso = idOverride ? undefined : await ssoTarget(route, role);
   const target = route.path.includes('{id}') && !sso ? await freshTarget(org, kind) : undefined;
-  let path: string = route.path.replace('{id}', idOverride ?? sso ?? target?.id ?? '');
+  let path: string = route.path.replace('{id}', idOverride ?? sso ?? target?.id ?? '').replace('{type}', 'invitation').replace('{locale}', 'de');
   if (route.path.includes('{tokenId}')) {
     let tokenId = target?.tokenId;
     if (!route.path.includes('{id}')) {

@@ -22,7 +22,7 @@ describe('sign-up', () => {
       mustChangePassword: false, mfa: { enabled: false, required: false }, lastLoginAt: null, version: 1,
     });
     expect(Object.keys(answer.body.user).sort()).toEqual(
-      ['createdAt', 'email', 'emailVerified', 'id', 'lastLoginAt', 'location', 'login', 'mfa', 'mustChangePassword',
+      ['createdAt', 'email', 'emailVerified', 'id', 'lastLoginAt', 'locale', 'location', 'login', 'mfa', 'mustChangePassword',
         'name', 'origin', 'permissions', 'role', 'status', 'type', 'updatedAt', 'version'].sort(),
     );
     expect(answer.headers.get('x-request-id')).toBeTruthy();
@@ -33,7 +33,7 @@ describe('sign-up', () => {
     const email = await lastEmailTo(org.root.email);
     expect(email.subject).toContain('Verify');
     expect(email.body.html).toContain('<a href=');
-    expect(email.body.text).toContain(`${process.env.APP_URL}/verify-email#token=`);
+    expect(email.body.text).toContain(`${process.env.APP_URL}/verify-email?lang=en#token=`);
 
     const token = tokenFromEmail(email);
     expect((await api.request('POST', '/v1/auth/verify-email', { body: { token } })).status).toBe(204);

@@ -86,7 +86,7 @@ export async function lastEmailTo(address: string): Promise<StoredEmail> {
 
 /** The link of an emailed message (`<APP_URL><path>#token=…`); `path` picks one when given. */
 export function linkFromEmail(email: StoredEmail, path = '/[\\w-]+'): string {
-  const link = new RegExp(`https?://[^\\s/]+${path}#token=[\\w%-]+`).exec(email.body.text ?? '')?.[0];
+  const link = new RegExp(`https?://[^\\s/]+${path}(?:\\?lang=[\\w-]+)?#token=[\\w%-]+`).exec(email.body.text ?? '')?.[0];
   if (!link) throw new Error(`no link in email "${email.subject}"`);
   return link;
 }

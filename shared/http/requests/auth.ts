@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Email, Login, Name, Password, Slug } from '../schemas';
+import { Email, LocaleTag, Login, Name, Password, Slug } from '../schemas';
 import { AuthenticationResponse, PasskeyName, RegistrationResponse } from './passkeys';
 
 /** What the `auth` function (functions/auth.ts) takes: sign-up, login, challenges, credentials. */
@@ -11,6 +11,7 @@ export const SignUpBody = z.strictObject({
   name: Name,
   email: Email,
   password: Password,
+  locale: LocaleTag.optional().meta({ description: 'The root’s language and the organization’s first default language (absent: the root has none and the default is en)' }),
 });
 
 export const LoginBody = z.strictObject({

@@ -1,11 +1,12 @@
 import * as z from 'zod';
-import { FreeText, Name, Password } from '../schemas';
+import { FreeText, LocaleTag, Name, Password } from '../schemas';
 
 /** What the `me` function (functions/me.ts) takes: the caller's own account and two-factor. */
 
 export const PatchMeBody = z.strictObject({
   name: Name.optional(),
   location: FreeText.nullable().optional(),
+  locale: LocaleTag.nullable().optional(),
 });
 
 export const ChangePasswordBody = z.strictObject({

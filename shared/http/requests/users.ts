@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Cursor, Email, FreeText, Limit, Login, Name, Password, PermissionList } from '../schemas';
+import { Cursor, Email, FreeText, Limit, LocaleTag, Login, Name, Password, PermissionList } from '../schemas';
 
 /** What the `users` function (functions/users.ts) takes: invitations, users, ownership, import and export. */
 
@@ -15,6 +15,7 @@ export const InvitePersonBody = z.strictObject({
   role: InvitableRole,
   origin: FreeText.optional(),
   location: FreeText.optional(),
+  locale: LocaleTag.nullable().optional(),
   requireMfa: z.boolean().optional(),
   delivery: z.enum(['link', 'temporaryPassword']).optional(),
   permissions: PermissionList.optional().meta({ description: 'The invitee’s grants; absent: the catalog’s `defaultFor` the role (those the inviter holds)' }),
@@ -42,6 +43,7 @@ export const PatchUserBody = z.strictObject({
   requireMfa: z.boolean().optional(),
   origin: FreeText.nullable().optional(),
   location: FreeText.nullable().optional(),
+  locale: LocaleTag.nullable().optional(),
   permissions: PermissionList.optional().meta({
     description: 'The whole new list. Root sets anyone’s but its own (403 `root_protected`); an admin sets developers’ only, adding or removing only permissions it holds',
   }),

@@ -1,6 +1,7 @@
 import type { FunctionGroup } from '../route';
 import { authRoutes } from './auth';
 import { eventsRoutes } from './events';
+import { brandingOrgRoutes, brandingPublicRoutes } from './branding';
 import { meRoutes } from './me';
 import { oauthRoutes } from './oauth';
 import { oidcRoutes } from './oidc';
@@ -19,7 +20,7 @@ export * from '../route';
  * Each Lambda entry point imports only its own group's file (and so builds only its own
  * request schemas at its cold start); everything else reads the whole table from here.
  */
-export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...scimRoutes, ...passkeysRoutes, ...ssoRoutes, ...eventsRoutes] as const;
+export const routes = [...publicRoutes, ...authRoutes, ...meRoutes, ...usersRoutes, ...orgRoutes, ...oauthRoutes, ...oidcRoutes, ...scimRoutes, ...passkeysRoutes, ...ssoRoutes, ...eventsRoutes, ...brandingOrgRoutes, ...brandingPublicRoutes] as const;
 
 export type Route = (typeof routes)[number];
 export type RouteOf<G extends FunctionGroup> = Extract<Route, { group: G }>;

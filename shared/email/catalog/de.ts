@@ -1,0 +1,53 @@
+import type { Catalog } from './en';
+
+export const de: Catalog = {
+  'common.greeting': 'Hallo {name},',
+  'common.signature': '— {org}',
+  'common.support': 'Hilfe und Support: {supportUrl}',
+  'common.dateTime': '{at, date, utc}',
+
+  'verify-email.subject': 'Bestätigen Sie Ihre E-Mail-Adresse für {org}',
+  'verify-email.body': 'Bitte bestätigen Sie, dass dies Ihre E-Mail-Adresse für {org} ist. Der Link unten funktioniert einmal und läuft in {days, plural, one {# Tag} other {# Tagen}} ab, am {expiresAt}.',
+  'verify-email.action': 'E-Mail-Adresse bestätigen',
+
+  'invitation.subject': 'Sie sind zu {org} eingeladen',
+  'invitation.body': 'Sie wurden zu {org} eingeladen. Ihr Anmeldename ist „{login}“. Wählen Sie Ihr Passwort über den Link unten; er funktioniert einmal und läuft in {days, plural, one {# Tag} other {# Tagen}} ab, am {expiresAt}.',
+  'invitation.action': 'Mein Konto aktivieren',
+
+  'invitation-password.subject': 'Sie sind zu {org} eingeladen',
+  'invitation-password.body': 'Sie wurden zu {org} eingeladen. Melden Sie sich mit der Organisation „{slug}“, dem Anmeldenamen „{login}“ und diesem vorläufigen Passwort an:',
+  'invitation-password.password': '{temporaryPassword}',
+  'invitation-password.next': 'Bei der ersten Anmeldung wählen Sie Ihr eigenes Passwort.',
+  'invitation-password.action': 'Anmelden',
+
+  'password-reset.subject': 'Setzen Sie Ihr Passwort für {org} zurück',
+  'password-reset.body': 'Jemand hat angefordert, das Passwort Ihres Kontos zurückzusetzen. Wenn Sie das waren, verwenden Sie den Link unten; er funktioniert einmal und läuft in {hours, plural, one {einer Stunde} other {# Stunden}} ab, am {expiresAt}. Damit werden Sie überall abgemeldet.',
+  'password-reset.ignore': 'Wenn Sie das nicht waren, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.',
+  'password-reset.action': 'Neues Passwort wählen',
+
+  'password-changed.subject': 'Ihr Passwort für {org} wurde geändert',
+  'password-changed.body': 'Das Passwort Ihres Kontos bei {org} wurde soeben geändert, und Ihre anderen Sitzungen wurden abgemeldet.',
+  'password-changed.warning': 'Wenn Sie das nicht waren, wenden Sie sich sofort an den Inhaber Ihrer Organisation.',
+
+  'email-changed.subject': 'Ihre E-Mail-Adresse für {org} wurde geändert',
+  'email-changed.body': 'Die E-Mail-Adresse Ihres Kontos bei {org} wurde in {newEmail} geändert. Nachrichten gehen ab jetzt dorthin.',
+  'email-changed.warning': 'Wenn Sie das nicht erwartet haben, wenden Sie sich an den Inhaber Ihrer Organisation.',
+
+  'two-factor-changed.subject': 'Zwei-Faktor-Anmeldung Ihres Kontos bei {org} geändert',
+  'two-factor-changed.body': 'Bei Ihrem Konto bei {org}: {changeText}.',
+  'two-factor-changed.change': '{change, select, enabled {die Zwei-Faktor-Anmeldung wurde eingeschaltet} disabled {die Zwei-Faktor-Anmeldung wurde ausgeschaltet} recoveryCodes {neue Wiederherstellungscodes wurden erstellt, die alten gelten nicht mehr} reset {der Inhaber der Organisation hat Ihr Zwei-Faktor-Gerät entfernt} other {Ihre Einstellungen zur Zwei-Faktor-Anmeldung wurden geändert}}',
+  'two-factor-changed.warning': 'Wenn Sie das nicht waren, wenden Sie sich sofort an den Inhaber Ihrer Organisation.',
+
+  'ownership-transferred.subject': 'Die Inhaberschaft von {org} wurde übertragen',
+  'ownership-transferred.becameOwner': 'Sie sind jetzt Inhaber von {org}; {otherLogin} hat die Organisation übergeben und ist jetzt Administrator.',
+  'ownership-transferred.handedOver': 'Sie haben die Inhaberschaft von {org} an {otherLogin} übergeben; Sie sind jetzt Administrator.',
+  'ownership-transferred.warning': 'Wenn Sie das nicht erwartet haben, wenden Sie sich sofort an den neuen Inhaber.',
+
+  'new-device.subject': 'Neue Anmeldung bei Ihrem Konto bei {org}',
+  'new-device.body': 'Bei Ihrem Konto bei {org} hat sich soeben ein Browser angemeldet, der in letzter Zeit nicht verwendet wurde:',
+  'new-device.details': 'Wann: {at}. Browser: {browser}. System: {os}. IP-Adresse: {ip}.',
+  'new-device.advice': 'Wenn Sie das waren, ist nichts zu tun. Wenn nicht, beenden Sie diese Sitzung auf Ihrer Sitzungsseite und ändern Sie sofort Ihr Passwort.',
+  'new-device.action': 'Meine Sitzungen ansehen',
+  'new-device.unknownBrowser': 'ein unbekannter Browser',
+  'new-device.unknownSystem': 'ein unbekanntes System',
+};

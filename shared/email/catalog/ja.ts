@@ -1,0 +1,53 @@
+import type { Catalog } from './en';
+
+export const ja: Catalog = {
+  'common.greeting': '{name} 様',
+  'common.signature': '— {org}',
+  'common.support': 'ヘルプとサポート: {supportUrl}',
+  'common.dateTime': '{at, date, utc}',
+
+  'verify-email.subject': '{org} のメールアドレスを確認してください',
+  'verify-email.body': 'このメールアドレスが {org} で使うあなたのアドレスであることを確認してください。下のリンクは一度だけ使え、{days, plural, other {#日}}後の {expiresAt} に期限切れになります。',
+  'verify-email.action': 'メールアドレスを確認する',
+
+  'invitation.subject': '{org} に招待されました',
+  'invitation.body': '{org} に招待されました。ログイン名は「{login}」です。下のリンクからパスワードを設定してください。リンクは一度だけ使え、{days, plural, other {#日}}後の {expiresAt} に期限切れになります。',
+  'invitation.action': 'アカウントを有効にする',
+
+  'invitation-password.subject': '{org} に招待されました',
+  'invitation-password.body': '{org} に招待されました。組織「{slug}」、ログイン名「{login}」と次の仮パスワードでサインインしてください:',
+  'invitation-password.password': '{temporaryPassword}',
+  'invitation-password.next': '初回のサインイン時にご自身のパスワードを設定します。',
+  'invitation-password.action': 'サインイン',
+
+  'password-reset.subject': '{org} のパスワードを再設定してください',
+  'password-reset.body': 'あなたのアカウントのパスワード再設定が依頼されました。ご本人の場合は下のリンクを使ってください。リンクは一度だけ使え、{hours, plural, other {#時間}}後の {expiresAt} に期限切れになります。使うとすべての端末からサインアウトします。',
+  'password-reset.ignore': '心当たりがない場合は、このメールを無視してください。パスワードは変わりません。',
+  'password-reset.action': '新しいパスワードを設定する',
+
+  'password-changed.subject': '{org} のパスワードが変更されました',
+  'password-changed.body': '{org} のアカウントのパスワードが変更され、ほかのセッションはサインアウトされました。',
+  'password-changed.warning': '心当たりがない場合は、すぐに組織のオーナーに連絡してください。',
+
+  'email-changed.subject': '{org} のメールアドレスが変更されました',
+  'email-changed.body': '{org} のアカウントのメールアドレスが {newEmail} に変更されました。今後のメッセージはそちらに届きます。',
+  'email-changed.warning': '心当たりがない場合は、組織のオーナーに連絡してください。',
+
+  'two-factor-changed.subject': '{org} のアカウントの二要素サインインが変更されました',
+  'two-factor-changed.body': '{org} のアカウントで、{changeText}。',
+  'two-factor-changed.change': '{change, select, enabled {二要素サインインが有効になりました} disabled {二要素サインインが無効になりました} recoveryCodes {新しいリカバリーコードが作成され、以前のコードは使えなくなりました} reset {組織のオーナーがあなたの二要素デバイスを削除しました} other {二要素サインインの設定が変更されました}}',
+  'two-factor-changed.warning': '心当たりがない場合は、すぐに組織のオーナーに連絡してください。',
+
+  'ownership-transferred.subject': '{org} のオーナー権限が移譲されました',
+  'ownership-transferred.becameOwner': 'あなたは {org} のオーナーになりました。{otherLogin} が権限を移譲し、現在は管理者です。',
+  'ownership-transferred.handedOver': 'あなたは {org} のオーナー権限を {otherLogin} に移譲しました。現在あなたは管理者です。',
+  'ownership-transferred.warning': '想定外の場合は、すぐに新しいオーナーに連絡してください。',
+
+  'new-device.subject': '{org} のアカウントへの新しいサインイン',
+  'new-device.body': '{org} のアカウントに、最近使われていないブラウザからサインインがありました:',
+  'new-device.details': '日時: {at}。ブラウザ: {browser}。システム: {os}。IP アドレス: {ip}。',
+  'new-device.advice': 'ご本人の場合は何もする必要はありません。そうでない場合は、セッションのページでそのセッションを終了し、すぐにパスワードを変更してください。',
+  'new-device.action': 'セッションを確認する',
+  'new-device.unknownBrowser': '不明なブラウザ',
+  'new-device.unknownSystem': '不明なシステム',
+};

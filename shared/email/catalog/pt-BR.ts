@@ -1,0 +1,53 @@
+import type { Catalog } from './en';
+
+export const ptBR: Catalog = {
+  'common.greeting': 'Olá, {name},',
+  'common.signature': '— {org}',
+  'common.support': 'Ajuda e suporte: {supportUrl}',
+  'common.dateTime': '{at, date, utc}',
+
+  'verify-email.subject': 'Confirme seu endereço de e-mail para {org}',
+  'verify-email.body': 'Confirme que este é o seu endereço de e-mail para {org}. O link abaixo funciona uma única vez e expira em {days, plural, one {# dia} other {# dias}}, em {expiresAt}.',
+  'verify-email.action': 'Confirmar meu endereço de e-mail',
+
+  'invitation.subject': 'Você foi convidado para {org}',
+  'invitation.body': 'Você foi convidado para {org}. Seu login é “{login}”. Escolha sua senha com o link abaixo; ele funciona uma única vez e expira em {days, plural, one {# dia} other {# dias}}, em {expiresAt}.',
+  'invitation.action': 'Ativar minha conta',
+
+  'invitation-password.subject': 'Você foi convidado para {org}',
+  'invitation-password.body': 'Você foi convidado para {org}. Entre com a organização “{slug}”, o login “{login}” e esta senha temporária:',
+  'invitation-password.password': '{temporaryPassword}',
+  'invitation-password.next': 'Você escolherá sua própria senha no primeiro acesso.',
+  'invitation-password.action': 'Entrar',
+
+  'password-reset.subject': 'Redefina sua senha de {org}',
+  'password-reset.body': 'Alguém pediu para redefinir a senha da sua conta. Se foi você, use o link abaixo; ele funciona uma única vez e expira em {hours, plural, one {uma hora} other {# horas}}, em {expiresAt}. Ao usá-lo, você sai de todas as sessões.',
+  'password-reset.ignore': 'Se não foi você, ignore este e-mail: sua senha continua a mesma.',
+  'password-reset.action': 'Escolher uma nova senha',
+
+  'password-changed.subject': 'Sua senha de {org} foi alterada',
+  'password-changed.body': 'A senha da sua conta de {org} acabou de ser alterada e suas outras sessões foram encerradas.',
+  'password-changed.warning': 'Se não foi você, fale imediatamente com o proprietário da sua organização.',
+
+  'email-changed.subject': 'Seu endereço de e-mail de {org} foi alterado',
+  'email-changed.body': 'O endereço de e-mail da sua conta de {org} foi alterado para {newEmail}. As mensagens serão enviadas para lá a partir de agora.',
+  'email-changed.warning': 'Se você não esperava por isso, fale com o proprietário da sua organização.',
+
+  'two-factor-changed.subject': 'O login em duas etapas da sua conta de {org} mudou',
+  'two-factor-changed.body': 'Na sua conta de {org}: {changeText}.',
+  'two-factor-changed.change': '{change, select, enabled {o login em duas etapas foi ativado} disabled {o login em duas etapas foi desativado} recoveryCodes {novos códigos de recuperação foram gerados e os antigos não funcionam mais} reset {o proprietário da organização removeu seu dispositivo de duas etapas} other {as configurações do seu login em duas etapas mudaram}}',
+  'two-factor-changed.warning': 'Se não foi você, fale imediatamente com o proprietário da sua organização.',
+
+  'ownership-transferred.subject': 'A propriedade de {org} foi transferida',
+  'ownership-transferred.becameOwner': 'Agora você é o proprietário de {org}; {otherLogin} transferiu a organização e agora é administrador.',
+  'ownership-transferred.handedOver': 'Você transferiu a propriedade de {org} para {otherLogin}; agora você é administrador.',
+  'ownership-transferred.warning': 'Se não era isso que você esperava, fale imediatamente com o novo proprietário.',
+
+  'new-device.subject': 'Novo acesso à sua conta de {org}',
+  'new-device.body': 'Sua conta de {org} acabou de ser acessada de um navegador que não era usado recentemente:',
+  'new-device.details': 'Quando: {at}. Navegador: {browser}. Sistema: {os}. Endereço IP: {ip}.',
+  'new-device.advice': 'Se foi você, não há nada a fazer. Se não, encerre essa sessão na sua página de sessões e altere sua senha imediatamente.',
+  'new-device.action': 'Ver minhas sessões',
+  'new-device.unknownBrowser': 'um navegador desconhecido',
+  'new-device.unknownSystem': 'um sistema desconhecido',
+};
