@@ -33,6 +33,10 @@ const MATRIX: Record<string, Row> = {
   listMySessions: everyone, endMySessions: everyone,
   listUserSessions: rootOnly, endUserSessions: rootOnly, endOrgSessions: rootOnly,
   importUsers: rootOnly, exportUsers: rootOnly,
+  // SCIM provisioning (issue 28): admins read the settings, only root changes them.
+  getScimSettings: rootAndAdmin, patchScimSettings: rootOnly,
+  listScimTokens: rootOnly, createScimToken: rootOnly, revokeScimToken: rootOnly,
+  listScimGroupNames: rootAndAdmin, getGroupMappings: rootAndAdmin, putGroupMappings: rootOnly,
 };
 
 const api = useApi();
@@ -79,6 +83,9 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   endMySessions: (role) => ({ sessions: [randomUUID()], password: role === 'root' ? org.root.password : members[role].member!.password }),
   // A wrong password: a root passes authorisation and fails re-authentication, so no one is signed out.
   endOrgSessions: () => ({ password: 'not the password here' }),
+  patchScimSettings: () => ({ defaultRole: 'developer' }),
+  createScimToken: () => ({ name: 'matrix' }),
+  putGroupMappings: () => ({ items: [] }),
 };
 
 async function requestFor(route: Route, role: Role, inOrg: typeof org | undefined, idOverride?: string) {
@@ -88,7 +95,9 @@ async function requestFor(route: Route, role: Role, inOrg: typeof org | undefine
   let path: string = route.path.replace('{id}', idOverride ?? target?.id ?? '');
   if (route.path.includes('{tokenId}')) {
     let tokenId = target?.tokenId;
-    if (!route.path.includes('{id}')) {
+    if (route.operation === 'revokeScimToken') {
+      tokenId = (await api.request('POST', '/v1/org/scim/tokens', { token: org.rootToken, body: { name: 'to revoke' } })).body.id;
+    } else if (!route.path.includes('{id}')) {
       tokenId = (await api.request('POST', '/v1/me/api-tokens', { token, body: { name: 'to revoke' } })).body.id;
     }
     path = path.replace('{tokenId}', tokenId!);
