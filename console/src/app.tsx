@@ -13,6 +13,7 @@ import { Organization } from './pages/organization';
 import { UserDetail } from './pages/user';
 import { Users } from './pages/users';
 import { UserImport } from './pages/user-import';
+import { Provisioning } from './pages/settings/provisioning';
 
 interface RouteEntry {
   path: string;
@@ -40,6 +41,7 @@ const ROUTES: RouteEntry[] = [
   { path: '/billing', allow: can.billing, render: () => <Billing /> },
   { path: '/invoices', allow: can.invoices, render: () => <Invoices /> },
   { path: '/audit', allow: can.audit, render: () => <Audit /> },
+  { path: '/settings/provisioning', allow: can.audit, render: () => <Provisioning /> },
 ];
 
 /** The menu shows a role only what it may open; the API refuses the rest anyway. */

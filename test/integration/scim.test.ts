@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { emailsTo, useApi } from '../support/api';
-import { addMember, loginAs, verifiedOrg } from '../support/factories';
+import { useApi } from '../support/api';
+import { addMember } from '../support/factories';
 import { scim, scimOrg, scimUser } from '../support/scim';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
