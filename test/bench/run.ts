@@ -588,7 +588,7 @@ try {
     );
     if (oauth.skipped.length) lines.push('', `Rows left out until their endpoints exist: ${oauth.skipped.join('; ')}`);
     if (entra) {
-      lines.push('', `SCIM rows in an organization of ${args['scim-users']} users. Entra's rate, 25 requests/s for ${entra.seconds} s: ${entra.requests} requests at ${entra.ratePerSecond}/s, p50 ${entra.p50} ms, p99 ${entra.p99} ms, ${entra.serverErrors} 5xx, ${entra.otherErrors} 4xx`);
+      lines.push('', `SCIM rows in an organization of ${args['scim-users']} users. Entra's rate, 25 requests/s for ${entra.seconds} s: ${entra.requests} requests at ${entra.ratePerSecond}/s, p50 ${entra.p50} ms, p99 ${entra.p99} ms, ${entra.serverErrors} 5xx, ${entra.otherErrors} 4xx (statuses ${JSON.stringify(entra.statuses)})`);
     }
 
     const me = rows['GET /v1/me']!.c1;

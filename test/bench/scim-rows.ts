@@ -51,6 +51,7 @@ export async function sustainEntraRate(call: BenchCall, fixture: ScimFixture, se
     seconds: Math.round(elapsed * 10) / 10,
     ratePerSecond: Math.round((answers.length / elapsed) * 10) / 10,
     serverErrors: answers.filter((answer) => answer.status >= 500).length,
+    statuses: answers.reduce<Record<number, number>>((counts, answer) => ({ ...counts, [answer.status]: (counts[answer.status] ?? 0) + 1 }), {}),
     otherErrors: answers.filter((answer) => answer.status >= 400 && answer.status < 500).length,
     p50: Math.round(sorted[Math.floor(sorted.length / 2)]! * 100) / 100,
     p99: Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! * 100) / 100,
