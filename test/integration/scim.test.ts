@@ -207,7 +207,7 @@ describe('SCIM protocol details', () => {
 describe('logins may be email-shaped everywhere a login is checked', () => {
   const api = useApi();
 
-  it('takes 3–128 of a-z 0-9 . _ - + @ with at most one @: invited by hand, then found by SCIM's userName', async () => {
+  it('takes 3–128 of a-z 0-9 . _ - + @ with at most one @: invited by hand, then found by SCIM’s userName', async () => {
     const org = await scimOrg(api);
     const login = `Ada.L+${randomBytes(2).toString('hex')}@Example.com`;
     const invited = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login, name: 'Ada', email: `ada${randomBytes(2).toString('hex')}@example.com`, role: 'developer' } });
