@@ -5,10 +5,9 @@ import { actorOf, auditItem } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import { deleteScimToken, getScimSettings, getScimTokenLookups, initScimSettings, putScimToken, type ScimTokenMeta } from '../data/scim';
 import { transact } from '../data/transact';
-import { notFound } from '../errors';
+import { forbidden, notFound } from '../errors';
 import { hashToken } from '../ids';
 import { assertRoot } from '../auth/policy';
-import { assertVerifiedInviter } from './users';
 
 import { SCIM_TOKEN_PREFIX, SCIM_TOKEN_PURPOSE } from './scim-auth';
 
@@ -31,7 +30,8 @@ export async function listScimTokens(ctx: AuthedContext) {
 /** Creating one needs a verified root email, as inviting does (PRODUCT.md "Connecting"). */
 export async function createScimToken(ctx: AuthedContext, name: string) {
   assertRoot(ctx.principal, 'Only the organization owner may manage SCIM tokens.');
-  assertVerifiedInviter(ctx.principal.user);
+  // The same rule as inviting (services/users.ts assertVerifiedInviter), without loading that module.
+  if (!ctx.principal.user.emailVerified) throw forbidden('Verify your email address before creating SCIM tokens.', 'email_not_verified');
   const org = await requireOrg(ctx.principal.orgId);
   await initScimSettings(org.id);
   const token = SCIM_TOKEN_PREFIX + randomBytes(32).toString('base64url');

@@ -219,7 +219,9 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
   }
   if (status !== user.status) set.status = status;
 
-  const org = await requireOrg(orgId);
+  // Read only when an email goes out: a PATCH of a managed user is then its user read alone.
+  let orgRecord: { name: string; slug: string } | undefined;
+  const org = async () => (orgRecord ??= await requireOrg(orgId));
   const after = { ...user, ...(set as Partial<UserRecord>), status, version: user.version + 1, updatedAt: at };
   const mailboxChanged = input.email.toLowerCase() !== user.email?.toLowerCase();
   if (input.email !== user.email) {
@@ -237,8 +239,8 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
       set['emailTokens.verifyEmail'] = verification.hash;
       set.emailVerified = false;
       after.emailVerified = false;
-      emails.push(() => sendEmail(input.email, verifyEmailMessage(after.name, org.name, verification.url)));
-      if (user.email) emails.push(() => sendEmail(user.email!, emailChangedMessage(user.name, org.name, input.email)));
+      emails.push(async () => sendEmail(input.email, verifyEmailMessage(after.name, (await org()).name, verification.url)));
+      if (user.email) emails.push(async () => sendEmail(user.email!, emailChangedMessage(user.name, (await org()).name, input.email)));
     } else {
       set.emailVerified = false;
       after.emailVerified = false;
@@ -249,10 +251,12 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     invitation = newLink(after, 'activation');
     items.push(invitation.item);
     set['emailTokens.activation'] = invitation.hash;
-    emails.push(() => sendEmail(input.email, invitationLinkMessage(after.name, org.name, after.login, invitation!.url, org.slug)));
+    emails.push(async () => sendEmail(input.email, invitationLinkMessage(after.name, (await org()).name, after.login, invitation!.url, (await org()).slug)));
   }
 
-  const grants = grantsFor({ ...after, managedBy: 'scim' }, await loadGrants(orgId));
+  // Groups decide the role of a managed user when they or the mappings change (scim-groups.ts,
+  // provisioning.ts); here only a user the directory adopts now needs it computed.
+  const grants = adopted ? grantsFor({ ...after, managedBy: 'scim' }, await loadGrants(orgId)) : undefined;
   const roleChanged = grants && grants.role !== user.role;
   const before = user.permissions ?? [];
   const added = grants ? grants.permissions.filter((name) => !before.includes(name)) : [];

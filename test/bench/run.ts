@@ -12,6 +12,7 @@
  *          --only cold  just the bundles and their cold starts (a minute, for work on start-up)
  *          --groups auth,me  only these functions' bundles   --cold-runs N (10)
  *          --cpu-prof dir  one more cold start of each function under `node --cpu-prof`, into dir
+ *          --scim-users N (10000; 0 skips)  the SCIM rows' organization   --scim-seconds N (20)  Entra's 25 requests/s held this long
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { generate } from 'otplib';
 import { applyLocalEnvironment, ensureLocalClientSecretsFile } from '../../infra/local/environment';
 import { OAUTH_ROWS, oauthOperations } from './oauth-rows';
+import { SCIM_ROWS, scimOperations, sustainEntraRate, type ScimFixture } from './scim-rows';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
 import { BUNDLE, SDK_FROM_RUNTIME, buildBundle } from '../../infra/constructs/bundling';
 import { buildBenchServer } from './server-build';
@@ -38,6 +40,8 @@ const { values: args } = parseArgs({
     groups: { type: 'string' },
     'cold-runs': { type: 'string', default: '10' },
     'cpu-prof': { type: 'string' },
+    'scim-users': { type: 'string', default: '10000' },
+    'scim-seconds': { type: 'string', default: '20' },
   },
 });
 if (args.only !== undefined && args.only !== 'cold') throw new Error(`--only takes "cold", not "${args.only}"`);
@@ -386,6 +390,20 @@ try {
   operations.push(...oauth.operations);
   results.skippedRows = oauth.skipped;
 
+  // SCIM: an organization of its own with --scim-users people, and a SCIM token of its root.
+  const SCIM_USERS = Math.min(Number(args['scim-users']), 100_000);
+  let scimFixture: ScimFixture | undefined;
+  if (SCIM_USERS > 0 && !COLD_ONLY) {
+    log(`  SCIM: an organization with ${SCIM_USERS} users`);
+    const directory = await signUpOrg(`bench-scim-${runId}`);
+    const people = await bulkUsers(directory.orgId, directory.slug, SCIM_USERS, { prefix: 'person' });
+    const directoryRoot = (await login(directory.slug, 'owner')).body.accessToken as string;
+    const created = await call('POST', '/v1/org/scim/tokens', { token: directoryRoot, body: { name: 'bench' } });
+    if (created.status !== 201) throw new Error(`SCIM token: ${JSON.stringify(created.body)}`);
+    scimFixture = { token: created.body.token, users: people };
+    operations.push(...scimOperations(call, scimFixture));
+  }
+
   const rows: Record<string, { c1: Stats; c8: Stats }> = {};
   for (const operation of COLD_ONLY ? [] : operations) {
     log(`  measuring ${operation.name}`);
@@ -396,6 +414,12 @@ try {
     rows[operation.name] = { c1, c8 };
   }
   results.operations = rows;
+  let entra: Awaited<ReturnType<typeof sustainEntraRate>> | undefined;
+  if (scimFixture) {
+    log(`  SCIM: Entra's 25 requests per second for ${args['scim-seconds']} s`);
+    entra = await sustainEntraRate(call, scimFixture, Math.max(Number(args['scim-seconds']), 1));
+    results.scimEntraRate = entra;
+  }
 
   // ------------------------------------------------------------ scale
   let scale: Record<string, unknown> | undefined;
@@ -437,6 +461,8 @@ try {
     oauth: event('GET', '/.well-known/openid-configuration'),
     // The OpenID Connect routes' function: userinfo, one authenticated read.
     oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
+    // The SCIM function: its discovery document, authenticated by a SCIM token (one read).
+    scim: event('GET', '/scim/v2/ServiceProviderConfig', { token: scimFixture?.token ?? 'gscim_none' }),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
@@ -595,6 +621,9 @@ try {
         `Cognito M2M $${m2m.cognitoPerMonth.toFixed(2)} ($${PRICES.cognitoM2mPerThousandTokenRequests} per 1,000 token requests + $${PRICES.cognitoM2mPerClientPerMonth} per client)`,
     );
     if (oauth.skipped.length) lines.push('', `Rows left out until their endpoints exist: ${oauth.skipped.join('; ')}`);
+    if (entra) {
+      lines.push('', `SCIM rows in an organization of ${args['scim-users']} users. Entra's rate, 25 requests/s for ${entra.seconds} s: ${entra.requests} requests at ${entra.ratePerSecond}/s, p50 ${entra.p50} ms, p99 ${entra.p99} ms, ${entra.serverErrors} 5xx, ${entra.otherErrors} 4xx (statuses ${JSON.stringify(entra.statuses)})`);
+    }
 
     const me = rows['GET /v1/me']!.c1;
     const targetsMet = [
@@ -614,6 +643,13 @@ try {
       coldTarget,
       ['cost per MAU under $0.001', `$${(results.cost as { perMau: number }).perMau.toFixed(6)}`, (results.cost as { perMau: number }).perMau < 0.001],
     ] as const;
+    if (entra) {
+      const filter = rows[SCIM_ROWS.filter]!.c1;
+      (targetsMet as unknown as unknown[]).push(
+        ['SCIM filtered GET: a lookup, not a scan (reads)', filter.reads, filter.reads <= 4],
+        ['SCIM: Entra’s 25 requests/s with no 5xx', `${entra.ratePerSecond}/s, ${entra.serverErrors} 5xx`, entra.serverErrors === 0 && entra.ratePerSecond >= 24],
+      );
+    }
     if (scale) {
       const small = (scale[USERS] as Record<string, Stats>).list!;
       const large = (scale[SCALE] as Record<string, Stats>).list!;

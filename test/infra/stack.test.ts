@@ -78,9 +78,9 @@ describe('the AWS stack', () => {
     const functions = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter(
       (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME,
     );
-    // public, auth, me, users, org, oauth, oidc, events, the invoice import, and the event
+    // public, auth, me, users, org, oauth, oidc, scim, passkeys, sso, events, the invoice import, and the event
     // dispatcher, webhook sender and email sender.
-    expect(functions).toHaveLength(12);
+    expect(functions).toHaveLength(15);
     for (const fn of functions) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
@@ -122,7 +122,7 @@ describe('the AWS stack', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as Array<[string, any]>;
     const sending = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:SendEmail')).map(([id]) => id);
     expect(sending.sort()).toEqual(
-      policies.filter(([id]) => /^(Auth|Me|Users|Oauth)Function|^Events(Webhook|Email)Sender/.test(id)).map(([id]) => id).sort(),
+      policies.filter(([id]) => /^(Auth|Me|Users|Oauth|Scim)Function|^Events(Webhook|Email)Sender/.test(id)).map(([id]) => id).sort(),
     );
     expect(JSON.stringify(policies)).not.toMatch(/"Action":"\*"/);
   });
@@ -153,8 +153,8 @@ describe('the AWS stack', () => {
 
   it('alarms on function errors and API 5xx', () => {
     // One per API function and the invoice import, the API's 5xx, the event path's three
-    // dead-letter queues and the dispatcher's lag, and abuse resistance's four (test/infra/abuse-alarms.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 18);
+    // dead-letter queues and the dispatcher's lag, abuse resistance's four, and the scim function's (test/infra/abuse-alarms.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 19);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 

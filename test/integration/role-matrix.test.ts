@@ -51,6 +51,10 @@ const MATRIX: Record<string, Row> = {
   // Branding and email templates (issue 30): the owner's alone.
   getBranding: rootOnly, putBranding: rootOnly, listEmailTemplates: rootOnly, getEmailTemplate: rootOnly,
   putEmailTemplate: rootOnly, deleteEmailTemplate: rootOnly, previewEmailTemplate: rootOnly,
+  // SCIM provisioning (issue 28): admins read the settings, only root changes them.
+  getScimSettings: rootAndAdmin, patchScimSettings: rootOnly,
+  listScimTokens: rootOnly, createScimToken: rootOnly, revokeScimToken: rootOnly,
+  listScimGroupNames: rootAndAdmin, getGroupMappings: rootAndAdmin, putGroupMappings: rootOnly,
 };
 
 const api = useApi();
@@ -123,6 +127,9 @@ const SAMPLE_BODIES: Record<string, (role: Role) => unknown> = {
   createWebhook: () => ({ url: 'https://example.com/hook', events: ['*'] }),
   patchWebhook: () => ({ description: 'matrix' }),
   rotateWebhookSecret: () => ({}),
+  patchScimSettings: () => ({ defaultRole: 'developer' }),
+  createScimToken: () => ({ name: 'matrix' }),
+  putGroupMappings: () => ({ items: [] }),
 };
 
 /** The root acts on an SSO domain or connection of its own (made fresh, so a delete spoils nothing); others never get that far. */
@@ -163,7 +170,9 @@ async function requestFor(route: Route, role: Role, inOrg: typeof org | undefine
   let path: string = route.path.replace('{id}', idOverride ?? sso ?? target?.id ?? '').replace('{type}', 'invitation').replace('{locale}', 'de');
   if (route.path.includes('{tokenId}')) {
     let tokenId = target?.tokenId;
-    if (!route.path.includes('{id}')) {
+    if (route.operation === 'revokeScimToken') {
+      tokenId = (await api.request('POST', '/v1/org/scim/tokens', { token: org.rootToken, body: { name: 'to revoke' } })).body.id;
+    } else if (!route.path.includes('{id}')) {
       tokenId = (await api.request('POST', '/v1/me/api-tokens', { token, body: { name: 'to revoke' } })).body.id;
     }
     path = path.replace('{tokenId}', tokenId!);

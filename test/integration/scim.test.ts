@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { emailsTo, useApi } from '../support/api';
-import { addMember, loginAs, verifiedOrg } from '../support/factories';
+import { useApi } from '../support/api';
+import { addMember } from '../support/factories';
 import { scim, scimOrg, scimUser } from '../support/scim';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -201,5 +201,23 @@ describe('SCIM protocol details', () => {
     expect(same.body.meta.version).toBe(created.body.meta.version);
     const stale = await call('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'displayName', value: 'X' }), { 'if-match': 'W/"999"' });
     expect(stale.status).toBe(412);
+  });
+});
+
+describe('logins may be email-shaped everywhere a login is checked', () => {
+  const api = useApi();
+
+  it('takes 3–128 of a-z 0-9 . _ - + @ with at most one @: invited by hand, then found by SCIM’s userName', async () => {
+    const org = await scimOrg(api);
+    const login = `Ada.L+${randomBytes(2).toString('hex')}@Example.com`;
+    const invited = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login, name: 'Ada', email: `ada${randomBytes(2).toString('hex')}@example.com`, role: 'developer' } });
+    expect(invited.status).toBe(201);
+    expect(invited.body.user.login).toBe(login.toLowerCase());
+    for (const bad of ['a@b@example.com', '@example.com', 'ab', `${'x'.repeat(129)}`]) {
+      const refused = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: bad, name: 'X', email: `x${randomBytes(2).toString('hex')}@example.com`, role: 'developer' } });
+      expect([refused.status, refused.body.errors?.[0]?.path], bad).toEqual([400, 'login']);
+    }
+    const found = await scim(api, org.scimToken)('GET', `/Users?filter=${encodeURIComponent(`userName eq "${login.toUpperCase()}"`)}`);
+    expect(found.body.Resources.map((user: { id: string }) => user.id)).toEqual([invited.body.user.id]);
   });
 });

@@ -22,8 +22,8 @@ describe('sign-up', () => {
       mustChangePassword: false, mfa: { enabled: false, required: false }, lastLoginAt: null, version: 1,
     });
     expect(Object.keys(answer.body.user).sort()).toEqual(
-      ['createdAt', 'email', 'emailVerified', 'id', 'lastLoginAt', 'locale', 'location', 'login', 'mfa', 'mustChangePassword',
-        'name', 'origin', 'permissions', 'role', 'status', 'type', 'updatedAt', 'version'].sort(),
+      ['createdAt', 'email', 'emailVerified', 'id', 'lastLoginAt', 'location', 'login', 'mfa', 'mustChangePassword',
+        'name', 'origin', 'permissions', 'role', 'status', 'type', 'updatedAt', 'version', 'managedBy', 'locale'].sort(),
     );
     expect(answer.headers.get('x-request-id')).toBeTruthy();
   });

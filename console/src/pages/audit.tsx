@@ -58,7 +58,7 @@ export function Audit() {
             {list.data.items.map((event) => (
               <tr key={event.id}>
                 <td data-label="When">{formatDate(event.at)}</td>
-                <td data-label="Who">{event.actor ? <FilterLink name="actor" value={event.actor.id} text={event.actor.login} /> : 'system'}</td>
+                <td data-label="Who">{event.actor ? ('login' in event.actor ? <FilterLink name="actor" value={event.actor.id} text={event.actor.login} /> : <FilterLink name="actor" value="scim" text={`SCIM: ${event.actor.name}`} />) : 'system'}</td>
                 <td data-label="Action">
                   <FilterLink name="action" value={event.action} text={event.action} />
                 </td>

@@ -77,6 +77,12 @@ export function UserDetail(props: { id: string }) {
           <dd>{user.email ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})` : '—'}</dd>
           <dt>Role</dt>
           <dd>{user.role}</dd>
+          {user.managedBy ? (
+            <>
+              <dt>Managed by</dt>
+              <dd><span class="badge managed">{user.managedBy === 'scim' ? 'Directory (SCIM)' : 'Single sign-on'}</span> — change its name, email and groups in your identity provider</dd>
+            </>
+          ) : null}
           <dt>Status</dt>
           <dd>
             <span class={`badge ${user.status}`}>{user.status}</span>
@@ -207,8 +213,8 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
           })
         }
       >
-        <Field name="name" label="Name" required defaultValue={user.name} />
-        {user.email !== null ? <Field name="email" label="Email" type="email" required defaultValue={user.email} /> : null}
+        <Field name="name" label="Name" required defaultValue={user.name} readOnly={user.managedBy === 'scim'} hint={user.managedBy === 'scim' ? 'Managed by your directory.' : undefined} />
+        {user.email !== null ? <Field name="email" label="Email" type="email" required defaultValue={user.email} readOnly={user.managedBy === 'scim'} /> : null}
         {canChangeRole ? (
           <>
             <Select name="role" label="Role" value={role} options={[['developer', 'Developer'], ['admin', 'Admin']]} onChange={setRole} />
