@@ -3,6 +3,7 @@ import { accessTokenNow, adoptTokens } from '../api';
 import { useSession } from '../session';
 import type { Challenge, Tokens } from '../types';
 import { Alert, Field, Form, ORG_HINT, Page, useAction } from '../ui';
+import { Link } from '../router';
 import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
 
 /**
@@ -147,6 +148,10 @@ export function AuthorizeFlow(props: { handle: string }) {
             <Field name="login" label="Login" required autocomplete="username" defaultValue={pending?.loginHint ?? ''} />
             <Field name="password" label="Password" type="password" required autocomplete="current-password" />
           </Form>
+          <p>
+            {/* The reset link arrives by email; the app's sign-in starts again from the app afterwards. */}
+            <Link href="/forgot-password">Forgot your password?</Link>
+          </p>
         </>
       )}
       <p>
