@@ -92,6 +92,7 @@ export function publicUser(user: UserRecord) {
     status: user.status,
     emailVerified: user.emailVerified,
     mustChangePassword: user.mustChangePassword,
+    passwordResetPending: Boolean(user.emailTokens?.reset),
     mfa: { enabled: user.mfa.enabled, required: user.mfa.required },
     origin: user.origin,
     location: user.location,
