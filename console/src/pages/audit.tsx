@@ -53,13 +53,34 @@ const ACTIONS: Record<string, string> = {
 const FILTERS = ['action', 'actor', 'target'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
-/** One line a person reads: "owner invited dana". */
+/** The same actions done by a person to themselves read better as their own sentence. */
+const SELF: Record<string, string> = {
+  'session.created': 'signed in',
+  'app.signed_in': 'signed in to an app',
+  'user.activated': 'activated their account',
+  'user.email_verified': 'verified their email address',
+  'user.password_changed': 'changed their password',
+  'user.password_set': 'chose a new password',
+  'user.password_reset': 'reset their password',
+  'user.password_reset_requested': 'asked for a password reset',
+  'user.updated': 'changed their details',
+  'mfa.enabled': 'turned on two-factor',
+  'mfa.disabled': 'turned off two-factor',
+  'mfa.recovery_codes_replaced': 'made new recovery codes',
+  'session.ended': 'ended some of their sessions',
+  'api_token.created': 'created an API token',
+  'api_token.revoked': 'revoked an API token',
+};
+
+/** One line a person reads: "owner invited dana as developer", "dana signed in". */
 export function describeEvent(event: AuditEvent): string {
   const who = event.actor?.login ?? 'Gatehouse';
+  const self = event.actor !== null && event.target.type === 'user' && event.target.id === event.actor.id;
+  if (self && SELF[event.action]) return `${who} ${SELF[event.action]}`;
   const verb = ACTIONS[event.action] ?? event.action;
-  const whom =
-    event.target.type === 'user' ? (event.target.login === event.actor?.login && event.actor ? 'themselves' : (event.target.login ?? 'a deleted user')) : '';
+  const whom = event.target.type === 'user' ? (self ? 'themselves' : (event.target.login ?? 'a deleted user')) : '';
   const role = event.action === 'user.invited' && typeof event.details.role === 'string' ? ` as ${event.details.role}` : '';
+  if (event.action === 'auth.sign_in_failed') return `Someone failed to sign in as ${whom}${event.details.reason === 'inactive' ? ' (the account is not active)' : ' (wrong password)'}`;
   return [who, verb, whom].filter(Boolean).join(' ') + role;
 }
 
