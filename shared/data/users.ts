@@ -122,6 +122,7 @@ export function publicUser(user: UserRecord) {
     status: user.status,
     emailVerified: user.emailVerified,
     mustChangePassword: user.mustChangePassword,
+    passwordResetPending: Boolean(user.emailTokens?.reset),
     mfa: publicMfa(user.mfa),
     origin: user.origin,
     location: user.location,

@@ -19,6 +19,7 @@ export const User = z
     status: z.enum(['pending', 'active', 'deactivated']),
     emailVerified: z.boolean(),
     mustChangePassword: z.boolean(),
+    passwordResetPending: z.boolean().meta({ description: 'A password-reset link was issued and not used or cancelled (it may have expired)' }),
     mfa: z.object({
       enabled: z.boolean(),
       required: z.boolean(),

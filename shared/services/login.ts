@@ -1,5 +1,9 @@
 import type { RequestContext } from '../context';
-import { getUser, rehashPassword } from '../data/users';
+import { nowIso } from '../clock';
+import { auditItem, userTarget } from '../data/audit';
+import { transact } from '../data/transact';
+import { getUser, rehashPassword, type UserRecord } from '../data/users';
+import { logger } from '../log';
 import { invalidCredentials } from '../errors';
 import { signInAttempt } from './attempts';
 import { keyRing } from '../auth/keys';
@@ -24,6 +28,20 @@ export interface LoginInput {
  * in the user's list); a password that needs a challenge (new password, two-factor) gets it
  * before any token.
  */
+/**
+ * A refused sign-in of an existing user goes into the organization's audit log (who was tried,
+ * from where, and whether the password or the account's state refused it). Unknown logins have
+ * no organization to log to; they stay in the `auth.login_failed` log line. The answer is 401
+ * whatever happens here, so a failed write is only logged.
+ */
+async function auditRefusedSignIn(ctx: RequestContext, user: UserRecord, reason: 'password' | 'inactive') {
+  try {
+    await transact([auditItem(ctx, { orgId: user.orgId, action: 'auth.sign_in_failed', actor: null, target: userTarget(user), details: { reason } }, nowIso())]);
+  } catch (error) {
+    logger.warn('refused sign-in not audited', { error: error instanceof Error ? error.name : 'unknown' });
+  }
+}
+
 export async function login(ctx: RequestContext, input: LoginInput): Promise<Tokens | ChallengeAnswer> {
   // The signing keys' first load (a Secrets Manager read on AWS) overlaps the reads and the
   // hash instead of following them; a failure here is met again, and answered, at signing.
@@ -31,6 +49,9 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
   const slug = input.org.trim().toLowerCase();
   // Users of a domain whose SSO connection is enforced are sent to their IdP, whatever the password.
   await assertPasswordAllowed(slug, normalizeLogin(input.login.trim()));
+  // Started as soon as the refusal is known, so it runs beside the failure count's write: a known
+  // login's refusal then takes about as long as an unknown one's (no enumeration by timing).
+  let audited: Promise<void> | undefined;
   const user = await signInAttempt(
     ctx,
     slug,
@@ -38,12 +59,16 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
     async (record) => {
       const found = record?.userId && record.orgId ? await getUser(record.orgId, record.userId) : undefined;
       const passwordOk = await verifyPassword(found?.type === 'human' ? found.passwordHash : undefined, input.password);
+      if (found && !(passwordOk && found.status === 'active')) audited = auditRefusedSignIn(ctx, found, passwordOk ? 'inactive' : 'password');
       return found && passwordOk && found.status === 'active' ? found : undefined;
     },
     invalidCredentials,
     // A password that still owes a challenge is not a sign-in: the run of failures goes on.
     { completesSignIn: (found) => nextChallenge(found) === undefined, limitAddress: true },
-  );
+  ).catch(async (error: unknown) => {
+    await audited;
+    throw error;
+  });
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     await rehashPassword(user, await hashPassword(input.password));
   }

@@ -1,7 +1,7 @@
 import { nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
 import type { Principal, RequestContext } from '../context';
-import { auditItem, userTarget } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { transact } from '../data/transact';
 import { addSession, getUser, removeSession, removeSessionItem, type UserRecord } from '../data/users';
 import { deleteSession, deleteSessionIfCurrent, getSession, putSession, rotateSession, type SessionRecord } from '../data/sessions';
@@ -154,12 +154,21 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
     lastLoginAt: at,
     device: { key: agent.device, keep: DEVICES_KEPT, forgetBefore: now - DEVICE_MEMORY_SECONDS },
   });
-  // The session and its place in the user's list are one change: written together or not at all.
+  // The session and its place in the user's list are one change: written together or not at all,
+  // with the sign-in's audit event (the audit log shows who signed in, when, from where, how).
+  const audited = { requestId: meta.requestId ?? '', ip: meta.ip };
   await transact([
     session,
     item,
+    auditItem(audited, {
+      orgId: user.orgId,
+      action: 'session.created',
+      actor: actorOf(user),
+      target: userTarget(user),
+      details: { session: parts.sessionId, client: meta.client, mfa: meta.mfa, browser: agent.browser, os: agent.os },
+    }, at),
     ...(evicted.length
-      ? [auditItem({ requestId: meta.requestId ?? '', ip: meta.ip }, {
+      ? [auditItem(audited, {
           orgId: user.orgId,
           action: 'session.ended',
           actor: null,

@@ -18,7 +18,7 @@ export const EXPORT_COLUMNS = [
  * cannot travel to another organization, with two-factor flattened into columns.
  */
 export function exportedUser(user: UserRecord) {
-  const { mustChangePassword: _changing, mfa, updatedAt: _updated, version: _version, ...travels } = publicUser(user);
+  const { mustChangePassword: _changing, passwordResetPending: _resetting, mfa, updatedAt: _updated, version: _version, ...travels } = publicUser(user);
   return { ...travels, mfaEnabled: mfa.enabled, mfaRequired: mfa.required };
 }
 export type ExportedUser = ReturnType<typeof exportedUser>;

@@ -69,7 +69,7 @@ async function signedInContext(viewport: { width: number; height: number }): Pro
 async function open(page: Page, address: string) {
   await page.goto(`${served!.url}${address}`);
   await page.locator('#page-title').waitFor();
-  await page.waitForFunction(`!document.querySelector('[aria-busy="true"]')`, undefined, { timeout: 15_000 });
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
   // Late layout settles before measuring.
   await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
 }

@@ -120,6 +120,9 @@ describe.sequential('apps sign in with Gatehouse (OpenID Connect), in Chromium',
     await page.goto(url.href);
     await heading(/^Sign in to /);
     expect(new URL(page.url()).pathname).toBe('/login');
+    // The app's name, and the way out for a forgotten password, as on the console's own login.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Sign in to \S/);
+    await page.getByRole('link', { name: 'Forgot your password?' }).waitFor();
     await screenshot(page, 'oidc-sign-in');
     await fillLogin(page, { org: org.slug, login: org.root.login, password: STRONG_PASSWORD }, 'Sign in');
     await page.getByRole('form', { name: 'Two-factor code' }).waitFor();

@@ -14,7 +14,8 @@ describe('audit log', () => {
     const all = await api.request('GET', '/v1/audit-events?limit=100', { token: org.rootToken });
     expect(all.status).toBe(200);
     const actions = all.body.items.map((event: { action: string }) => event.action);
-    expect(actions).toEqual(['user.role_changed', 'user.activated', 'user.invited', 'user.email_verified', 'org.created']);
+    // Sign-ins are in the log too: the developer's, right after activating, and the owner's.
+    expect(actions).toEqual(['user.role_changed', 'session.created', 'user.activated', 'user.invited', 'session.created', 'user.email_verified', 'org.created']);
     const roleChange = all.body.items[0];
     expect(roleChange).toMatchObject({
       actor: { id: org.root.id, login: 'owner' },
@@ -25,17 +26,38 @@ describe('audit log', () => {
     });
 
     const byTarget = await api.request('GET', `/v1/audit-events?target=${developer.id}`, { token: org.rootToken });
-    expect(byTarget.body.items.map((event: { action: string }) => event.action)).toEqual(['user.role_changed', 'user.activated', 'user.invited']);
+    expect(byTarget.body.items.map((event: { action: string }) => event.action)).toEqual(['user.role_changed', 'session.created', 'user.activated', 'user.invited']);
     const byAction = await api.request('GET', '/v1/audit-events?action=user.invited', { token: org.rootToken });
     expect(byAction.body.items).toHaveLength(1);
     const byActor = await api.request('GET', `/v1/audit-events?actor=${developer.id}`, { token: org.rootToken });
-    expect(byActor.body.items.map((event: { action: string }) => event.action)).toEqual(['user.activated']);
+    expect(byActor.body.items.map((event: { action: string }) => event.action)).toEqual(['session.created', 'user.activated']);
 
     const first = await api.request('GET', '/v1/audit-events?limit=2', { token: org.rootToken });
     expect(first.body.items).toHaveLength(2);
     const second = await api.request('GET', `/v1/audit-events?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, { token: org.rootToken });
-    expect(second.body.items[0].action).toBe('user.invited');
+    expect(second.body.items[0].action).toBe('user.activated');
     expect((await api.request('GET', `/v1/audit-events?limit=2&action=x&cursor=${encodeURIComponent(first.body.nextCursor)}`, { token: org.rootToken })).status).toBe(400);
+  });
+
+  it('records sign-ins and refused sign-ins of existing users, with how and from where, never the password', async () => {
+    const org = await verifiedOrg(api);
+    const developer = await addMember(api, org, org.rootToken, 'developer');
+    const wrong = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: developer.login, password: 'not the password at all' } });
+    expect(wrong.status).toBe(401);
+    const unknown = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'nobody-here', password: 'not the password at all' } });
+    expect(unknown.status).toBe(401);
+    const right = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: developer.login, password: developer.password }, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' } });
+    expect(right.status).toBe(200);
+
+    const failed = await api.request('GET', '/v1/audit-events?action=auth.sign_in_failed', { token: org.rootToken });
+    expect(failed.body.items).toHaveLength(1);
+    expect(failed.body.items[0]).toMatchObject({ actor: null, target: { type: 'user', id: developer.id, login: developer.login }, ip: '127.0.0.1', details: { reason: 'password' } });
+    const signIns = await api.request('GET', `/v1/audit-events?action=session.created&target=${developer.id}`, { token: org.rootToken });
+    expect(signIns.body.items[0]).toMatchObject({
+      actor: { id: developer.id, login: developer.login },
+      details: { session: expect.any(String), client: 'api', mfa: false, browser: expect.stringMatching(/^Firefox/), os: 'Linux' },
+    });
+    expect(JSON.stringify([...failed.body.items, ...signIns.body.items])).not.toContain('not the password');
   });
 
   it('is for root and admin only, and shows only the caller’s organization', async () => {

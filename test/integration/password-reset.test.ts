@@ -108,11 +108,16 @@ describe('reset by the owner', () => {
   it('sends a link to an active user (409 otherwise) and can revoke it', async () => {
     const org = await verifiedOrg(api);
     const developer = await addMember(api, org, org.rootToken, 'developer');
+    // Whether one is pending, so the console shows a cancel button only where it does something.
+    const resetPending = async () => (await api.request('GET', `/v1/users/${developer.id}`, { token: org.rootToken })).body.passwordResetPending;
+    expect(await resetPending()).toBe(false);
     const issued = await api.request('POST', `/v1/users/${developer.id}/password-reset`, { token: org.rootToken });
     expect(issued.status).toBe(201);
+    expect(await resetPending()).toBe(true);
     expect(issued.body).toMatchObject({ url: expect.stringContaining('/reset-password#token='), emailDelivery: 'sent' });
     expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeLessThanOrEqual(3600_000);
     expect((await api.request('DELETE', `/v1/users/${developer.id}/password-reset`, { token: org.rootToken })).status).toBe(204);
+    expect(await resetPending()).toBe(false);
     expect((await reset(tokenFromUrl(issued.body.url), 'a brand new passphrase')).status).toBe(400);
 
     const pending = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'waiting', name: 'W', email: `w@${org.slug}.example.com`, role: 'developer' } });

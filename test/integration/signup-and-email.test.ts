@@ -23,7 +23,7 @@ describe('sign-up', () => {
     });
     expect(Object.keys(answer.body.user).sort()).toEqual(
       ['createdAt', 'email', 'emailVerified', 'id', 'lastLoginAt', 'location', 'login', 'mfa', 'mustChangePassword',
-        'name', 'origin', 'permissions', 'role', 'status', 'type', 'updatedAt', 'version', 'managedBy', 'locale'].sort(),
+        'name', 'origin', 'passwordResetPending', 'permissions', 'role', 'status', 'type', 'updatedAt', 'version', 'managedBy', 'locale'].sort(),
     );
     expect(answer.headers.get('x-request-id')).toBeTruthy();
   });

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
-import { request } from '../api';
+import { get, request } from '../api';
+import { Link } from '../router';
 import { sentenceFor } from '../problems';
 import { useSession } from '../session';
-import type { Enrolment, User } from '../types';
-import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction } from '../ui';
+import type { Enrolment, Page as ListPage, User } from '../types';
+import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction, useLoad } from '../ui';
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
 import { Passkeys } from './passkeys';
@@ -25,6 +26,7 @@ export function Account() {
   const me = session.me!;
   return (
     <Page title="My account" sections={ACCOUNT_SECTIONS.filter(([id]) => id !== 'email' || me.email)}>
+      {me.role === 'root' ? <FirstRun me={me} /> : null}
       <Profile me={me} onSaved={(user) => session.adopt({ me: user })} />
       <OwnPermissions me={me} />
       <EmailSection me={me} />
@@ -38,6 +40,41 @@ export function Account() {
         <ApiTokens base="/v1/me/api-tokens" canManage />
       </section>
     </Page>
+  );
+}
+
+/**
+ * After sign-up, the owner's first steps in order: verify the email, invite someone, turn on
+ * two-factor. Each is ticked from the account's real state; the list goes once all are done.
+ */
+function FirstRun(props: { me: User }) {
+  const others = useLoad(() => get<ListPage<User>>('/v1/users?limit=2'), []);
+  const invited = (others.data?.items.length ?? 0) > 1;
+  const steps: Array<{ done: boolean; label: string; href: string; action: string }> = [
+    { done: props.me.emailVerified, label: 'Verify your email address', href: '#email', action: 'Open the link we emailed you' },
+    { done: invited, label: 'Invite a colleague', href: '/settings/users', action: 'Invite someone' },
+    { done: props.me.mfa.enabled, label: 'Turn on two-factor sign-in', href: '#two-factor', action: 'Set up two-factor' },
+  ];
+  if (!others.data || steps.every((step) => step.done)) return null;
+  const next = steps.find((step) => !step.done);
+  return (
+    <section class="first-run" aria-labelledby="first-run-title">
+      <h2 id="first-run-title">Getting started</h2>
+      <ol>
+        {steps.map((step) => (
+          <li key={step.label} class={step.done ? 'done' : undefined}>
+            <span class="visually-hidden">{step.done ? 'Done: ' : 'To do: '}</span>
+            {step.label}
+            {!step.done && step === next ? (
+              <>
+                {' — '}
+                {step.href.startsWith('#') ? <a href={step.href}>{step.action}</a> : <Link href={step.href}>{step.action}</Link>}
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

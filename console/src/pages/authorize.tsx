@@ -4,6 +4,7 @@ import { useSession } from '../session';
 import { Link } from '../router';
 import type { Challenge, Tokens } from '../types';
 import { Alert, Field, Form, ORG_HINT, Page, useAction } from '../ui';
+import { Link } from '../router';
 import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
 import { PasskeySignIn } from './passkey-signin';
 
@@ -150,6 +151,10 @@ export function AuthorizeFlow(props: { handle: string }) {
             <Field name="password" label="Password" type="password" required autocomplete="current-password" />
           </Form>
           <PasskeySignIn org={pending?.org ?? undefined} onDone={(tokens) => void signedIn(tokens)} />
+          <p>
+            {/* The reset link arrives by email; the app's sign-in starts again from the app afterwards. */}
+            <Link href="/forgot-password">Forgot your password?</Link>
+          </p>
         </>
       )}
       <p>

@@ -121,6 +121,7 @@ export function UserDetail(props: { id: string }) {
               path={`${path}/activation`}
               issue="Send a new activation link"
               revoke="Revoke the activation link"
+              pending
               onIssued={(link) => {
                 setIssued({ label: 'Activation link', link });
                 done('access')('A new activation link was issued; the previous one no longer works.');
@@ -134,6 +135,7 @@ export function UserDetail(props: { id: string }) {
               path={`${path}/password-reset`}
               issue="Send a password-reset link"
               revoke="Cancel pending password reset"
+              pending={user.passwordResetPending}
               onIssued={(link) => {
                 setIssued({ label: 'Password-reset link', link });
                 done('access')('A password-reset link was issued.');
@@ -252,7 +254,8 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
 
 const listOf = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
-function LinkActions(props: { title: string; path: string; issue: string; revoke: string; onIssued: (link: IssuedLink) => void; onRevoked: () => void }) {
+/** `pending: false`: nothing to revoke, so no revoke button (it would do nothing). */
+function LinkActions(props: { title: string; path: string; issue: string; revoke: string; pending: boolean; onIssued: (link: IssuedLink) => void; onRevoked: () => void }) {
   const action = useAction();
   return (
     <section aria-label={props.title}>
@@ -262,19 +265,21 @@ function LinkActions(props: { title: string; path: string; issue: string; revoke
         <button type="button" disabled={action.busy} onClick={() => action.run(async () => props.onIssued((await request<IssuedLink>('POST', props.path)).body))}>
           {props.issue}
         </button>
-        <button
-          type="button"
-          class="danger"
-          disabled={action.busy}
-          onClick={() =>
-            action.run(async () => {
-              await request('DELETE', props.path);
-              props.onRevoked();
-            })
-          }
-        >
-          {props.revoke}
-        </button>
+        {props.pending ? (
+          <button
+            type="button"
+            class="danger"
+            disabled={action.busy}
+            onClick={() =>
+              action.run(async () => {
+                await request('DELETE', props.path);
+                props.onRevoked();
+              })
+            }
+          >
+            {props.revoke}
+          </button>
+        ) : null}
       </div>
     </section>
   );
