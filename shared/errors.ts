@@ -65,8 +65,6 @@ export const notFound = (detail = 'Not found.') => new Problem(404, 'not_found',
 export const conflict = (code: string, detail: string) => new Problem(409, code, detail);
 export const preconditionFailed = () =>
   new Problem(412, 'precondition_failed', 'The resource changed since you read it; read it again.');
-export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many attempts; try again later.') =>
-  new Problem(429, 'too_many_requests', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 /** What a 429 says was exceeded (api/production.md "Every 429"). */
 export type LimitKind = 'login' | 'device' | 'ip' | 'signup' | 'email_ip' | 'recipient';
 
@@ -87,6 +85,10 @@ export class RateLimited extends Problem {
     return { ...super.toJSON(), limit: this.limit, retryAfter: this.retryAfter };
   }
 }
+
+/** Every 429 names its limit (api/production.md); a lock of a login's guesses is `login`. */
+export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many attempts; try again later.', limit: LimitKind = 'login') =>
+  new RateLimited(limit, retryAfterSeconds, detail);
 
 export const reauthenticationFailed = () =>
   new Problem(403, 'reauthentication_failed', 'The password or code you confirmed with is not correct.');

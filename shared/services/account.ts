@@ -6,7 +6,7 @@ import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { publicUser, updateUser, type UserRecord } from '../data/users';
 import { emailUser } from '../email/compose';
-import { conflict, preconditionFailed, reauthenticationFailed, tooManyRequests } from '../errors';
+import { RateLimited, conflict, preconditionFailed, reauthenticationFailed } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
 import { spendEmail } from './abuse';
@@ -82,7 +82,8 @@ export async function resendVerification(ctx: AuthedContext) {
   const now = clock.now();
   const last = user.verificationSentAt ? Date.parse(user.verificationSentAt) : 0;
   const wait = last + RESEND_VERIFICATION_SECONDS * 1000 - now;
-  if (wait > 0) throw tooManyRequests(wait / 1000, 'A verification link was sent a moment ago; check your inbox.');
+  // A per-recipient limit of its own (one a minute), so its 429 names `recipient` like the hourly one.
+  if (wait > 0) throw new RateLimited('recipient', wait / 1000, 'A verification link was sent a moment ago; check your inbox.');
   await spendEmail(ctx, user.email);
   const org = await requireOrg(user.orgId);
   const verification = newLink(user, 'verifyEmail');

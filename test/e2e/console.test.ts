@@ -143,8 +143,10 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
       JSON.stringify({ local: { ...globalThis.localStorage }, session: { ...globalThis.sessionStorage }, cookie: globalThis.document.cookie }),
     );
     expect(storage).toBe('{"local":{},"session":{},"cookie":""}');
-    const [cookie] = await page.context().cookies();
+    const cookie = (await page.context().cookies()).find((each) => each.name === '__Host-gatehouse-refresh');
     expect(cookie).toMatchObject({ name: '__Host-gatehouse-refresh', httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
+    // The device cookie of abuse resistance is as closed to scripts.
+    expect((await page.context().cookies()).find((each) => each.name === '__Host-gatehouse-device')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
   });
 
   it('verifies the owner’s email from the link in the inbox', async () => {
@@ -246,7 +248,8 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await heading(page, 'Log in');
-    expect(await page.context().cookies()).toEqual([]);
+    // Only the device cookie stays: the browser remains known to its login (abuse resistance).
+    expect((await page.context().cookies()).map((each) => each.name)).toEqual(['__Host-gatehouse-device']);
 
     // A code is accepted once per 30-second step: move to the next step instead of waiting.
     advance(30_000);
