@@ -9,6 +9,7 @@ import { ApiTokens } from './api-tokens';
 import { UserPermissions } from './permissions';
 import { UserSessions } from './sessions';
 import { describeDelivery } from './users';
+import { UserPasskeys } from './passkeys';
 
 interface Loaded {
   user: User;
@@ -115,6 +116,7 @@ export function UserDetail(props: { id: string }) {
       {isRoot && !self && user.role === 'admin' && user.type === 'human' && user.status === 'active' ? <Transfer user={user} /> : null}
 
       <UserSessions user={user} />
+      {user.type === 'human' && !self && (isRoot || me?.role === 'admin') ? <UserPasskeys userId={user.id} canRemove={isRoot} /> : null}
 
       {(isRoot || me?.role === 'admin') ? (
         <section aria-labelledby="user-tokens-title">
