@@ -408,6 +408,8 @@ try {
     oauth: event('GET', '/.well-known/openid-configuration'),
     // The OpenID Connect routes' function: userinfo, one authenticated read.
     oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
+    // The passkeys function: the caller's own passkeys, one authenticated read.
+    passkeys: event('GET', '/v1/me/passkeys', { token: memberToken }),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
