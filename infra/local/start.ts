@@ -27,6 +27,9 @@ async function main() {
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const dynamoDir = resolve(dataDir, 'dynamodb');
   mkdirSync(dynamoDir, { recursive: true });
+  // Browsers refuse an IP address as a passkey's RP ID, so the console's own address is
+  // localhost (api/passkeys.md); it is served on both loopback addresses localhost may mean.
+  process.env.APP_URL ??= `http://localhost:${ports.port}`;
   try {
     applyLocalEnvironment(ports, { dataDir });
   } catch (error) {
@@ -76,19 +79,25 @@ async function main() {
       server.listen(ports.port, '127.0.0.1', ready);
     });
     stops.push(() => new Promise((done) => server.close(() => done())));
+    const ipv6 = createApiServer(handlers, { console: consoleServer(CONSOLE_DIR) });
+    // A machine without IPv6 loopback still serves localhost on 127.0.0.1.
+    if (await new Promise<boolean>((ready) => ipv6.once('error', () => ready(false)).listen(ports.port, '::1', () => ready(true)))) {
+      stops.push(() => new Promise((done) => ipv6.close(() => done())));
+    }
+    const app = process.env.APP_URL!;
 
     console.log(
       [
         '',
         'Gatehouse is running.',
-        `  Console         http://127.0.0.1:${ports.port}/   (sign up there, or log in)`,
-        `  API             http://127.0.0.1:${ports.port}/v1   (try: curl http://127.0.0.1:${ports.port}/health)`,
-        `  OpenAPI         http://127.0.0.1:${ports.port}/v1/openapi.json`,
+        `  Console         ${app}/   (sign up there, or log in; passkeys work on this address only)`,
+        `  API             ${app}/v1   (try: curl http://127.0.0.1:${ports.port}/health)`,
+        `  OpenAPI         ${app}/v1/openapi.json`,
         `  Email inbox     ${ses.endpoint}/   (JSON: ${ses.endpoint}/store)`,
         `  DynamoDB Local  ${dynamo.endpoint}   table "${process.env.TABLE_NAME}"`,
         `  Data folder     ${dataDir}`,
         `  Events (bus)    ${process.env.GATEHOUSE_EVENTS_FILE}   (webhooks and bulk emails are sent from this process)`,
-        `  OIDC discovery  http://127.0.0.1:${ports.port}/.well-known/openid-configuration   (audience "${process.env.JWT_AUDIENCE}")`,
+        `  OIDC discovery  ${app}/.well-known/openid-configuration   (audience "${process.env.JWT_AUDIENCE}")`,
         ...Object.entries(clientSecrets).map(([id, secret]) => `  Client secret   ${id}: ${secret}   (${resolve(dataDir, 'client-secrets.json')})`),
         '',
         'Press Ctrl-C to stop.',

@@ -18,6 +18,8 @@ export interface ChallengeRecord {
   slug: string;
   login: string;
   expiresAt: number;
+  /** MFA_REQUIRED: the methods the organization allowed when it was opened (absent: any). */
+  methods?: Array<'totp' | 'passkey'>;
   /** MFA_SETUP_REQUIRED: the secret offered for enrolment, encrypted. */
   pendingSecret?: string;
 }

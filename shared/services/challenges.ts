@@ -11,7 +11,7 @@ import { rememberSignIn } from './abuse';
 import { signInCompleted } from './attempts';
 import { sessionMeta, startSession, type Tokens } from './sessions';
 import type { MfaPolicy } from '../data/orgs';
-import { DEFAULT_MFA_POLICY, orgPolicy, secondFactorStep } from './mfa-policy';
+import { allowedMethods, DEFAULT_MFA_POLICY, orgPolicy, secondFactorStep } from './mfa-policy';
 import { secondFactorOffer, type SecondFactorOffer } from './passkeys';
 
 export const CHALLENGE_SECONDS = 300;
@@ -26,7 +26,8 @@ export const invalidSession = () =>
   new Problem(401, 'invalid_session', 'This sign-in session is not valid any more; log in again.');
 
 /** Opens a challenge: the session value goes to the client, only its hash is stored. */
-export async function openChallenge(user: UserRecord, slug: string, kind: ChallengeKind, policy?: MfaPolicy): Promise<ChallengeAnswer> {
+export async function openChallenge(user: UserRecord, slug: string, kind: ChallengeKind, given?: MfaPolicy): Promise<ChallengeAnswer> {
+  const policy = kind === 'NEW_PASSWORD_REQUIRED' ? given : (given ?? (await orgPolicy(user.orgId)));
   const session = randomSecret();
   const hash = hashToken(PURPOSE, session);
   await putChallenge({
@@ -37,9 +38,10 @@ export async function openChallenge(user: UserRecord, slug: string, kind: Challe
     slug,
     login: user.login,
     expiresAt: nowSeconds() + CHALLENGE_SECONDS,
+    ...(kind === 'MFA_REQUIRED' ? { methods: allowedMethods(user, policy ?? DEFAULT_MFA_POLICY) } : {}),
   });
   // Two-factor challenges say which methods the user may answer (or set up) with.
-  const offer = kind === 'NEW_PASSWORD_REQUIRED' ? {} : await secondFactorOffer(user, hash, kind, policy ?? (await orgPolicy(user.orgId)));
+  const offer = kind === 'NEW_PASSWORD_REQUIRED' ? {} : await secondFactorOffer(user, hash, kind, policy!);
   return { challenge: kind, session, ...offer };
 }
 

@@ -1,4 +1,4 @@
-import { nowIso } from '../clock';
+import { nowIso, nowSeconds } from '../clock';
 import type { AuthedContext } from '../context';
 import { actorOf, auditItem } from '../data/audit';
 import { getOrg, setMfaPolicy, type MfaPolicy, type OrgRecord } from '../data/orgs';
@@ -16,8 +16,26 @@ export const DEFAULT_MFA_POLICY: MfaPolicy = { require: 'off', methods: ['totp',
 
 export const policyOf = (org: { mfaPolicy?: MfaPolicy } | undefined): MfaPolicy => org?.mfaPolicy ?? DEFAULT_MFA_POLICY;
 
+/**
+ * Every password sign-in needs its organization's policy. Reading the organization item each
+ * time would make a login three reads instead of two, so each function instance keeps the
+ * policies it read for POLICY_CACHE_SECONDS: a change reaches every sign-in within that time
+ * (at once in the instance that made it), and sessions already open go on either way.
+ */
+export const POLICY_CACHE_SECONDS = 30;
+const POLICY_CACHE_SIZE = 1000;
+const cachedPolicies = new Map<string, { policy: MfaPolicy; until: number }>();
+
 export async function orgPolicy(orgId: string): Promise<MfaPolicy> {
-  return policyOf(await getOrg(orgId));
+  const now = nowSeconds();
+  const cached = cachedPolicies.get(orgId);
+  if (cached && cached.until > now) return cached.policy;
+  const policy = policyOf(await getOrg(orgId));
+  cachedPolicies.delete(orgId);
+  // Oldest first in a Map's order: drop the oldest beyond the bound.
+  if (cachedPolicies.size >= POLICY_CACHE_SIZE) cachedPolicies.delete(cachedPolicies.keys().next().value!);
+  cachedPolicies.set(orgId, { policy, until: now + POLICY_CACHE_SECONDS });
+  return policy;
 }
 
 /** Whether the policy itself (not root's per-user flag) demands a second factor of this user. */
@@ -77,5 +95,6 @@ export async function changeMfaPolicy(ctx: AuthedContext, patch: Partial<MfaPoli
       details: { from: before, to: policy },
     }, at),
   ]);
+  cachedPolicies.set(org.id, { policy, until: nowSeconds() + POLICY_CACHE_SECONDS });
   return { ...org, mfaPolicy: policy, updatedAt: at, version: org.version + 1 };
 }

@@ -161,6 +161,8 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
 export async function answerMfa(ctx: RequestContext, session: string, code: string | undefined) {
   const { challenge, user } = await loadChallenge(session, 'MFA_REQUIRED');
   if (!code) throw validationFailed([{ path: 'code', message: 'is required for this challenge' }]);
+  // TOTP no longer allowed by the organization: only a recovery code still answers.
+  if (challenge.methods && !challenge.methods.includes('totp') && !isRecoveryCodeShape(code)) throw invalidCode();
   const use = await signInAttempt(ctx, challenge.slug, challenge.login, () => checkSecondFactor(user, code), invalidCode, { completesSignIn: () => true });
   await transact([consumeChallengeItem(challenge.hash, invalidSession), secondFactorUpdate(user, use, {}, invalidCode)]);
   return startSession(user, sessionMeta(ctx, { mfa: true }));

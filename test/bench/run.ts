@@ -24,6 +24,7 @@ import { generate } from 'otplib';
 import { applyLocalEnvironment, ensureLocalClientSecretsFile } from '../../infra/local/environment';
 import { OAUTH_ROWS, oauthOperations } from './oauth-rows';
 import { SCIM_ROWS, scimOperations, sustainEntraRate, type ScimFixture } from './scim-rows';
+import { passkeyOperations } from './passkey-rows';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
 import { BUNDLE, SDK_FROM_RUNTIME, buildBundle } from '../../infra/constructs/bundling';
 import { buildBenchServer } from './server-build';
@@ -61,6 +62,8 @@ const ports = EXTERNAL
   ? { port: Number(new URL(EXTERNAL).port || 80), sesPort: Number(process.env.SES_PORT ?? 8005), dynamoDbPort: Number(process.env.DYNAMODB_PORT ?? 8000) }
   : { port: 0, sesPort: await freePort(), dynamoDbPort: await freePort() };
 process.env.LOG_LEVEL = 'warn';
+// Passkeys need a host name as RP ID; the API is still reached on 127.0.0.1 (the origin is only checked in the signed data).
+if (!EXTERNAL) process.env.APP_URL ??= 'http://localhost:3000';
 applyLocalEnvironment(ports, { dataDir, tableName: EXTERNAL ? undefined : 'gatehouse-bench' });
 // The confidential client's secret, for the introspection row (the running stack's own file with --url).
 const clientSecrets = ensureLocalClientSecretsFile(dataDir);
@@ -388,6 +391,8 @@ try {
   );
   const oauth = oauthOperations({ call, orgSlug: main.slug, rootToken, clientSecret: (id) => clientSecrets[id], requests: REQUESTS });
   operations.push(...oauth.operations);
+  const passkeys = passkeyOperations({ call, rootToken, appUrl: process.env.APP_URL! });
+  operations.push(...passkeys.operations);
   results.skippedRows = oauth.skipped;
 
   // SCIM: an organization of its own with --scim-users people, and a SCIM token of its root.
@@ -463,6 +468,8 @@ try {
     oidc: event('GET', '/oauth2/userinfo', { token: memberToken }),
     // The SCIM function: its discovery document, authenticated by a SCIM token (one read).
     scim: event('GET', '/scim/v2/ServiceProviderConfig', { token: scimFixture?.token ?? 'gscim_none' }),
+    // The passkeys function: the caller's own passkeys, one authenticated read.
+    passkeys: event('GET', '/v1/me/passkeys', { token: memberToken }),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
@@ -559,6 +566,13 @@ try {
       child.on('exit', (code) => (code === 0 ? done(JSON.parse(text)) : fail(new Error('hash benchmark failed'))));
     });
     results.passwordHash = hashing;
+    const passkeyCheck = await new Promise<{ medianMs: number; cpuMs: number }>((done, fail) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'passkey.ts')], { env: process.env, cwd: root });
+      let text = '';
+      child.stdout.on('data', (chunk) => (text += chunk));
+      child.on('exit', (code) => (code === 0 ? done(JSON.parse(text)) : fail(new Error('passkey benchmark failed'))));
+    });
+    results.passkeyVerification = passkeyCheck;
 
     // ------------------------------------------------------------ cost model
     const costPerMillion = (stats: Stats) => {
@@ -612,6 +626,7 @@ try {
     }
     lines.push(...coldReport);
     lines.push('', `Password hash (argon2id ${JSON.stringify(hashing.params)}): ${hashing.medianMs} ms wall, ${hashing.cpuMs} ms CPU, peak RSS +${hashing.maxRssDeltaMiB} MiB`);
+    lines.push(`Passkey assertion check (ES256, @simplewebauthn/server): ${passkeyCheck.medianMs} ms wall, ${passkeyCheck.cpuMs} ms CPU`);
     lines.push('', `Cost model (${PRICES.region} list prices of ${PRICES.asOf}, Lambda arm64 at ${LAMBDA_MEMORY_MB} MB; profile ${PROFILE.logins} logins, ${PROFILE.refreshes} refreshes, ${PROFILE.apiCalls} API calls a month):`);
     lines.push(`  per monthly active user: $${(results.cost as { perMau: number }).perMau.toFixed(6)} (all logins with TOTP: $${(results.cost as { perMauWithTotp: number }).perMauWithTotp.toFixed(6)})   Cognito Essentials $${PRICES.cognitoEssentialsPerMau}, Lite $${PRICES.cognitoLitePerMau}`);
     lines.push(`  the same user entirely through the console (CloudFront request fees on top): $${(results.cost as { perMauThroughConsole: number }).perMauThroughConsole.toFixed(6)}`);

@@ -159,7 +159,7 @@ describe.sequential('apps sign in with Gatehouse (OpenID Connect), in Chromium',
     await page.waitForURL((current) => current.href.startsWith(app2.redirectUri));
     await heading('Demo app 2');
     const second = await oidc.authorizationCodeGrant(config, app2.last(), { ...expected, idTokenExpected: true });
-    expect(second.claims()).toMatchObject({ sub: org.root.id, aud: app2.id, auth_time: tokens.claims()!.auth_time, amr: ['pwd', 'otp'] });
+    expect(second.claims()).toMatchObject({ sub: org.root.id, aud: app2.id, auth_time: tokens.claims()!.auth_time, amr: ['pwd', 'otp', 'mfa'] });
     expect(second.claims()!.sid).not.toBe(tokens.claims()!.sid);
   });
 
@@ -245,7 +245,7 @@ describe.sequential('apps sign in with Gatehouse (OpenID Connect), in Chromium',
     await other.getByRole('button', { name: /I have saved my recovery codes/ }).click();
     await other.waitForURL((current) => current.href.startsWith(web.redirectUri));
     const first = await oidc.authorizationCodeGrant(webConfig, web.last(), { ...expected, idTokenExpected: true });
-    expect(first.claims()).toMatchObject({ sub: invited.body.user.id, preferred_username: temporary, amr: ['pwd', 'otp'] });
+    expect(first.claims()).toMatchObject({ sub: invited.body.user.id, preferred_username: temporary, amr: ['pwd', 'otp', 'mfa'] });
 
     // prompt=login: the password again, then a recovery code in place of the authenticator.
     const again = await beginSignIn(webConfig, web, { prompt: 'login', org: org.slug });

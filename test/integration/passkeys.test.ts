@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clock } from '../../shared/clock';
 import { resetConfig } from '../../shared/config';
@@ -336,6 +337,29 @@ describe('root’s powers and the organization policy', () => {
     const again = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: admin.login, password: admin.password } });
     expect(again.body).toMatchObject({ challenge: 'MFA_SETUP_REQUIRED', methods: ['totp'] });
     expect((await api.request('POST', '/v1/me/passkeys/options', { token: org.rootToken, body: {} })).body.code).toBe('method_not_allowed');
+  });
+
+  it('offers only allowed methods: with passkeys only, a TOTP code no longer answers, a recovery code still does', async () => {
+    const org = await verifiedOrg(api);
+    const started = await api.request('POST', '/v1/me/mfa/totp', { token: org.rootToken });
+    const enrolled = await api.request('POST', '/v1/me/mfa/totp/verify', { token: org.rootToken, body: { code: await generate({ secret: started.body.secret }) } });
+    expect(enrolled.status).toBe(200);
+    const key = new SoftAuthenticator(ORIGIN);
+    const added = await register(api, org.rootToken, key);
+    expect(added.body.recoveryCodes).toBeUndefined();
+    expect((await api.request('GET', '/v1/me', { token: org.rootToken })).body.mfa).toMatchObject({ methods: ['totp', 'passkey'], passkeys: 1 });
+    const both = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: org.root.password } });
+    expect(both.body.methods).toEqual(['totp', 'passkey']);
+
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { mfaPolicy: { methods: ['passkey'] } } });
+    const login = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: org.root.password } });
+    expect(login.body.methods).toEqual(['passkey']);
+    later(30);
+    const totp = await api.request('POST', '/v1/auth/challenge', { body: { session: login.body.session, challenge: 'MFA_REQUIRED', code: await generate({ secret: started.body.secret, epoch: Math.floor(clock.now() / 1000) }) } });
+    expect(totp.status).toBe(401);
+    expect(totp.body.code).toBe('invalid_code');
+    const recovery = await api.request('POST', '/v1/auth/challenge', { body: { session: login.body.session, challenge: 'MFA_REQUIRED', code: enrolled.body.recoveryCodes[0] } });
+    expect(recovery.status).toBe(200);
   });
 
   it('turns passkeys off when APP_URL is an IP address', async () => {

@@ -175,3 +175,45 @@ function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: 
     </tr>
   );
 }
+
+/** A user's page, for root (who may remove them) and admins (who only see them). */
+export function UserPasskeys(props: { userId: string; canRemove: boolean }) {
+  const base = `/v1/users/${props.userId}/passkeys`;
+  const list = useLoad(() => request<{ items: Passkey[] }>('GET', base).then((answer) => answer.body.items), [props.userId]);
+  const action = useAction();
+  return (
+    <section aria-labelledby="user-passkeys-title">
+      <h2 id="user-passkeys-title">Passkeys</h2>
+      {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
+      {list.data && list.data.length ? (
+        <ul>
+          {list.data.map((passkey) => (
+            <li key={passkey.id}>
+              <strong>{passkey.name}</strong> · {passkey.deviceType === 'multiDevice' ? 'synced' : 'this device only'} · created {formatDate(passkey.createdAt)} · last used{' '}
+              {formatDate(passkey.lastUsedAt)}
+              {props.canRemove ? (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={action.busy}
+                    aria-label={`Remove passkey ${passkey.name}`}
+                    onClick={() => void action.run(async () => {
+                      await request('DELETE', `${base}/${passkey.id}`);
+                      list.reload();
+                    })}
+                  >
+                    Remove
+                  </button>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : list.data ? (
+        <p>No passkeys.</p>
+      ) : null}
+    </section>
+  );
+}

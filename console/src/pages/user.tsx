@@ -10,6 +10,7 @@ import { ApiTokens } from './api-tokens';
 import { UserPermissions, useCatalog } from './permissions';
 import { UserSessions } from './sessions';
 import { describeDelivery } from './users';
+import { UserPasskeys } from './passkeys';
 
 interface Loaded {
   user: User;
@@ -149,6 +150,7 @@ export function UserDetail(props: { id: string }) {
       ) : null}
 
       <UserSessions user={user} />
+      {user.type === 'human' && !self && (isRoot || me?.role === 'admin') ? <UserPasskeys userId={user.id} canRemove={isRoot} /> : null}
 
       {canSeeTokens ? (
         <section aria-labelledby="user-tokens-title" id="api-tokens">
