@@ -22,6 +22,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { generate } from 'otplib';
 import { applyLocalEnvironment, ensureLocalClientSecretsFile } from '../../infra/local/environment';
 import { OAUTH_ROWS, oauthOperations } from './oauth-rows';
+import { eventRows } from './events-rows';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
 import { BUNDLE, SDK_FROM_RUNTIME, buildBundle } from '../../infra/constructs/bundling';
 import { buildBenchServer } from './server-build';
@@ -561,6 +562,12 @@ try {
         `Cognito M2M $${m2m.cognitoPerMonth.toFixed(2)} ($${PRICES.cognitoM2mPerThousandTokenRequests} per 1,000 token requests + $${PRICES.cognitoM2mPerClientPerMonth} per client)`,
     );
     if (oauth.skipped.length) lines.push('', `Rows left out until their endpoints exist: ${oauth.skipped.join('; ')}`);
+    // Events (issue 27): latency through the local stream runner, and the cost per million on AWS.
+    const events = EXTERNAL ? undefined : await eventRows();
+    if (events) {
+      lines.push(...events.lines);
+      results.events = events.results;
+    }
 
     const me = rows['GET /v1/me']!.c1;
     const targetsMet = [
@@ -582,6 +589,7 @@ try {
       const large = (scale[SCALE] as Record<string, Stats>).list!;
       (targetsMet as unknown as unknown[]).push(['list page costs the same at both sizes', `${small.rcu} vs ${large.rcu} RCU`, small.rcu === large.rcu && small.reads === large.reads]);
     }
+    if (events) (targetsMet as unknown as unknown[]).push(...events.targets);
     lines.push('', 'Targets:');
     for (const [label, value, met] of targetsMet) lines.push(`  ${met ? 'met ' : 'MISS'}  ${label}: ${value}`);
     results.targets = targetsMet.map(([label, value, met]) => ({ label, value, met }));
