@@ -241,6 +241,35 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     expect(refused.body.code).toBe('endpoint_disabled');
   });
 
+  it('disables an endpoint that answers 410, or that failed every attempt for 5 days, and emails the root', async () => {
+    const org = await verifiedOrg(api);
+    const gone = await addEndpoint(org.rootToken, '/gone', ['org.updated']);
+    const failing = await addEndpoint(org.rootToken, '/failing', ['org.updated']);
+    scripted.set('/gone', [410]);
+    scripted.set('/failing', [500, 500]);
+    jitter.factor = () => 1;
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { name: 'Gone Org' } });
+    await until(() => receivedAt('/gone').length === 1 && receivedAt('/failing').length === 1);
+    const state = async (id: string) => (await api.request('GET', `/v1/org/webhooks/${id}`, { token: org.rootToken })).body;
+    await until(async () => (await state(gone.id)).enabled === false);
+    expect(await state(gone.id)).toMatchObject({ enabled: false, disabledReason: 'gone' });
+    expect((await state(failing.id)).enabled).toBe(true);
+
+    // Five days and a bit later (the clock moved), the next attempt fails too: disabled as failing.
+    const start = realNow();
+    clock.now = () => realNow() - start + start + 5 * 86_400_000 + 60_000;
+    await until(() => receivedAt('/failing').length === 2);
+    await until(async () => (await state(failing.id)).enabled === false);
+    expect(await state(failing.id)).toMatchObject({ enabled: false, disabledReason: 'failing' });
+    const [delivery] = (await api.request('GET', `/v1/org/webhooks/${failing.id}/deliveries`, { token: org.rootToken })).body.items;
+    expect(delivery).toMatchObject({ status: 'failed', nextAttemptAt: null });
+    clock.now = realNow;
+
+    const { emailsTo } = await import('../support/api');
+    const notices = (await emailsTo(org.root.email)).filter((email) => /webhook endpoint/.test(email.subject));
+    expect(notices.map((email) => email.body.text ?? '')).toEqual([expect.stringContaining('410 Gone'), expect.stringContaining('failed for 5 days')]);
+  });
+
   it('refuses private and non-https addresses, bad event lists, and anyone but root', async () => {
     const org = await verifiedOrg(api);
     const admin = await addMember(api, org, org.rootToken, 'admin');
