@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { WEBHOOK_SENDER_MEMORY_MB } from '../../infra/constructs/events';
 import { LAMBDA_MEMORY_MB, PRICES } from './pricing';
 
 const RATE = 100;
@@ -138,7 +139,7 @@ export async function eventRows(): Promise<{ lines: string[]; targets: Array<[st
     dispatcherMs: dispatchMs / BATCH,
     senderMs: sendMs / BATCH + ASSUMED_RECEIVER_MS,
   };
-  const gbSeconds = ((perEvent.dispatcherMs + perEvent.senderMs) / 1000) * (LAMBDA_MEMORY_MB / 1024);
+  const gbSeconds = (perEvent.dispatcherMs / 1000) * (LAMBDA_MEMORY_MB / 1024) + (perEvent.senderMs / 1000) * (WEBHOOK_SENDER_MEMORY_MB / 1024);
   const million = {
     dynamo: perEvent.wcu * PRICES.dynamoWriteRequestUnitsPerMillion + perEvent.rcu * PRICES.dynamoReadRequestUnitsPerMillion,
     // Dispatcher invoked per batch of up to 100 records; sender per batch of up to 10 messages.
