@@ -13,6 +13,9 @@ import type { Email } from './email';
 import { HouseFunction } from './house-function';
 import type { Keys } from './keys';
 
+/** The webhook sender's memory (test/bench/events-rows.ts prices it). */
+export const WEBHOOK_SENDER_MEMORY_MB = 256;
+
 export interface EventsProps {
   table: TableV2;
   keys: Keys;
@@ -66,8 +69,8 @@ export class Events extends Construct {
       EVENT_BUS_NAME: this.bus.eventBusName,
       GATEHOUSE_EMAIL_RATE_PER_SECOND: String(props.emailRatePerSecond ?? 14),
     };
-    const fn = (name: string, group: string, description: string, timeout: Duration) => {
-      const made = new HouseFunction(this, name, { group, description, environment, timeout });
+    const fn = (name: string, group: string, description: string, timeout: Duration, memorySize?: number) => {
+      const made = new HouseFunction(this, name, { group, description, environment, timeout, ...(memorySize ? { memorySize } : {}) });
       props.table.grantReadWriteData(made);
       props.keys.grantRead(made);
       (made.node.defaultChild as CfnResource).addDependency(props.keys.material.node.defaultChild as CfnResource);
@@ -103,7 +106,8 @@ export class Events extends Construct {
     }).addAlarmAction(new SnsAction(props.alarmTopic));
 
     // 15 s per attempt, ten messages a batch side by side (powertools' parallel processor).
-    const webhookSender = fn('WebhookSender', 'webhook-sender', 'Gatehouse webhook deliveries (signed, SSRF-checked at each attempt)', Duration.seconds(60));
+    // Mostly waiting on receivers, billed by the GB-second: a quarter of the house memory.
+    const webhookSender = fn('WebhookSender', 'webhook-sender', 'Gatehouse webhook deliveries (signed, SSRF-checked at each attempt)', Duration.seconds(60), WEBHOOK_SENDER_MEMORY_MB);
     webhookSender.addEventSource(new SqsEventSource(this.webhookQueue, { batchSize: 10, reportBatchItemFailures: true }));
     this.webhookQueue.grantSendMessages(webhookSender);
     props.email.grantSend(webhookSender);

@@ -30,6 +30,15 @@ export const PRICES = {
    */
   cognitoM2mPerThousandTokenRequests: 2.25,
   cognitoM2mPerClientPerMonth: 6,
+  /** aws.amazon.com/eventbridge/pricing — custom events put on a bus (per 64 KB chunk). */
+  eventBridgeCustomEventsPerMillion: 1.0,
+  /** aws.amazon.com/sqs/pricing — standard queue requests (per 64 KB chunk), after the free tier. */
+  sqsStandardRequestsPerMillion: 0.4,
+  /**
+   * aws.amazon.com/dynamodb/pricing/on-demand — Streams read requests, $0.02 per 100,000; free
+   * when Lambda's event source mapping reads them (the dispatcher), so the events row counts 0.
+   */
+  dynamoStreamsReadRequestsPerMillion: 0.2,
 } as const;
 
 /** The Lambda memory size the stack configures (infra/constructs/house-function.ts). */

@@ -25,6 +25,7 @@ import { applyLocalEnvironment, ensureLocalClientSecretsFile } from '../../infra
 import { OAUTH_ROWS, oauthOperations } from './oauth-rows';
 import { SCIM_ROWS, scimOperations, sustainEntraRate, type ScimFixture } from './scim-rows';
 import { passkeyOperations } from './passkey-rows';
+import { eventRows } from './events-rows';
 import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
 import { BUNDLE, SDK_FROM_RUNTIME, buildBundle } from '../../infra/constructs/bundling';
 import { buildBenchServer } from './server-build';
@@ -639,6 +640,12 @@ try {
     if (entra) {
       lines.push('', `SCIM rows in an organization of ${args['scim-users']} users. Entra's rate, 25 requests/s for ${entra.seconds} s: ${entra.requests} requests at ${entra.ratePerSecond}/s, p50 ${entra.p50} ms, p99 ${entra.p99} ms, ${entra.serverErrors} 5xx, ${entra.otherErrors} 4xx (statuses ${JSON.stringify(entra.statuses)})`);
     }
+    // Events (issue 27): latency through the local stream runner, and the cost per million on AWS.
+    const events = EXTERNAL ? undefined : await eventRows();
+    if (events) {
+      lines.push(...events.lines);
+      results.events = events.results;
+    }
 
     const me = rows['GET /v1/me']!.c1;
     const targetsMet = [
@@ -670,6 +677,7 @@ try {
       const large = (scale[SCALE] as Record<string, Stats>).list!;
       (targetsMet as unknown as unknown[]).push(['list page costs the same at both sizes', `${small.rcu} vs ${large.rcu} RCU`, small.rcu === large.rcu && small.reads === large.reads]);
     }
+    if (events) (targetsMet as unknown as unknown[]).push(...events.targets);
     lines.push('', 'Targets:');
     for (const [label, value, met] of targetsMet) lines.push(`  ${met ? 'met ' : 'MISS'}  ${label}: ${value}`);
     results.targets = targetsMet.map(([label, value, met]) => ({ label, value, met }));

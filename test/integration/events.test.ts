@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEventRunner, type EventRunner } from '../../infra/local/event-runner';
 import { clock } from '../../shared/clock';
 import { resetConfig } from '../../shared/config';
+import { getEndpoint } from '../../shared/data/events';
 import { jitter } from '../../shared/events/sender';
 import { useApi } from '../support/api';
 import { addMember, verifiedOrg } from '../support/factories';
@@ -239,6 +240,36 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     const refused = await api.request('POST', `/v1/org/webhooks/${endpoint.id}/deliveries/${test.body.id}/retry`, { token: org.rootToken });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('endpoint_disabled');
+  });
+
+  it('disables an endpoint that answers 410, or that failed every attempt for 5 days, and emails the root', async () => {
+    const org = await verifiedOrg(api);
+    const gone = await addEndpoint(org.rootToken, '/gone', ['org.updated']);
+    const failing = await addEndpoint(org.rootToken, '/failing', ['org.updated']);
+    scripted.set('/gone', [410]);
+    scripted.set('/failing', [500, 500]);
+    jitter.factor = () => 1;
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { name: 'Gone Org' } });
+    await until(() => receivedAt('/gone').length === 1 && receivedAt('/failing').length === 1);
+    const state = async (id: string) => (await api.request('GET', `/v1/org/webhooks/${id}`, { token: org.rootToken })).body;
+    await until(async () => (await state(gone.id)).enabled === false);
+    expect(await state(gone.id)).toMatchObject({ enabled: false, disabledReason: 'gone' });
+    expect((await state(failing.id)).enabled).toBe(true);
+
+    // Five days and a bit later (the clock moved), the next attempt fails too: disabled as failing.
+    const start = realNow();
+    clock.now = () => realNow() - start + start + 5 * 86_400_000 + 60_000;
+    await until(() => receivedAt('/failing').length === 2);
+    // Read from the table while the clock is moved (access tokens would have expired by it).
+    await until(async () => (await getEndpoint(org.orgId, failing.id))?.enabled === false);
+    clock.now = realNow;
+    expect(await state(failing.id)).toMatchObject({ enabled: false, disabledReason: 'failing' });
+    const [delivery] = (await api.request('GET', `/v1/org/webhooks/${failing.id}/deliveries`, { token: org.rootToken })).body.items;
+    expect(delivery).toMatchObject({ status: 'failed', nextAttemptAt: null });
+
+    const { emailsTo } = await import('../support/api');
+    const notices = (await emailsTo(org.root.email)).filter((email) => /webhook endpoint/.test(email.subject));
+    expect(notices.map((email) => email.body.text ?? '')).toEqual([expect.stringContaining('410 Gone'), expect.stringContaining('failed for 5 days')]);
   });
 
   it('refuses private and non-https addresses, bad event lists, and anyone but root', async () => {
