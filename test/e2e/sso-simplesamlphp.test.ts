@@ -65,6 +65,7 @@ async function signInThroughIdp(page: Page, who: { email: string; username: stri
   await page.getByRole('button', { name: 'Continue' }).click();
   // SimpleSAMLphp's own login page.
   await page.waitForURL((url) => url.origin === ssp.url, { timeout: 15_000 });
+  await page.waitForLoadState();
   await page.locator('input[name="username"]').fill(who.username);
   await page.locator('input[name="password"]').fill(who.password);
   await screenshot(page, `${shot}-idp-login`, { audit: false });

@@ -69,6 +69,8 @@ $config['enable.saml20-idp'] = true;
 $config['logging.handler'] = 'stderr';
 $config['logging.level'] = SimpleSAML\\Logger::WARNING;
 $config['session.cookie.secure'] = false;
+// Its default, SameSite=None, needs Secure, which plain HTTP cannot have: Chromium would drop the cookie.
+$config['session.cookie.samesite'] = 'Lax';
 $config['store.type'] = 'phpsession';
 $config['module.enable'] = ['exampleauth' => true, 'core' => true, 'saml' => true, 'admin' => true];
 `);
