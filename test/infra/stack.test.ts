@@ -78,8 +78,8 @@ describe('the AWS stack', () => {
     const functions = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter(
       (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME,
     );
-    // public, auth, me, users, org, oauth, oidc and the invoice import.
-    expect(functions).toHaveLength(8);
+    // public, auth, me, users, org, oauth, oidc, sso and the invoice import.
+    expect(functions).toHaveLength(9);
     for (const fn of functions) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
@@ -121,7 +121,7 @@ describe('the AWS stack', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as Array<[string, any]>;
     const sending = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:SendEmail')).map(([id]) => id);
     expect(sending.sort()).toEqual(
-      policies.filter(([id]) => /^(Auth|Me|Users|Oauth)Function/.test(id)).map(([id]) => id).sort(),
+      policies.filter(([id]) => /^(Auth|Me|Users|Oauth|Sso)Function/.test(id)).map(([id]) => id).sort(),
     );
     expect(JSON.stringify(policies)).not.toMatch(/"Action":"\*"/);
   });
@@ -136,8 +136,8 @@ describe('the AWS stack', () => {
   });
 
   it('alarms on function errors and API 5xx', () => {
-    // One per function (8) and the API's 5xx.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // One per function (9) and the API's 5xx.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
