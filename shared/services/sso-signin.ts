@@ -126,7 +126,6 @@ async function beginFlow(connection: ConnectionRecord, extra: { request?: string
     redirectTo = authorizationUrl({
       metadata: oidc.metadata,
       clientId: oidc.clientId,
-      clientSecret: '',
       redirectUri: oidcRedirectUri(connection.id),
       state,
       nonce,

@@ -122,7 +122,7 @@ describe('the AWS stack', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as Array<[string, any]>;
     const sending = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:SendEmail')).map(([id]) => id);
     expect(sending.sort()).toEqual(
-      policies.filter(([id]) => /^(Auth|Me|Users|Oauth|Scim|Passkeys)Function|^Events(Webhook|Email)Sender/.test(id)).map(([id]) => id).sort(),
+      policies.filter(([id]) => /^(Auth|Me|Users|Oauth|Scim|Passkeys|Sso)Function|^Events(Webhook|Email)Sender/.test(id)).map(([id]) => id).sort(),
     );
     expect(JSON.stringify(policies)).not.toMatch(/"Action":"\*"/);
   });

@@ -366,3 +366,65 @@ describe('connections and enforcement', () => {
     expect(everything).not.toMatch(/BEGIN (RSA )?PRIVATE KEY/);
   });
 });
+
+describe('domains', () => {
+  it('refuses consumer mail domains, malformed names and a domain another organization verified', async () => {
+    for (const domain of ['gmail.com', 'Outlook.com', 'gmx.de', 'proton.me']) {
+      const answer = await api.request('POST', '/v1/org/domains', { token: org.rootToken, body: { domain } });
+      expect(answer.status, domain).toBe(400);
+      expect(answer.body.code).toBe('consumer_domain');
+    }
+    for (const domain of ['https://acme.com', 'acme', '*.acme.com', 'acme..com', 'ac me.com', 'acme.com/path', '']) {
+      const answer = await api.request('POST', '/v1/org/domains', { token: org.rootToken, body: { domain } });
+      expect(answer.status, domain).toBe(400);
+      expect(answer.body.code).toBe('validation_failed');
+    }
+    const again = await api.request('POST', '/v1/org/domains', { token: org.rootToken, body: { domain: org.domain.toUpperCase() } });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('conflict');
+    const rival = await ssoOrg(api, dns);
+    const taken = await api.request('POST', '/v1/org/domains', { token: rival.rootToken, body: { domain: org.domain } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe('domain_taken');
+  });
+
+  it('verifies only when the TXT record holds the value, and cannot be removed while a connection serves it', async () => {
+    const domain = `pending-${Date.now()}.test`;
+    const claimed = await api.request('POST', '/v1/org/domains', { token: org.rootToken, body: { domain } });
+    expect(claimed.body).toMatchObject({ status: 'pending', verification: { type: 'dns-txt', name: `_gatehouse-challenge.${domain}` } });
+    expect(claimed.body.verification.value).toMatch(/^gatehouse-domain-verification=[A-Za-z0-9_-]{32,}$/);
+    const early = await api.request('POST', `/v1/org/domains/${claimed.body.id}/verify`, { token: org.rootToken });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('domain_not_verified');
+    dns.records.set(claimed.body.verification.name, ['gatehouse-domain-verification=wrong', claimed.body.verification.value]);
+    const verified = await api.request('POST', `/v1/org/domains/${claimed.body.id}/verify`, { token: org.rootToken });
+    expect(verified.body.status).toBe('verified');
+    const audit = await api.request('GET', '/v1/audit-events?action=domain.verified', { token: org.rootToken });
+    expect(audit.body.items.some((item: { details: { domain: string } }) => item.details.domain === domain)).toBe(true);
+    const used = await api.request('GET', '/v1/org/domains', { token: org.rootToken });
+    const served = used.body.items.find((item: { domain: string }) => item.domain === org.domain);
+    const refused = await api.request('DELETE', `/v1/org/domains/${served.id}`, { token: org.rootToken });
+    expect(refused.body.code).toBe('domain_in_use');
+    expect((await api.request('DELETE', `/v1/org/domains/${claimed.body.id}`, { token: org.rootToken })).status).toBe(204);
+    const unverifiedConnection = await api.request('POST', '/v1/org/sso/connections', {
+      token: org.rootToken,
+      body: { name: 'x', protocol: 'saml', saml: { entityId: 'e', ssoUrl: 'http://127.0.0.1:9/sso', certificates: [idp.keys.certificate] }, domains: [domain], jit: { enabled: true, defaultRole: 'developer' } },
+    });
+    expect(unverifiedConnection.body.code).toBe('domain_not_verified');
+    const badMetadata = await api.request('POST', '/v1/org/sso/connections', {
+      token: org.rootToken,
+      body: { name: 'x', protocol: 'saml', saml: { metadataXml: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>' }, domains: [org.domain], enabled: false, jit: { enabled: true, defaultRole: 'developer' } },
+    });
+    expect(badMetadata.body.code).toBe('invalid_metadata');
+  });
+
+  it('sends nobody anywhere for an unknown, consumer or unverified domain', async () => {
+    for (const email of ['someone@gmail.com', 'someone@nobody-claimed-this.test', 'x@' + org.domain.replace('.test', '.example')]) {
+      const answer = await api.request('POST', '/v1/auth/sso/start', { body: { email } });
+      expect(answer.status, email).toBe(404);
+      expect(answer.body.code).toBe('sso_not_configured');
+    }
+    const both = await api.request('POST', '/v1/auth/sso/start', { body: { email: `a@${org.domain}`, org: org.slug, connection: connection.id } });
+    expect(both.body.code).toBe('validation_failed');
+  });
+});

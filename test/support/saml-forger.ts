@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import * as samlify from 'samlify';
 import { newServiceProviderKeyPair } from '../../shared/sso/saml/certificates';
+
+/**
+ * samlify's declarations import @xmldom/xmldom's, which pull TypeScript's DOM library into the
+ * whole program; loaded by a name TypeScript does not resolve, only the few calls below are typed.
+ */
+interface Samlify {
+  setSchemaValidator(validator: { validate: (xml: string) => Promise<string> }): void;
+  IdentityProvider(settings: Record<string, unknown>): {
+    createLoginResponse(sp: unknown, request: unknown, binding: 'post', user: Record<string, string>, replace: (template: string) => { id: string; context: string }): Promise<{ context: string }>;
+  };
+  ServiceProvider(settings: Record<string, unknown>): unknown;
+}
+const SAMLIFY = 'samlify';
+const samlify = (await import(SAMLIFY)) as Samlify;
 
 /**
  * samlify as an IdP we control, used only to make answers, genuine and hostile: the response

@@ -41,8 +41,10 @@ function clientAuth(metadata: Record<string, unknown>, secret: string): client.C
   return postOnly ? client.ClientSecretPost(secret) : client.ClientSecretBasic(secret);
 }
 
-function configuration(input: { metadata: Record<string, unknown>; clientId: string; clientSecret: string }): client.Configuration {
-  const configured = new client.Configuration(input.metadata as client.ServerMetadata, input.clientId, undefined, clientAuth(input.metadata, input.clientSecret));
+/** Without a secret: building the authorization URL needs none, so the secret is opened only at the callback. */
+function configuration(input: { metadata: Record<string, unknown>; clientId: string; clientSecret?: string }): client.Configuration {
+  const auth = input.clientSecret ? clientAuth(input.metadata, input.clientSecret) : client.None();
+  const configured = new client.Configuration(input.metadata as client.ServerMetadata, input.clientId, undefined, auth);
   if (insecureAllowed()) client.allowInsecureRequests(configured);
   return configured;
 }
@@ -67,7 +69,6 @@ export async function discover(issuer: string, clientId: string, clientSecret: s
 export function authorizationUrl(input: {
   metadata: Record<string, unknown>;
   clientId: string;
-  clientSecret: string;
   redirectUri: string;
   state: string;
   nonce: string;

@@ -1,5 +1,5 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { decryptXml } from '@node-saml/node-saml/lib/xml';
+import { decryptXml } from './xml-libraries.js';
 import { NS, XmlRefused, type XmlDocument, type XmlNode, child, children, descendants, parseUntrustedXml, text } from './xml';
 
 /** The IdP's answers are refused above this size, before any parsing (shared/api/sso.md "Limits"). */

@@ -1,4 +1,4 @@
-import { DOMParser, type XmlDocument, type XmlNode } from '@xmldom/xmldom';
+import { DOMParser, type XmlDocument, type XmlNode } from './xml-libraries.js';
 
 export type { XmlDocument, XmlNode };
 

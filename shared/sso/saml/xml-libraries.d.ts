@@ -1,8 +1,8 @@
 /**
  * The few declarations Gatehouse uses from @xmldom/xmldom and node-saml's xml module. Their own
  * declaration files pull TypeScript's DOM library into the whole program (`/// <reference
- * lib="dom" />`), which retypes `fetch` and friends for every file; tsconfig `paths` points
- * these imports here instead. The runtime modules are the real ones.
+ * lib="dom" />`), which would retype `fetch`, `Response` and friends for every file; importing
+ * them through xml-libraries.js keeps TypeScript to these declarations.
  */
 export interface XmlNode {
   nodeType: number;
