@@ -21,7 +21,19 @@ const Env = z
     DYNAMODB_ENDPOINT: z.url().optional(),
     SES_ENDPOINT: z.url().optional(),
     APP_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
-    EMAIL_FROM: z.string().min(3),
+    /** The From address (`gatehouse:emailFrom`, default no-reply@<emailDomain>): always an address, never a bare domain. */
+    EMAIL_FROM: z.email(),
+    /** The From display name (`gatehouse:emailFromName`). */
+    EMAIL_FROM_NAME: z.string().max(64).optional(),
+    /** The SES configuration set every email uses (suppression, reputation, bounce events); unset locally. */
+    EMAIL_CONFIGURATION_SET: z.string().optional(),
+    /**
+     * The secret of CloudFront's origin header (`{ current, previous }`): set on AWS, where every
+     * function answers 403 to a request without it; unset locally.
+     */
+    ORIGIN_SECRET_ARN: z.string().optional(),
+    /** AWS, for functions that only verify tokens: the SSM parameter holding the published public keys. */
+    PUBLIC_KEYS_PARAMETER: z.string().optional(),
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     // Exactly one source of key material: a local file (local stack, tests) or Secrets Manager (AWS).

@@ -6,6 +6,7 @@ import { type Condition, Expression, updateExpression } from './expression';
 import { keys } from './keys';
 import { filteredPage } from './pages';
 import { TABLE } from './table';
+import type { EmailStatus } from './email-status';
 import type { TxItem } from './transact';
 
 export type Role = 'root' | 'admin' | 'developer';
@@ -22,6 +23,8 @@ export interface UserRecord {
   role: Role;
   status: UserStatus;
   emailVerified: boolean;
+  /** Set by SES bounce and complaint events (shared/services/email-events.ts); absent means `ok`. */
+  emailStatus?: EmailStatus;
   mustChangePassword: boolean;
   mfa: { enabled: boolean; required: boolean };
   origin: string | null;
@@ -91,6 +94,7 @@ export function publicUser(user: UserRecord) {
     role: user.role,
     status: user.status,
     emailVerified: user.emailVerified,
+    emailStatus: user.email ? (user.emailStatus ?? 'ok') : null,
     mustChangePassword: user.mustChangePassword,
     mfa: { enabled: user.mfa.enabled, required: user.mfa.required },
     origin: user.origin,

@@ -17,6 +17,7 @@ export const User = z
     role: z.enum(['root', 'admin', 'developer']),
     status: z.enum(['pending', 'active', 'deactivated']),
     emailVerified: z.boolean(),
+    emailStatus: z.enum(['ok', 'bounced', 'complained']).nullable().meta({ description: '`bounced` after a permanent bounce, `complained` after a complaint: nothing is mailed to the address; null without an email' }),
     mustChangePassword: z.boolean(),
     mfa: z.object({ enabled: z.boolean(), required: z.boolean() }),
     origin: z.string().nullable(),
@@ -93,7 +94,7 @@ export const ApiToken = z
 export const NewApiToken = ApiToken.extend({ token: z.string().meta({ description: 'Shown once; only its hash is kept' }) });
 export const ApiTokenPage = page(ApiToken);
 
-const EmailDelivery = z.enum(['sent', 'failed', 'none']);
+const EmailDelivery = z.enum(['sent', 'failed', 'none', 'suppressed']);
 export const Link = z.object({ url: z.string(), expiresAt: z.iso.datetime(), emailDelivery: EmailDelivery });
 export const InviteResult = z.object({
   user: User,

@@ -71,7 +71,7 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
       details: { otherSessionsEnded: Object.keys(user.sessions).length - Object.keys(keep).length },
     }, at),
   ]);
-  if (user.email) await sendEmail(user.email, passwordChangedMessage(user.name, org.name));
+  if (user.email) await sendEmail(user.email, passwordChangedMessage(user.name, org.name), user);
 }
 
 /** Emails a new verification link (the previous one dies), at most once a minute. */
@@ -99,5 +99,5 @@ export async function resendVerification(ctx: AuthedContext) {
       target: userTarget(user),
     }, at),
   ]);
-  await sendEmail(user.email, verifyEmailMessage(user.name, org.name, verification.url));
+  await sendEmail(user.email, verifyEmailMessage(user.name, org.name, verification.url), user);
 }

@@ -124,7 +124,7 @@ export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor
       details: { by: actor ? 'owner' : 'self-service' },
     }, at),
   ]);
-  const emailDelivery = await sendEmail(user.email!, passwordResetMessage(user.name, org?.name ?? 'Gatehouse', link.url));
+  const emailDelivery = await sendEmail(user.email!, passwordResetMessage(user.name, org?.name ?? 'Gatehouse', link.url), user);
   return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
 }
 
@@ -154,5 +154,5 @@ export async function resetPassword(ctx: RequestContext, input: { token: string;
   // out. With two-factor enrolled the lock may come from guesses at the code, which a mailbox
   // does not answer: it stays, or every reset link would buy another five guesses.
   if (!user.mfa.enabled) await clearFailures(org.slug, user.login);
-  await sendEmail(user.email!, passwordChangedMessage(user.name, org.name));
+  await sendEmail(user.email!, passwordChangedMessage(user.name, org.name), user);
 }

@@ -22,7 +22,7 @@ export const invalidCode = () => new Problem(401, 'invalid_code', 'The code is n
 const wrongEnrolmentCode = () => badRequest('invalid_code', 'The code does not match the authenticator; try the next one.');
 
 async function notify(user: UserRecord, org: OrgRecord, change: string) {
-  if (user.email) await sendEmail(user.email, twoFactorChangedMessage(user.name, org.name, change));
+  if (user.email) await sendEmail(user.email, twoFactorChangedMessage(user.name, org.name, change), user);
 }
 
 /** What a valid second factor proves, for recording its use atomically. */

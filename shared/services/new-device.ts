@@ -37,7 +37,7 @@ export async function noticeNewDevice(
       os: agent.os ?? 'an unknown system',
       ip: meta.ip,
       url: sessionsPageUrl(),
-    }));
+    }), user);
   } catch (error) {
     logger.error('new-device notice not sent', { error: error instanceof Error ? error.name : 'unknown' });
   }

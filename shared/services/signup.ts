@@ -61,6 +61,6 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     }, at),
   ]);
 
-  await sendEmail(input.email, verifyEmailMessage(user.name, org.name, verification.url));
+  await sendEmail(input.email, verifyEmailMessage(user.name, org.name, verification.url), user);
   return { org: publicOrg(org), user: publicUser(user) };
 }

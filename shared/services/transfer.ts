@@ -59,8 +59,8 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
     }, at),
   ]);
   await Promise.all([
-    root.email ? sendEmail(root.email, ownershipMessage(root.name, org.name, false, target.login)) : undefined,
-    target.email ? sendEmail(target.email, ownershipMessage(target.name, org.name, true, root.login)) : undefined,
+    root.email ? sendEmail(root.email, ownershipMessage(root.name, org.name, false, target.login), root) : undefined,
+    target.email ? sendEmail(target.email, ownershipMessage(target.name, org.name, true, root.login), target) : undefined,
   ]);
   return {
     previousRoot: publicUser({ ...root, role: 'admin', permissions: kept, updatedAt: at, version: root.version + 1 }),

@@ -274,7 +274,7 @@ export async function importUsers(ctx: AuthedContext, input: ImportInput): Promi
   ]);
 
   await pool(invitations, WRITE_CONCURRENCY, async ({ user, url }) => {
-    const delivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, url));
+    const delivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, url), user);
     if (delivery === 'failed') logger.warn('import invitation not delivered', { userId: user.id });
   });
   return { items: reports };

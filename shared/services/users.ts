@@ -111,8 +111,8 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
   ]);
 
   const emailDelivery: Delivery = link
-    ? await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url))
-    : await sendEmail(input.email, invitationPasswordMessage(user.name, org.name, user.login, temporary!, `${config().APP_URL}/login`));
+    ? await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url), user)
+    : await sendEmail(input.email, invitationPasswordMessage(user.name, org.name, user.login, temporary!, `${config().APP_URL}/login`), user);
   return {
     user: publicUser(user),
     ...(link ? { activation: { url: link.url, expiresAt: link.expiresAt } } : { temporaryPassword: temporary }),
@@ -240,8 +240,9 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
         user.status === 'pending'
           ? invitationLinkMessage(user.name, org.name, user.login, verification.url)
           : verifyEmailMessage(updated.name, org.name, verification.url),
+        user,
       ),
-      user.email && user.status !== 'pending' ? sendEmail(user.email, emailChangedMessage(user.name, org.name, input.email!)) : undefined,
+      user.email && user.status !== 'pending' ? sendEmail(user.email, emailChangedMessage(user.name, org.name, input.email!), user) : undefined,
     ]);
   }
   return updated;
@@ -293,7 +294,7 @@ export async function reissueActivation(ctx: AuthedContext, id: string) {
     updateUser(user, { set: { 'emailTokens.activation': link.hash }, bumpVersion: false, expect: { attribute: 'status', value: 'pending' } }),
     auditItem(ctx, { orgId: user.orgId, action: 'user.activation_issued', actor: actorOf(ctx.principal.user), target: userTarget(user) }, at),
   ]);
-  const emailDelivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, link.url));
+  const emailDelivery = await sendEmail(user.email!, invitationLinkMessage(user.name, org.name, user.login, link.url), user);
   return { url: link.url, expiresAt: link.expiresAt, emailDelivery };
 }
 
