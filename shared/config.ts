@@ -59,8 +59,8 @@ const Env = z
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })
-  .refine((env) => Boolean(env.LOCAL_KEY_FILE) !== Boolean(env.SIGNING_KEY_SECRET_ARN && env.DATA_KEY_SECRET_ARN), {
-    message: 'set either LOCAL_KEY_FILE or both SIGNING_KEY_SECRET_ARN and DATA_KEY_SECRET_ARN',
+  .refine((env) => Boolean(env.LOCAL_KEY_FILE) !== Boolean((env.SIGNING_KEY_SECRET_ARN || env.PUBLIC_KEYS_PARAMETER) && env.DATA_KEY_SECRET_ARN), {
+    message: 'set either LOCAL_KEY_FILE or DATA_KEY_SECRET_ARN with SIGNING_KEY_SECRET_ARN (functions that sign) or PUBLIC_KEYS_PARAMETER (functions that verify)',
   });
 
 export type Config = z.infer<typeof Env>;
