@@ -174,12 +174,15 @@ export function contextLayers(read: (key: string) => unknown, options: { root?: 
 export function parseSettings(raw: Record<string, unknown>, devDefaults: { permissions?: unknown; clients?: unknown } = {}): GatehouseConfig {
   const problems: string[] = [];
   if (raw.domainNames !== undefined) problems.push('gatehouse:domainNames: replaced by gatehouse:domain (one name: the issuer) with gatehouse:hostedZoneId/hostedZoneName or gatehouse:certificateArn');
-  let input: Record<string, unknown> = {};
-  try {
-    input = Object.fromEntries(SETTING_KEYS.filter((key) => raw[key] !== undefined).map((key) => [key, fromText(key, raw[key])]));
-  } catch (error) {
-    problems.push(`a gatehouse: setting given with -c is not valid JSON: ${error instanceof Error ? error.message : error}`);
+  const input: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS.filter((each) => raw[each] !== undefined)) {
+    try {
+      input[key] = fromText(key, raw[key]);
+    } catch (error) {
+      problems.push(`gatehouse:${key}: not valid JSON (${error instanceof Error ? error.message : error})`);
+    }
   }
+  if (problems.length) throw new ContextSettingError(problems, 'gatehouse:*');
   const parsed = Settings.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -200,10 +203,9 @@ export function parseSettings(raw: Record<string, unknown>, devDefaults: { permi
   };
   permissions = collect(() => parseCatalog(fromText('permissions', raw.permissions)), []);
   clients = collect(() => parseClients(fromText('clients', raw.clients)), []);
-  if (problems.length || !parsed.success) throw new ContextSettingError(problems, 'gatehouse:*');
-
-  const settings = parsed.data;
-  if (settings.stage !== 'dev' && !settings.allowDemo) {
+  const stage = parsed.success ? parsed.data.stage : String(input.stage ?? 'dev');
+  const allowDemo = parsed.success ? parsed.data.allowDemo : input.allowDemo === true || input.allowDemo === 'true';
+  if (stage !== 'dev' && !allowDemo) {
     clients.forEach((client, index) => {
       const named = `gatehouse:clients[${index}] "${client.id}"`;
       if (client.id.startsWith('demo-')) problems.push(`${named}: demo clients are refused outside the dev stage (gatehouse:allowDemo=true to deploy them)`);
@@ -216,8 +218,9 @@ export function parseSettings(raw: Record<string, unknown>, devDefaults: { permi
     if (devDefaults.permissions !== undefined && permissions.length && isDeepStrictEqual(raw.permissions, devDefaults.permissions)) {
       problems.push('gatehouse:permissions: the demo catalog of cdk.json is refused outside the dev stage; set your own in stages/<stage>.json');
     }
-    if (problems.length) throw new ContextSettingError(problems, 'gatehouse:*');
   }
+  if (problems.length || !parsed.success) throw new ContextSettingError(problems, 'gatehouse:*');
+  const settings = parsed.data;
 
   const domain = settings.emailDomain;
   const from = settings.emailFrom ?? (domain ? `no-reply@${domain}` : settings.senderEmail!);

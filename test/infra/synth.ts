@@ -33,10 +33,15 @@ export interface Synthesized extends BuiltApp {
  * Synthesizes Gatehouse with cdk.json's context under `context`, without bundling (the template
  * is what is checked), running the policy packs as `cdk synth` does: a finding throws.
  */
-export function synth(context: Record<string, unknown> = {}, region = 'eu-central-1', options: { policyChecks?: boolean } = {}): Synthesized {
+export function synth(
+  context: Record<string, unknown> = {},
+  region = 'eu-central-1',
+  options: { policyChecks?: boolean; beside?: (app: App, built: BuiltApp) => void } = {},
+): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'gatehouse-cdk-'));
   const app = new App({ outdir, context: { ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
   const built = buildApp(app, { env: { account: '123456789012', region }, policyChecks: options.policyChecks });
+  options.beside?.(app, built);
   app.synth();
   return {
     ...built,
