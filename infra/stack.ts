@@ -292,8 +292,16 @@ export class GatehouseStack extends Stack {
     });
     const table = this.table.table;
     const tableThrottles = new Metric({ namespace: 'AWS/DynamoDB', metricName: 'ThrottledRequests', dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: five });
+    // Alarms cannot use SEARCH: one metric per operation Gatehouse calls, summed.
+    const operations = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];
     const tableErrors = new MathExpression({
-      expression: `SUM(SEARCH('{AWS/DynamoDB,Operation,TableName} MetricName="SystemErrors" TableName="${table.tableName}"', 'Sum', 300))`,
+      expression: operations.map((_, index) => `FILL(e${index}, 0)`).join(' + '),
+      usingMetrics: Object.fromEntries(
+        operations.map((operation, index) => [
+          `e${index}`,
+          new Metric({ namespace: 'AWS/DynamoDB', metricName: 'SystemErrors', dimensionsMap: { TableName: table.tableName, Operation: operation }, statistic: 'Sum', period: five }),
+        ]),
+      ),
       label: 'DynamoDB system errors',
       period: five,
     });
