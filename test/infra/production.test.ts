@@ -276,12 +276,16 @@ describe('data (6)', () => {
 
 describe('policy as code (8)', () => {
   it('passes cdk-nag AwsSolutions and Serverless over both stacks, with acknowledgements only', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      for (const stack of [prod.stack, prod.edge!]) {
-        const report = pack.validateScope(stack);
-        expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
-      }
+    for (const stack of [prod.stack, prod.edge!]) {
+      expect(new AwsSolutionsChecks().validateScope(stack).violations.map((violation) => violation.ruleName)).toEqual([]);
     }
+    // Serverless acknowledgements carry the plugin's prefix, which only the synth-time run reads.
+    const report = JSON.parse(readFileSync(join(prod.outdir, 'validation-report.json'), 'utf8'));
+    const serverless = report.pluginReports.find((plugin: { pluginName: string }) => plugin.pluginName === 'Serverless');
+    expect(serverless.conclusion).toBe('success');
+    expect(serverless.violations).toEqual([]);
+    expect(serverless.suppressedViolations.length).toBeGreaterThan(0);
+    expect(new ServerlessChecks().validateScope(prod.stack).violations.length).toBeGreaterThan(0);
     // The packs are real: an unencrypted queue without a dead-letter queue is refused.
     const probe = new Stack(new App(), 'Probe');
     new Queue(probe, 'Plain');

@@ -104,7 +104,7 @@ describe('the AWS stack', () => {
     // The key provider writes the signing keys; the origin-secret function its own secret.
     expect(writers.sort()).toEqual([expect.stringMatching(/^KeysKeyProvider/), expect.stringMatching(/^OriginSecretFunction/)]);
     // API functions wait for the key to exist.
-    const functions = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter((fn) => fn.Properties.Environment?.Variables?.SIGNING_KEY_SECRET_ARN);
+    const functions = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter((fn) => fn.Properties.Environment?.Variables?.TABLE_NAME);
     const materialId = Object.keys(template.findResources('Custom::GatehouseSigningKey'))[0];
     for (const fn of functions) expect(fn.DependsOn).toContain(materialId);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/PRIVATE KEY|"seed":"/);
