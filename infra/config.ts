@@ -170,6 +170,12 @@ export function contextLayers(read: (key: string) => unknown, options: { root?: 
   return resolved;
 }
 
+/** The keys the problems name, for the error's first line (`gatehouse:permissions`, or several). */
+function refused(problems: string[]): ContextSettingError {
+  const keys = [...new Set(problems.map((problem) => /^(gatehouse:[A-Za-z]+)/.exec(problem)?.[1] ?? 'gatehouse:*'))];
+  return new ContextSettingError(problems, keys.join(', '));
+}
+
 /** Validates the resolved context; throws ContextSettingError naming every key at fault. */
 export function parseSettings(raw: Record<string, unknown>, devDefaults: { permissions?: unknown; clients?: unknown } = {}): GatehouseConfig {
   const problems: string[] = [];
@@ -182,7 +188,7 @@ export function parseSettings(raw: Record<string, unknown>, devDefaults: { permi
       problems.push(`gatehouse:${key}: not valid JSON (${error instanceof Error ? error.message : error})`);
     }
   }
-  if (problems.length) throw new ContextSettingError(problems, 'gatehouse:*');
+  if (problems.length) throw refused(problems);
   const parsed = Settings.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -219,7 +225,7 @@ export function parseSettings(raw: Record<string, unknown>, devDefaults: { permi
       problems.push('gatehouse:permissions: the demo catalog of cdk.json is refused outside the dev stage; set your own in stages/<stage>.json');
     }
   }
-  if (problems.length || !parsed.success) throw new ContextSettingError(problems, 'gatehouse:*');
+  if (problems.length || !parsed.success) throw refused(problems);
   const settings = parsed.data;
 
   const domain = settings.emailDomain;
