@@ -24,7 +24,19 @@ const Env = z
     DYNAMODB_ENDPOINT: z.url().optional(),
     SES_ENDPOINT: z.url().optional(),
     APP_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
-    EMAIL_FROM: z.string().min(3),
+    /** The From address (`gatehouse:emailFrom`, default no-reply@<emailDomain>): always an address, never a bare domain. */
+    EMAIL_FROM: z.email(),
+    /** The From display name (`gatehouse:emailFromName`). */
+    EMAIL_FROM_NAME: z.string().max(64).optional(),
+    /** The SES configuration set every email uses (suppression, reputation, bounce events); unset locally. */
+    EMAIL_CONFIGURATION_SET: z.string().optional(),
+    /**
+     * The secret of CloudFront's origin header (`{ current, previous }`): set on AWS, where every
+     * function answers 403 to a request without it; unset locally.
+     */
+    ORIGIN_SECRET_ARN: z.string().optional(),
+    /** AWS, for functions that only verify tokens: the SSM parameter holding the published public keys. */
+    PUBLIC_KEYS_PARAMETER: z.string().optional(),
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     // Exactly one source of key material: a local file (local stack, tests) or Secrets Manager (AWS).
@@ -78,8 +90,8 @@ const Env = z
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })
-  .refine((env) => Boolean(env.LOCAL_KEY_FILE) !== Boolean(env.SIGNING_KEY_SECRET_ARN && env.DATA_KEY_SECRET_ARN), {
-    message: 'set either LOCAL_KEY_FILE or both SIGNING_KEY_SECRET_ARN and DATA_KEY_SECRET_ARN',
+  .refine((env) => Boolean(env.LOCAL_KEY_FILE) !== Boolean((env.SIGNING_KEY_SECRET_ARN || env.PUBLIC_KEYS_PARAMETER) && env.DATA_KEY_SECRET_ARN), {
+    message: 'set either LOCAL_KEY_FILE or DATA_KEY_SECRET_ARN with SIGNING_KEY_SECRET_ARN (functions that sign) or PUBLIC_KEYS_PARAMETER (functions that verify)',
   });
 
 export type Config = z.infer<typeof Env>;

@@ -1,15 +1,30 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, type ITableV2, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, Grant } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TABLE } from '../../shared/data/table';
 
-/** The single table of every organization: on-demand, point-in-time recovery, TTL, protected. */
-export class DataTable extends Construct {
-  readonly table: TableV2;
+/** The table actions a function may be granted: never Scan, never stream or table management. */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchWriteItem';
 
-  constructor(scope: Construct, id: string) {
+/**
+ * The single table of every organization: on-demand, point-in-time recovery, TTL, protected.
+ * With `tableName` (`gatehouse:tableName`, after a restore: README) the stack uses that existing
+ * table instead of its own, which it keeps (RETAIN); the restored table's TTL, PITR, deletion
+ * protection and tags are set by the restore runbook.
+ */
+export class DataTable extends Construct {
+  readonly table: ITableV2;
+  /** Only when the stack owns the table (no `gatehouse:tableName`). */
+  readonly owned?: TableV2;
+
+  constructor(scope: Construct, id: string, props: { tableName?: string } = {}) {
     super(scope, id);
-    this.table = new TableV2(this, 'Table', {
+    if (props.tableName) {
+      this.table = TableV2.fromTableName(this, 'Table', props.tableName);
+      return;
+    }
+    this.owned = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
@@ -28,6 +43,16 @@ export class DataTable extends Construct {
           nonKeyAttributes: [...TABLE.usersByLogin.projected],
         },
       ],
+    });
+    this.table = this.owned;
+  }
+
+  /** Exactly these actions on the table and its indexes (Query reads the index). */
+  grant(grantee: IGrantable, actions: readonly TableAction[]): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/*`],
     });
   }
 }

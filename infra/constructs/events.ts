@@ -1,7 +1,7 @@
 import { CfnOutput, type CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -17,7 +17,8 @@ import type { Keys } from './keys';
 export const WEBHOOK_SENDER_MEMORY_MB = 256;
 
 export interface EventsProps {
-  table: TableV2;
+  /** The table; an adopted one (gatehouse:tableName) must have its stream on, which the restore procedure enables. */
+  table: ITableV2;
   keys: Keys;
   email: Email;
   /** What every Gatehouse function reads (TABLE_NAME, APP_URL, ...). */
@@ -72,7 +73,7 @@ export class Events extends Construct {
     const fn = (name: string, group: string, description: string, timeout: Duration, memorySize?: number) => {
       const made = new HouseFunction(this, name, { group, description, environment, timeout, ...(memorySize ? { memorySize } : {}) });
       props.table.grantReadWriteData(made);
-      props.keys.grantRead(made);
+      props.keys.grantVerify(made);
       (made.node.defaultChild as CfnResource).addDependency(props.keys.material.node.defaultChild as CfnResource);
       return made;
     };

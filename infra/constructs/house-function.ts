@@ -1,7 +1,10 @@
-import { AssetHashType, DockerImage, Duration, type ILocalBundling } from 'aws-cdk-lib';
-import { Architecture, Code, Function, LoggingFormat, Runtime, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
+import { AssetHashType, Aws, type CfnResource, DockerImage, Duration, type ILocalBundling, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Code, Function, LoggingFormat, Runtime, Tracing, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { onlyServiceGrants } from './kms';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +28,51 @@ export interface HouseFunctionProps extends FunctionOptions {
    * 64 described permissions is larger than that.
    */
   permissions?: readonly Permission[];
+  /**
+   * Why failed asynchronous invocations need no Lambda dead-letter queue here (cdk-nag
+   * Serverless-LambdaDLQ); the default is for functions only ever invoked synchronously.
+   */
+  dlqReason?: string;
+}
+
+/** What every log group of a stack shares: its retention and the KMS key that encrypts it. */
+export interface LogDefaults {
+  retention: RetentionDays;
+  key: IKey;
+}
+
+const logDefaults = new WeakMap<Stack, LogDefaults>();
+
+/**
+ * The stack's log key (made on first use, kept when the stack goes: the logs outlive it) and
+ * retention. CloudWatch Logs encrypts with the key only if the key policy lets the logs service
+ * of this account and region use it, for log groups of this account.
+ */
+export function logDefaultsOf(scope: Construct, retention?: RetentionDays): LogDefaults {
+  const stack = Stack.of(scope);
+  let defaults = logDefaults.get(stack);
+  if (!defaults) {
+    const key = new Key(stack, 'LogsKey', { enableKeyRotation: true, description: 'Encrypts Gatehouse log groups', removalPolicy: RemovalPolicy.RETAIN });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
+      }),
+    );
+    onlyServiceGrants(key);
+    defaults = { key, retention: retention ?? RetentionDays.ONE_YEAR };
+    logDefaults.set(stack, defaults);
+  }
+  return defaults;
+}
+
+/** A log group with the stack's retention and key, kept when the stack goes. */
+export function houseLogGroup(scope: Construct, id: string, retention?: RetentionDays): LogGroup {
+  const defaults = logDefaultsOf(scope);
+  return new LogGroup(scope, id, { retention: retention ?? defaults.retention, encryptionKey: defaults.key, removalPolicy: RemovalPolicy.RETAIN });
 }
 
 /**
@@ -67,8 +115,11 @@ class LocalBundling implements ILocalBundling {
  */
 export class HouseFunction extends Function {
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
-    const { group, nativeArgon2, logRetention, environment, permissions, ...rest } = props;
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention ?? RetentionDays.THREE_MONTHS });
+    const { group, nativeArgon2, logRetention, environment, permissions, dlqReason, ...rest } = props;
+    const logGroup = houseLogGroup(scope, `${id}Logs`, logRetention);
+    // Its own role, writing only its own log group (AWSLambdaBasicExecutionRole would allow every log group).
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Gatehouse ${group} function` });
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`] }));
     super(scope, id, {
       // The newest managed runtime (cdk-nag L1); the bundle targets node22 syntax, so it also runs where 22 is required.
       runtime: Runtime.NODEJS_24_X,
@@ -77,6 +128,9 @@ export class HouseFunction extends Function {
       timeout: Duration.seconds(10),
       loggingFormat: LoggingFormat.JSON,
       logGroup,
+      role,
+      // X-Ray: where a slow request spent its time (DynamoDB, SES, Secrets Manager calls).
+      tracing: Tracing.ACTIVE,
       ...rest,
       handler: 'index.handler',
       code: Code.fromAsset(root, {
@@ -94,5 +148,20 @@ export class HouseFunction extends Function {
         ...environment,
       },
     });
+    const logGroupId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource);
+    Validations.of(role).acknowledge(
+      { id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:log-stream:*]`, reason: 'The function writes log streams of its own log group only; stream names are made by Lambda.' },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray’s PutTraceSegments and PutTelemetryRecords (active tracing) take no resource; nothing else in this role is on *.' },
+    );
+    Validations.of(this).acknowledge(
+      {
+        id: 'Serverless::Serverless-LambdaDLQ',
+        reason: dlqReason ?? 'Only ever invoked synchronously (API Gateway, CloudFormation or an IAM caller), which receives the error; a dead-letter queue for asynchronous invocations would never receive anything.',
+      },
+      {
+        id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        reason: 'Gatehouse functions call only AWS service endpoints (DynamoDB, SES, Secrets Manager, SSM) over TLS with IAM; a VPC would add NAT or endpoint cost and cold-start time without narrowing what they can reach.',
+      },
+    );
   }
 }

@@ -1,9 +1,20 @@
 import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunctionResource } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { onlyServiceGrants } from './kms';
 import { HouseFunction } from './house-function';
+
+export interface KeysProps {
+  /** `gatehouse:keyRotationDays`: the newest key's age at which the daily run adds a key. */
+  rotationDays: number;
+  /** Where the key-age metric goes (the stack's namespace). */
+  metricNamespace: string;
+}
 
 /**
  * Key material made inside the account at deploy time, so no private key is ever in code,
@@ -25,14 +36,19 @@ export class Keys extends Construct {
   readonly encryptionKey: Key;
   /** Deployed functions depend on this: the signing key exists before they run. */
   readonly material: CustomResource;
+  /** The published public keys (JSON), written by the key function, read by functions that only verify. */
+  readonly publicKeys: StringParameter;
+  /** Generates the first key at deploy, rotates daily when due. */
+  readonly provider: HouseFunction;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: KeysProps) {
     super(scope, id);
     this.encryptionKey = new Key(this, 'SecretsKey', {
       enableKeyRotation: true,
       description: 'Encrypts the Gatehouse signing-key, data-key and client secrets',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    onlyServiceGrants(this.encryptionKey);
     this.signing = new Secret(this, 'SigningKeys', {
       description: 'Gatehouse: RSA keys that sign access and ID tokens (written by the key provider at deploy)',
       encryptionKey: this.encryptionKey,
@@ -45,28 +61,65 @@ export class Keys extends Construct {
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'seed', passwordLength: 64, excludePunctuation: true },
     });
 
+    this.publicKeys = new StringParameter(this, 'PublicKeys', {
+      description: 'Gatehouse: the published public signing keys (written by the key function)',
+      // Replaced by the key function at deploy; a later deploy leaves its value alone.
+      stringValue: '{"keys":[]}',
+    });
+
     const provider = new HouseFunction(this, 'KeyProvider', {
       group: 'key-provider',
-      description: 'Gatehouse: generates the first RSA signing key into its secret at deploy time',
+      description: 'Gatehouse: generates the first RSA signing key at deploy time and rotates keys daily when due',
       timeout: Duration.minutes(1),
       memorySize: 512,
+      // One run at a time: two rotations at once could both add a key.
+      reservedConcurrentExecutions: 1,
+      dlqReason: 'Invoked by CloudFormation (synchronously) and by the daily schedule: a failed run is the next day’s, and the key-age alarm fires when runs stop.',
+      environment: {
+        SIGNING_KEY_SECRET_ARN: this.signing.secretArn,
+        PUBLIC_KEYS_PARAMETER: this.publicKeys.parameterName,
+        KEY_ROTATION_DAYS: String(props.rotationDays),
+        METRIC_NAMESPACE: props.metricNamespace,
+      },
     });
+    this.provider = provider;
     this.signing.grantRead(provider);
     this.signing.grantWrite(provider);
+    this.publicKeys.grantWrite(provider);
     this.material = new CustomResource(this, 'SigningKeyMaterial', {
       serviceToken: provider.functionArn,
       resourceType: 'Custom::GatehouseSigningKey',
-      properties: { SecretId: this.signing.secretArn },
+      properties: { SecretId: this.signing.secretArn, PublicKeys: this.publicKeys.parameterName },
+    });
+    const daily = new Rule(this, 'DailyRotation', {
+      description: 'Gatehouse: rotate the signing keys when the newest is due, and report its age',
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [new LambdaFunction(provider, { event: RuleTargetInput.fromObject({ action: 'rotate' }), retryAttempts: 2 })],
+    });
+    Validations.of(daily).acknowledge({
+      id: 'Serverless::Serverless-EventBusDLQ',
+      reason: 'A missed daily run holds nothing to replay: the next day’s run does the same work, and the key-age alarm fires when runs stop.',
     });
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Signing keys rotate by adding a key beside the old one (published 2 h before it signs, kept until its tokens expired: `npm run keys:rotate -- --aws`); the data seed cannot change without re-encrypting every TOTP secret. A Secrets Manager rotation Lambda would replace the value in place and break both.',
+      reason: 'Signing keys rotate by the daily key function run (a key is added beside the old one, published 2 h before it signs, kept until its tokens expired); the data seed cannot change without re-encrypting every TOTP secret. A Secrets Manager rotation Lambda would replace the value in place and break both.',
     });
   }
 
-  grantRead(grantee: IGrantable): void {
+  /** The private signing keys and the data key: for the functions that sign tokens (auth, oauth). */
+  grantSign(grantee: LambdaFunctionResource): void {
     this.signing.grantRead(grantee);
     this.data.grantRead(grantee);
+    grantee.addEnvironment('SIGNING_KEY_SECRET_ARN', this.signing.secretArn);
+    grantee.addEnvironment('DATA_KEY_SECRET_ARN', this.data.secretArn);
+  }
+
+  /** The published public keys and the data key: for every function that only verifies tokens. */
+  grantVerify(grantee: LambdaFunctionResource): void {
+    this.publicKeys.grantRead(grantee);
+    this.data.grantRead(grantee);
+    grantee.addEnvironment('PUBLIC_KEYS_PARAMETER', this.publicKeys.parameterName);
+    grantee.addEnvironment('DATA_KEY_SECRET_ARN', this.data.secretArn);
   }
 }

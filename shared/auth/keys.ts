@@ -53,13 +53,44 @@ export const RETIRE_MARGIN_MS = 10 * 60 * 1000;
 /** Warm functions re-read the key secret this often, so a rotation reaches every container. */
 export const RING_REFRESH_MS = 5 * 60 * 1000;
 
-export interface SigningKey {
+export interface PublishedKey {
   kid: string;
   createdAt: number;
   retireAt?: number;
-  privateKey: KeyObject;
   publicKey: KeyObject;
   publicJwk: { kty: 'RSA'; n: string; e: string; kid: string; alg: 'RS256'; use: 'sig' };
+}
+
+export interface SigningKey extends PublishedKey {
+  privateKey: KeyObject;
+}
+
+/**
+ * The public half of the key ring, as the key function publishes it for the functions that
+ * only verify (an SSM parameter on AWS): they never hold a private key.
+ */
+export interface PublicKeyDocument {
+  keys: Array<{ kid: string; createdAt: string; retireAt?: string; jwk: { kty: 'RSA'; n: string; e: string } }>;
+}
+
+export function publicKeyDocument(secret: SigningKeySecret): PublicKeyDocument {
+  return {
+    keys: secret.keys.map((stored) => {
+      const { n, e } = createPublicKey(createPrivateKey(stored.privateKey)).export({ format: 'jwk' }) as { n: string; e: string };
+      return { kid: stored.kid, createdAt: stored.createdAt, ...(stored.retireAt ? { retireAt: stored.retireAt } : {}), jwk: { kty: 'RSA', n, e } };
+    }),
+  };
+}
+
+function loadPublishedKey(entry: PublicKeyDocument['keys'][number]): PublishedKey {
+  const publicKey = createPublicKey({ key: { kty: 'RSA', n: entry.jwk.n, e: entry.jwk.e }, format: 'jwk' });
+  return {
+    kid: entry.kid,
+    createdAt: Date.parse(entry.createdAt),
+    retireAt: entry.retireAt ? Date.parse(entry.retireAt) : undefined,
+    publicKey,
+    publicJwk: { kty: 'RSA', n: entry.jwk.n, e: entry.jwk.e, kid: entry.kid, alg: 'RS256', use: 'sig' },
+  };
 }
 
 /** A fresh RSA-2048 key, stored form. The kid is its RFC 7638 thumbprint. */
@@ -161,11 +192,31 @@ export async function rotateLocalKeyFile(path: string, now = clock.now()): Promi
   return signing;
 }
 
-async function loadSecrets(): Promise<LocalKeyFile> {
-  const { LOCAL_KEY_FILE, SIGNING_KEY_SECRET_ARN, DATA_KEY_SECRET_ARN, AWS_REGION } = config();
+interface LoadedSecrets {
+  data: DataKeySecret;
+  signing?: SigningKeySecret;
+  published?: PublicKeyDocument;
+}
+
+async function loadSecrets(): Promise<LoadedSecrets> {
+  const { LOCAL_KEY_FILE, SIGNING_KEY_SECRET_ARN, DATA_KEY_SECRET_ARN, PUBLIC_KEYS_PARAMETER, AWS_REGION } = config();
   if (LOCAL_KEY_FILE) {
     await ensureLocalKeyFile(LOCAL_KEY_FILE);
     return JSON.parse(readFileSync(LOCAL_KEY_FILE, 'utf8')) as LocalKeyFile;
+  }
+  if (!SIGNING_KEY_SECRET_ARN) {
+    // A function that only verifies: the public keys from SSM, never the private ones.
+    const [{ GetParameterCommand, SSMClient }, { GetSecretValueCommand, SecretsManagerClient }] = await Promise.all([
+      import('@aws-sdk/client-ssm'),
+      import('@aws-sdk/client-secrets-manager'),
+    ]);
+    const [parameter, data] = await Promise.all([
+      new SSMClient({ region: AWS_REGION }).send(new GetParameterCommand({ Name: PUBLIC_KEYS_PARAMETER! })),
+      new SecretsManagerClient({ region: AWS_REGION }).send(new GetSecretValueCommand({ SecretId: DATA_KEY_SECRET_ARN! })),
+    ]);
+    const published = JSON.parse(parameter.Parameter?.Value ?? '{}') as PublicKeyDocument;
+    if (!Array.isArray(published.keys) || !published.keys.length) throw new Error('the public-key parameter holds no keys (was the key function deployed?)');
+    return { published, data: JSON.parse(data.SecretString ?? '{}') as DataKeySecret };
   }
   // Only deployed functions read Secrets Manager; the local stack never loads its client.
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
@@ -181,22 +232,26 @@ async function loadSecrets(): Promise<LocalKeyFile> {
 
 export interface KeyRing {
   /** Every key of the secret, published or not. */
-  keys: SigningKey[];
+  keys: PublishedKey[];
   dataKey: Buffer;
-  /** The key that signs now. */
+  /** The key that signs now; throws in a function that holds only public keys. */
   signer(): SigningKey;
   /** The keys in the JWKS now; verification accepts exactly these. */
-  published(): SigningKey[];
+  published(): PublishedKey[];
 }
 
 let ring: { loadedAt: number; value: Promise<KeyRing> } | undefined;
 
-function buildRing(secrets: LocalKeyFile): KeyRing {
-  const keys = secrets.signing.keys.map(loadSigningKey);
+function buildRing(secrets: LoadedSecrets): KeyRing {
+  const signing = secrets.signing?.keys.map(loadSigningKey);
+  const keys: PublishedKey[] = signing ?? secrets.published!.keys.map(loadPublishedKey);
   return {
     keys,
     dataKey: dataKeyFromSeed(secrets.data.seed),
-    signer: () => signingKeyAt(keys, clock.now()),
+    signer: () => {
+      if (!signing) throw new Error('this function holds no private signing key (only auth and oauth sign)');
+      return signingKeyAt(signing, clock.now());
+    },
     published: () => publishedKeys(keys, clock.now()),
   };
 }

@@ -39,6 +39,7 @@
  *   CHALLENGE#<hash>     CHALLENGE           login challenge in progress (TTL)
  *   RATE#<kind>#<hash>   RATE                an hourly limit's counter: sign-ups or emails per address, emails per recipient (TTL)
  *   FAILS#<hash>         FAILS               failed sign-ins from one client address this hour, in total and per slug (TTL)
+ *   SUPPRESSED#<hash>    SUPPRESSED          an address SES reported bounced or complained (all orgs)
  *   OAUTHREQ#<hash>      OAUTHREQ            pending OpenID Connect authorization request (TTL)
  *   OAUTHCODE#<hash>     OAUTHCODE           authorization code, and after use what it issued (TTL)
  *   PASSKEY#<hash>       PASSKEY             credential-id marker -> org, user and passkey (deployment-wide unique)
@@ -103,6 +104,7 @@ export const keys = {
   challenge: (hash: string): Key => ({ pk: `CHALLENGE#${hash}`, sk: 'CHALLENGE' }),
   rateCounter: (kind: string, subjectHash: string): Key => ({ pk: `RATE#${kind}#${subjectHash}`, sk: 'RATE' }),
   addressFailures: (addressHash: string): Key => ({ pk: `FAILS#${addressHash}`, sk: 'FAILS' }),
+  suppressed: (addressHash: string): Key => ({ pk: `SUPPRESSED#${addressHash}`, sk: 'SUPPRESSED' }),
   authorizationRequest: (hash: string): Key => ({ pk: `OAUTHREQ#${hash}`, sk: 'OAUTHREQ' }),
   authorizationCode: (hash: string): Key => ({ pk: `OAUTHCODE#${hash}`, sk: 'OAUTHCODE' }),
   passkeyCredential: (credentialHash: string): Key => ({ pk: `PASSKEY#${credentialHash}`, sk: 'PASSKEY' }),

@@ -14,11 +14,13 @@ export const TABLE = {
    * costs an index write.
    */
   usersByLogin: {
-    indexName: 'usersByLogin',
+    // Versioned: CloudFormation cannot change an index's keys or projection in place, so a
+    // change is a new index (usersByLoginV2) over three deploys; README "Changing an index".
+    indexName: 'usersByLoginV1',
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
     projected: [
-      'id', 'orgId', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'mustChangePassword',
+      'id', 'orgId', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
       'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions', 'managedBy', 'locale',
     ],
   },

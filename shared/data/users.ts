@@ -7,6 +7,7 @@ import { type Condition, Expression, updateExpression } from './expression';
 import { keys } from './keys';
 import { filteredPage } from './pages';
 import { TABLE } from './table';
+import type { EmailStatus } from './email-status';
 import type { TxItem } from './transact';
 import type { PasskeyRecord } from './passkeys';
 
@@ -24,6 +25,8 @@ export interface UserRecord {
   role: Role;
   status: UserStatus;
   emailVerified: boolean;
+  /** Set by SES bounce and complaint events (shared/services/email-events.ts); absent means `ok`. */
+  emailStatus?: EmailStatus;
   mustChangePassword: boolean;
   /**
    * `enabled`: the user has a second factor (TOTP or a passkey). `totp`: whether TOTP is one of
@@ -121,6 +124,7 @@ export function publicUser(user: UserRecord) {
     role: user.role,
     status: user.status,
     emailVerified: user.emailVerified,
+    emailStatus: user.email ? (user.emailStatus ?? 'ok') : null,
     mustChangePassword: user.mustChangePassword,
     passwordResetPending: Boolean(user.emailTokens?.reset),
     mfa: publicMfa(user.mfa),

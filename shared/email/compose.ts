@@ -18,6 +18,9 @@ export interface EmailOrg {
 }
 
 export interface EmailRecipient {
+  /** The user's ids, when the mail is for a user: they tag the message, so SES's bounce finds the user. */
+  id?: string;
+  orgId?: string;
   name: string;
   login: string;
   email: string | null;
@@ -87,5 +90,5 @@ async function auditRenderFailed(orgId: string, type: string, locale: string, ve
 
 /** Composes and sends (see sendEmail: a failure is reported, never thrown). */
 export async function emailUser<T extends EmailType>(to: string, type: T, org: EmailOrg, user: EmailRecipient, vars: EmailVariables[T]): Promise<Delivery> {
-  return sendEmail(to, await composeEmail(type, org, user, vars));
+  return sendEmail(to, await composeEmail(type, org, user, vars), user.id && user.orgId ? { orgId: user.orgId, id: user.id } : undefined);
 }

@@ -1,6 +1,8 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
+import { suppressionOf } from '../data/email-status';
 import { logger } from '../log';
+import { EMAIL_TAGS } from '../services/email-events';
 import { fromAddress } from './address';
 import type { Email } from './render';
 
@@ -41,18 +43,39 @@ export const EMAIL_LIMITS = {
   totalMs: 3000,
 } as const;
 
-export type Delivery = 'sent' | 'failed';
+export type Delivery = 'sent' | 'failed' | 'suppressed';
+
+/** Who a message is for, so that SES's bounce or complaint event finds the user (message tags). */
+export interface Recipient {
+  orgId: string;
+  id: string;
+}
+
+const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 256);
 
 /**
  * Sends after the data change has committed. A failure never undoes the change: it is
  * logged (without the message, which may hold a link) and reported to the caller.
  */
-export async function sendEmail(to: string, email: Email): Promise<Delivery> {
+export async function sendEmail(to: string, email: Email, recipient?: Recipient): Promise<Delivery> {
   try {
+    // An address SES reported bounced or complained about gets nothing more (SES's own
+    // suppression list would drop it too, but still count it against the reputation).
+    const suppressed = await suppressionOf(to);
+    if (suppressed) {
+      logger.info('email suppressed', { event: 'email.suppressed', kind: email.kind, emailStatus: suppressed });
+      return 'suppressed';
+    }
     const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+    const { EMAIL_FROM, EMAIL_FROM_NAME, EMAIL_CONFIGURATION_SET } = config();
     await (await ses()).send(
       new SendEmailCommand({
-        FromEmailAddress: fromAddress(config().EMAIL_FROM, email.fromName),
+        FromEmailAddress: fromAddress(EMAIL_FROM, email.fromName ?? EMAIL_FROM_NAME),
+        ConfigurationSetName: EMAIL_CONFIGURATION_SET,
+        EmailTags: [
+          { Name: 'kind', Value: tagValue(email.kind) },
+          ...(recipient ? [{ Name: EMAIL_TAGS.org, Value: tagValue(recipient.orgId) }, { Name: EMAIL_TAGS.user, Value: tagValue(recipient.id) }] : []),
+        ],
         Destination: { ToAddresses: [to] },
         Content: {
           Simple: {

@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { config } from '../config';
 import type { AuthedContext, Principal, RequestContext, ScimContext, ScimPrincipal } from '../context';
 import { newUsage } from '../data/client';
-import { Problem, badRequest, notFound, unauthorized, validationFailed } from '../errors';
+import { Problem, badRequest, forbidden, notFound, unauthorized, validationFailed } from '../errors';
 import { safeEqual } from '../ids';
 import { logger } from '../log';
 import { withinScope } from '../request-scope';
@@ -24,6 +24,7 @@ import { scimFallback } from '../scim/fallback';
 import { authenticateScimToken } from '../services/scim-auth';
 import { parseFormBody } from './form';
 import { htmlPage } from './html-page';
+import { cameThroughEdge } from './origin-guard';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -188,6 +189,8 @@ const bearer = (event: Event): string | undefined => {
 const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Result> => ({
   before: async (request) => {
     const event = request.event;
+    // On AWS, before anything else: API Gateway's own URL is public, and only CloudFront runs the WAF.
+    if (!(await cameThroughEdge(event.headers))) throw forbidden('Use the deployment’s own address.');
     const route = table.get(event.routeKey);
     if (!route) {
       // Under /scim/v2 even an unknown path or method answers in SCIM's own format.

@@ -18,6 +18,7 @@ export const User = z
     role: z.enum(['root', 'admin', 'developer']),
     status: z.enum(['pending', 'active', 'deactivated']),
     emailVerified: z.boolean(),
+    emailStatus: z.enum(['ok', 'bounced', 'complained']).nullable().meta({ description: '`bounced` after a permanent bounce, `complained` after a complaint: nothing is mailed to the address; null without an email' }),
     mustChangePassword: z.boolean(),
     passwordResetPending: z.boolean().meta({ description: 'A password-reset link was issued and not used or cancelled (it may have expired)' }),
     mfa: z.object({
@@ -117,7 +118,7 @@ export const ApiToken = z
 export const NewApiToken = ApiToken.extend({ token: z.string().meta({ description: 'Shown once; only its hash is kept' }) });
 export const ApiTokenPage = page(ApiToken);
 
-const EmailDelivery = z.enum(['sent', 'failed', 'none']);
+const EmailDelivery = z.enum(['sent', 'failed', 'none', 'suppressed']);
 export const Link = z.object({ url: z.string(), expiresAt: z.iso.datetime(), emailDelivery: EmailDelivery });
 export const InviteResult = z.object({
   user: User,

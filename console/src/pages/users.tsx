@@ -12,8 +12,14 @@ import { UsersImportExport } from './user-import';
 const ROLE_FILTER: Array<[string, string]> = [['', 'Any role'], ['root', 'Owner (root)'], ['admin', 'Admin'], ['developer', 'Developer']];
 const STATUS_FILTER: Array<[string, string]> = [['', 'Any status'], ['pending', 'Pending'], ['active', 'Active'], ['deactivated', 'Deactivated']];
 
-export const describeDelivery = (delivery: 'sent' | 'failed' | 'none') =>
-  delivery === 'sent' ? 'The email was sent.' : delivery === 'failed' ? 'The email could not be sent; pass the link on yourself.' : 'No email was sent.';
+export const describeDelivery = (delivery: 'sent' | 'failed' | 'none' | 'suppressed') =>
+  delivery === 'sent'
+    ? 'The email was sent.'
+    : delivery === 'failed'
+      ? 'The email could not be sent; pass the link on yourself.'
+      : delivery === 'suppressed'
+        ? 'No email was sent: this address bounced or complained before; pass the link on yourself.'
+        : 'No email was sent.';
 
 export function Users() {
   const { query: params } = useLocation();

@@ -1,0 +1,166 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { handler } from '../../functions/email-events';
+import { suppressionOf } from '../../shared/data/email-status';
+import { emailsTo, lastEmailTo, useApi } from '../support/api';
+import { addMember, verifiedOrg } from '../support/factories';
+
+const api = useApi();
+const context = { awsRequestId: 'test-request' } as Context;
+
+/**
+ * SES's event record as its documentation shows it ("Examples of event data that Amazon SES
+ * publishes", Bounce and Complaint records), wrapped the way EventBridge delivers it
+ * (source `aws.ses`, detail-type `Email Bounced` / `Email Complaint Received`).
+ */
+function mail(recipient: string, tags: Record<string, string[]>) {
+  return {
+    timestamp: '2017-08-05T00:40:02.012Z',
+    source: 'Sender Name <sender@example.com>',
+    sourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/sender@example.com',
+    sendingAccountId: '123456789012',
+    messageId: 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000',
+    destination: [recipient],
+    headersTruncated: false,
+    headers: [
+      { name: 'From', value: 'Sender Name <sender@example.com>' },
+      { name: 'To', value: recipient },
+      { name: 'Subject', value: 'Message sent from Amazon SES' },
+    ],
+    commonHeaders: { from: ['Sender Name <sender@example.com>'], to: [recipient], messageId: 'EXAMPLE7c191be45', subject: 'Message sent from Amazon SES' },
+    tags: { 'ses:configuration-set': ['Gatehouse-prod'], 'ses:source-ip': ['192.0.2.0'], 'ses:from-domain': ['example.com'], 'ses:caller-identity': ['ses_user'], ...tags },
+  };
+}
+
+const envelope = (detailType: string, detail: unknown) => ({
+  version: '0',
+  id: crypto.randomUUID(),
+  'detail-type': detailType,
+  source: 'aws.ses',
+  account: '123456789012',
+  time: '2017-08-05T00:41:03Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:ses:us-east-1:123456789012:configuration-set/Gatehouse-prod'],
+  detail,
+});
+
+const bounce = (recipient: string, orgId: string | undefined, bounceType = 'Permanent') =>
+  envelope('Email Bounced', {
+    eventType: 'Bounce',
+    bounce: {
+      bounceType,
+      bounceSubType: bounceType === 'Permanent' ? 'General' : 'MailboxFull',
+      bouncedRecipients: [{ emailAddress: recipient, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+      timestamp: '2017-08-05T00:41:02.669Z',
+      feedbackId: '01000157c44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000000',
+      reportingMTA: 'dsn; mta.example.com',
+    },
+    mail: mail(recipient, orgId ? { 'gatehouse-org': [orgId] } : {}),
+  });
+
+const complaint = (recipient: string, orgId: string) =>
+  envelope('Email Complaint Received', {
+    eventType: 'Complaint',
+    complaint: {
+      complainedRecipients: [{ emailAddress: recipient }],
+      timestamp: '2017-08-05T00:41:02.669Z',
+      feedbackId: '01000157c44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000000',
+      userAgent: 'Mozilla/5.0 (Windows NT 6.1; WOW64; rv:45.0) Gecko/20100101 Thunderbird/45.4.0',
+      complaintFeedbackType: 'abuse',
+      arrivalDate: '2017-08-05T00:41:02.669Z',
+    },
+    mail: mail(recipient, { 'gatehouse-org': [orgId] }),
+  });
+
+async function statusOf(orgId: string, userId: string, token: string) {
+  const answer = await api.request('GET', `/v1/users/${userId}`, { token });
+  expect(answer.status).toBe(200);
+  return answer.body.emailStatus as string;
+}
+
+async function statusChanges(token: string, userId: string) {
+  const answer = await api.request('GET', `/v1/audit-events?action=user.email_status_changed&target=${userId}`, { token });
+  expect(answer.status).toBe(200);
+  return answer.body.items as Array<{ action: string; actor: unknown; details: Record<string, unknown> }>;
+}
+
+describe('SES bounce and complaint events', () => {
+  it('marks the user bounced after a permanent bounce, audits it once, and mails the address no more', async () => {
+    const org = await verifiedOrg(api);
+    const invited = await api.request('POST', '/v1/users', {
+      token: org.rootToken,
+      body: { login: 'bouncer', name: 'Bouncing Betty', email: `betty@${org.slug}.example.com`, role: 'developer' },
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.body.user.emailStatus).toBe('ok');
+    const address = invited.body.user.email as string;
+    expect(await emailsTo(address)).toHaveLength(1);
+
+    // SES reports the address as the recipient's server wrote it: case is not significant.
+    const outcome = await handler(bounce(address.toUpperCase(), org.orgId), context);
+    expect(outcome).toEqual({ status: 'bounced', recipients: 1, usersMarked: 1 });
+    expect(await statusOf(org.orgId, invited.body.user.id, org.rootToken)).toBe('bounced');
+    expect(await suppressionOf(address)).toBe('bounced');
+
+    // EventBridge delivers at least once: the same event again changes nothing.
+    expect(await handler(bounce(address, org.orgId), context)).toMatchObject({ usersMarked: 0 });
+    const changes = await statusChanges(org.rootToken, invited.body.user.id);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ actor: null, details: { from: 'ok', to: 'bounced', reason: 'bounce' } });
+
+    // A re-issued invitation works, but is not mailed.
+    const again = await api.request('POST', `/v1/users/${invited.body.user.id}/activation`, { token: org.rootToken });
+    expect(again.status).toBe(201);
+    expect(again.body.emailDelivery).toBe('suppressed');
+    expect(await emailsTo(address)).toHaveLength(1);
+    // The list row (from the index) shows it too.
+    const list = await api.request('GET', '/v1/users', { token: org.rootToken });
+    expect(list.body.items.find((user: { id: string }) => user.id === invited.body.user.id).emailStatus).toBe('bounced');
+  });
+
+  it('suppresses the address in every organization, also for users the message was not for', async () => {
+    const first = await verifiedOrg(api);
+    const second = await verifiedOrg(api);
+    const shared = `shared-${first.slug}@${first.slug}.example.com`;
+    const member = await addMember(api, first, first.rootToken, 'developer', { email: shared });
+    expect(await handler(bounce(shared, first.orgId), context)).toMatchObject({ status: 'bounced', usersMarked: 1 });
+    expect(await statusOf(first.orgId, member.id, first.rootToken)).toBe('bounced');
+
+    const invited = await api.request('POST', '/v1/users', {
+      token: second.rootToken,
+      body: { login: 'same-person', name: 'Same Person', email: shared, role: 'developer' },
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.body.emailDelivery).toBe('suppressed');
+    expect((await emailsTo(shared)).every((email) => !email.subject.includes(second.slug))).toBe(true);
+  });
+
+  it('marks a complaint, which a later bounce does not turn back', async () => {
+    const org = await verifiedOrg(api);
+    const member = await addMember(api, org, org.rootToken, 'admin');
+    expect(await handler(complaint(member.email, org.orgId), context)).toEqual({ status: 'complained', recipients: 1, usersMarked: 1 });
+    expect(await handler(bounce(member.email, org.orgId), context)).toMatchObject({ usersMarked: 0 });
+    expect(await statusOf(org.orgId, member.id, org.rootToken)).toBe('complained');
+    expect(await suppressionOf(member.email)).toBe('complained');
+    const changes = await statusChanges(org.rootToken, member.id);
+    expect(changes.map((change) => change.details)).toEqual([{ from: 'ok', to: 'complained', reason: 'complaint' }]);
+
+    // The forgotten-password answer stays 202, and nothing is sent.
+    const before = (await emailsTo(member.email)).length;
+    const forgot = await api.request('POST', '/v1/auth/password/forgot', { body: { org: org.slug, login: member.login } });
+    expect(forgot.status).toBe(202);
+    expect(await emailsTo(member.email)).toHaveLength(before);
+  });
+
+  it('changes nothing for a transient bounce or an event that is not SES’s', async () => {
+    const org = await verifiedOrg(api);
+    const member = await addMember(api, org, org.rootToken, 'developer');
+    expect(await handler(bounce(member.email, org.orgId, 'Transient'), context)).toEqual({ recipients: 1, usersMarked: 0 });
+    expect(await handler({ source: 'aws.ses', 'detail-type': 'Email Bounced', detail: { eventType: 'Bounce' } }, context)).toEqual({ recipients: 0, usersMarked: 0 });
+    expect(await statusOf(org.orgId, member.id, org.rootToken)).toBe('ok');
+    expect(await suppressionOf(member.email)).toBeUndefined();
+    const reset = await api.request('POST', `/v1/users/${member.id}/password-reset`, { token: org.rootToken });
+    expect(reset.body.emailDelivery).toBe('sent');
+    expect((await lastEmailTo(member.email)).from).toBe('"Gatehouse" <no-reply@gatehouse.local>');
+  });
+});
