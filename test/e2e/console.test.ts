@@ -159,7 +159,7 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
       const shown = await page.getByTestId('activation-link').textContent();
       expect(shown).toMatch(/\/activate#token=/);
       // The emailed copy also names the email's language: /activate?lang=en#token=…
-      expect((await lastEmailTo(person.email)).body.text).toContain(shown.replace('/activate#', '/activate?lang=en#'));
+      expect((await lastEmailTo(person.email)).body.text).toContain(shown!.replace('/activate#', '/activate?lang=en#'));
       if (who === 'admin') await screenshot(page, 'users-invite-link-shown-once');
       await page.getByRole('button', { name: 'Invite someone else' }).click();
     }
