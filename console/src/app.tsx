@@ -113,7 +113,6 @@ export function App() {
       </a>
       <header class="top">
         <span class="brand">Gatehouse{session.org ? <span class="org"> · {session.org.name}</span> : null}</span>
-        <LanguageSwitcher onPick={(locale) => void (session.state === 'signed-in' ? request('PATCH', '/v1/me', { body: { locale } }).catch(() => undefined) : undefined)} />
         {session.state === 'signed-in' ? (
           <>
             <nav aria-label="Main">
@@ -143,6 +142,10 @@ export function App() {
         ) : null}
       </header>
       <main id="main">{content}</main>
+      {/* After the page in the tab order, so the skip link still leads straight to the form. */}
+      <footer class="bottom">
+        <LanguageSwitcher onPick={(locale) => void (session.state === 'signed-in' ? request('PATCH', '/v1/me', { body: { locale } }).catch(() => undefined) : undefined)} />
+      </footer>
     </>
   );
 }

@@ -22,6 +22,7 @@ export const AuthorizeQuery = z
     max_age: param('Seconds since the last sign-in after which a fresh one is required'),
     login_hint: param('Pre-fills the login'),
     org: param('Organization slug: only its users may complete the sign-in'),
+    ui_locales: param('Space-separated languages in order of preference (OpenID Connect Core 3.1.2.1): the first Gatehouse has rides to the sign-in page as `lang`'),
   })
   // Unknown parameters are the service's to judge (request objects are refused, others ignored).
   .loose();

@@ -1,3 +1,4 @@
+import { LOCALES } from '../i18n/locales';
 import { CLAIMS_SUPPORTED, SIGNING_ALG, scopesSupported } from '../auth/tokens';
 import { config } from '../config';
 import { GRANTS } from './token';
@@ -35,5 +36,6 @@ export function discoveryDocument() {
     id_token_signing_alg_values_supported: [SIGNING_ALG],
     scopes_supported: scopesSupported(),
     claims_supported: [...CLAIMS_SUPPORTED],
+    ui_locales_supported: [...LOCALES],
   };
 }

@@ -1,3 +1,4 @@
+import { negotiate, parseUiLocales } from '../i18n/locales';
 import { createHash } from 'node:crypto';
 import { nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
@@ -140,7 +141,9 @@ export async function authorize(rawQuery: string): Promise<AuthorizeAnswer> {
     createdAt: now,
     expiresAt: now + LIFETIMES.authorizeRequest,
   });
-  return { kind: 'redirect', location: `${config().APP_URL}/login?request=${encodeURIComponent(handle)}` };
+  // The first language we have of the app's ui_locales rides to the sign-in page; none matched, no lang.
+  const lang = negotiate(parseUiLocales(query.get('ui_locales')?.slice(0, 512)));
+  return { kind: 'redirect', location: `${config().APP_URL}/login?request=${encodeURIComponent(handle)}${lang ? `&lang=${lang}` : ''}` };
 }
 
 async function livePendingRequest(handle: string): Promise<{ request: AuthorizationRequestRecord; client: RegisteredClient }> {

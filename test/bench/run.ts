@@ -575,6 +575,15 @@ try {
     });
     results.passkeyVerification = passkeyCheck;
 
+    // ------------------------------------------------------------ email rendering (issue 30)
+    const emailRender = await new Promise<{ custom: { cpuMs: number; wallMs: number }; builtin: { cpuMs: number; wallMs: number } }>((done, fail) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'email-render.ts')], { env: process.env, cwd: root });
+      let text = '';
+      child.stdout.on('data', (chunk) => (text += chunk));
+      child.on('exit', (code) => (code === 0 ? done(JSON.parse(text)) : fail(new Error('email render benchmark failed'))));
+    });
+    results.emailRender = emailRender;
+
     // ------------------------------------------------------------ cost model
     const costPerMillion = (stats: Stats) => {
       // Lambda duration: the CPU part slowed to the vCPU share of the memory size, plus the wait on I/O.
@@ -628,6 +637,8 @@ try {
     lines.push(...coldReport);
     lines.push('', `Password hash (argon2id ${JSON.stringify(hashing.params)}): ${hashing.medianMs} ms wall, ${hashing.cpuMs} ms CPU, peak RSS +${hashing.maxRssDeltaMiB} MiB`);
     lines.push(`Passkey assertion check (ES256, @simplewebauthn/server): ${passkeyCheck.medianMs} ms wall, ${passkeyCheck.cpuMs} ms CPU`);
+    const emailMet = Math.max(emailRender.custom.cpuMs, emailRender.builtin.cpuMs) < 2;
+    lines.push(`  ${emailMet ? 'met ' : 'MISS'}  an email from a cached template under 2 ms CPU: custom Liquid ${emailRender.custom.cpuMs} ms, built-in ${emailRender.builtin.cpuMs} ms`);
     lines.push('', `Cost model (${PRICES.region} list prices of ${PRICES.asOf}, Lambda arm64 at ${LAMBDA_MEMORY_MB} MB; profile ${PROFILE.logins} logins, ${PROFILE.refreshes} refreshes, ${PROFILE.apiCalls} API calls a month):`);
     lines.push(`  per monthly active user: $${(results.cost as { perMau: number }).perMau.toFixed(6)} (all logins with TOTP: $${(results.cost as { perMauWithTotp: number }).perMauWithTotp.toFixed(6)})   Cognito Essentials $${PRICES.cognitoEssentialsPerMau}, Lite $${PRICES.cognitoLitePerMau}`);
     lines.push(`  the same user entirely through the console (CloudFront request fees on top): $${(results.cost as { perMauThroughConsole: number }).perMauThroughConsole.toFixed(6)}`);

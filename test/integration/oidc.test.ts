@@ -488,6 +488,15 @@ describe('GET /oauth2/logout', () => {
   });
 });
 
+describe('ui_locales', () => {
+  it('carries the first language Gatehouse has to the sign-in page as lang, and nothing when none matches', async () => {
+    const withLang = await get(`/oauth2/authorize?${authorizeQuery({ ui_locales: 'it fr-CA de' })}`);
+    expect(new URL(withLang.location!).searchParams.get('lang')).toBe('fr');
+    const without = await get(`/oauth2/authorize?${authorizeQuery({ ui_locales: 'it zz' })}`);
+    expect(new URL(without.location!).searchParams.has('lang')).toBe(false);
+  });
+});
+
 describe('discovery', () => {
   it('describes the authorization-code flow', async () => {
     const answer = await api.request('GET', '/.well-known/openid-configuration');
@@ -506,5 +515,6 @@ describe('discovery', () => {
     expect(answer.body.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']));
     expect(answer.body.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
     expect(answer.body.claims_supported).toEqual(expect.arrayContaining(['sub', 'auth_time', 'nonce', 'sid', 'amr', 'org', 'role']));
+    expect(answer.body.ui_locales_supported).toEqual(['en', 'de', 'fr', 'es', 'pt-BR', 'ja']);
   });
 });

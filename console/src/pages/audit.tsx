@@ -74,7 +74,7 @@ const SELF: Record<string, string> = {
 
 /** One line a person reads: "owner invited dana as developer", "dana signed in". */
 export function describeEvent(event: AuditEvent): string {
-  const who = event.actor?.login ?? 'Gatehouse';
+  const who = !event.actor ? 'Gatehouse' : 'login' in event.actor ? event.actor.login : `the directory (${event.actor.name})`;
   const self = event.actor !== null && event.target.type === 'user' && event.target.id === event.actor.id;
   if (self && SELF[event.action]) return `${who} ${SELF[event.action]}`;
   const verb = ACTIONS[event.action] ?? event.action;

@@ -4,7 +4,6 @@ import { useSession } from '../session';
 import { Link } from '../router';
 import type { Challenge, Tokens } from '../types';
 import { Alert, Field, Form, ORG_HINT, Page, useAction } from '../ui';
-import { Link } from '../router';
 import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
 import { PasskeySignIn } from './passkey-signin';
 

@@ -214,6 +214,7 @@ export function EmailTemplatesSettings() {
         <section aria-labelledby="preview-title" class="template-preview">
           <h2 id="preview-title">{t('templates.preview')}</h2>
           <p>{t('templates.previewSubject', { subject: preview.subject })}</p>
+          <pre class="preview-text" data-testid="preview-text">{preview.text}</pre>
           {/* The email's HTML in a sandboxed frame: no script, no same-origin access. */}
           <iframe title={t('templates.previewFrame')} sandbox="" srcdoc={preview.html} style={{ width: '100%', height: '480px', border: '1px solid var(--line)' }} />
         </section>
