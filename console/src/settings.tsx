@@ -11,6 +11,7 @@ import { Users } from './pages/users';
 import { MfaPolicy } from './pages/settings/mfa-policy';
 import { SsoSettings } from './pages/settings/sso';
 import { Webhooks } from './pages/settings/webhooks';
+import { Provisioning } from './pages/settings/provisioning';
 import { BrandingSettings } from './pages/settings/branding';
 import { EmailTemplatesSettings } from './pages/settings/email-templates';
 
@@ -21,7 +22,8 @@ import { EmailTemplatesSettings } from './pages/settings/email-templates';
  *
  * To add a section, write console/src/pages/settings/<id>.tsx exporting one component and add
  * one line below, e.g.
- *   { id: 'webhooks', label: 'Webhooks', path: '/settings/webhooks', allow: rootOnly, render: () => <Webhooks /> },
+ *   { id: 'provisioning', label: 'Provisioning', path: '/settings/provisioning', allow: can.audit, render: () => <Provisioning /> },
+  { id: 'webhooks', label: 'Webhooks', path: '/settings/webhooks', allow: rootOnly, render: () => <Webhooks /> },
  * Its place in the navigation comes from ORDER (by id), not from where the line sits.
  */
 export interface SettingsSection {
