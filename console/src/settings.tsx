@@ -22,8 +22,7 @@ import { EmailTemplatesSettings } from './pages/settings/email-templates';
  *
  * To add a section, write console/src/pages/settings/<id>.tsx exporting one component and add
  * one line below, e.g.
- *   { id: 'provisioning', label: 'Provisioning', path: '/settings/provisioning', allow: can.audit, render: () => <Provisioning /> },
-  { id: 'webhooks', label: 'Webhooks', path: '/settings/webhooks', allow: rootOnly, render: () => <Webhooks /> },
+ *   { id: 'webhooks', label: 'Webhooks', path: '/settings/webhooks', allow: rootOnly, render: () => <Webhooks /> },
  * Its place in the navigation comes from ORDER (by id), not from where the line sits.
  */
 export interface SettingsSection {
@@ -58,6 +57,7 @@ export const SETTINGS: SettingsSection[] = [
   },
   { id: 'mfa-policy', label: 'Two-factor policy', group: 'Security', path: '/settings/mfa-policy', allow: rootOnly, render: () => <MfaPolicy /> },
   { id: 'sso', label: 'Single sign-on', group: 'Security', path: '/settings/sso', allow: rootOnly, render: () => <SsoSettings /> },
+  { id: 'provisioning', label: 'Provisioning', path: '/settings/provisioning', allow: can.audit, render: () => <Provisioning /> },
   { id: 'webhooks', label: 'Webhooks', path: '/settings/webhooks', allow: rootOnly, render: () => <Webhooks /> },
   { id: 'branding', label: 'Branding', path: '/settings/branding', allow: rootOnly, render: () => <BrandingSettings /> },
   { id: 'email-templates', label: 'Email templates', path: '/settings/email-templates', allow: rootOnly, render: () => <EmailTemplatesSettings /> },
