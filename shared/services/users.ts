@@ -119,7 +119,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
 
   const emailDelivery: Delivery = link
     ? await emailUser(input.email, 'invitation', org, user, { link: link.url, expiresAt: new Date(link.expiresAt) })
-    : await emailUser(input.email, 'invitation-password', org, user, { link: `${config().APP_URL}/login`, temporaryPassword: temporary! });
+    : await emailUser(input.email, 'invitation-password', org, user, { link: `${config().APP_URL}/login?org=${encodeURIComponent(org.slug)}`, temporaryPassword: temporary! });
   return {
     user: publicUser(user),
     ...(link ? { activation: { url: link.url, expiresAt: link.expiresAt } } : { temporaryPassword: temporary }),

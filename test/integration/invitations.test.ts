@@ -210,7 +210,8 @@ describe('service accounts', () => {
 describe('emails that lead to a sign-in name what the login form asks for', () => {
   // The organization is named by its sign-in address (the slug), never only its display name,
   // which the login form refuses: an invited user must be able to sign in with what the email says.
-  const quoted = (text: string | undefined, what: string) => new RegExp(`${what} "([^"]+)"`).exec(text ?? '')?.[1];
+  // The catalogs quote as each language does; English uses typographic quotes.
+  const quoted = (text: string | undefined, what: string) => new RegExp(`${what} ["“]([^"”]+)["”]`).exec(text ?? '')?.[1];
 
   it('a temporary-password invitation: signing in with exactly what it says works, and its button fills the organization in', async () => {
     const org = await verifiedOrg(api);

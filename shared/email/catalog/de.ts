@@ -11,7 +11,7 @@ export const de: Catalog = {
   'verify-email.action': 'E-Mail-Adresse bestätigen',
 
   'invitation.subject': 'Sie sind zu {org} eingeladen',
-  'invitation.body': 'Sie wurden zu {org} eingeladen. Ihr Anmeldename ist „{login}“. Wählen Sie Ihr Passwort über den Link unten; er funktioniert einmal und läuft in {days, plural, one {# Tag} other {# Tagen}} ab, am {expiresAt}.',
+  'invitation.body': 'Sie wurden zu {org} eingeladen. Melden Sie sich mit der Organisation „{slug}“ und dem Anmeldenamen „{login}“ an. Wählen Sie Ihr Passwort über den Link unten; er funktioniert einmal und läuft in {days, plural, one {# Tag} other {# Tagen}} ab, am {expiresAt}.',
   'invitation.action': 'Mein Konto aktivieren',
 
   'invitation-password.subject': 'Sie sind zu {org} eingeladen',
@@ -21,7 +21,7 @@ export const de: Catalog = {
   'invitation-password.action': 'Anmelden',
 
   'password-reset.subject': 'Setzen Sie Ihr Passwort für {org} zurück',
-  'password-reset.body': 'Jemand hat angefordert, das Passwort Ihres Kontos zurückzusetzen. Wenn Sie das waren, verwenden Sie den Link unten; er funktioniert einmal und läuft in {hours, plural, one {einer Stunde} other {# Stunden}} ab, am {expiresAt}. Damit werden Sie überall abgemeldet.',
+  'password-reset.body': 'Jemand hat angefordert, das Passwort des Anmeldenamens „{login}“ in der Organisation „{slug}“ zurückzusetzen. Wenn Sie das waren, verwenden Sie den Link unten; er funktioniert einmal und läuft in {hours, plural, one {einer Stunde} other {# Stunden}} ab, am {expiresAt}. Damit werden Sie überall abgemeldet.',
   'password-reset.ignore': 'Wenn Sie das nicht waren, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.',
   'password-reset.action': 'Neues Passwort wählen',
 

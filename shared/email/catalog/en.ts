@@ -14,7 +14,7 @@ export const en = {
   'verify-email.action': 'Verify my email address',
 
   'invitation.subject': 'You are invited to {org}',
-  'invitation.body': 'You have been invited to {org}. Your login is “{login}”. Choose your password with the link below; it works once and expires in {days, plural, one {# day} other {# days}}, on {expiresAt}.',
+  'invitation.body': 'You have been invited to {org}. Sign in with the organization “{slug}” and the login “{login}”. Choose your password with the link below; it works once and expires in {days, plural, one {# day} other {# days}}, on {expiresAt}.',
   'invitation.action': 'Activate my account',
 
   'invitation-password.subject': 'You are invited to {org}',
@@ -24,7 +24,7 @@ export const en = {
   'invitation-password.action': 'Sign in',
 
   'password-reset.subject': 'Reset your {org} password',
-  'password-reset.body': 'Someone asked to reset the password of your account. If it was you, use the link below; it works once and expires in {hours, plural, one {one hour} other {# hours}}, on {expiresAt}. Using it signs you out everywhere.',
+  'password-reset.body': 'Someone asked to reset the password of the login “{login}” in the organization “{slug}”. If it was you, use the link below; it works once and expires in {hours, plural, one {one hour} other {# hours}}, on {expiresAt}. Using it signs you out everywhere.',
   'password-reset.ignore': 'If it was not you, ignore this email: your password stays as it is.',
   'password-reset.action': 'Choose a new password',
 

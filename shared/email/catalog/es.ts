@@ -11,7 +11,7 @@ export const es: Catalog = {
   'verify-email.action': 'Verificar mi dirección de correo',
 
   'invitation.subject': 'Te han invitado a {org}',
-  'invitation.body': 'Te han invitado a {org}. Tu usuario es «{login}». Elige tu contraseña con el enlace de abajo; funciona una sola vez y caduca en {days, plural, one {# día} other {# días}}, el {expiresAt}.',
+  'invitation.body': 'Te han invitado a {org}. Inicia sesión con la organización «{slug}» y el usuario «{login}». Elige tu contraseña con el enlace de abajo; funciona una sola vez y caduca en {days, plural, one {# día} other {# días}}, el {expiresAt}.',
   'invitation.action': 'Activar mi cuenta',
 
   'invitation-password.subject': 'Te han invitado a {org}',
@@ -21,7 +21,7 @@ export const es: Catalog = {
   'invitation-password.action': 'Iniciar sesión',
 
   'password-reset.subject': 'Restablece tu contraseña de {org}',
-  'password-reset.body': 'Alguien pidió restablecer la contraseña de tu cuenta. Si fuiste tú, usa el enlace de abajo; funciona una sola vez y caduca en {hours, plural, one {una hora} other {# horas}}, el {expiresAt}. Al usarlo se cerrarán todas tus sesiones.',
+  'password-reset.body': 'Alguien pidió restablecer la contraseña del usuario «{login}» en la organización «{slug}». Si fuiste tú, usa el enlace de abajo; funciona una sola vez y caduca en {hours, plural, one {una hora} other {# horas}}, el {expiresAt}. Al usarlo se cerrarán todas tus sesiones.',
   'password-reset.ignore': 'Si no fuiste tú, ignora este correo: tu contraseña no cambia.',
   'password-reset.action': 'Elegir una contraseña nueva',
 

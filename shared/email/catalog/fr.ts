@@ -11,7 +11,7 @@ export const fr: Catalog = {
   'verify-email.action': 'Confirmer mon adresse e-mail',
 
   'invitation.subject': 'Vous êtes invité à rejoindre {org}',
-  'invitation.body': 'Vous avez été invité à rejoindre {org}. Votre identifiant est « {login} ». Choisissez votre mot de passe avec le lien ci-dessous ; il ne fonctionne qu’une fois et expire dans {days, plural, one {# jour} other {# jours}}, le {expiresAt}.',
+  'invitation.body': 'Vous avez été invité à rejoindre {org}. Connectez-vous avec l’organisation « {slug} » et l’identifiant « {login} ». Choisissez votre mot de passe avec le lien ci-dessous ; il ne fonctionne qu’une fois et expire dans {days, plural, one {# jour} other {# jours}}, le {expiresAt}.',
   'invitation.action': 'Activer mon compte',
 
   'invitation-password.subject': 'Vous êtes invité à rejoindre {org}',
@@ -21,7 +21,7 @@ export const fr: Catalog = {
   'invitation-password.action': 'Se connecter',
 
   'password-reset.subject': 'Réinitialisez votre mot de passe {org}',
-  'password-reset.body': 'Quelqu’un a demandé la réinitialisation du mot de passe de votre compte. Si c’était vous, utilisez le lien ci-dessous ; il ne fonctionne qu’une fois et expire dans {hours, plural, one {une heure} other {# heures}}, le {expiresAt}. L’utiliser vous déconnecte partout.',
+  'password-reset.body': 'Quelqu’un a demandé la réinitialisation du mot de passe de l’identifiant « {login} » dans l’organisation « {slug} ». Si c’était vous, utilisez le lien ci-dessous ; il ne fonctionne qu’une fois et expire dans {hours, plural, one {une heure} other {# heures}}, le {expiresAt}. L’utiliser vous déconnecte partout.',
   'password-reset.ignore': 'Si ce n’était pas vous, ignorez cet e-mail : votre mot de passe reste inchangé.',
   'password-reset.action': 'Choisir un nouveau mot de passe',
 

@@ -11,7 +11,7 @@ export const ja: Catalog = {
   'verify-email.action': 'メールアドレスを確認する',
 
   'invitation.subject': '{org} に招待されました',
-  'invitation.body': '{org} に招待されました。ログイン名は「{login}」です。下のリンクからパスワードを設定してください。リンクは一度だけ使え、{days, plural, other {#日}}後の {expiresAt} に期限切れになります。',
+  'invitation.body': '{org} に招待されました。組織「{slug}」とログイン名「{login}」でサインインします。下のリンクからパスワードを設定してください。リンクは一度だけ使え、{days, plural, other {#日}}後の {expiresAt} に期限切れになります。',
   'invitation.action': 'アカウントを有効にする',
 
   'invitation-password.subject': '{org} に招待されました',
@@ -21,7 +21,7 @@ export const ja: Catalog = {
   'invitation-password.action': 'サインイン',
 
   'password-reset.subject': '{org} のパスワードを再設定してください',
-  'password-reset.body': 'あなたのアカウントのパスワード再設定が依頼されました。ご本人の場合は下のリンクを使ってください。リンクは一度だけ使え、{hours, plural, other {#時間}}後の {expiresAt} に期限切れになります。使うとすべての端末からサインアウトします。',
+  'password-reset.body': '組織「{slug}」のログイン名「{login}」のパスワード再設定が依頼されました。ご本人の場合は下のリンクを使ってください。リンクは一度だけ使え、{hours, plural, other {#時間}}後の {expiresAt} に期限切れになります。使うとすべての端末からサインアウトします。',
   'password-reset.ignore': '心当たりがない場合は、このメールを無視してください。パスワードは変わりません。',
   'password-reset.action': '新しいパスワードを設定する',
 

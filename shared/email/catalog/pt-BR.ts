@@ -11,7 +11,7 @@ export const ptBR: Catalog = {
   'verify-email.action': 'Confirmar meu endereço de e-mail',
 
   'invitation.subject': 'Você foi convidado para {org}',
-  'invitation.body': 'Você foi convidado para {org}. Seu login é “{login}”. Escolha sua senha com o link abaixo; ele funciona uma única vez e expira em {days, plural, one {# dia} other {# dias}}, em {expiresAt}.',
+  'invitation.body': 'Você foi convidado para {org}. Entre com a organização “{slug}” e o login “{login}”. Escolha sua senha com o link abaixo; ele funciona uma única vez e expira em {days, plural, one {# dia} other {# dias}}, em {expiresAt}.',
   'invitation.action': 'Ativar minha conta',
 
   'invitation-password.subject': 'Você foi convidado para {org}',
@@ -21,7 +21,7 @@ export const ptBR: Catalog = {
   'invitation-password.action': 'Entrar',
 
   'password-reset.subject': 'Redefina sua senha de {org}',
-  'password-reset.body': 'Alguém pediu para redefinir a senha da sua conta. Se foi você, use o link abaixo; ele funciona uma única vez e expira em {hours, plural, one {uma hora} other {# horas}}, em {expiresAt}. Ao usá-lo, você sai de todas as sessões.',
+  'password-reset.body': 'Alguém pediu para redefinir a senha do login “{login}” na organização “{slug}”. Se foi você, use o link abaixo; ele funciona uma única vez e expira em {hours, plural, one {uma hora} other {# horas}}, em {expiresAt}. Ao usá-lo, você sai de todas as sessões.',
   'password-reset.ignore': 'Se não foi você, ignore este e-mail: sua senha continua a mesma.',
   'password-reset.action': 'Escolher uma nova senha',
 
