@@ -67,7 +67,11 @@ export class Api extends Construct {
 
     const integrations = new Map<FunctionGroup, HttpLambdaIntegration>();
     const integration = (group: FunctionGroup) => {
-      if (!integrations.has(group)) integrations.set(group, new HttpLambdaIntegration(`${group}Integration`, props.functions[group]));
+      if (!integrations.has(group)) integrations.set(group, new HttpLambdaIntegration(`${group}Integration`, props.functions[group], {
+        // One permission per function for this API, not one per route: 130 routes would otherwise add
+        // 130 Lambda permissions and push the stack past CloudFormation's 500 resources.
+        scopePermissionToRoute: false,
+      }));
       return integrations.get(group)!;
     };
     const throttled = new Set(Object.keys(props.routeThrottles ?? {}));
