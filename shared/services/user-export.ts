@@ -15,10 +15,15 @@ export const EXPORT_COLUMNS = [
 
 /**
  * The API's user object (already an explicit list: no hash, token, session or secret) less what
- * cannot travel to another organization, with two-factor flattened into columns.
+ * cannot travel to another organization, with two-factor flattened into columns. Delivery state
+ * (`emailStatus`), the directory that manages the user (`managedBy`) and the language (`locale`)
+ * belong to this organization's record, not to the row an import takes (ExportedUser, IMPORT_COLUMNS).
  */
 export function exportedUser(user: UserRecord) {
-  const { mustChangePassword: _changing, passwordResetPending: _resetting, mfa, updatedAt: _updated, version: _version, ...travels } = publicUser(user);
+  const {
+    mustChangePassword: _changing, passwordResetPending: _resetting, mfa, updatedAt: _updated, version: _version,
+    emailStatus: _delivery, managedBy: _managed, locale: _locale, ...travels
+  } = publicUser(user);
   return { ...travels, mfaEnabled: mfa.enabled, mfaRequired: mfa.required };
 }
 export type ExportedUser = ReturnType<typeof exportedUser>;
