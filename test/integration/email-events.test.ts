@@ -161,6 +161,7 @@ describe('SES bounce and complaint events', () => {
     expect(await suppressionOf(member.email)).toBeUndefined();
     const reset = await api.request('POST', `/v1/users/${member.id}/password-reset`, { token: org.rootToken });
     expect(reset.body.emailDelivery).toBe('sent');
-    expect((await lastEmailTo(member.email)).from).toBe('"Gatehouse" <no-reply@gatehouse.local>');
+    // Issue 30's fromAddress quotes a display name only when it needs quoting (RFC 5322 atoms).
+    expect((await lastEmailTo(member.email)).from).toBe('Gatehouse <no-reply@gatehouse.local>');
   });
 });

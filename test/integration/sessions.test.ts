@@ -416,9 +416,11 @@ describe('the new-browser notice', () => {
     expect(text).toContain('Firefox 133');
     expect(text).toContain('Linux');
     expect(text).toContain('127.0.0.1');
-    expect(text).toMatch(/\d{1,2} \w+ 20\d\d, \d\d:\d\d UTC/);
-    expect(text).toContain(`${process.env.APP_URL}/account#sessions`);
-    expect(notice!.body.html).toContain('/account#sessions');
+    // Issue 30: the time is the catalog's `common.dateTime` (ICU, in the reader's locale, always UTC),
+    // and every emailed link carries the language.
+    expect(text).toMatch(/\w+ \d{1,2}, 20\d\d at \d{1,2}:\d\d\s[AP]M UTC/);
+    expect(text).toContain(`${process.env.APP_URL}/account?lang=en#sessions`);
+    expect(notice!.body.html).toContain('/account?lang=en#sessions');
 
     await signIn(org.slug, 'nina', nina.password, UA.firefoxLinux);
     expect(await notices(nina)).toHaveLength(1);

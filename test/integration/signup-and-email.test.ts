@@ -18,11 +18,11 @@ describe('sign-up', () => {
     expect(answer.status).toBe(201);
     expect(answer.body.org).toMatchObject({ slug: body.slug, name: 'Acme', version: 1 });
     expect(answer.body.user).toMatchObject({
-      login: 'owner', role: 'root', status: 'active', type: 'human', emailVerified: false,
+      login: 'owner', role: 'root', status: 'active', type: 'human', emailVerified: false, emailStatus: 'ok',
       mustChangePassword: false, mfa: { enabled: false, required: false }, lastLoginAt: null, version: 1,
     });
     expect(Object.keys(answer.body.user).sort()).toEqual(
-      ['createdAt', 'email', 'emailVerified', 'id', 'lastLoginAt', 'location', 'login', 'mfa', 'mustChangePassword',
+      ['createdAt', 'email', 'emailStatus', 'emailVerified', 'id', 'lastLoginAt', 'location', 'login', 'mfa', 'mustChangePassword',
         'name', 'origin', 'passwordResetPending', 'permissions', 'role', 'status', 'type', 'updatedAt', 'version', 'managedBy', 'locale'].sort(),
     );
     expect(answer.headers.get('x-request-id')).toBeTruthy();
