@@ -9,7 +9,7 @@ import { Account } from './pages/account';
 import { Activate, ForgotPassword, Login, ResetPassword, SignUp, VerifyEmail } from './pages/auth';
 import { SsoComplete, SsoSignIn } from './pages/sso';
 import { SettingsLayout, firstSection, settingsRoutes } from './settings';
-import { LanguageSwitcher, useUserLocale } from './i18n';
+import { LanguageSwitcher, useT, useUserLocale, type ConsoleKey } from './i18n';
 import { request } from './api';
 
 interface RouteEntry {
@@ -60,14 +60,15 @@ export const ROUTES: RouteEntry[] = [
   ROUTES.filter((route) => !route.redirect).map((route) => ({ path: route.path, signedIn: Boolean(route.allow) }));
 
 /** The menu shows a role only what it may open; the API refuses the rest anyway. */
-const MENU: Array<[string, string, (me?: User) => boolean]> = [
-  ['/account', 'My account', everyone],
-  ['/settings', 'Settings', everyone],
+const MENU: Array<[string, ConsoleKey, (me?: User) => boolean]> = [
+  ['/account', 'menu.account', everyone],
+  ['/settings', 'menu.settings', everyone],
 ];
 
 export function App() {
   const session = useSession();
   const { path } = useLocation();
+  const { t } = useT();
   const found = ROUTES.map((route) => ({ route, params: match(route.path, path) })).find((entry) => entry.params);
   const needsSession = !found || found.route.allow;
   useUserLocale(session.me?.locale);
@@ -120,7 +121,7 @@ export function App() {
                 {MENU.filter(([, , allow]) => allow(session.me)).map(([href, label]) => (
                   <li key={href}>
                     <Link href={href} aria-current={path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>
-                      {label}
+                      {t(label)}
                     </Link>
                   </li>
                 ))}

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { Link, useLocation } from './router';
 import { can } from './session';
 import type { User } from './types';
+import { useT, type ConsoleKey } from './i18n';
 import { Audit } from './pages/audit';
 import { Billing, Invoices } from './pages/billing';
 import { Organization } from './pages/organization';
@@ -72,6 +73,21 @@ const ORDER = [
   'email-templates', 'templates', 'billing', 'invoices', 'audit',
 ];
 const GROUPS: Record<string, string> = { 'mfa-policy': 'Security', 'two-factor': 'Security', sso: 'Security', passkeys: 'Security' };
+/** The navigation's words in the console's language, by section id and by group (English: `label`, `group`). */
+const LABELS: Record<string, ConsoleKey> = {
+  organization: 'settings.organization',
+  users: 'settings.users',
+  'mfa-policy': 'settings.mfaPolicy',
+  sso: 'settings.sso',
+  provisioning: 'settings.provisioning',
+  webhooks: 'settings.webhooks',
+  branding: 'settings.branding',
+  'email-templates': 'settings.emailTemplates',
+  billing: 'settings.billing',
+  invoices: 'settings.invoices',
+  audit: 'settings.audit',
+};
+const GROUP_LABELS: Record<string, ConsoleKey> = { Security: 'settings.group.security' };
 const rank = (id: string) => {
   const index = ORDER.indexOf(id);
   return index >= 0 ? index : ORDER.indexOf('billing') - 0.5;
@@ -94,6 +110,9 @@ export const firstSection = (me?: User) => allowedSections(me)[0]?.path ?? '/acc
 /** The settings navigation beside (above, on a phone) every settings page. */
 export function SettingsLayout(props: { me?: User; children: ComponentChildren }) {
   const { path } = useLocation();
+  const { t } = useT();
+  const label = (section: SettingsSection) => (LABELS[section.id] ? t(LABELS[section.id]!) : section.label);
+  const groupLabel = (group: string) => (GROUP_LABELS[group] ? t(GROUP_LABELS[group]!) : group);
   const sections = allowedSections(props.me);
   const entries: Array<{ group?: string; items: SettingsSection[] }> = [];
   for (const section of sections) {
@@ -105,18 +124,18 @@ export function SettingsLayout(props: { me?: User; children: ComponentChildren }
   const link = (section: SettingsSection) => (
     <li key={section.id}>
       <Link href={section.path} aria-current={path === section.path || path.startsWith(`${section.path}/`) ? 'page' : undefined}>
-        {section.label}
+        {label(section)}
       </Link>
     </li>
   );
   return (
     <div class="settings">
-      <nav aria-label="Settings" class="settings-nav">
+      <nav aria-label={t('settings.nav')} class="settings-nav">
         <ul>
           {entries.map((entry) =>
             entry.group ? (
               <li key={entry.group} class="settings-group">
-                <span class="settings-group-label">{entry.group}</span>
+                <span class="settings-group-label">{groupLabel(entry.group)}</span>
                 <ul>{entry.items.map(link)}</ul>
               </li>
             ) : (
