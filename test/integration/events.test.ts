@@ -121,9 +121,13 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     expect((await api.request('PATCH', `/v1/users/${member.id}`, { token: org.rootToken, body: { role: 'admin' } })).status).toBe(200);
     expect((await api.request('DELETE', `/v1/users/${member.id}?confirm=${member.login}`, { token: org.rootToken })).status).toBe(204);
 
-    const catalogActions = ['user.invited', 'user.activated', 'user.role_changed', 'user.deleted'];
-    const expected = await auditIds(org.rootToken, catalogActions);
-    expect(expected).toHaveLength(4);
+    // Issue 24: a sign-in writes `session.created`, a catalog event; accepting the invitation signs the member in.
+    const catalogActions = ['user.invited', 'user.activated', 'session.created', 'user.role_changed', 'user.deleted'];
+    // Only what came after the endpoint: not the owner's sign-in when the organization was made.
+    const sinceEndpoint = await auditIds(org.rootToken, ['webhook.created', ...catalogActions]);
+    const [endpointCreated] = await auditIds(org.rootToken, ['webhook.created']);
+    const expected = sinceEndpoint.slice(sinceEndpoint.indexOf(endpointCreated!) + 1);
+    expect(expected).toHaveLength(5);
     await until(() => expected.every((id) => idsAt('/all').includes(id)));
 
     const deliveries = receivedAt('/all');
@@ -138,16 +142,19 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     // per endpoint is best effort; the events API below has the one order).
     expect([...idsAt('/all')].sort()).toEqual([...expected].sort());
     const byType = Object.fromEntries(deliveries.map((delivery) => [JSON.parse(delivery.body).type, JSON.parse(delivery.body)]));
-    expect(Object.keys(byType).sort()).toEqual(['user.activated', 'user.created', 'user.deleted', 'user.role_changed']);
+    expect(Object.keys(byType).sort()).toEqual(['session.created', 'user.activated', 'user.created', 'user.deleted', 'user.role_changed']);
     expect(byType['user.role_changed']).toMatchObject({ org: org.orgId, actor: { type: 'user', id: org.root.id }, data: { id: member.id, role: 'admin' }, previous: { role: 'developer' } });
     expect(byType['user.deleted'].data).toMatchObject({ id: member.id, login: member.login });
     expect(byType['user.activated'].actor).toEqual({ type: 'user', id: member.id });
+    expect(byType['session.created'].actor).toEqual({ type: 'user', id: member.id });
 
     // The events API: every catalog event of the organization, oldest first, the same ids and bytes.
     const everyCatalogId = await auditIds(org.rootToken, ['org.created', 'user.email_verified', ...catalogActions]);
     const events = await allEvents(org.rootToken);
     expect(events.map((event) => event.id)).toEqual(everyCatalogId);
-    expect(events.map((event) => event.type)).toEqual(['org.created', 'user.updated', 'user.created', 'user.activated', 'user.role_changed', 'user.deleted']);
+    expect(events.map((event) => event.type)).toEqual(
+      ['org.created', 'user.updated', 'session.created', 'user.created', 'user.activated', 'session.created', 'user.role_changed', 'user.deleted'],
+    );
     const polled = await api.request('GET', `/v1/events?limit=100&type=user.role_changed`, { token: org.rootToken });
     expect(polled.body.items).toHaveLength(1);
     expect(JSON.stringify(polled.body.items[0])).toBe(deliveries.find((delivery) => delivery.headers['webhook-id'] === polled.body.items[0].id)!.body);
