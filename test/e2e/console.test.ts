@@ -131,7 +131,10 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await page.getByRole('button', { name: 'Create organization' }).click();
     await heading(page, 'My account');
     await page.getByText(`${people.root.email} — not verified yet`).waitFor();
-    expect(await menuEntries(page)).toEqual(['My account', 'Settings', 'Organization', 'Users', 'Billing', 'Invoices', 'Audit log']);
+    expect(await menuEntries(page)).toEqual([
+      'My account', 'Settings', 'Organization', 'Users', 'Two-factor policy', 'Single sign-on', 'Provisioning', 'Webhooks', 'Branding',
+      'Email templates', 'Billing', 'Invoices', 'Audit log',
+    ]);
     await screenshot(page, 'account-root-unverified');
   });
 
@@ -291,7 +294,7 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     );
     expect(report).toMatchObject({ created: 3 });
     const page = pages.admin;
-    expect(await menuEntries(page)).toEqual(['My account', 'Settings', 'Organization', 'Users', 'Invoices', 'Audit log']);
+    expect(await menuEntries(page)).toEqual(['My account', 'Settings', 'Organization', 'Users', 'Provisioning', 'Invoices', 'Audit log']);
     await openSettings(page, 'Invoices');
     await heading(page, 'Invoices');
     await expect.poll(() => page.getByRole('row').count()).toBe(4);
