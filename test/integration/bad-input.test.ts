@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteDef } from '../../shared/http/routes';
+import { SCIM_ERROR_SCHEMA } from '../../shared/scim/errors';
 import { verifiedOrg } from '../support/factories';
 import { useApi } from '../support/api';
 
@@ -36,15 +37,22 @@ const ODD_QUERIES = ['limit=-1', 'limit=1e9', 'cursor=%00', 'cursor=' + 'a'.repe
 
 /**
  * Each route's errors in the format it speaks: problem+json, RFC 6749's `{ error }` for OAuth
- * routes, or the page a browser is shown where OpenID Connect forbids redirecting to an
- * untrusted client (the authorization and logout requests).
+ * routes, the page a browser is shown where OpenID Connect forbids redirecting to an
+ * untrusted client (the authorization and logout requests), or RFC 7644 §3.12's SCIM error
+ * (`application/scim+json`: `schemas`, `status` as a string, `scimType`, `detail`) on /scim/v2.
  */
-function expectErrorFormat(route: (typeof routes)[number], answer: { headers: Headers; body: any; text: string }) {
+function expectErrorFormat(route: (typeof routes)[number], answer: { status: number; headers: Headers; body: any; text: string }) {
   if ('errors' in route && route.errors === 'page') {
     expect(answer.headers.get('content-type'), answer.text).toContain('text/html');
   } else if ('errors' in route && route.errors === 'oauth') {
     expect(answer.headers.get('content-type'), answer.text).toContain('application/json');
     expect(typeof answer.body?.error, answer.text).toBe('string');
+  } else if ('errors' in route && route.errors === 'scim') {
+    expect(answer.headers.get('content-type'), answer.text).toContain('application/scim+json');
+    expect(answer.body?.schemas, answer.text).toEqual([SCIM_ERROR_SCHEMA]);
+    expect(answer.body?.status, answer.text).toBe(String(answer.status));
+    expect(typeof answer.body?.detail, answer.text).toBe('string');
+    if (answer.body?.scimType !== undefined) expect(typeof answer.body.scimType, answer.text).toBe('string');
   } else {
     expect(answer.headers.get('content-type'), answer.text).toContain('application/problem+json');
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routes, type RouteDef } from '../../shared/http/routes';
+import { SCIM_ERROR_SCHEMA } from '../../shared/scim/errors';
 import { addMember, verifiedOrg } from '../support/factories';
 import { useApi } from '../support/api';
 
@@ -8,7 +9,8 @@ import { useApi } from '../support/api';
  * bodies, query and path parameters built from their schemas, mostly valid and then broken
  * field by field, under every kind of caller. Whatever comes in, nothing answers 5xx, and
  * every 4xx is a problem document (RFC 6749 JSON on the routes the table marks
- * `errors: 'oauth'`; redirects and HTML pages are what some OAuth routes answer).
+ * `errors: 'oauth'`, RFC 7644 §3.12 SCIM errors as application/scim+json on those it marks
+ * `errors: 'scim'`; redirects and HTML pages are what some OAuth routes answer).
  *
  *   FUZZ_REQUESTS=20000 FUZZ_SEED=7 npx vitest run test/integration/fuzz.test.ts
  *
@@ -219,8 +221,21 @@ function buildProbe(operation: Operation, generator: Generator, random: Random, 
   return { method: operation.method, url: `${api.url}${path}`, headers, body };
 }
 
+/**
+ * A path that does not decode never reaches its route: API Gateway (and the local adapter)
+ * answer it first, as problem+json, whatever format the route speaks (as bad-input.test.ts says).
+ */
+function decodes(url: string): boolean {
+  try {
+    decodeURIComponent(new URL(url).pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What a 4xx (or any answer) must look like on this route; an empty list means it is fine. */
-function problemsWith(operation: Operation, status: number, headers: Headers, text: string): string[] {
+function problemsWith(operation: Operation, status: number, headers: Headers, text: string, reachesRoute = true): string[] {
   const found: string[] = [];
   if (status >= 500) found.push(`answered ${status}`);
   if (!headers.get('x-request-id')) found.push('no X-Request-Id');
@@ -236,6 +251,14 @@ function problemsWith(operation: Operation, status: number, headers: Headers, te
     if (!type.startsWith('application/json')) found.push(`OAuth error as ${type}`);
     if (typeof body?.error !== 'string' || !/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/.test(body.error)) found.push('OAuth error without an `error` code');
     if (body?.error_description !== undefined && typeof body.error_description !== 'string') found.push('error_description is not a string');
+    return found;
+  }
+  if (operation.route?.errors === 'scim' && reachesRoute) {
+    if (!type.startsWith('application/scim+json')) found.push(`SCIM error as ${type}`);
+    if (!Array.isArray(body?.schemas) || body.schemas.length !== 1 || body.schemas[0] !== SCIM_ERROR_SCHEMA) found.push('SCIM error without the Error schema');
+    if (body?.status !== String(status)) found.push(`SCIM status ${JSON.stringify(body?.status)} for ${status}`);
+    if (typeof body?.detail !== 'string') found.push('SCIM error without detail');
+    if (body?.scimType !== undefined && typeof body.scimType !== 'string') found.push('scimType is not a string');
     return found;
   }
   if (!type.startsWith('application/problem+json')) found.push(`a ${status} as ${type}`);
@@ -274,7 +297,7 @@ describe('fuzz generated from the OpenAPI document', () => {
         if (!seen.has(key)) seen.set(key, new Set());
         seen.get(key)!.add(response.status);
         const isPage = [302, 303].includes(response.status) || (response.headers.get('content-type') ?? '').startsWith('text/html');
-        const found = isPage && response.status < 500 ? [] : problemsWith(operation, response.status, response.headers, text);
+        const found = isPage && response.status < 500 ? [] : problemsWith(operation, response.status, response.headers, text, decodes(probe.url));
         if (found.length && failures.length < 20) {
           failures.push(`${probe.method} ${probe.url.slice(api.url.length, api.url.length + 200)} ${JSON.stringify(probe.headers).slice(0, 200)} ${probe.body?.slice(0, 200) ?? ''} → ${found.join('; ')}: ${text.slice(0, 200)}`);
         }
