@@ -19,8 +19,10 @@ export const TABLE = {
     indexName: 'usersByLoginV1',
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
+    // At most 20 (DynamoDB's limit for an INCLUDE projection): orgId is left out, since every
+    // item of a query shares the organization the query named.
     projected: [
-      'id', 'orgId', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
+      'id', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
       'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions', 'managedBy', 'locale',
     ],
   },

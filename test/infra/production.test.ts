@@ -254,8 +254,8 @@ describe('data (6)', () => {
         Projection: {
           ProjectionType: 'INCLUDE',
           NonKeyAttributes: [
-            'id', 'orgId', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
-            'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions',
+            'id', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
+            'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions', 'managedBy', 'locale',
           ],
         },
       },
