@@ -7,6 +7,7 @@ import { FilterCriteria, FilterRule, StartingPosition, type Function as LambdaFu
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { keys as tableKeys } from '../../shared/data/keys';
 import type { Email } from './email';
@@ -91,7 +92,12 @@ export class Events extends Construct {
     };
     const fn = (name: string, group: string, description: string, timeout: Duration, memorySize?: number) => {
       const made = new HouseFunction(this, name, { group, description, environment, timeout, ...(memorySize ? { memorySize } : {}) });
-      props.table.grantReadWriteData(made);
+      // Exactly what the senders and the dispatcher call (never Scan): reads, conditional writes, transactions.
+      Grant.addToPrincipal({
+        grantee: made,
+        actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'].map((action) => `dynamodb:${action}`),
+        resourceArns: [props.table.tableArn, `${props.table.tableArn}/index/*`],
+      });
       props.keys.grantVerify(made);
       (made.node.defaultChild as CfnResource).addDependency(props.keys.material.node.defaultChild as CfnResource);
       return made;

@@ -136,10 +136,11 @@ describe('alarms and tracing (2)', () => {
     prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 3000 });
     prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ThrottledRequests', Namespace: 'AWS/DynamoDB' });
     prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'SystemErrors' }) }) })]) });
-    prod.template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.event = "auth.login_failed" }' });
-    prod.template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.event = "abuse.lockout" }' });
-    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuthLoginFailed', Namespace: 'Gatehouse/prod', Threshold: 100, Period: 60 });
-    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AbuseLockout', Namespace: 'Gatehouse/prod', Threshold: 20, Period: 60 });
+    // Failed sign-ins and lockouts come from abuse resistance's metrics (infra/constructs/abuse-alarms.ts).
+    prod.template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('\\$\\.event = "auth\\.login_failed"') });
+    prod.template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('\\$\\.event = "abuse\\.lockout"') });
+    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FailedLogins', Namespace: 'Gatehouse/Abuse', Threshold: 100, Period: 60 });
+    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Lockouts', Namespace: 'Gatehouse/Abuse', Threshold: 20, Period: 60 });
     prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Gatehouse-prod' });
     expect(prod.stack.observability.dashboard).toBeDefined();
     for (const [, fn] of resources(prod.template, 'AWS::Lambda::Function').filter(([key]) => !key.startsWith('Custom'))) {
@@ -199,10 +200,11 @@ describe('keys (4)', () => {
     const readers = resources(prod.template, 'AWS::IAM::Policy')
       .filter(([, policy]) => JSON.stringify(policy).includes(`"Ref":"${signingId}"`))
       .map(([key]) => key.replace(/Role.*$/, ''));
-    expect(readers.sort()).toEqual(['AuthFunction', 'KeysKeyProvider', 'OauthFunction']);
+    // The groups that start sessions and so issue tokens: password, OAuth, passkey and SSO sign-ins.
+    expect(readers.sort()).toEqual(['AuthFunction', 'KeysKeyProvider', 'OauthFunction', 'PasskeysFunction', 'SsoFunction']);
     for (const [key, fn] of ours(prod.template)) {
       const env = fn.Properties.Environment.Variables;
-      if (/^(Auth|Oauth)Function/.test(key)) expect(env.SIGNING_KEY_SECRET_ARN).toBeDefined();
+      if (/^(Auth|Oauth|Passkeys|Sso)Function/.test(key)) expect(env.SIGNING_KEY_SECRET_ARN).toBeDefined();
       else expect([env.SIGNING_KEY_SECRET_ARN, env.PUBLIC_KEYS_PARAMETER !== undefined]).toEqual([undefined, true]);
     }
   });
