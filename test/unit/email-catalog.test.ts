@@ -50,7 +50,7 @@ describe('email catalogs', () => {
   it('formats plurals and dates by language', () => {
     expect(message('de', 'verify-email.body', { org: 'X', days: 1, expiresAt: 'E' })).toContain('1 Tag ');
     expect(message('de', 'verify-email.body', { org: 'X', days: 7, expiresAt: 'E' })).toContain('7 Tagen');
-    expect(message('ja', 'password-reset.body', { hours: 1, expiresAt: 'E' })).toContain('1時間');
+    expect(message('ja', 'password-reset.body', { slug: 'acme', login: 'dana', hours: 1, expiresAt: 'E' })).toContain('1時間');
     expect(message('de', 'common.dateTime', { at: now })).toBe('1. Dezember 2026 um 17:45 UTC');
     expect(message('ja', 'common.dateTime', { at: now })).toContain('2026年12月1日');
     expect(message('en', 'common.dateTime', { at: now })).toContain('UTC');
