@@ -350,19 +350,35 @@ describe('bulk invitations on the asynchronous path', () => {
         const { emails } = (await response.json()) as { emails: Array<{ destination: { to: string[] }; at: number; body: { text: string } }> };
         return emails.filter((email) => email.destination.to.some((to) => to.includes(`@${org.slug}.example.com`) && to.includes('bulk-')));
       };
-      await until(async () => (await store()).length >= 500, 100_000);
+      // The pace is the runner's, against the clock: each second of the (moved, not slept through)
+      // clock sends at most the configured rate, and pumping again within that second sends none.
+      const start = Math.floor(realNow() / 1000) * 1000;
+      const sentPerSecond: number[] = [];
+      for (let second = 0; (await store()).length < 500; second += 1) {
+        expect(second, 'the 500 invitations were not all sent').toBeLessThan(400);
+        clock.now = () => start + second * 1000 + 250;
+        await runner.pollStream();
+        const before = (await store()).length;
+        await runner.pumpQueues();
+        const sent = (await store()).length - before;
+        await runner.pumpQueues();
+        expect((await store()).length - before, 'a second pump within the same second sends nothing').toBe(sent);
+        sentPerSecond.push(sent);
+        // Nothing was ready yet: the stream shows the import's writes within about a second.
+        if (!sent) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       // Everything queued was handled; reading the stream and queues again sends nothing more.
+      clock.now = () => start + (sentPerSecond.length + 60) * 1000;
       await runner.pollStream();
       await runner.pumpQueues();
+      clock.now = realNow;
       const emails = await store();
       const perAddress = new Map<string, number>();
       for (const email of emails) for (const to of email.destination.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
       expect(perAddress.size).toBe(500);
       expect([...perAddress.values()].every((count) => count === 1)).toBe(true);
-      // Paced: no second saw more than the configured rate.
-      const perSecond = new Map<number, number>();
-      for (const email of emails) perSecond.set(Math.floor(email.at), (perSecond.get(Math.floor(email.at)) ?? 0) + 1);
-      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(50);
+      expect(Math.max(...sentPerSecond)).toBe(50);
+      expect(sentPerSecond.reduce((sum, sent) => sum + sent, 0)).toBe(500);
       // Each link works: it was made when its email was sent.
       const link = /#token=([\w%-]+)/.exec(emails[0]!.body.text)![1]!;
       const activated = await api.request('POST', '/v1/auth/activate', { body: { token: decodeURIComponent(link), password: 'a long enough passphrase here' } });

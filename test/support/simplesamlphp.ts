@@ -103,7 +103,9 @@ $metadata[${php(sp.entityId)}] = ${php({
   };
   trustServiceProvider({ entityId: 'urn:placeholder', acsUrl: `${url}/nowhere` });
 
-  const child: ChildProcess = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', `${SSP}/www`], {
+  // The built-in server runs OPcache, which rechecks a changed file only every 2 s: a metadata file
+  // rewritten between two tests would be read stale.
+  const child: ChildProcess = spawn('php', ['-d', 'opcache.enable=0', '-S', `127.0.0.1:${port}`, '-t', `${SSP}/www`], {
     env: { ...process.env, SIMPLESAMLPHP_CONFIG_DIR: join(dir, 'config') },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
