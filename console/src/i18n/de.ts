@@ -95,4 +95,11 @@ export const de: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Zwei-Faktor-Anmeldung geändert',
   'templates.type.ownership-transferred': 'Inhaberschaft übertragen',
   'templates.type.new-device': 'Anmeldung von einem neuen Browser',
+
+  // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
+
+  // ── My account: account, sessions, passkeys, API tokens, permissions (keys account.*, sessions.*, passkeys.*, apiTokens.*, permissions.*) ──
+
+  // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
+
 };

@@ -97,6 +97,13 @@ export const en = {
   'templates.type.two-factor-changed': 'Two-factor sign-in changed',
   'templates.type.ownership-transferred': 'Ownership transferred',
   'templates.type.new-device': 'Sign-in from a new browser',
+
+  // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
+
+  // ── My account: account, sessions, passkeys, API tokens, permissions (keys account.*, sessions.*, passkeys.*, apiTokens.*, permissions.*) ──
+
+  // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
+
 };
 
 export type ConsoleKey = keyof typeof en;

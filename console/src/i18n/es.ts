@@ -95,4 +95,11 @@ export const es: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Inicio de sesión en dos pasos cambiado',
   'templates.type.ownership-transferred': 'Propiedad transferida',
   'templates.type.new-device': 'Inicio de sesión desde un navegador nuevo',
+
+  // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
+
+  // ── My account: account, sessions, passkeys, API tokens, permissions (keys account.*, sessions.*, passkeys.*, apiTokens.*, permissions.*) ──
+
+  // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
+
 };

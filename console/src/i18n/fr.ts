@@ -95,4 +95,11 @@ export const fr: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Connexion à deux facteurs modifiée',
   'templates.type.ownership-transferred': 'Propriété transférée',
   'templates.type.new-device': 'Connexion depuis un nouveau navigateur',
+
+  // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
+
+  // ── My account: account, sessions, passkeys, API tokens, permissions (keys account.*, sessions.*, passkeys.*, apiTokens.*, permissions.*) ──
+
+  // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
+
 };

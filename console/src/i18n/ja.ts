@@ -95,4 +95,11 @@ export const ja: ConsoleCatalog = {
   'templates.type.two-factor-changed': '二要素サインインの変更',
   'templates.type.ownership-transferred': 'オーナー権限の移譲',
   'templates.type.new-device': '新しいブラウザからのサインイン',
+
+  // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
+
+  // ── My account: account, sessions, passkeys, API tokens, permissions (keys account.*, sessions.*, passkeys.*, apiTokens.*, permissions.*) ──
+
+  // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
+
 };

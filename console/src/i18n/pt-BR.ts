@@ -95,4 +95,11 @@ export const ptBR: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Login em duas etapas alterado',
   'templates.type.ownership-transferred': 'Propriedade transferida',
   'templates.type.new-device': 'Acesso de um novo navegador',
+
+  // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
+
+  // ── My account: account, sessions, passkeys, API tokens, permissions (keys account.*, sessions.*, passkeys.*, apiTokens.*, permissions.*) ──
+
+  // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
+
 };

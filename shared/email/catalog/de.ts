@@ -50,4 +50,9 @@ export const de: Catalog = {
   'new-device.action': 'Meine Sitzungen ansehen',
   'new-device.unknownBrowser': 'ein unbekannter Browser',
   'new-device.unknownSystem': 'ein unbekanntes System',
+
+  // ── Passkeys ──
+
+  // ── Webhooks ──
+
 };

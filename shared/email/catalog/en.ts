@@ -53,6 +53,11 @@ export const en = {
   'new-device.action': 'See my sessions',
   'new-device.unknownBrowser': 'an unknown browser',
   'new-device.unknownSystem': 'an unknown system',
+
+  // ── Passkeys ──
+
+  // ── Webhooks ──
+
 };
 
 export type MessageKey = keyof typeof en;

@@ -50,4 +50,9 @@ export const es: Catalog = {
   'new-device.action': 'Ver mis sesiones',
   'new-device.unknownBrowser': 'un navegador desconocido',
   'new-device.unknownSystem': 'un sistema desconocido',
+
+  // ── Passkeys ──
+
+  // ── Webhooks ──
+
 };

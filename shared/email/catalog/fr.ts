@@ -50,4 +50,9 @@ export const fr: Catalog = {
   'new-device.action': 'Voir mes sessions',
   'new-device.unknownBrowser': 'un navigateur inconnu',
   'new-device.unknownSystem': 'un système inconnu',
+
+  // ── Passkeys ──
+
+  // ── Webhooks ──
+
 };

@@ -50,4 +50,9 @@ export const ja: Catalog = {
   'new-device.action': 'セッションを確認する',
   'new-device.unknownBrowser': '不明なブラウザ',
   'new-device.unknownSystem': '不明なシステム',
+
+  // ── Passkeys ──
+
+  // ── Webhooks ──
+
 };

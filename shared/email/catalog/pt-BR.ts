@@ -50,4 +50,9 @@ export const ptBR: Catalog = {
   'new-device.action': 'Ver minhas sessões',
   'new-device.unknownBrowser': 'um navegador desconhecido',
   'new-device.unknownSystem': 'um sistema desconhecido',
+
+  // ── Passkeys ──
+
+  // ── Webhooks ──
+
 };
