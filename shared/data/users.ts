@@ -7,7 +7,7 @@ import { type Condition, Expression, updateExpression } from './expression';
 import { keys } from './keys';
 import { filteredPage } from './pages';
 import { TABLE } from './table';
-import type { EmailStatus } from './email-status';
+import { addressHash, type EmailStatus } from './email-status';
 import type { TxItem } from './transact';
 import type { PasskeyRecord } from './passkeys';
 
@@ -476,12 +476,16 @@ export async function getUsers(orgId: string, ids: readonly string[]): Promise<U
   return found;
 }
 
-/** Holds an email address for one user of the organization (compared case-insensitively). */
+/**
+ * Holds an email address for one user of the organization (compared case-insensitively). The
+ * marker also lists the holder under the address across organizations (keys.addressHolder), so
+ * an SES bounce marks every user of the address without a new index or item.
+ */
 export const claimEmail = (orgId: string, email: string, userId: string): TxItem => ({
   write: {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.email(orgId, email), entity: 'email', userId },
+      Item: { ...keys.email(orgId, email), ...keys.addressHolder(addressHash(email), orgId, userId), entity: 'email', userId },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   },
