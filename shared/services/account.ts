@@ -4,7 +4,7 @@ import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
-import { publicUser, updateUser, type UserRecord } from '../data/users';
+import { RESET_PENDING, publicUser, updateUser, type UserRecord } from '../data/users';
 import { emailUser } from '../email/compose';
 import { RateLimited, badRequest, conflict, preconditionFailed, reauthenticationFailed } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
@@ -72,7 +72,7 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
   await transact([
     updateUser(user, {
       set: { passwordHash, sessions: keep, mustChangePassword: false, updatedAt: at },
-      remove: ['emailTokens.reset'],
+      remove: [...RESET_PENDING.remove],
       bumpVersion: false,
       expect: { attribute: 'passwordHash', value: user.passwordHash },
     }),

@@ -13,7 +13,7 @@ import { liftSuppression, suppressionOf, type EmailStatus } from '../data/email-
 import { transact, type TxItem } from '../data/transact';
 import {
   claimEmail, deleteSearchItems, deleteUserItem, getUser, listUsers, newUser, publicUser, putSearchItems, putUser,
-  releaseEmail, searchTerms, searchUsers, updateUser, type Role, type UserRecord, type UserStatus,
+  RESET_PENDING, releaseEmail, searchTerms, searchUsers, updateUser, type Role, type UserRecord, type UserStatus,
 } from '../data/users';
 import type { Delivery } from '../email/mailer';
 import { emailUser } from '../email/compose';
@@ -393,7 +393,7 @@ export async function revokePasswordReset(ctx: AuthedContext, id: string): Promi
   assertRoot(ctx.principal, 'Only the organization owner may manage password resets.');
   const user = await loadTarget(ctx, id);
   await transact([
-    updateUser(user, { remove: ['emailTokens.reset'], bumpVersion: false, expect: { version: user.version } }),
+    updateUser(user, { remove: [...RESET_PENDING.remove], bumpVersion: false, expect: { version: user.version } }),
     auditItem(ctx, { orgId: user.orgId, action: 'user.password_reset_revoked', actor: actorOf(ctx.principal.user), target: userTarget(user) }, nowIso()),
   ]);
 }
