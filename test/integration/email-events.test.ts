@@ -263,6 +263,30 @@ describe('SES bounce and complaint events', () => {
     expect(await emailsTo(member.email)).toHaveLength(before);
   });
 
+  it('simulates SES’s mailbox simulator locally: bounce, complaint and suppression-list addresses', async () => {
+    const org = await verifiedOrg(api);
+    const invite = (login: string, email: string) =>
+      api.request('POST', '/v1/users', { token: org.rootToken, body: { login, name: 'Simulated', email, role: 'developer' } });
+    const bounced = `bounce+${org.slug}@simulator.amazonses.com`;
+    const complained = `complaint+${org.slug}@simulator.amazonses.com`;
+    const listed = `suppressionlist+${org.slug}@simulator.amazonses.com`;
+
+    const first = await invite('sim-bounce', bounced);
+    expect(first.body.emailDelivery).toBe('sent');
+    expect(await emailsTo(bounced)).toHaveLength(1);
+    expect(await statusOf(org.orgId, first.body.user.id, org.rootToken)).toBe('bounced');
+    expect((await statusChanges(org.rootToken, first.body.user.id))[0]).toMatchObject({ actor: null, details: { to: 'bounced', reason: 'bounce' } });
+
+    const second = await invite('sim-complaint', complained);
+    expect(second.body.emailDelivery).toBe('sent');
+    expect(await statusOf(org.orgId, second.body.user.id, org.rootToken)).toBe('complained');
+
+    const third = await invite('sim-listed', listed);
+    expect(third.status).toBe(201);
+    expect(third.body.emailDelivery).toBe('suppressed');
+    expect(await emailsTo(listed)).toHaveLength(0);
+  });
+
   it('changes nothing for a transient bounce or an event that is not SES’s', async () => {
     const org = await verifiedOrg(api);
     const member = await addMember(api, org, org.rootToken, 'developer');
