@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { parseCatalog, type Permission } from '../shared/auth/permission-catalog';
 import { ContextSettingError } from '../shared/context-settings';
 import { parseClients, type RegisteredClient } from '../shared/oauth/client-registry';
+import { TABLE } from '../shared/data/table';
 
 /**
  * The deployment's configuration: `cdk.json` context (the `dev` defaults), then
@@ -77,6 +78,14 @@ const Settings = z
     backupVaultLock: Bool.default(false),
     backupCopyVaultArn: z.string().regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[\w.-]+$/, 'must be an AWS Backup vault ARN').optional(),
     tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
+    /**
+     * The adopted table's stream (its LatestStreamArn): the event dispatcher reads it, and a
+     * table adopted by name alone tells CloudFormation none.
+     */
+    tableStreamArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}\/stream\/[\w:.-]+$/, 'must be a DynamoDB stream ARN (the table’s LatestStreamArn)')
+      .optional(),
     tags: z.record(z.string().regex(/^[\w.:/=+@ -]{1,128}$/), z.string().max(256)).default({}),
     logRetentionDays: Int(1, 3650).default(365),
     /** An existing EventBridge bus to put events on; absent, the stack makes one (api/events.md). */
@@ -92,6 +101,12 @@ const Settings = z
     if (settings.domain && !settings.hostedZoneId && !settings.certificateArn) fail('domain', 'needs gatehouse:hostedZoneId/hostedZoneName or gatehouse:certificateArn');
     if (settings.domain && settings.hostedZoneName && !`.${settings.domain}`.endsWith(`.${settings.hostedZoneName}`)) {
       fail('domain', `must be inside the hosted zone ${settings.hostedZoneName}`);
+    }
+    if (settings.tableName && !settings.tableStreamArn) {
+      fail('tableStreamArn', `is required with gatehouse:tableName: turn the table's stream on (${TABLE.stream}) and give its LatestStreamArn (README "Restore drill")`);
+    }
+    if (settings.tableStreamArn && !settings.tableStreamArn.includes(`:table/${settings.tableName}/stream/`)) {
+      fail('tableStreamArn', `must be the stream of gatehouse:tableName (${settings.tableName ?? 'unset'})`);
     }
     if (!settings.emailDomain && !settings.senderEmail) fail('emailDomain', 'is required (or, in dev only, gatehouse:senderEmail)');
     if (settings.emailFrom && settings.emailDomain && !settings.emailFrom.toLowerCase().endsWith(`@${settings.emailDomain}`)) {

@@ -100,7 +100,7 @@ export class GatehouseStack extends Stack {
     logDefaultsOf(this, retention(config.logRetentionDays));
 
     this.observability = new Observability(this, 'Observability', { stage: config.stage, alarmEmail: config.alarmEmail });
-    this.table = new DataTable(this, 'Data', { tableName: config.tableName });
+    this.table = new DataTable(this, 'Data', { tableName: config.tableName, tableStreamArn: config.tableStreamArn });
     this.keys = new Keys(this, 'Keys', { rotationDays: config.keyRotationDays, metricNamespace: this.observability.namespace });
     const keys = this.keys;
     const zone: IHostedZone | undefined =
@@ -229,7 +229,7 @@ export class GatehouseStack extends Stack {
       dlqReason: 'Scheduled: a failed rotation leaves the current secret in force (nothing to replay), and its errors alarm.',
       environment: { ORIGIN_SECRET_ARN: originSecret.secretArn, DISTRIBUTION_ID: this.console.distribution.distributionId },
     });
-    originSecret.grantRead(rotateOrigin);
+    // It writes the secret and never reads it: `previous` is what CloudFront sends now.
     originSecret.grantWrite(rotateOrigin);
     rotateOrigin.addToRolePolicy(
       new PolicyStatement({

@@ -18,10 +18,11 @@ export class DataTable extends Construct {
   /** Only when the stack owns the table (no `gatehouse:tableName`). */
   readonly owned?: TableV2;
 
-  constructor(scope: Construct, id: string, props: { tableName?: string } = {}) {
+  constructor(scope: Construct, id: string, props: { tableName?: string; tableStreamArn?: string } = {}) {
     super(scope, id);
     if (props.tableName) {
-      this.table = TableV2.fromTableName(this, 'Table', props.tableName);
+      // The stream ARN is what the event dispatcher's source needs (gatehouse:tableStreamArn).
+      this.table = TableV2.fromTableAttributes(this, 'Table', { tableName: props.tableName, tableStreamArn: props.tableStreamArn });
       return;
     }
     this.owned = new TableV2(this, 'Table', {

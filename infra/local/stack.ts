@@ -158,6 +158,11 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   const client = localClient(endpoint);
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // An older version of the users index (usersByLoginV1, ...) goes: on AWS the third deploy of
+    // README "Changing an index" drops it; a kept data folder needs the same.
+    for (const stale of Table?.GlobalSecondaryIndexes?.filter((index) => index.IndexName?.startsWith('usersByLogin') && index.IndexName !== usersByLogin.IndexName) ?? []) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: stale.IndexName! } }] }));
+    }
     const existing = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === usersByLogin.IndexName);
     // An index made by an older version that lacks a projected field (e.g. `permissions`) is rebuilt.
     if (existing && usersByLogin.Projection.NonKeyAttributes.some((name) => !existing.Projection?.NonKeyAttributes?.includes(name))) {

@@ -1,7 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { db, tableName } from './client';
 import { keys } from './keys';
+import { TABLE } from './table';
 import type { TxItem } from './transact';
 
 export type EmailStatus = 'ok' | 'bounced' | 'complained';
@@ -42,4 +43,44 @@ export async function suppressionOf(address: string): Promise<UndeliverableStatu
 export async function userIdByEmail(orgId: string, address: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.email(orgId, address), ConsistentRead: true }));
   return typeof Item?.userId === 'string' ? Item.userId : undefined;
+}
+
+/** Lifts the deployment-wide suppression of an address (the user or root said it works again). */
+export function liftSuppression(address: string): TxItem {
+  return { write: { Delete: { TableName: tableName(), Key: keys.suppressed(addressHash(address)) } } };
+}
+
+export interface AddressHolder {
+  orgId: string;
+  userId: string;
+}
+
+/**
+ * Every user of any organization holding `address`, from the unique-email markers' entries in
+ * the users index (keys.addressHolder). The index is eventually consistent: a holder added a
+ * moment ago may be missing, which is why a new address also reads its suppression when claimed.
+ */
+export async function holdersOf(address: string): Promise<AddressHolder[]> {
+  const index = TABLE.usersByLogin;
+  const holders: AddressHolder[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: index.indexName,
+        KeyConditionExpression: '#gpk = :gpk',
+        ProjectionExpression: '#gsk',
+        ExpressionAttributeNames: { '#gpk': index.partitionKey, '#gsk': index.sortKey },
+        ExpressionAttributeValues: { ':gpk': keys.addressHolders(addressHash(address)) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const [orgId, userId] = String(item[index.sortKey]).split('#');
+      if (orgId && userId) holders.push({ orgId, userId });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return holders;
 }

@@ -45,7 +45,9 @@
  *   PASSKEY#<hash>       PASSKEY             credential-id marker -> org, user and passkey (deployment-wide unique)
  *   WEBAUTHN#<hash>      WEBAUTHN            WebAuthn challenge bound to what asked for it (single use, TTL)
  *
- * Index usersByLogin: gsi1pk = ORG#<org>#USERS, gsi1sk = login.
+ * Index usersByLogin: gsi1pk = ORG#<org>#USERS, gsi1sk = login (user items);
+ *   gsi1pk = ADDRESS#<hash>, gsi1sk = <org>#<user> (unique-email markers: every holder of an
+ *   address across organizations, for SES bounces and complaints).
  *   SLUG#<slug>          SLUG                unique-slug marker -> org
  *   LOGIN#<slug>#<login> LOGIN               unique-login marker -> user, and its lockout counter
  *   TOKEN#<hash>         TOKEN               emailed single-use token (TTL)
@@ -125,4 +127,7 @@ export const keys = {
   localQueue: (queue: string, due: string, id: string): Key => ({ pk: `LOCALQUEUE#${queue}`, sk: `${due}#${id}` }),
   localQueuePartition: (queue: string) => `LOCALQUEUE#${queue}`,
   usersByLogin: (orgId: string, login: string) => ({ gsi1pk: `${org(orgId)}#USERS`, gsi1sk: login }),
+  /** On the unique-email marker: who holds an address in any organization (same index, its own partitions). */
+  addressHolder: (addressHash: string, orgId: string, userId: string) => ({ gsi1pk: `ADDRESS#${addressHash}`, gsi1sk: `${orgId}#${userId}` }),
+  addressHolders: (addressHash: string) => `ADDRESS#${addressHash}`,
 };

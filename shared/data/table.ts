@@ -15,14 +15,18 @@ export const TABLE = {
    */
   usersByLogin: {
     // Versioned: CloudFormation cannot change an index's keys or projection in place, so a
-    // change is a new index (usersByLoginV2) over three deploys; README "Changing an index".
-    indexName: 'usersByLoginV1',
+    // change is a new index (usersByLoginV3) over three deploys; README "Changing an index".
+    // V2 (before any production deploy): `resetPending` projected in place of `login`.
+    indexName: 'usersByLoginV2',
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
     // At most 20 (DynamoDB's limit for an INCLUDE projection): orgId is left out, since every
-    // item of a query shares the organization the query named.
+    // item of a query shares the organization the query named, and login, since it is the
+    // index's sort key, which every index holds anyway. `resetPending` mirrors
+    // `emailTokens.reset` (a map entry, which a projection cannot name) for
+    // `passwordResetPending` in lists.
     projected: [
-      'id', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
+      'id', 'resetPending', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
       'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions', 'managedBy', 'locale',
     ],
   },

@@ -7,7 +7,7 @@ import { type Condition, Expression, updateExpression } from './expression';
 import { keys } from './keys';
 import { filteredPage } from './pages';
 import { TABLE } from './table';
-import type { EmailStatus } from './email-status';
+import { addressHash, type EmailStatus } from './email-status';
 import type { TxItem } from './transact';
 import type { PasskeyRecord } from './passkeys';
 
@@ -59,6 +59,11 @@ export interface UserRecord {
   verificationSentAt?: string;
   /** When the last password-reset link was emailed (forgot-password rate limit). */
   resetSentAt?: string;
+  /**
+   * True while `emailTokens.reset` is set, written and removed with it: the users index projects
+   * it (RESET_PENDING), since an index cannot project one entry of a map.
+   */
+  resetPending?: boolean;
   /**
    * API tokens by id, with only the hash of each: kept here so that authenticating an API
    * token is the same single read as authenticating an access token.
@@ -126,7 +131,8 @@ export function publicUser(user: UserRecord) {
     emailVerified: user.emailVerified,
     emailStatus: user.email ? (user.emailStatus ?? 'ok') : null,
     mustChangePassword: user.mustChangePassword,
-    passwordResetPending: Boolean(user.emailTokens?.reset),
+    // A full record knows the link itself; a list row (no emailTokens) has the projected mirror.
+    passwordResetPending: Boolean(user.emailTokens ? user.emailTokens.reset : user.resetPending),
     mfa: publicMfa(user.mfa),
     origin: user.origin,
     location: user.location,
@@ -175,6 +181,8 @@ export function fromItem(item: Record<string, unknown>): UserRecord {
  * goes to it as it came, instead of through two copies per item (50 on a page) first.
  */
 function fromIndex(item: Record<string, unknown>): PublicUser {
+  // The login is the index's sort key, not a projected copy (TABLE.usersByLogin).
+  item.login = item[TABLE.usersByLogin.sortKey];
   return publicUser(item as unknown as UserRecord);
 }
 
@@ -253,10 +261,17 @@ const holds = (user: Pick<UserRecord, 'role' | 'permissions'>, permission: strin
  * keys and the table's (pk, sk, gsi1pk, gsi1sk), a quarter of each item's bytes, which the
  * SDK parses and unmarshals only for us to drop them.
  */
+const LISTED_FIELDS = [...TABLE.usersByLogin.projected, TABLE.usersByLogin.sortKey];
 const LISTED = {
-  ProjectionExpression: TABLE.usersByLogin.projected.map((_, index) => `#p${index}`).join(', '),
-  names: Object.fromEntries(TABLE.usersByLogin.projected.map((field, index) => [`#p${index}`, field])),
+  ProjectionExpression: LISTED_FIELDS.map((_, index) => `#p${index}`).join(', '),
+  names: Object.fromEntries(LISTED_FIELDS.map((field, index) => [`#p${index}`, field])),
 };
+
+/** The set and remove of a reset link, with its projected mirror (UserRecord.resetPending). */
+export const RESET_PENDING = {
+  set: (hash: string) => ({ 'emailTokens.reset': hash, resetPending: true }),
+  remove: ['emailTokens.reset', 'resetPending'],
+} as const;
 
 /** A page of users sorted by login (one query when unfiltered; see filteredPage). */
 export async function listUsers(orgId: string, options: UserFilter & { limit: number; start?: Record<string, unknown> }): Promise<Page<PublicUser>> {
@@ -476,12 +491,16 @@ export async function getUsers(orgId: string, ids: readonly string[]): Promise<U
   return found;
 }
 
-/** Holds an email address for one user of the organization (compared case-insensitively). */
+/**
+ * Holds an email address for one user of the organization (compared case-insensitively). The
+ * marker also lists the holder under the address across organizations (keys.addressHolder), so
+ * an SES bounce marks every user of the address without a new index or item.
+ */
 export const claimEmail = (orgId: string, email: string, userId: string): TxItem => ({
   write: {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.email(orgId, email), entity: 'email', userId },
+      Item: { ...keys.email(orgId, email), ...keys.addressHolder(addressHash(email), orgId, userId), entity: 'email', userId },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   },

@@ -1,5 +1,6 @@
 import { config } from '../config';
 import { auditItem } from '../data/audit';
+import type { EmailStatus } from '../data/email-status';
 import { getEmailSettings, NO_BRANDING, type BrandingRecord } from '../data/branding';
 import { transact } from '../data/transact';
 import { nowIso } from '../clock';
@@ -25,6 +26,8 @@ export interface EmailRecipient {
   login: string;
   email: string | null;
   locale?: Locale | null;
+  /** Not `ok`: SES reported the user's address bounced or complained; nothing is mailed to it. */
+  emailStatus?: EmailStatus | null;
 }
 
 export const logoUrlOf = (slug: string, version: number) => `${config().APP_URL}/v1/orgs/${encodeURIComponent(slug)}/branding/logo?v=${version}`;
@@ -90,5 +93,11 @@ async function auditRenderFailed(orgId: string, type: string, locale: string, ve
 
 /** Composes and sends (see sendEmail: a failure is reported, never thrown). */
 export async function emailUser<T extends EmailType>(to: string, type: T, org: EmailOrg, user: EmailRecipient, vars: EmailVariables[T]): Promise<Delivery> {
+  // The user's own status holds even after another user lifted the address's suppression:
+  // only this user (or its root) says this user's address works again.
+  if (user.emailStatus && user.emailStatus !== 'ok' && to.toLowerCase() === user.email?.toLowerCase()) {
+    logger.info('email suppressed', { event: 'email.suppressed', kind: type, emailStatus: user.emailStatus });
+    return 'suppressed';
+  }
   return sendEmail(to, await composeEmail(type, org, user, vars), user.id && user.orgId ? { orgId: user.orgId, id: user.id } : undefined);
 }

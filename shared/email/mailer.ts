@@ -67,7 +67,12 @@ export async function sendEmail(to: string, email: Email, recipient?: Recipient)
       return 'suppressed';
     }
     const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
-    const { EMAIL_FROM, EMAIL_FROM_NAME, EMAIL_CONFIGURATION_SET } = config();
+    const { EMAIL_FROM, EMAIL_FROM_NAME, EMAIL_CONFIGURATION_SET, SES_ENDPOINT } = config();
+    const simulated = SES_ENDPOINT ? simulatorKind(to) : undefined;
+    if (simulated === 'suppressionlist') {
+      logger.info('email suppressed', { event: 'email.suppressed', kind: email.kind, emailStatus: 'suppressionlist' });
+      return 'suppressed';
+    }
     await (await ses()).send(
       new SendEmailCommand({
         FromEmailAddress: fromAddress(EMAIL_FROM, email.fromName ?? EMAIL_FROM_NAME),
@@ -86,9 +91,37 @@ export async function sendEmail(to: string, email: Email, recipient?: Recipient)
       }),
       { abortSignal: AbortSignal.timeout(EMAIL_LIMITS.totalMs) },
     );
+    if (simulated) await simulateEvent(to, simulated, recipient);
     return 'sent';
   } catch (error) {
     logger.error('email not sent', { kind: email.kind, error: error instanceof Error ? error.name : 'unknown' });
     return 'failed';
+  }
+}
+
+/**
+ * Locally (SES emulator), SES's mailbox-simulator addresses behave as on AWS
+ * (api/production.md "Local stack"): `bounce@` / `bounce+<label>@simulator.amazonses.com` is a
+ * permanent bounce and `complaint@…` a complaint, handled by the same `email-events` code in
+ * process right after the send; `suppressionlist@…` is an address already suppressed.
+ */
+function simulatorKind(address: string): 'bounce' | 'complaint' | 'suppressionlist' | undefined {
+  const match = /^(bounce|complaint|suppressionlist)(\+[^@]*)?@simulator\.amazonses\.com$/i.exec(address.trim());
+  return match ? (match[1]!.toLowerCase() as 'bounce' | 'complaint' | 'suppressionlist') : undefined;
+}
+
+async function simulateEvent(to: string, kind: 'bounce' | 'complaint', recipient: Recipient | undefined): Promise<void> {
+  const { handleEmailEvent } = await import('../services/email-events');
+  const mail = { messageId: `simulated-${Date.now()}`, tags: recipient ? { [EMAIL_TAGS.org]: [recipient.orgId], [EMAIL_TAGS.user]: [recipient.id] } : {} };
+  const detail = kind === 'bounce'
+    ? { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: to }] }, mail }
+    : { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: to }] }, mail };
+  try {
+    await handleEmailEvent(
+      { source: 'aws.ses', 'detail-type': kind === 'bounce' ? 'Email Bounced' : 'Email Complaint Received', detail },
+      { requestId: mail.messageId, ip: '127.0.0.1' },
+    );
+  } catch (error) {
+    logger.error('simulated email event failed', { kind, error: error instanceof Error ? error.name : 'unknown' });
   }
 }

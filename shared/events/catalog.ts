@@ -46,6 +46,7 @@ export const isEventType = (value: string): value is EventType => Object.hasOwn(
 export const AUDIT_ACTION_TO_EVENT: Readonly<Record<string, EventType>> = {
   'user.invited': 'user.created',
   'user.email_verified': 'user.updated',
+  'user.email_status_changed': 'user.updated',
   'user.password_reset': 'user.password_changed',
   'user.password_set': 'user.password_changed',
   'mfa.enabled': 'user.mfa_changed',

@@ -68,6 +68,11 @@ export const Email = z
  * (`PT-br` → `pt-BR`). Anything else is 400 `unsupported_locale` (the pipeline looks for this
  * issue's params), unlike what browsers send, which is negotiated.
  */
+/** The only `emailStatus` a person sets: `ok`, the address works again (bounces and complaints come from SES). */
+export const EmailStatusOk = z.literal('ok').meta({
+  description: 'Clears `bounced` or `complained` and lifts the deployment’s suppression of the address; any other value is 400',
+});
+
 export const LocaleTag = z
   .string()
   .max(35)

@@ -4,13 +4,16 @@ import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
-import { publicUser, updateUser, type UserRecord } from '../data/users';
+import { RESET_PENDING, publicUser, updateUser, type UserRecord } from '../data/users';
 import { emailUser } from '../email/compose';
-import { RateLimited, conflict, preconditionFailed, reauthenticationFailed } from '../errors';
+import { RateLimited, badRequest, conflict, preconditionFailed, reauthenticationFailed } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
 import { spendEmail } from './abuse';
 import { newLink } from './email-links';
+import { emailStatusAudit } from './email-events';
+import { emailStatusChange } from './users';
+import { liftSuppression, suppressionOf } from '../data/email-status';
 
 export const RESEND_VERIFICATION_SECONDS = 60;
 
@@ -21,23 +24,32 @@ export const userReply = (user: UserRecord, status = 200) => ({
   headers: { ETag: `"${user.version}"` },
 });
 
-export async function patchMe(ctx: AuthedContext, input: { name?: string; location?: string | null; locale?: Locale | null }, ifMatch?: number) {
+export async function patchMe(ctx: AuthedContext, input: { name?: string; location?: string | null; locale?: Locale | null; emailStatus?: 'ok' }, ifMatch?: number) {
   const user = ctx.principal.user;
   if (ifMatch !== undefined && ifMatch !== user.version) throw preconditionFailed();
-  const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  if (Object.keys(changes).length === 0) return user;
+  const { emailStatus, ...fields } = input;
+  if (emailStatus !== undefined && !user.email) throw badRequest('no_email', 'This account has no email address.');
+  const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  const status = await emailStatusChange(user, undefined, emailStatus);
+  if (Object.keys(changes).length === 0 && !status) return user;
   const at = nowIso();
+  const set = { ...changes, ...(status ? { emailStatus: status.to } : {}), updatedAt: at };
+  const updated: UserRecord = { ...user, ...set, version: user.version + 1 };
   await transact([
-    updateUser(user, { set: { ...changes, updatedAt: at } }),
-    auditItem(ctx, {
-      orgId: user.orgId,
-      action: 'user.updated',
-      actor: actorOf(user),
-      target: userTarget(user),
-      details: { fields: Object.keys(changes) },
-    }, at),
+    updateUser(user, { set }),
+    ...(status?.lift ? [liftSuppression(status.lift)] : []),
+    ...(status?.change ? [emailStatusAudit(ctx, updated, status.change, user, at)] : []),
+    ...(Object.keys(changes).length
+      ? [auditItem(ctx, {
+          orgId: user.orgId,
+          action: 'user.updated',
+          actor: actorOf(user),
+          target: userTarget(user),
+          details: { fields: Object.keys(changes) },
+        }, at)]
+      : []),
   ]);
-  return { ...user, ...changes, updatedAt: at, version: user.version + 1 };
+  return updated;
 }
 
 /**
@@ -60,7 +72,7 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
   await transact([
     updateUser(user, {
       set: { passwordHash, sessions: keep, mustChangePassword: false, updatedAt: at },
-      remove: ['emailTokens.reset'],
+      remove: [...RESET_PENDING.remove],
       bumpVersion: false,
       expect: { attribute: 'passwordHash', value: user.passwordHash },
     }),
@@ -84,6 +96,10 @@ export async function resendVerification(ctx: AuthedContext) {
   const wait = last + RESEND_VERIFICATION_SECONDS * 1000 - now;
   // A per-recipient limit of its own (one a minute), so its 429 names `recipient` like the hourly one.
   if (wait > 0) throw new RateLimited('recipient', wait / 1000, 'A verification link was sent a moment ago; check your inbox.');
+  // Before the email limit is spent: a refused resend changes nothing.
+  if ((user.emailStatus ?? 'ok') !== 'ok' || (await suppressionOf(user.email))) {
+    throw conflict('email_undeliverable', 'Email to this address bounced or was marked as spam, so no link was sent. Change the address, or set emailStatus to "ok" once it works again.');
+  }
   await spendEmail(ctx, user.email);
   const org = await requireOrg(user.orgId);
   const verification = newLink(user, 'verifyEmail');

@@ -6,7 +6,7 @@ import { consumeEmailToken, getEmailToken } from '../data/email-tokens';
 import { clearFailures, getLogin } from '../data/logins';
 import { getOrg } from '../data/orgs';
 import { transact } from '../data/transact';
-import { getUser, updateUser, type EmailTokenPurpose, type UserRecord } from '../data/users';
+import { RESET_PENDING, getUser, updateUser, type EmailTokenPurpose, type UserRecord } from '../data/users';
 import { emailUser } from '../email/compose';
 import { badRequest } from '../errors';
 import { checkPassword, hashPassword } from '../auth/passwords';
@@ -118,7 +118,7 @@ export async function sendResetLink(ctx: RequestContext, user: UserRecord, actor
   await transact([
     link.item,
     updateUser(user, {
-      set: { 'emailTokens.reset': link.hash, ...(options.rateLimited ? { resetSentAt: at } : {}) },
+      set: { ...RESET_PENDING.set(link.hash), ...(options.rateLimited ? { resetSentAt: at } : {}) },
       bumpVersion: false,
       expect: { attribute: 'status', value: 'active' },
     }),
@@ -145,7 +145,7 @@ export async function resetPassword(ctx: RequestContext, input: { token: string;
     consumeEmailToken(hash, invalidToken),
     updateUser(user, {
       set: { passwordHash, sessions: {}, mustChangePassword: false, updatedAt: at },
-      remove: ['emailTokens.reset'],
+      remove: [...RESET_PENDING.remove],
       bumpVersion: false,
       expect: { attribute: 'emailTokens.reset', value: hash },
     }),

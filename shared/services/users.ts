@@ -9,10 +9,11 @@ import { keys } from '../data/keys';
 import { claimLogin } from '../data/logins';
 import { requireOrg } from '../data/orgs';
 import { getGroupMappings } from '../data/group-mappings';
+import { liftSuppression, suppressionOf, type EmailStatus } from '../data/email-status';
 import { transact, type TxItem } from '../data/transact';
 import {
   claimEmail, deleteSearchItems, deleteUserItem, getUser, listUsers, newUser, publicUser, putSearchItems, putUser,
-  releaseEmail, searchTerms, searchUsers, updateUser, type Role, type UserRecord, type UserStatus,
+  RESET_PENDING, releaseEmail, searchTerms, searchUsers, updateUser, type Role, type UserRecord, type UserStatus,
 } from '../data/users';
 import type { Delivery } from '../email/mailer';
 import { emailUser } from '../email/compose';
@@ -28,6 +29,7 @@ import { sendResetLink } from './credentials';
 import { assertPasswordAllowedForUser } from './sso-enforcement';
 import { spendEmail } from './abuse';
 import { newLink } from './email-links';
+import { emailStatusAudit, type EmailStatusReason } from './email-events';
 import { assertFilter, changeAudit, initialGrants, planChange, type PermissionChange } from './permissions';
 
 
@@ -85,6 +87,8 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
 
   const delivery = input.delivery ?? 'link';
   await spendEmail(ctx, input.email);
+  // Created with the address's status when SES reported it undeliverable (in any organization).
+  const suppressed = await suppressionOf(input.email);
   const temporary = delivery === 'temporaryPassword' ? temporaryPassword() : undefined;
   const user = newUser({
     ...common,
@@ -98,6 +102,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
     requireMfa: input.requireMfa,
     passwordHash: temporary ? await hashPassword(temporary) : undefined,
   });
+  if (suppressed) user.emailStatus = suppressed;
   const link = temporary ? undefined : newLink(user, 'activation');
   if (link) user.emailTokens.activation = link.hash;
 
@@ -165,6 +170,8 @@ export interface PatchInput {
   locale?: Locale | null;
   /** The whole new list of permissions (see planChange for who may set it). */
   permissions?: string[];
+  /** `ok`: root says the address works again (a bounce or complaint is cleared). */
+  emailStatus?: 'ok';
 }
 
 /**
@@ -197,6 +204,27 @@ function previousValues(before: Record<string, unknown>, after: Record<string, u
   );
 }
 
+/**
+ * What an edit does to the user's `emailStatus` (api/production.md "User object"): a new address
+ * takes its own status (`ok` unless already suppressed somewhere), and `emailStatus: "ok"` says
+ * the address works, lifting the deployment's suppression of it. `change` is absent when the
+ * status stays, `lift` when no suppression is to be lifted; undefined: nothing to do.
+ */
+export async function emailStatusChange(
+  user: Pick<UserRecord, 'email' | 'emailStatus'>,
+  newAddress: string | undefined,
+  asked: 'ok' | undefined,
+): Promise<{ to: EmailStatus; change?: { from: EmailStatus; to: EmailStatus; reason: EmailStatusReason }; lift?: string } | undefined> {
+  const address = newAddress ?? user.email;
+  if (!address || (newAddress === undefined && asked === undefined)) return undefined;
+  const from = user.emailStatus ?? 'ok';
+  const suppressed = await suppressionOf(address);
+  const to: EmailStatus = asked ?? suppressed ?? 'ok';
+  const lift = asked === 'ok' && suppressed ? address : undefined;
+  if (to === from && !lift) return undefined;
+  return { to, lift, ...(to === from ? {} : { change: { from, to, reason: newAddress !== undefined ? 'email_changed' : 'cleared' } }) };
+}
+
 export async function patch(ctx: AuthedContext, id: string, input: PatchInput, ifMatch?: number): Promise<UserRecord> {
   const { permissions, ...fields } = input;
   if (permissions === undefined || Object.values(fields).some((value) => value !== undefined)) {
@@ -212,7 +240,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
   if (input.status !== undefined && user.status === 'pending') {
     throw conflict('invalid_status_change', 'A pending user becomes active through its activation link; revoke or delete it instead.');
   }
-  if (user.type === 'service' && (input.email !== undefined || input.requireMfa !== undefined)) {
+  if (user.type === 'service' && (input.email !== undefined || input.requireMfa !== undefined || input.emailStatus !== undefined)) {
     throw badRequest('not_for_service_accounts', 'Service accounts have no email address and no two-factor.');
   }
 
@@ -238,9 +266,15 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     set[`emailTokens.${user.status === 'pending' ? 'activation' : 'verifyEmail'}`] = verification.hash;
     if (user.status !== 'pending') set.emailVerified = false;
   }
-  const changed = Object.keys(set).filter((field) => field !== 'updatedAt');
+  const status = await emailStatusChange(user, mailboxChanged ? input.email! : undefined, input.emailStatus);
+  if (status) {
+    set.emailStatus = status.to;
+    if (status.lift) items.push(liftSuppression(status.lift));
+  }
+  // The status change is audited as its own action (user.email_status_changed), not as an edit.
+  const changed = Object.keys(set).filter((field) => field !== 'updatedAt' && field !== 'emailStatus');
   const regranted = grant !== undefined && (grant.added.length > 0 || grant.removed.length > 0);
-  if (changed.length === 0 && !regranted) return user;
+  if (changed.length === 0 && !regranted && !status) return user;
   if (regranted) set.permissions = grant.permissions;
 
   const updated: UserRecord = { ...user, ...(set as Partial<UserRecord>), mfa: { ...user.mfa, required: (set['mfa.required'] as boolean | undefined) ?? user.mfa.required }, version: user.version + 1 };
@@ -252,6 +286,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     ...putSearchItems(updated, after.filter((term) => !before.includes(term))),
     ...(regranted ? [changeAudit(ctx, user, grant, at)] : []),
   );
+  if (status?.change) items.push(emailStatusAudit(ctx, updated, status.change, ctx.principal.user, at));
   if (changed.length) items.push(
     auditItem(ctx, {
       orgId: user.orgId,
@@ -358,7 +393,7 @@ export async function revokePasswordReset(ctx: AuthedContext, id: string): Promi
   assertRoot(ctx.principal, 'Only the organization owner may manage password resets.');
   const user = await loadTarget(ctx, id);
   await transact([
-    updateUser(user, { remove: ['emailTokens.reset'], bumpVersion: false, expect: { version: user.version } }),
+    updateUser(user, { remove: [...RESET_PENDING.remove], bumpVersion: false, expect: { version: user.version } }),
     auditItem(ctx, { orgId: user.orgId, action: 'user.password_reset_revoked', actor: actorOf(ctx.principal.user), target: userTarget(user) }, nowIso()),
   ]);
 }

@@ -8,7 +8,6 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import * as awsCdkCxApi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DataTable } from '../../infra/constructs/data-table';
 import { gatehouseJwtAuthorizer } from '../../infra/jwt-authorizer';
 import { TABLE } from '../../shared/data/table';
 import { PROD_CONTEXT, type Synthesized, synth } from './synth';
@@ -251,12 +250,12 @@ describe('data (6)', () => {
     expect(table.Properties.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]);
     expect(table.Properties.GlobalSecondaryIndexes).toEqual([
       {
-        IndexName: 'usersByLoginV1',
+        IndexName: 'usersByLoginV2',
         KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
         Projection: {
           ProjectionType: 'INCLUDE',
           NonKeyAttributes: [
-            'id', 'login', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
+            'id', 'resetPending', 'name', 'email', 'type', 'role', 'status', 'emailVerified', 'emailStatus', 'mustChangePassword',
             'mfa', 'origin', 'location', 'createdAt', 'updatedAt', 'lastLoginAt', 'version', 'permissions', 'managedBy', 'locale',
           ],
         },
@@ -265,14 +264,28 @@ describe('data (6)', () => {
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
     expect(table.Properties.Replicas[0]).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
     expect(TABLE.usersByLogin.indexName).toMatch(/V\d+$/);
+    // DynamoDB's limit for an INCLUDE projection (CloudFormation refuses more).
+    expect(TABLE.usersByLogin.projected.length).toBeLessThanOrEqual(20);
   });
 
-  it('adopts a restored table by name instead of its own (gatehouse:tableName)', () => {
-    const stack = new Stack(new App(), 'Restore');
-    const data = new DataTable(stack, 'Data', { tableName: 'gatehouse-restored-2026-12-01' });
-    expect(data.owned).toBeUndefined();
-    expect(stack.resolve(data.table.tableName)).toBe('gatehouse-restored-2026-12-01');
-    Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+  it('adopts a restored table by name and stream instead of its own (gatehouse:tableName, gatehouse:tableStreamArn)', () => {
+    const stream = 'arn:aws:dynamodb:eu-central-1:123456789012:table/gatehouse-restored-2026-12-01/stream/2026-12-01T10:00:00.000';
+    const adopted = synth({ ...PROD_CONTEXT, 'gatehouse:tableName': 'gatehouse-restored-2026-12-01', 'gatehouse:tableStreamArn': stream }, 'eu-central-1', { policyChecks: false });
+    adopted.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    // Every function reads the adopted table, and the event dispatcher its stream.
+    const functions = Object.values(adopted.template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
+    const tableNames = functions.map((fn) => fn.Properties.Environment?.Variables?.TABLE_NAME).filter((name) => name !== undefined);
+    expect(tableNames.length).toBeGreaterThan(5);
+    expect(new Set(tableNames)).toEqual(new Set(['gatehouse-restored-2026-12-01']));
+    adopted.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: stream, StartingPosition: 'TRIM_HORIZON' });
+  });
+
+  it('refuses an adopted table without its stream, naming the key', () => {
+    expect(() => synth({ ...PROD_CONTEXT, 'gatehouse:tableName': 'gatehouse-restored-2026-12-01' }, 'eu-central-1', { policyChecks: false }))
+      .toThrow(/gatehouse:tableStreamArn: is required with gatehouse:tableName/);
+    const other = 'arn:aws:dynamodb:eu-central-1:123456789012:table/gatehouse-other/stream/2026-12-01T10:00:00.000';
+    expect(() => synth({ ...PROD_CONTEXT, 'gatehouse:tableName': 'gatehouse-restored-2026-12-01', 'gatehouse:tableStreamArn': other }, 'eu-central-1', { policyChecks: false }))
+      .toThrow(/gatehouse:tableStreamArn: must be the stream of gatehouse:tableName/);
   });
 });
 

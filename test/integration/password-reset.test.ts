@@ -126,3 +126,41 @@ describe('reset by the owner', () => {
     expect((await api.request('POST', `/v1/users/${developer.id}/password-reset`, { token: admin.accessToken })).status).toBe(403);
   });
 });
+
+describe('a pending reset in list pages', () => {
+  it('shows passwordResetPending in the list (from the users index) as on the user, until the link is used, revoked or made moot', async () => {
+    const org = await verifiedOrg(api);
+    const developer = await addMember(api, org, org.rootToken, 'developer');
+    const listed = async (query = '') => {
+      const page = await api.request('GET', `/v1/users${query}`, { token: org.rootToken });
+      expect(page.status).toBe(200);
+      return page.body.items.find((user: { id: string }) => user.id === developer.id) as { passwordResetPending: boolean; login: string };
+    };
+    const shown = async () => (await api.request('GET', `/v1/users/${developer.id}`, { token: org.rootToken })).body.passwordResetPending;
+    // The index row still carries the login (its sort key), and nothing pending yet.
+    expect(await listed()).toMatchObject({ login: developer.login, passwordResetPending: false });
+
+    // Root's link: pending in the list, in the search list and on the user; revoked: gone.
+    expect((await api.request('POST', `/v1/users/${developer.id}/password-reset`, { token: org.rootToken })).status).toBe(201);
+    expect((await listed()).passwordResetPending).toBe(true);
+    expect((await listed(`?q=${developer.login}`)).passwordResetPending).toBe(true);
+    expect(await shown()).toBe(true);
+    expect((await api.request('DELETE', `/v1/users/${developer.id}/password-reset`, { token: org.rootToken })).status).toBe(204);
+    expect((await listed()).passwordResetPending).toBe(false);
+
+    // Forgot-password's link, used: gone.
+    expect((await forgot(org.slug, developer.login)).status).toBe(202);
+    expect((await listed()).passwordResetPending).toBe(true);
+    expect((await reset(tokenFromEmail(await lastEmailTo(developer.email)), 'a brand new passphrase 77')).status).toBe(204);
+    expect((await listed()).passwordResetPending).toBe(false);
+    expect(await shown()).toBe(false);
+
+    // A link left unused dies when the user changes the password signed in.
+    expect((await api.request('POST', `/v1/users/${developer.id}/password-reset`, { token: org.rootToken })).status).toBe(201);
+    expect((await listed()).passwordResetPending).toBe(true);
+    const { accessToken } = await loginAs(api, org.slug, developer.login, 'a brand new passphrase 77');
+    const changed = await api.request('POST', '/v1/me/password', { token: accessToken, body: { currentPassword: 'a brand new passphrase 77', newPassword: 'yet another passphrase 88' } });
+    expect(changed.status).toBe(204);
+    expect((await listed()).passwordResetPending).toBe(false);
+  });
+});

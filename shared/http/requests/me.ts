@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FreeText, LocaleTag, Name, Password } from '../schemas';
+import { EmailStatusOk, FreeText, LocaleTag, Name, Password } from '../schemas';
 
 /** What the `me` function (functions/me.ts) takes: the caller's own account and two-factor. */
 
@@ -7,6 +7,7 @@ export const PatchMeBody = z.strictObject({
   name: Name.optional(),
   location: FreeText.nullable().optional(),
   locale: LocaleTag.nullable().optional(),
+  emailStatus: EmailStatusOk.optional(),
 });
 
 export const ChangePasswordBody = z.strictObject({

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Cursor, Email, FreeText, Limit, LocaleTag, Login, Name, Password, PermissionList } from '../schemas';
+import { Cursor, Email, EmailStatusOk, FreeText, Limit, LocaleTag, Login, Name, Password, PermissionList } from '../schemas';
 
 /** What the `users` function (functions/users.ts) takes: invitations, users, ownership, import and export. */
 
@@ -44,6 +44,7 @@ export const PatchUserBody = z.strictObject({
   origin: FreeText.nullable().optional(),
   location: FreeText.nullable().optional(),
   locale: LocaleTag.nullable().optional(),
+  emailStatus: EmailStatusOk.optional(),
   permissions: PermissionList.optional().meta({
     description: 'The whole new list. Root sets anyone’s but its own (403 `root_protected`); an admin sets developers’ only, adding or removing only permissions it holds',
   }),

@@ -12,15 +12,15 @@ export const meRoutes = [
   }),
   route({
     method: 'PATCH', path: '/v1/me', group: 'me', operation: 'patchMe', auth: 'user',
-    summary: 'Change own name or location', body: PatchMeBody,
-    responses: { 200: { description: 'User', schema: 'User' }, 412: { description: 'Stale `If-Match`' } },
+    summary: 'Change own name, location or language; `emailStatus: "ok"` says the address works again', body: PatchMeBody,
+    responses: { 200: { description: 'User', schema: 'User' }, 400: { description: '`validation_failed`, or `no_email` for `emailStatus` without an address' }, 412: { description: 'Stale `If-Match`' } },
   }),
   route({
     method: 'POST', path: '/v1/me/email-verification', group: 'me', operation: 'resendVerification', auth: 'user',
     summary: 'Email a new verification link (rate-limited)',
     responses: {
       202: { description: 'A new link was emailed; earlier links are dead' },
-      409: { description: '`already_verified`' },
+      409: { description: '`already_verified`, or `email_undeliverable`: the address bounced or complained (`emailStatus`); nothing sent' },
       429: { description: 'Asked again within a minute, or an email limit (`limit`: `email_ip` or `recipient`); see `Retry-After`' },
     },
   }),

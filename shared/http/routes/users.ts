@@ -59,7 +59,7 @@ export const usersRoutes = [
   }),
   route({
     method: 'PATCH', path: '/v1/users/{id}', group: 'users', operation: 'patchUser', auth: 'user',
-    summary: 'Edit a user (root): name, email, role, status, requireMfa, origin, location; permissions (root; admins for developers)', body: PatchUserBody,
+    summary: 'Edit a user (root): name, email, role, status, requireMfa, origin, location, `emailStatus: "ok"`; permissions (root; admins for developers)', body: PatchUserBody,
     responses: {
       200: { description: 'User', schema: 'User' },
       400: { description: '`validation_failed` or `unknown_permission`' },
