@@ -24,9 +24,10 @@ export interface LoginInput {
  * inactive account) answers the same 401 after the same argon2 work, and counts towards the
  * lockout of that slug+login (or of the browser's device cookie) and of the client address,
  * whether or not it exists (attempts.ts). While locked, nothing is evaluated.
- * Success costs two reads (login item, user) and one transaction (the session with its place
- * in the user's list); a password that needs a challenge (new password, two-factor) gets it
- * before any token.
+ * Success costs the login item and user reads, the SSO enforcement item read beside them (not
+ * before them), the abuse-resistance reads of attempts.ts, and one transaction (the session with
+ * its place in the user's list); a password that needs a challenge (new password, two-factor)
+ * gets it before any token.
  */
 /**
  * A refused sign-in of an existing user goes into the organization's audit log (who was tried,

@@ -11,6 +11,7 @@ import { transact } from '../../shared/data/transact';
 import { addressAllowed } from '../../shared/events/addresses';
 import { lastEmailTo, tokenFromEmail, useApi } from '../support/api';
 import { loginAs, signUpOrg } from '../support/factories';
+import { scim, scimUser } from '../support/scim';
 import { type TxtServer, startTxtServer } from '../support/dns-server';
 import { type Forgery, authnRequestOf, forge, newKeyPair } from '../support/saml-forger';
 import { fragmentOf, postToAcs, ssoCookie, ssoOrg, testDomain, verifiedDomain } from '../support/sso';
@@ -156,6 +157,26 @@ describe('roles from IdP groups', () => {
     await api.request('PUT', '/v1/org/group-mappings', { token: org.rootToken, body: { items: [] } });
     const byHand = await api.request('PATCH', `/v1/users/${me.id}`, { token: org.rootToken, body: { role: 'developer' } });
     expect(byHand.status, byHand.text).toBe(200);
+  });
+});
+
+describe('the directory and SSO together', () => {
+  it('a SCIM-managed user signing in through SSO stays the directory’s: its role comes from SCIM, not from the SSO groups', async () => {
+    const org = await ssoOrg(api, dns);
+    const connection = await createSaml(org);
+    const token = await api.request('POST', '/v1/org/scim/tokens', { token: org.rootToken, body: { name: 'Okta' } });
+    expect(token.status).toBe(201);
+    await api.request('PUT', '/v1/org/group-mappings', { token: org.rootToken, body: { items: [{ group: 'Admins', role: 'admin' }] } });
+    const created = await scim(api, token.body.token)('POST', '/Users', scimUser(`xia@${org.domain}`));
+    expect(created.status, created.text).toBe(201);
+    const tokens = await signIn(org, connection, { nameId: 'okta|xia', attributes: { email: [`xia@${org.domain}`], groups: ['Admins'] } });
+    const me = await meOf(tokens.accessToken);
+    expect(me).toMatchObject({ id: created.body.id, managedBy: 'scim', role: 'developer' });
+    // The SSO sign-in still marks its session: the tokens name the connection.
+    expect(decodeJwt(tokens.accessToken)).toMatchObject({ amr: ['ext'], idp: connection.id });
+    // Deleting the connection leaves the directory's user as the directory's.
+    expect((await api.request('DELETE', `/v1/org/sso/connections/${connection.id}`, { token: org.rootToken })).status).toBe(204);
+    expect((await api.request('GET', `/v1/users/${me.id}`, { token: org.rootToken })).body.managedBy).toBe('scim');
   });
 });
 
