@@ -217,6 +217,15 @@ export const deleteConnectionItems = (connection: ConnectionRecord, deletedAt: s
   },
 ];
 
+/**
+ * Written with a sign-in: the connection must still exist, so a sign-in that finishes while the
+ * connection is being deleted cannot mark its user as managed after the release has passed it.
+ */
+export const connectionExistsItem = (connection: Pick<ConnectionRecord, 'orgId' | 'id'>, onGone: () => Error): TxItem => ({
+  write: { ConditionCheck: { TableName: tableName(), Key: keys.ssoConnection(connection.orgId, connection.id), ConditionExpression: 'attribute_exists(pk)' } },
+  onConditionFailed: onGone as () => never,
+});
+
 // ---- enforcement (read by password login and reset) ----
 
 /** Domain → enforcing connection id, for an organization's slug: one read per password sign-in. */

@@ -10,6 +10,7 @@ import {
   type ConnectionRecord,
   type FlowRecord,
   connectionById,
+  connectionExistsItem,
   consumeFlowItem,
   consumeHandleItem,
   getConnection,
@@ -330,6 +331,7 @@ async function conclude(ctx: RequestContext, connection: ConnectionRecord, testF
     const at = nowIso();
     await transact([
       ...answer.useUp,
+      connectionExistsItem(connection, () => new SignInRefused('connection_disabled', 'This connection was deleted.')),
       ...decision.writes,
       auditItem(ctx, {
         orgId: connection.orgId,
