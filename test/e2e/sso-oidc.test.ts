@@ -29,7 +29,7 @@ const server = createApiServer(handlers);
 const domain = testDomain('oidc');
 const CLIENT = { id: 'gatehouse-acme', secret: 'a-long-client-secret-for-the-test-idp-0123456789' };
 const ACCOUNTS: Record<string, Record<string, unknown>> = {
-  carla: { email: `carla@${domain}`, email_verified: true, name: 'Carla Connect', groups: ['Engineering'] },
+  carla: { email: `carla@${domain}`, email_verified: true, name: 'Carla Connect', groups: ['Engineering'], locale: 'fr-CA' },
   mallory: { email: 'mallory@elsewhere.example', email_verified: true, name: 'Mallory' },
 };
 
@@ -47,7 +47,7 @@ async function startIdp(redirectUri: string): Promise<void> {
   const { default: Provider } = await import('oidc-provider');
   const provider = new Provider(`http://127.0.0.1:${idpPort}`, {
     clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: [redirectUri], token_endpoint_auth_method: 'client_secret_basic' }],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups', 'locale'] },
     findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, ...(ACCOUNTS[sub] ?? {}) }) }),
     features: { devInteractions: { enabled: true } },
     conformIdTokenClaims: false,
@@ -126,7 +126,8 @@ describe('an OpenID Connect IdP', () => {
     const done = await api.request('POST', '/v1/auth/sso/complete', { body: { handle }, headers: { cookie } });
     expect(done.status, done.text).toBe(200);
     const me = await api.request('GET', '/v1/me', { token: done.body.accessToken });
-    expect(me.body).toMatchObject({ email: `carla@${domain}`, name: 'Carla Connect', origin: 'sso:Acme OIDC', role: 'developer' });
+    // The IdP's `locale` claim, negotiated: Canadian French is French.
+    expect(me.body).toMatchObject({ email: `carla@${domain}`, name: 'Carla Connect', origin: 'sso:Acme OIDC', role: 'developer', locale: 'fr' });
     // client_secret_basic, as chosen explicitly (openid-client's default would be post).
     expect(tokenRequests.at(-1)).toMatch(/^Basic /);
   }, 60_000);
