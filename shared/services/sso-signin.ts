@@ -294,13 +294,16 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
     writes.push(auditItem(ctx, { orgId, action: 'sso.user_linked', actor, target: userTarget(existing), details: { connection: connection.id, nameId: found.subject } }, at));
   }
   if (roleChanged) {
-    writes.push(auditItem(ctx, {
-      orgId,
-      action: role !== existing.role ? 'user.role_changed' : 'user.permissions_changed',
-      actor,
-      target: userTarget(existing),
-      details: { from: { role: existing.role, permissions: existing.permissions ?? [] }, to: { role, permissions }, groups: profile.groups },
-    }, at));
+    // The directory's shapes (scim-groups.ts syncUsers, sso-roles.ts), which the events read `previous` from.
+    const before = existing.permissions ?? [];
+    const added = permissions.filter((name) => !before.includes(name));
+    const removed = before.filter((name) => !permissions.includes(name));
+    if (role !== existing.role) {
+      writes.push(auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(existing), details: { roleFrom: existing.role, roleTo: role, groups: profile.groups } }, at));
+    }
+    if (added.length || removed.length) {
+      writes.push(auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(existing), details: { added, removed, groups: profile.groups } }, at));
+    }
   }
   return { outcome, user: { ...existing, role, permissions }, role, permissions, writes };
 }

@@ -129,6 +129,10 @@ describe('roles from IdP groups', () => {
     // The next sign-in with fewer groups takes the role away again.
     const second = await signIn(org, connection, { ...uma, attributes: { ...uma.attributes, groups: ['Engineering'] } });
     expect(await meOf(second.accessToken)).toMatchObject({ role: 'developer', permissions: ['flows:edit'] });
+    const atSignIn = await api.request('GET', '/v1/audit-events?action=user.role_changed', { token: org.rootToken });
+    expect(atSignIn.body.items[0]).toMatchObject({ target: { id: me.id }, details: { roleFrom: 'admin', roleTo: 'developer', groups: ['Engineering'] } });
+    const lost = await api.request('GET', '/v1/audit-events?action=user.permissions_changed', { token: org.rootToken });
+    expect(lost.body.items[0]).toMatchObject({ target: { id: me.id }, details: { added: [], removed: ['logs:read'] } });
 
     // While mappings exist, the IdP owns role and permissions: 409 managed_by_idp, nothing changed.
     const refused = await api.request('PATCH', `/v1/users/${me.id}`, { token: org.rootToken, body: { role: 'admin' } });
