@@ -83,7 +83,7 @@ const Env = z
     EMAIL_QUEUE_URL: z.url().optional(),
     /** Local stack: where what would go on the bus is appended, one JSON line per event. */
     GATEHOUSE_EVENTS_FILE: z.string().optional(),
-    /** Local stack only: webhooks may use `http://` to loopback receivers (api/events.md "Local stack"). */
+    /** Local stack only: webhooks and SSO IdP URLs may use `http://` to loopback (api/events.md, api/sso.md "Local stack"). */
     WEBHOOK_LOOPBACK: z.enum(['0', '1']).default('0'),
     /** The bulk email path's pace (import invitations): at most the SES send rate. */
     GATEHOUSE_EMAIL_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(14),

@@ -61,6 +61,8 @@ export interface AccessTokenClaims {
   /** Human sign-ins: how (RFC 8176) and when the session's sign-in authenticated; kept across refreshes. */
   amr?: string[];
   auth_time?: number;
+  /** An enterprise SSO sign-in (`amr: ["ext"]`): the connection it came through (shared/api/sso.md "Tokens"). */
+  idp?: string;
 }
 export type AccessTokenInput = Omit<AccessTokenClaims, 'iss' | 'aud' | 'exp' | 'iat' | 'jti'>;
 export const ACCESS_TOKEN_REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'org', 'role'] as const;
@@ -76,6 +78,8 @@ export interface IdTokenClaims {
   nonce?: string;
   sid: string;
   amr: string[];
+  /** As in the access token: the SSO connection of the sign-in. */
+  idp?: string;
   org: string;
   role: Role;
   /** By scope: `profile` → name, preferred_username; `email` → email, email_verified. */
@@ -99,7 +103,7 @@ export type OidcScope = keyof typeof OIDC_SCOPES;
 export const scopesSupported = (): string[] => [...Object.keys(OIDC_SCOPES), ...catalog().map((permission) => permission.name)];
 
 export const CLAIMS_SUPPORTED = [
-  'iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'org', 'role',
+  'iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'idp', 'org', 'role',
   'name', 'preferred_username', 'email', 'email_verified',
 ] as const;
 

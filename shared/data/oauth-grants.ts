@@ -46,6 +46,8 @@ export interface AuthorizationCodeRecord {
   /** When the person last proved who they are (epoch seconds), and how. */
   authTime: number;
   amr: string[];
+  /** An enterprise SSO sign-in's connection, carried to the app's tokens and session. */
+  idp?: string;
   /** The browser that signed in, for the app's session (the token request comes from the app, not from it). */
   ip: string;
   userAgent?: string;

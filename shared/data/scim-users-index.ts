@@ -2,9 +2,14 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keys } from './keys';
 import { TABLE } from './table';
+import { MANAGED_BY_SCIM, type ManagedBy } from './users';
 
-/** The ids of the organization's SCIM-managed users: one query of the users index (managedBy is projected). */
-export async function managedUserIds(orgId: string): Promise<string[]> {
+/**
+ * The ids of the organization's users one IdP manages (the directory by default, or one SSO
+ * connection): one query of the users index, which projects managedBy. The index is
+ * eventually consistent: callers that must not miss a user just written add the ids they know.
+ */
+export async function managedUserIds(orgId: string, manager: ManagedBy = MANAGED_BY_SCIM): Promise<string[]> {
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -12,10 +17,10 @@ export async function managedUserIds(orgId: string): Promise<string[]> {
       TableName: tableName(),
       IndexName: TABLE.usersByLogin.indexName,
       KeyConditionExpression: '#gpk = :gpk',
-      FilterExpression: '#managed = :scim',
+      FilterExpression: '#managed = :manager',
       ProjectionExpression: '#id',
       ExpressionAttributeNames: { '#gpk': TABLE.usersByLogin.partitionKey, '#managed': 'managedBy', '#id': 'id' },
-      ExpressionAttributeValues: { ':gpk': keys.usersByLogin(orgId, '').gsi1pk, ':scim': 'scim' },
+      ExpressionAttributeValues: { ':gpk': keys.usersByLogin(orgId, '').gsi1pk, ':manager': manager },
       ExclusiveStartKey: start,
     }));
     ids.push(...(page.Items ?? []).map((item) => item.id as string));

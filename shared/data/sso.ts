@@ -140,7 +140,21 @@ export async function getConnection(orgId: string, id: string): Promise<Connecti
 /** The ACS and callback know only the connection id: its owner marker names the organization. */
 export async function connectionById(id: string): Promise<ConnectionRecord | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.ssoConnectionOwner(id), ConsistentRead: true }));
-  return Item ? getConnection(Item.orgId as string, id) : undefined;
+  return Item && !Item.deletedAt ? getConnection(Item.orgId as string, id) : undefined;
+}
+
+/** A connection of this organization that was deleted and whose users are still being released. */
+export async function releasingConnection(orgId: string, id: string): Promise<boolean> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.ssoConnectionOwner(id), ConsistentRead: true }));
+  return Boolean(Item?.deletedAt) && Item?.orgId === orgId;
+}
+
+/** The last step of a deletion: nothing of the connection is left to release. */
+export async function forgetConnectionOwner(id: string): Promise<void> {
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.ssoConnectionOwner(id), ConditionExpression: 'attribute_exists(deletedAt)' }))
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 }
 
 export const putConnectionItems = (connection: ConnectionRecord): TxItem[] => [
@@ -178,7 +192,7 @@ export const replaceConnectionItem = (connection: ConnectionRecord, expectedVers
   onConditionFailed: preconditionFailed,
 });
 
-export const deleteConnectionItems = (connection: ConnectionRecord): TxItem[] => [
+export const deleteConnectionItems = (connection: ConnectionRecord, deletedAt: string): TxItem[] => [
   {
     write: {
       Delete: {
@@ -191,8 +205,34 @@ export const deleteConnectionItems = (connection: ConnectionRecord): TxItem[] =>
     },
     onConditionFailed: preconditionFailed,
   },
-  { write: { Delete: { TableName: tableName(), Key: keys.ssoConnectionOwner(connection.id) } } },
+  // The owner marker stays as a tombstone until the connection's sessions, identities and
+  // managed users are released, so a deletion cut short is finished by deleting it again.
+  {
+    write: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.ssoConnectionOwner(connection.id), entity: 'ssoConnectionOwner', orgId: connection.orgId, deletedAt: deletedAt },
+      },
+    },
+  },
 ];
+
+/**
+ * Written with a sign-in: the connection must still exist, so a sign-in that finishes while the
+ * connection is being deleted cannot mark its user as managed after the release has passed it.
+ * The check reads the small owner marker (tombstoned by the deletion's own transaction), not
+ * the connection with its certificates: 2 WCU instead of 4.
+ */
+export const connectionExistsItem = (connection: Pick<ConnectionRecord, 'id'>, onGone: () => Error): TxItem => ({
+  write: {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.ssoConnectionOwner(connection.id),
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+    },
+  },
+  onConditionFailed: onGone as () => never,
+});
 
 // ---- enforcement (read by password login and reset) ----
 

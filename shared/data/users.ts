@@ -86,13 +86,30 @@ export interface UserRecord {
   permissions?: string[];
   /** Keyed hash of the import row that created this user, so importing it again is `unchanged`. */
   importDigest?: string;
-  /** Who owns this user's name, email, role and permissions: the directory (`scim`), an SSO connection, or Gatehouse (absent/null). */
-  managedBy?: string | null;
+  /** Which IdP manages this user (see ManagedBy); absent or null: Gatehouse alone. */
+  managedBy?: ManagedBy | null;
   /** What the directory sent, echoed as sent (shared/api/scim.md "User resource"). */
   scim?: ScimUserData;
   /** The user's SCIM groups: group id -> displayName, kept with the user so its role can be computed from one read. */
   scimGroups?: Record<string, string>;
+  /**
+   * The group names the IdP sent at this user's last SSO sign-in, so a change of the mapping
+   * list recomputes its role without a sign-in (shared/api/sso.md "Roles from groups").
+   */
+  ssoGroups?: string[];
 }
+
+/**
+ * Who owns an IdP-managed user (shared/api/scim.md, sso.md): the directory (`scim`) or an
+ * enterprise SSO connection (`sso:<connectionId>`). Stored and shown in this one spelling, so
+ * the users index (which projects it) can find every user of one manager with a filter.
+ */
+export type ManagedBy = 'scim' | `sso:${string}`;
+export const MANAGED_BY_SCIM = 'scim' satisfies ManagedBy;
+export const managedBySso = (connectionId: string): ManagedBy => `sso:${connectionId}`;
+/** The SSO connection managing the user, if one does (SCIM wins over SSO, so at most one manages it). */
+export const ssoConnectionOf = (user: Pick<UserRecord, 'managedBy'>): string | undefined =>
+  user.managedBy?.startsWith('sso:') ? user.managedBy.slice(4) : undefined;
 
 export interface ScimUserData {
   userName: string;
@@ -523,7 +540,7 @@ export async function touchApiToken(user: UserRecord, tokenId: string, at: strin
 
 /** A new user record with every bookkeeping field initialised. */
 export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'name' | 'email' | 'type' | 'role' | 'status'> &
-  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions' | 'managedBy' | 'locale' | 'scim' | 'scimGroups'>> & { requireMfa?: boolean; at: string }): UserRecord {
+  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions' | 'managedBy' | 'locale' | 'scim' | 'scimGroups' | 'ssoGroups'>> & { requireMfa?: boolean; at: string }): UserRecord {
   const { at, requireMfa, ...rest } = fields;
   return {
     emailVerified: false,

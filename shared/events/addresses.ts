@@ -36,7 +36,8 @@ function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' }
   return { address, family: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
 }
 
-const loopbackAllowed = () => config().WEBHOOK_LOOPBACK === '1';
+/** The local stack's exception, for webhooks and for the IdP URLs of enterprise SSO alike. */
+export const loopbackAllowed = () => config().WEBHOOK_LOOPBACK === '1';
 
 /** Whether a connection may go to this address. */
 export function addressAllowed(address: string): boolean {

@@ -34,7 +34,7 @@ export const User = z
     updatedAt: z.iso.datetime(),
     lastLoginAt: z.iso.datetime().nullable(),
     permissions: z.array(z.string()).meta({ description: 'What the user holds now in the SaaS product (the root: the whole catalog), in catalog order' }),
-    managedBy: z.string().nullable().meta({ description: '`scim` or `sso:<connectionId>` while an IdP owns the user\'s name, email, role and permissions; else null' }),
+    managedBy: z.string().nullable().meta({ description: '`scim` (the directory owns name, email, role and permissions) or `sso:<connectionId>` (its IdP groups give role and permissions while group mappings exist); else null' }),
     version: z.number().int(),
   })
   .meta({ id: 'User' });

@@ -11,7 +11,7 @@ import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { normalizeLogin } from '../http/schemas';
 import { continueSignIn, nextChallenge, type ChallengeAnswer } from './challenges';
 import { type Tokens } from './sessions';
-import { assertPasswordAllowed } from './sso-enforcement';
+import { assertPasswordLoginAllowed, enforcedDomains } from './sso-enforcement';
 
 export interface LoginInput {
   org: string;
@@ -24,9 +24,10 @@ export interface LoginInput {
  * inactive account) answers the same 401 after the same argon2 work, and counts towards the
  * lockout of that slug+login (or of the browser's device cookie) and of the client address,
  * whether or not it exists (attempts.ts). While locked, nothing is evaluated.
- * Success costs two reads (login item, user) and one transaction (the session with its place
- * in the user's list); a password that needs a challenge (new password, two-factor) gets it
- * before any token.
+ * Success costs the login item and user reads, the SSO enforcement item read beside them (not
+ * before them), the abuse-resistance reads of attempts.ts, and one transaction (the session with
+ * its place in the user's list); a password that needs a challenge (new password, two-factor)
+ * gets it before any token.
  */
 /**
  * A refused sign-in of an existing user goes into the organization's audit log (who was tried,
@@ -47,8 +48,11 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
   // hash instead of following them; a failure here is met again, and answered, at signing.
   keyRing().catch(() => undefined);
   const slug = input.org.trim().toLowerCase();
-  // Users of a domain whose SSO connection is enforced are sent to their IdP, whatever the password.
-  await assertPasswordAllowed(slug, normalizeLogin(input.login.trim()));
+  // Users of a domain whose SSO connection is enforced are sent to their IdP, whatever the
+  // password. The enforcement item is read beside the login's own reads, not before them, and
+  // judged as soon as the user is known: before the password, so nothing is counted.
+  const enforcement = enforcedDomains(slug);
+  enforcement.catch(() => undefined);
   // Started as soon as the refusal is known, so it runs beside the failure count's write: a known
   // login's refusal then takes about as long as an unknown one's (no enumeration by timing).
   let audited: Promise<void> | undefined;
@@ -58,6 +62,7 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Tok
     normalizeLogin(input.login.trim()),
     async (record) => {
       const found = record?.userId && record.orgId ? await getUser(record.orgId, record.userId) : undefined;
+      if (found) await assertPasswordLoginAllowed(found, slug, enforcement);
       const passwordOk = await verifyPassword(found?.type === 'human' ? found.passwordHash : undefined, input.password);
       if (found && !(passwordOk && found.status === 'active')) audited = auditRefusedSignIn(ctx, found, passwordOk ? 'inactive' : 'password');
       return found && passwordOk && found.status === 'active' ? found : undefined;

@@ -220,6 +220,7 @@ export async function completeRequest(ctx: RequestContext, handle: string, princ
       sessionId: principal.sessionId,
       authTime,
       amr: session.amr ?? amrOf(Boolean(session.mfa)),
+      ...(session.idp ? { idp: session.idp } : {}),
       ip: ctx.ip,
       userAgent: ctx.userAgent,
       expiresAt: now + LIFETIMES.authorizationCode,
@@ -248,7 +249,7 @@ function scopedClaims(user: UserRecord, scopes: string[]) {
 
 const oidcScopes = (scope: string) => splitScope(scope).filter((name) => name in OIDC_SCOPES);
 
-async function tokenResponse(user: UserRecord, tokens: Tokens & { sessionId: string }, grant: { clientId: string; scope: string; authTime: number; amr: string[]; nonce?: string }): Promise<TokenResponse> {
+async function tokenResponse(user: UserRecord, tokens: Tokens & { sessionId: string }, grant: { clientId: string; scope: string; authTime: number; amr: string[]; idp?: string; nonce?: string }): Promise<TokenResponse> {
   const scopes = oidcScopes(grant.scope);
   const claims: IdTokenInput = {
     sub: user.id,
@@ -257,6 +258,7 @@ async function tokenResponse(user: UserRecord, tokens: Tokens & { sessionId: str
     ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     sid: tokens.sessionId,
     amr: grant.amr,
+    ...(grant.idp ? { idp: grant.idp } : {}),
     org: user.orgId,
     role: user.role,
     ...scopedClaims(user, scopes),
@@ -310,12 +312,13 @@ export async function exchangeCode(ctx: RequestContext, client: RegisteredClient
     // The device is the browser that signed in, not the app's server that trades the code.
     ...sessionMeta({ ...ctx, ip: code.ip, userAgent: code.userAgent }, { mfa: code.amr.includes('mfa') || code.amr.includes('otp'), amr: code.amr, client: client.id }),
     app: { sessionId, authTime: code.authTime, amr: code.amr, scope: code.scope, ssoSessionId: code.sessionId },
+    ...(code.idp ? { idp: code.idp } : {}),
   }).catch((error: unknown) => {
     // The user was deactivated between the read and the session write (addSession's condition).
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw invalid();
     throw error;
   });
-  return tokenResponse(user, { ...tokens, sessionId }, { clientId: client.id, scope: code.scope, authTime: code.authTime, amr: code.amr, nonce: code.nonce });
+  return tokenResponse(user, { ...tokens, sessionId }, { clientId: client.id, scope: code.scope, authTime: code.authTime, amr: code.amr, idp: code.idp, nonce: code.nonce });
 }
 
 /**
@@ -336,6 +339,7 @@ export async function refreshForClient(ctx: RequestContext, client: RegisteredCl
     scope: session.scope ?? 'openid',
     authTime: session.authTime ?? Math.floor(Date.parse(session.createdAt) / 1000),
     amr: session.amr ?? amrOf(Boolean(session.mfa)),
+    idp: session.idp,
   });
 }
 

@@ -15,6 +15,7 @@ import { scimBaseUrl } from '../scim/resources';
 import { loadGrants, type Grants } from './scim-common';
 import { syncUsers } from './scim-groups';
 import { managedUserIds } from '../data/scim-users-index';
+import { recomputeSsoUsers } from './sso-roles';
 
 /**
  * The provisioning settings root and admins see and root changes (shared/api/scim.md
@@ -110,6 +111,7 @@ export async function replaceGroupMappings(ctx: AuthedContext, items: MappingInp
     auditItem(ctx, { orgId, action: 'org.group_mappings_changed', actor: actorOf(ctx.principal.user), target: { type: 'org', id: orgId }, details: { entries: list.length } }, at),
   ]);
   await recomputeManagedUsers(ctx, orgId);
+  await recomputeSsoUsers(ctx, actorOf(ctx.principal.user), orgId, list);
   return getGroupMappings(orgId);
 }
 

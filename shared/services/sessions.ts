@@ -57,22 +57,25 @@ export const sessionAccessToken = (user: UserRecord, sessionId: string, clientId
     org: user.orgId,
     role: user.role,
     sid: sessionId,
-    ...(how ? { amr: how.amr, auth_time: how.authTime } : {}),
+    ...(how ? { amr: how.amr, auth_time: how.authTime, ...(how.idp ? { idp: how.idp } : {}) } : {}),
   });
 
 /** How and when a session's sign-in authenticated (RFC 8176 `amr`, `auth_time`). */
 interface SignIn {
   amr: string[];
   authTime: number;
+  /** The enterprise SSO connection the sign-in came through. */
+  idp?: string;
 }
 
 /** `amr` of a password sign-in, with or without a TOTP or recovery code (api/passkeys.md "amr in tokens"). */
 export const passwordAmr = (mfa: boolean): string[] => (mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
 
 /** What a session item says about its sign-in; older items without `amr` are read from `mfa`. */
-const signInOf = (session: Pick<SessionRecord, 'amr' | 'authTime' | 'mfa' | 'createdAt'>): SignIn => ({
+const signInOf = (session: Pick<SessionRecord, 'amr' | 'authTime' | 'mfa' | 'createdAt' | 'idp'>): SignIn => ({
   amr: session.amr ?? passwordAmr(Boolean(session.mfa)),
   authTime: session.authTime ?? Math.floor(Date.parse(session.createdAt) / 1000),
+  ...(session.idp ? { idp: session.idp } : {}),
 });
 
 /** `appId`: a registered app's session, whose access tokens name the app as `client_id`. */
@@ -98,7 +101,10 @@ export interface SessionMeta {
   requestId?: string;
   /** A registered app's session (OpenID Connect): its id, chosen before, and how the person signed in. */
   app?: { sessionId: string; authTime: number; amr: string[]; scope: string; ssoSessionId: string };
-  /** An enterprise SSO sign-in: the connection it came through (its deletion ends the session). */
+  /**
+   * An enterprise SSO sign-in: the connection it came through (its deletion ends the session).
+   * An app's session made from such a sign-in names it too, so it ends with the connection.
+   */
   idp?: string;
   /** A session id chosen before (an SSO sign-in that goes on to complete an app's request). */
   sessionId?: string;
@@ -123,7 +129,11 @@ export const sessionMeta = (ctx: RequestContext, fields: { mfa: boolean; amr?: s
  */
 export async function startSession(user: UserRecord, meta: SessionMeta): Promise<Tokens> {
   const { sessionId = meta.sessionId ?? timeOrderedId(), ...app } = meta.app ?? {};
-  const how: SignIn = { amr: meta.app?.amr ?? (meta.idp ? ['ext'] : meta.amr ?? passwordAmr(meta.mfa)), authTime: meta.app?.authTime ?? nowSeconds() };
+  const how: SignIn = {
+    amr: meta.app?.amr ?? (meta.idp ? ['ext'] : meta.amr ?? passwordAmr(meta.mfa)),
+    authTime: meta.app?.authTime ?? nowSeconds(),
+    ...(meta.idp ? { idp: meta.idp } : {}),
+  };
   const parts = { orgId: user.orgId, userId: user.id, sessionId, secret: randomSecret() };
   const now = nowSeconds();
   const at = nowIso();

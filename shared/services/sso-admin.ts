@@ -1,7 +1,7 @@
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { AuthedContext } from '../context';
-import { actorOf, auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import {
   type ConnectionRecord,
@@ -10,6 +10,7 @@ import {
   deleteConnectionItems,
   deleteDomainItems,
   deleteIdentities,
+  forgetConnectionOwner,
   getConnection,
   listConnections,
   listDomains,
@@ -17,12 +18,14 @@ import {
   putConnectionItems,
   putDomainItem,
   putEnforcementItem,
+  releasingConnection,
   replaceConnectionItem,
   sessionsOfConnection,
   verifiedDomainOwner,
 } from '../data/sso';
 import { type TxItem, transact } from '../data/transact';
-import { getUser, updateUser } from '../data/users';
+import { getUser, managedBySso, updateUser } from '../data/users';
+import { managedUserIds } from '../data/scim-users-index';
 import { Problem, badRequest, conflict, notFound, preconditionFailed, serviceUnavailable, validationFailed } from '../errors';
 import { newId, randomSecret } from '../ids';
 import { assertRoot } from '../auth/policy';
@@ -383,20 +386,33 @@ export async function changeConnection(ctx: AuthedContext, id: string, input: Co
 }
 
 /**
- * Deleting a connection ends every session it made (their users stay, no longer managed by it)
- * and forgets its IdP identities. The connection goes first, in one transaction with its audit
- * event, so no new sign-in can start through it while the sessions are being ended.
+ * Deleting a connection (shared/api/sso.md): every session it made ends, its IdP identities
+ * are forgotten and its users stay, no longer managed by it. The connection goes first, in one
+ * transaction with its audit event, so no new sign-in starts through it meanwhile; a tombstone
+ * of it stays until the release is done. The release is idempotent and bounded by the
+ * organization's users, and a deletion cut short (a timeout, a DynamoDB error) is finished by
+ * the same DELETE again, which answers 204 then.
  */
 export async function deleteConnection(ctx: AuthedContext, id: string): Promise<void> {
-  const connection = await readConnection(ctx, id);
+  assertRoot(ctx.principal, 'Only the organization owner manages single sign-on.');
   const orgId = ctx.principal.orgId;
-  const all = await listConnections(orgId);
-  const at = nowIso();
-  await transact([
-    ...deleteConnectionItems(connection),
-    await enforcementItem(orgId, all.filter((item) => item.id !== id)),
-    changedAudit(ctx, connection, 'deleted', at),
-  ]);
+  const connection = await getConnection(orgId, id);
+  if (connection) {
+    const all = await listConnections(orgId);
+    const at = nowIso();
+    await transact([
+      ...deleteConnectionItems(connection, at),
+      await enforcementItem(orgId, all.filter((item) => item.id !== id)),
+      changedAudit(ctx, connection, 'deleted', at),
+    ]);
+  } else if (!(await releasingConnection(orgId, id))) {
+    throw notFound('No such connection.');
+  }
+  await releaseConnection(ctx, orgId, id);
+  await forgetConnectionOwner(id);
+}
+
+async function releaseConnection(ctx: AuthedContext, orgId: string, id: string): Promise<void> {
   const sessions = await sessionsOfConnection(orgId, id);
   const byUser = new Map<string, string[]>();
   for (const session of sessions) byUser.set(session.userId, [...(byUser.get(session.userId) ?? []), session.id]);
@@ -415,14 +431,27 @@ export async function deleteConnection(ctx: AuthedContext, id: string): Promise<
       ]);
     }
   }
-  const linked = await deleteIdentities(orgId, id);
-  for (const userId of linked) {
+  // The users index finds every user the connection manages; the identities add those a sign-in
+  // wrote a moment ago, which the eventually consistent index may not show yet.
+  const manager = managedBySso(id);
+  const [linked, listed] = await Promise.all([deleteIdentities(orgId, id), managedUserIds(orgId, manager)]);
+  for (const userId of new Set([...linked, ...listed])) {
     const user = await getUser(orgId, userId);
-    if (user && (user as { managedBy?: string }).managedBy === `sso:${id}`) {
-      await transact([updateUser(user, { remove: ['managedBy'] })]).catch((error: unknown) => {
-        // A user changed meanwhile keeps its change; the stale marker only hides the role editor.
-        if (!(error instanceof Problem && error.status === 412)) throw error;
-      });
-    }
+    if (!user || user.managedBy !== manager) continue;
+    const at = nowIso();
+    // Guarded by the manager, not the version: a concurrent edit of anything else still lets the
+    // release through, and a user the directory took over meanwhile stays the directory's.
+    await transact([
+      updateUser(user, { set: { updatedAt: at }, remove: ['managedBy', 'ssoGroups'], expect: { attribute: 'managedBy', value: manager } }),
+      auditItem(ctx, {
+        orgId,
+        action: 'user.updated',
+        actor: actorOf(ctx.principal.user),
+        target: userTarget(user),
+        details: { fields: ['managedBy'], previous: { managedBy: manager }, reason: 'sso_connection_deleted' },
+      }, at),
+    ]).catch((error: unknown) => {
+      if (!(error instanceof Problem && error.status === 412)) throw error;
+    });
   }
 }

@@ -35,6 +35,19 @@ export async function assertPasswordAllowed(slug: string, login: string, status 
   if (user) assertPasswordAllowedFor(user, { slug, domains: enforced.domains }, status);
 }
 
+/**
+ * Password login's form of the check: the enforcement item is read beside login's own reads
+ * (`enforcement`, started before them) and judged once the user is known, before any password
+ * is checked or failure counted. No read of its own.
+ */
+export async function assertPasswordLoginAllowed(user: UserRecord, slug: string, enforcement: ReturnType<typeof enforcedDomains>): Promise<void> {
+  if (user.role === 'root' || user.type !== 'human' || !user.email) return;
+  const enforced = await enforcement;
+  if (enforced && enforced.orgId === user.orgId) assertPasswordAllowedFor(user, { slug, domains: enforced.domains }, 401);
+}
+
+export { enforcedDomains };
+
 export async function assertPasswordAllowedForUser(user: UserRecord, status = 401): Promise<void> {
   if (user.role === 'root' || user.type !== 'human' || !user.email) return;
   const org = await getOrg(user.orgId);

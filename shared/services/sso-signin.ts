@@ -10,6 +10,7 @@ import {
   type ConnectionRecord,
   type FlowRecord,
   connectionById,
+  connectionExistsItem,
   consumeFlowItem,
   consumeHandleItem,
   getConnection,
@@ -25,13 +26,14 @@ import {
   verifiedDomainOwner,
 } from '../data/sso';
 import { type TxItem, transact } from '../data/transact';
-import { type UserRecord, claimEmail, getUser, newUser, putSearchItems, putUser, updateUser } from '../data/users';
+import { MANAGED_BY_SCIM, type UserRecord, claimEmail, getUser, managedBySso, newUser, putSearchItems, putUser, updateUser } from '../data/users';
 import { Problem, badRequest, forbidden, notFound, unauthorized } from '../errors';
 import { hashToken, newId, randomSecret, safeEqual } from '../ids';
 import { logger } from '../log';
 import { open } from '../auth/crypto';
 import { defaultPermissions } from '../auth/permissions';
 import { normalizeLogin } from '../http/schemas';
+import { negotiate } from '../i18n/locales';
 import { emailDomain, isConsumerDomain } from '../sso/domains';
 import { OidcRefused, authorizationUrl, pkceChallenge, redeem } from '../sso/oidc/relying-party';
 import { authnRequestUrl } from '../sso/saml/request';
@@ -175,7 +177,11 @@ function profileOf(found: Subject) {
   const name = firstOf(attributes, ['displayName', 'name', 'http://schemas.microsoft.com/identity/claims/displayname'])?.[0]
     ?? ([given, surname].filter(Boolean).join(' ') || email);
   const groups = firstOf(attributes, ['groups', 'memberOf', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups', 'http://schemas.xmlsoap.org/claims/Group']) ?? [];
-  return { email: email.trim().toLowerCase(), name: name.trim().slice(0, 200), groups: groups.slice(0, 200) };
+  // OIDC's `locale` claim (BCP 47, some IdPs send `en_US`); SAML IdPs send the LDAP attribute
+  // preferredLanguage by name or OID. Negotiated like every language an IdP sends (api/branding.md).
+  const language = firstOf(attributes, ['locale', 'preferredLanguage', 'preferred_language', 'urn:oid:2.16.840.1.113730.3.1.39'])?.[0];
+  const locale = language ? negotiate([language.trim().slice(0, 35).replace(/_/g, '-')]) ?? null : null;
+  return { email: email.trim().toLowerCase(), name: name.trim().slice(0, 200), groups: groups.slice(0, 200), locale };
 }
 
 /** OIDC claims as SAML-style attributes, so both protocols share one mapping. */
@@ -217,7 +223,6 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
   const mapped = roleFromGroups(mappings.items, profile.groups, connection.jit.defaultRole);
   const at = nowIso();
   const actor = { id: connection.id, login: `sso:${connection.name}` };
-  const managed = { managedBy: `sso:${connection.id}`, ssoGroups: profile.groups };
 
   let user = linkedId ? await getUser(orgId, linkedId) : undefined;
   let outcome: Decision['outcome'] = 'existing';
@@ -247,9 +252,11 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
       emailVerified: true,
       origin: `sso:${connection.name}`,
       permissions,
+      locale: profile.locale,
+      managedBy: managedBySso(connection.id),
+      ssoGroups: profile.groups,
       at,
     });
-    Object.assign(created, managed);
     return {
       outcome,
       user: created,
@@ -267,11 +274,12 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
   }
 
   const existing = user!;
-  const isRoot = existing.role === 'root';
-  // Groups never touch the root; with no mapping list they change nothing.
-  const role = !isRoot && mapped ? mapped.role : existing.role;
-  const permissions = !isRoot && mapped ? mapped.permissions : existing.permissions ?? [];
-  const set: Record<string, unknown> = { ...(isRoot ? { ssoGroups: profile.groups } : managed) };
+  // Groups never touch the root, and the directory wins over SSO: a SCIM-managed user's role
+  // comes from its SCIM groups. With no mapping list, groups change nothing.
+  const regranted = existing.role !== 'root' && existing.managedBy !== MANAGED_BY_SCIM;
+  const role = regranted && mapped ? mapped.role : existing.role;
+  const permissions = regranted && mapped ? mapped.permissions : existing.permissions ?? [];
+  const set: Record<string, unknown> & Partial<UserRecord> = { ssoGroups: profile.groups, ...(regranted ? { managedBy: managedBySso(connection.id) } : {}) };
   const roleChanged = role !== existing.role || JSON.stringify([...permissions].sort()) !== JSON.stringify([...(existing.permissions ?? [])].sort());
   if (roleChanged) Object.assign(set, { role, permissions, updatedAt: at });
   const remove: string[] = [];
@@ -280,19 +288,22 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
     Object.assign(set, { status: 'active', emailVerified: true, updatedAt: at });
     if (existing.emailTokens.activation) remove.push('emailTokens.activation');
   }
-  const writes: TxItem[] = [updateUser(existing, { set, remove, bumpVersion: roleChanged || outcome === 'link' })];
+  const writes: TxItem[] = [updateUser(existing, { set, remove, bumpVersion: roleChanged || outcome === 'link' || ('managedBy' in set && set.managedBy !== existing.managedBy) })];
   if (outcome === 'link') {
     writes.push(putIdentityItem(orgId, connection.id, hash, existing.id));
     writes.push(auditItem(ctx, { orgId, action: 'sso.user_linked', actor, target: userTarget(existing), details: { connection: connection.id, nameId: found.subject } }, at));
   }
   if (roleChanged) {
-    writes.push(auditItem(ctx, {
-      orgId,
-      action: role !== existing.role ? 'user.role_changed' : 'user.permissions_changed',
-      actor,
-      target: userTarget(existing),
-      details: { from: { role: existing.role, permissions: existing.permissions ?? [] }, to: { role, permissions }, groups: profile.groups },
-    }, at));
+    // The directory's shapes (scim-groups.ts syncUsers, sso-roles.ts), which the events read `previous` from.
+    const before = existing.permissions ?? [];
+    const added = permissions.filter((name) => !before.includes(name));
+    const removed = before.filter((name) => !permissions.includes(name));
+    if (role !== existing.role) {
+      writes.push(auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(existing), details: { roleFrom: existing.role, roleTo: role, groups: profile.groups } }, at));
+    }
+    if (added.length || removed.length) {
+      writes.push(auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(existing), details: { added, removed, groups: profile.groups } }, at));
+    }
   }
   return { outcome, user: { ...existing, role, permissions }, role, permissions, writes };
 }
@@ -323,6 +334,7 @@ async function conclude(ctx: RequestContext, connection: ConnectionRecord, testF
     const at = nowIso();
     await transact([
       ...answer.useUp,
+      connectionExistsItem(connection, () => new SignInRefused('connection_disabled', 'This connection was deleted.')),
       ...decision.writes,
       auditItem(ctx, {
         orgId: connection.orgId,

@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlers } from '../../infra/local/handlers';
@@ -27,7 +29,7 @@ const server = createApiServer(handlers);
 const domain = testDomain('oidc');
 const CLIENT = { id: 'gatehouse-acme', secret: 'a-long-client-secret-for-the-test-idp-0123456789' };
 const ACCOUNTS: Record<string, Record<string, unknown>> = {
-  carla: { email: `carla@${domain}`, email_verified: true, name: 'Carla Connect', groups: ['Engineering'] },
+  carla: { email: `carla@${domain}`, email_verified: true, name: 'Carla Connect', groups: ['Engineering'], locale: 'fr-CA' },
   mallory: { email: 'mallory@elsewhere.example', email_verified: true, name: 'Mallory' },
 };
 
@@ -45,7 +47,7 @@ async function startIdp(redirectUri: string): Promise<void> {
   const { default: Provider } = await import('oidc-provider');
   const provider = new Provider(`http://127.0.0.1:${idpPort}`, {
     clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: [redirectUri], token_endpoint_auth_method: 'client_secret_basic' }],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups', 'locale'] },
     findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, ...(ACCOUNTS[sub] ?? {}) }) }),
     features: { devInteractions: { enabled: true } },
     conformIdTokenClaims: false,
@@ -95,8 +97,8 @@ afterAll(async () => {
 });
 
 /** Starts at Gatehouse, signs in on the IdP's pages in Chromium, and answers where the browser landed. */
-async function signIn(login: string): Promise<{ landed: URL; cookie: string; authorize: URL }> {
-  const started = await api.request('POST', '/v1/auth/sso/start', { body: { email: `${login}@${domain}` } });
+async function signIn(login: string, startBody: Record<string, unknown> = { email: `${login}@${domain}` }): Promise<{ landed: URL; cookie: string; authorize: URL }> {
+  const started = await api.request('POST', '/v1/auth/sso/start', { body: startBody });
   expect(started.status, started.text).toBe(200);
   const authorize = new URL(started.body.redirectTo);
   const page = await (await browser.newContext()).newPage();
@@ -124,7 +126,8 @@ describe('an OpenID Connect IdP', () => {
     const done = await api.request('POST', '/v1/auth/sso/complete', { body: { handle }, headers: { cookie } });
     expect(done.status, done.text).toBe(200);
     const me = await api.request('GET', '/v1/me', { token: done.body.accessToken });
-    expect(me.body).toMatchObject({ email: `carla@${domain}`, name: 'Carla Connect', origin: 'sso:Acme OIDC', role: 'developer' });
+    // The IdP's `locale` claim, negotiated: Canadian French is French.
+    expect(me.body).toMatchObject({ email: `carla@${domain}`, name: 'Carla Connect', origin: 'sso:Acme OIDC', role: 'developer', locale: 'fr' });
     // client_secret_basic, as chosen explicitly (openid-client's default would be post).
     expect(tokenRequests.at(-1)).toMatch(/^Basic /);
   }, 60_000);
@@ -147,4 +150,50 @@ describe('an OpenID Connect IdP', () => {
     expect(read.body.oidc).toEqual({ issuer: `http://127.0.0.1:${idpPort}`, clientId: CLIENT.id });
     expect(read.text).not.toContain(CLIENT.secret);
   });
+  it('serves an app’s pending /oauth2/authorize request of an enforced organization: through the IdP, back to the app with a code', async () => {
+    const enforced = await api.request('PATCH', `/v1/org/sso/connections/${connection.id}`, { token: org.rootToken, body: { enforce: true } });
+    expect(enforced.status, enforced.text).toBe(200);
+    // The SaaS's app, as a real relying party would be: openid-client against Gatehouse's discovery.
+    const app = await oidc.discovery(new URL(base), 'demo-web', { token_endpoint_auth_method: 'none' }, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const authorize = oidc.buildAuthorizationUrl(app, {
+      redirect_uri: 'http://127.0.0.1:8976/callback',
+      scope: 'openid profile email',
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const pending = await fetch(authorize, { redirect: 'manual' });
+    expect(pending.status).toBe(302);
+    const request = new URL(pending.headers.get('location')!).searchParams.get('request');
+    expect(request).toBeTruthy();
+
+    // Carla has no password to use: the enforced domain answers sso_required with the start body.
+    const password = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: `carla@${domain}`, password: 'not her password at all 1' } });
+    expect(password.status).toBe(401);
+    expect(password.body).toMatchObject({ code: 'sso_required', ssoStart: { org: org.slug, connection: connection.id } });
+
+    const { landed, cookie } = await signIn('carla', { ...password.body.ssoStart, request });
+    const done = await api.request('POST', '/v1/auth/sso/complete', { body: { handle: fragmentOf(landed.href).get('handle') }, headers: { cookie } });
+    expect(done.status, done.text).toBe(200);
+    const back = new URL(done.body.redirectTo);
+    expect(`${back.origin}${back.pathname}`).toBe('http://127.0.0.1:8976/callback');
+
+    const tokens = await oidc.authorizationCodeGrant(app, back, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    expect(tokens.claims()).toMatchObject({ email: `carla@${domain}`, amr: ['ext'], idp: connection.id, aud: 'demo-web' });
+    const jwks = createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: base, algorithms: ['RS256'] });
+    expect(payload).toMatchObject({ client_id: 'demo-web', amr: ['ext'], idp: connection.id });
+    const info = await oidc.fetchUserInfo(app, tokens.access_token, tokens.claims()!.sub);
+    expect(info.email).toBe(`carla@${domain}`);
+
+    // The app's session came from the connection too: deleting it ends the app's tokens.
+    expect((await api.request('DELETE', `/v1/org/sso/connections/${connection.id}`, { token: org.rootToken })).status).toBe(204);
+    const refused = await oidc.refreshTokenGrant(app, tokens.refresh_token!).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as { error?: string }).error).toBe('invalid_grant');
+  }, 60_000);
 });

@@ -154,7 +154,8 @@ describe('what sessions cost in DynamoDB', () => {
       headers: { 'user-agent': UA.chromeWindows, cookie },
     });
     // One write: the session and its place in the user's list go in one transaction. Three reads:
-    // the organization's SSO enforcement item (issue 31; absent, 0.5 RCU), the login item, the user.
+    // the organization's SSO enforcement item (issue 31; absent, 0.5 RCU), read beside the login
+    // item rather than before it, then the user.
     expect(usage(known)).toMatchObject({ reads: 3, writes: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
-import { config } from '../../config';
+import { loopbackAllowed, urlProblem } from '../../events/addresses';
+import { AddressRefused, idpFetch } from './fetch';
 
 /**
  * Gatehouse as the relying party of an organization's OpenID Connect IdP, through openid-client
@@ -18,20 +19,17 @@ export class OidcRefused extends Error {
   }
 }
 
-/** Locally (the stack with DynamoDB Local) an IdP may answer on plain HTTP; on AWS only HTTPS. */
-const insecureAllowed = () => Boolean(config().DYNAMODB_ENDPOINT);
+/**
+ * IdP URLs are an admin's input (shared/api/sso.md "Local stack"): on AWS only https:// to
+ * public addresses, checked by the webhooks' rules when saved and again at every fetch
+ * (idpFetch); locally also http:// to loopback, as for webhooks.
+ */
+const insecureAllowed = () => loopbackAllowed();
 
 export function checkIdpUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new OidcRefused('invalid_issuer', 'The issuer is not a URL.');
-  }
-  const local = url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && insecureAllowed();
-  if (url.protocol !== 'https:' && !local) throw new OidcRefused('invalid_issuer', 'The issuer must be an https:// URL.');
-  if (url.username || url.password || url.hash) throw new OidcRefused('invalid_issuer', 'The issuer must not hold credentials or a fragment.');
-  return url;
+  const problem = urlProblem(value);
+  if (problem) throw new OidcRefused('invalid_issuer', `The URL ${problem.message}.`);
+  return new URL(value);
 }
 
 /** Token endpoint authentication: client_secret_basic, unless discovery lists only client_secret_post. */
@@ -45,6 +43,7 @@ function clientAuth(metadata: Record<string, unknown>, secret: string): client.C
 function configuration(input: { metadata: Record<string, unknown>; clientId: string; clientSecret?: string }): client.Configuration {
   const auth = input.clientSecret ? clientAuth(input.metadata, input.clientSecret) : client.None();
   const configured = new client.Configuration(input.metadata as client.ServerMetadata, input.clientId, undefined, auth);
+  configured[client.customFetch] = idpFetch;
   if (insecureAllowed()) client.allowInsecureRequests(configured);
   return configured;
 }
@@ -55,13 +54,24 @@ export async function discover(issuer: string, clientId: string, clientSecret: s
   try {
     const found = await client.discovery(url, clientId, undefined, client.ClientSecretBasic(clientSecret), {
       ...(insecureAllowed() ? { execute: [client.allowInsecureRequests] } : {}),
+      [client.customFetch]: idpFetch,
       timeout: 10,
     });
     const metadata = found.serverMetadata() as unknown as Record<string, unknown>;
     if (metadata.issuer !== issuer) throw new OidcRefused('invalid_issuer', 'The discovery document names another issuer.');
+    // The endpoints the document names are fetched later (or visited by the browser): the same rules hold for them.
+    for (const name of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint']) {
+      const endpoint = metadata[name];
+      if (endpoint === undefined && name === 'userinfo_endpoint') continue;
+      const problem = typeof endpoint === 'string' ? urlProblem(endpoint) : { message: 'is missing' };
+      if (problem) throw new OidcRefused('invalid_issuer', `The discovery document's ${name} ${problem.message}.`);
+    }
     return metadata;
   } catch (error) {
     if (error instanceof OidcRefused) throw error;
+    if (error instanceof AddressRefused || (error instanceof Error && error.cause instanceof AddressRefused)) {
+      throw new OidcRefused('invalid_issuer', 'The issuer’s address is not allowed: it must be https:// to a public address.');
+    }
     throw new OidcRefused('invalid_issuer', 'The issuer’s discovery document could not be read.');
   }
 }
