@@ -1,8 +1,8 @@
-import { nowIso } from '../clock';
+import { clock, nowIso } from '../clock';
 import type { ScimContext } from '../context';
 import { getLogin, claimLogin, releaseLogin } from '../data/logins';
 import { requireOrg, type OrgRecord } from '../data/orgs';
-import { claimExternalId, findExternalId, getScimGroup, listHumanIds, putScimGroup, releaseExternalId } from '../data/scim';
+import { claimExternalId, findExternalId, getScimGroup, humanIdsByCreation, putScimGroup, releaseExternalId } from '../data/scim';
 import { listConnections, verifiedDomainOwner } from '../data/sso';
 import { transact, type TxItem } from '../data/transact';
 import {
@@ -104,7 +104,30 @@ const matches = (user: UserRecord, condition: Condition<UserAttribute>): boolean
   }
 };
 
-/** GET /Users: a filter is one marker read and one user read; without one, the index in its stable order. */
+/**
+ * The order of an unfiltered list (creation order, shared/api/scim.md "Filters and paging"),
+ * kept by this instance for the pages after the first: a directory's import pages through
+ * `startIndex` 1, 101, 201… in a row, and reading the whole index for every page would make an
+ * import of n users cost n²/100 index items. The first page (and any page once the order is a
+ * minute old) reads it afresh. A user created meanwhile shows on the next import; one deleted
+ * meanwhile is left out of its page (RFC 7644 §3.4.2.4: paging is not a snapshot).
+ */
+const ORDER_MAX_AGE_MS = 60_000;
+const ORDERS_KEPT = 20;
+const orders = new Map<string, { at: number; ids: string[] }>();
+
+async function creationOrder(orgId: string, fresh: boolean): Promise<string[]> {
+  const kept = orders.get(orgId);
+  const now = clock.now();
+  if (!fresh && kept && now - kept.at >= 0 && now - kept.at < ORDER_MAX_AGE_MS) return kept.ids;
+  const ids = await humanIdsByCreation(orgId);
+  orders.delete(orgId);
+  if (orders.size >= ORDERS_KEPT) orders.delete(orders.keys().next().value!);
+  orders.set(orgId, { at: now, ids });
+  return ids;
+}
+
+/** GET /Users: a filter is one marker read and one user read; without one, creation order. */
 export async function listScimUsers(ctx: ScimContext, query: ListQuery) {
   const { startIndex, count } = paging(query);
   let users: UserRecord[];
@@ -117,10 +140,11 @@ export async function listScimUsers(ctx: ScimContext, query: ListQuery) {
     total = found.length;
     users = found.slice(startIndex - 1, startIndex - 1 + count);
   } else {
-    const page = await listHumanIds(ctx.scim.orgId, { skip: startIndex - 1, limit: count });
-    total = page.total;
-    const byId = new Map((await getUsers(ctx.scim.orgId, page.ids)).map((user) => [user.id, user]));
-    users = page.ids.map((id) => byId.get(id)).filter((user): user is UserRecord => Boolean(user));
+    const order = await creationOrder(ctx.scim.orgId, startIndex === 1);
+    total = order.length;
+    const ids = order.slice(startIndex - 1, startIndex - 1 + count);
+    const byId = new Map((ids.length ? await getUsers(ctx.scim.orgId, ids) : []).map((user) => [user.id, user]));
+    users = ids.map((id) => byId.get(id)).filter((user): user is UserRecord => user?.type === 'human' && user.orgId === ctx.scim.orgId);
   }
   return {
     schemas: [LIST_RESPONSE],

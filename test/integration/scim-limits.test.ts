@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock } from '../../shared/clock';
+import { db, tableName } from '../../shared/data/client';
+import { keys } from '../../shared/data/keys';
 import { useApi } from '../support/api';
 import { withLimits } from '../support/limits';
 import { scim, scimOrg, scimUser } from '../support/scim';
@@ -10,7 +13,14 @@ import { scim, scimOrg, scimUser } from '../support/scim';
  * second, with bursts of twice that, counted in the table across instances. Time is the
  * injected clock, frozen, and moved by hand: nothing here sleeps.
  */
+// Each answer reports its DynamoDB calls (X-Gatehouse-Usage); set before the handlers load.
+await vi.hoisted(async () => {
+  process.env.USAGE_HEADER = '1';
+  (await import('../../shared/config')).resetConfig();
+});
+
 const api = useApi();
+const usage = (answer: { headers: Headers }) => JSON.parse(answer.headers.get('x-gatehouse-usage')!) as { reads: number; writes: number; rcu: number; wcu: number };
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const unique = (prefix: string) => `${prefix}${randomBytes(3).toString('hex')}`;
 const realNow = clock.now;
@@ -82,5 +92,67 @@ describe('SCIM rate limit per organization', () => {
       process.env.GATEHOUSE_LIMIT_SCIM_REQUESTS_PER_SECOND = saved;
       resetConfig();
     }
+  });
+});
+
+describe('SCIM lists without a filter', () => {
+  it('page users in creation order, and only the first page reads the users index', async () => {
+    const org = await scimOrg(api);
+    const call = scim(api, org.scimToken);
+    // Created inactive, so nobody is emailed; inactive users are listed all the same.
+    const made: string[] = [];
+    const queue = Array.from({ length: 230 }, (_, index) => index);
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+        const created = await call('POST', '/Users', scimUser(unique(`page${index}.`), { active: false }));
+        expect(created.status, created.text).toBe(201);
+        made.push(created.body.id);
+      }
+    }));
+    const pages = [];
+    for (const startIndex of [1, 101, 201]) pages.push(await call('GET', `/Users?startIndex=${startIndex}&count=100&attributes=meta`));
+    for (const page of pages) expect(page.body.totalResults).toBe(231);
+    const listed = pages.flatMap((page) => page.body.Resources as Array<{ id: string; meta: { created: string } }>);
+    expect(listed.map((user) => user.id)).toEqual([...new Set(listed.map((user) => user.id))]);
+    expect(new Set(listed.map((user) => user.id))).toEqual(new Set([org.root.id, ...made]));
+    expect(listed[0]!.id).toBe(org.root.id);
+    const created = listed.map((user) => user.meta.created);
+    expect(created).toEqual([...created].sort());
+    // The same order on every request.
+    const again = await call('GET', '/Users?startIndex=101&count=100&attributes=id');
+    expect(again.body.Resources.map((user: { id: string }) => user.id)).toEqual(pages[1]!.body.Resources.map((user: { id: string }) => user.id));
+
+    const [first, second, third] = pages.map(usage);
+    // The first page: the token, the index, the page's users; later ones skip the index.
+    expect(second!.reads).toBe(first!.reads - 1);
+    expect(third!.reads).toBe(first!.reads - 1);
+    expect(second!.rcu).toBeLessThan(first!.rcu);
+    console.info(`SCIM GET /Users pages at 231 users: first ${JSON.stringify(first)}, later ${JSON.stringify(second)}`);
+  });
+
+  it('page groups in creation order, a later page starting where the previous one ended, and cap them at 10,000', async () => {
+    const org = await scimOrg(api);
+    const call = scim(api, org.scimToken);
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index += 1) ids.push((await call('POST', '/Groups', { displayName: unique(`Team ${index} `), members: [] })).body.id);
+    const coldThird = await call('GET', '/Groups?startIndex=3&count=2');
+    const pages = [];
+    for (const startIndex of [1, 3, 5]) pages.push(await call('GET', `/Groups?startIndex=${startIndex}&count=2`));
+    expect(pages.flatMap((page) => page.body.Resources.map((group: { id: string }) => group.id))).toEqual(ids);
+    expect(pages.map((page) => page.body.totalResults)).toEqual([5, 5, 5]);
+    // Without the previous page, startIndex counts past the earlier groups: one read more.
+    expect(usage(pages[1]!).reads).toBe(usage(coldThird).reads - 1);
+    expect(coldThird.body.Resources.map((group: { id: string }) => group.id)).toEqual(ids.slice(2, 4));
+
+    // The cap, without making 10,000 groups: the count the create transaction checks is set near it.
+    await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.scimSettings(org.orgId), UpdateExpression: 'SET groupCount = :count', ExpressionAttributeValues: { ':count': 9_999 } }));
+    const last = await call('POST', '/Groups', { displayName: unique('Last ') });
+    expect(last.status, last.text).toBe(201);
+    const over = await call('POST', '/Groups', { displayName: unique('Over ') });
+    expect(over.status).toBe(409);
+    expect(over.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '409', detail: expect.stringContaining('10,000 groups') });
+    expect((await call('GET', '/Groups?count=0')).body.totalResults).toBe(6);
+    expect((await call('DELETE', `/Groups/${last.body.id}`)).status).toBe(204);
+    expect((await call('POST', '/Groups', { displayName: unique('Again ') })).status).toBe(201);
   });
 });
