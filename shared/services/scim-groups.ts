@@ -178,11 +178,17 @@ async function writeGroup(ctx: ScimContext, current: ScimGroupRecord | undefined
       removedCount: removed.length,
     },
   }, at));
-  try {
-    await transact(items);
-  } catch (error) {
-    if (error instanceof Problem && error.code === 'precondition_failed') throw new ScimError(412, 'The group changed meanwhile; read it again.');
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await transact(items);
+      break;
+    } catch (error) {
+      if (error instanceof Problem && error.code === 'precondition_failed') throw new ScimError(412, 'The group changed meanwhile; read it again.');
+      // Creations of one organization share its group count, so concurrent ones can collide in
+      // DynamoDB's transaction check; nothing was written, and the same transaction may run again.
+      if (!current && error instanceof Problem && error.code === 'concurrent_change' && attempt < 4) continue;
+      throw error;
+    }
   }
   await noteScimChange(ctx.scim);
   return { group, added, removed, renamed };

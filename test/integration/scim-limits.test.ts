@@ -144,6 +144,11 @@ describe('SCIM lists without a filter', () => {
     expect(usage(pages[1]!).reads).toBe(usage(coldThird).reads - 1);
     expect(coldThird.body.Resources.map((group: { id: string }) => group.id)).toEqual(ids.slice(2, 4));
 
+    // Concurrent creations share the organization's group count, and all land.
+    const together = await Promise.all(Array.from({ length: 6 }, (_, index) => call('POST', '/Groups', { displayName: unique(`Parallel ${index} `) })));
+    expect(together.map((answer) => answer.status)).toEqual(Array(6).fill(201));
+    expect((await call('GET', '/Groups?count=0')).body.totalResults).toBe(11);
+
     // The cap, without making 10,000 groups: the count the create transaction checks is set near it.
     await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.scimSettings(org.orgId), UpdateExpression: 'SET groupCount = :count', ExpressionAttributeValues: { ':count': 9_999 } }));
     const last = await call('POST', '/Groups', { displayName: unique('Last ') });
@@ -151,7 +156,7 @@ describe('SCIM lists without a filter', () => {
     const over = await call('POST', '/Groups', { displayName: unique('Over ') });
     expect(over.status).toBe(409);
     expect(over.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '409', detail: expect.stringContaining('10,000 groups') });
-    expect((await call('GET', '/Groups?count=0')).body.totalResults).toBe(6);
+    expect((await call('GET', '/Groups?count=0')).body.totalResults).toBe(12);
     expect((await call('DELETE', `/Groups/${last.body.id}`)).status).toBe(204);
     expect((await call('POST', '/Groups', { displayName: unique('Again ') })).status).toBe(201);
   });
