@@ -262,7 +262,8 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     set.sessions = {};
     if (user.emailTokens.activation) remove.push('emailTokens.activation');
   } else if (input.active === true && user.status === 'deactivated') {
-    const neverActivated = !user.passwordHash && !user.lastLoginAt;
+    // A user made active for SSO (verified email, no password) was active, even if it never signed in.
+    const neverActivated = !user.passwordHash && !user.lastLoginAt && !user.emailVerified;
     status = neverActivated ? 'pending' : 'active';
     statusEvent = 'user.reactivated';
   }

@@ -123,6 +123,12 @@ describe('SCIM and the organization’s domains', () => {
     expect(await userOf(org.rootToken, bySso.body.id)).toMatchObject({ email: inside, emailVerified: true });
     expect(await emailsTo(inside)).toEqual([]);
     expect(await emailsTo(outside)).toHaveLength(2);
+
+    // Deactivated and reactivated by the directory: active again (it was never an invitee), nothing sent.
+    expect((await call('PATCH', `/Users/${bySso.body.id}`, patch({ op: 'Replace', path: 'active', value: 'False' }))).status).toBe(200);
+    expect((await call('PATCH', `/Users/${bySso.body.id}`, patch({ op: 'replace', value: { active: true } }))).status).toBe(200);
+    expect(await userOf(org.rootToken, bySso.body.id)).toMatchObject({ status: 'active' });
+    expect(await emailsTo(inside)).toEqual([]);
   });
 
   it('does not trust a domain another organization verified', async () => {
