@@ -24,6 +24,8 @@ export interface RateVerdict {
 /** The last `tat` seen per organization, only a hint of which update to try first. */
 const hints = new Map<string, number>();
 const MAX_HINTS = 10_000;
+/** How far instances' clocks may disagree before a queue's end counts as written by a wrong one. */
+const CLOCK_SLACK_MS = 5_000;
 
 const key = (orgId: string) => keys.rateCounter('scim', orgId);
 const ttlOf = (tat: number) => Math.ceil(tat / 1000) + 3600;
@@ -32,13 +34,22 @@ export async function admitScimRequest(orgId: string, now: number, perSecond: nu
   const interval = 1000 / perSecond;
   const limit = now + (burst - 1) * interval;
   let busy = (hints.get(orgId) ?? -Infinity) >= now;
+  let reset: number | undefined;
   for (let attempt = 0; attempt < 4; attempt += 1) {
     try {
       const { Attributes } = await db().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: key(orgId),
-          ...(busy
+          ...(reset !== undefined
+            ? {
+                // A queue that ends further ahead than any burst can push it was written by a clock
+                // that ran ahead (another instance's, or a test's): it restarts now.
+                UpdateExpression: 'SET tat = :next, #ttl = :ttl',
+                ConditionExpression: 'tat = :old',
+                ExpressionAttributeValues: { ':next': now + interval, ':old': reset, ':ttl': ttlOf(now + interval) },
+              }
+            : busy
             ? {
                 // Within the burst: one more interval on top of the queue.
                 UpdateExpression: 'SET tat = tat + :interval, #ttl = :ttl',
@@ -64,6 +75,12 @@ export async function admitScimRequest(orgId: string, now: number, perSecond: nu
       const old = (error as { Item?: { tat?: { N?: string } } }).Item;
       const tat = old?.tat?.N === undefined ? undefined : Number(old.tat.N);
       if (tat !== undefined) remember(orgId, tat);
+      // Refused requests never move the queue, so a fair wait is at most one interval.
+      if (tat !== undefined && tat > limit + interval + CLOCK_SLACK_MS) {
+        reset = tat;
+        continue;
+      }
+      reset = undefined;
       if (tat !== undefined && tat > limit) return { admitted: false, retryAfterMs: tat - limit };
       // The other form applies (the queue drained, or another request started it): try that.
       busy = tat !== undefined && tat >= now;
