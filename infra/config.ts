@@ -92,6 +92,8 @@ const Settings = z
     eventBusName: z.string().regex(/^[A-Za-z0-9._-]{1,256}$/, 'must be an EventBridge bus name').optional(),
     /** The bulk email pace: at most the SES account's maximum send rate. */
     emailRatePerSecond: z.coerce.number().positive().max(1000).optional(),
+    /** SCIM requests per second per organization, bursts of twice that (shared/api/scim.md "Rate limit"). */
+    scimRequestsPerSecond: Int(1, 10_000).default(50),
   })
   .superRefine((settings, check) => {
     const fail = (key: string, message: string) => check.addIssue({ code: 'custom', path: [key], message });

@@ -154,7 +154,8 @@ export class GatehouseStack extends Stack {
           group,
           description: `Gatehouse ${group} routes`,
           nativeArgon2: needs.hashesPasswords,
-          environment,
+          // The SCIM rate is counted per organization in the table; only the scim function reads it.
+          environment: group === 'scim' ? { ...environment, GATEHOUSE_LIMIT_SCIM_REQUESTS_PER_SECOND: String(config.scimRequestsPerSecond) } : environment,
           permissions: config.permissions,
         });
         this.table.grant(fn, needs.table);

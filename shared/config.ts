@@ -74,6 +74,8 @@ const Env = z
     GATEHOUSE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: limit(10),
     GATEHOUSE_LIMIT_EMAILS_PER_IP_PER_HOUR: limit(100),
     GATEHOUSE_LIMIT_EMAILS_PER_RECIPIENT_PER_HOUR: limit(5),
+    /** SCIM requests per second per organization, bursts of twice that (CDK context `gatehouse:scimRequestsPerSecond`). */
+    GATEHOUSE_LIMIT_SCIM_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
     GATEHOUSE_DEVICE_COOKIE_DAYS: z.coerce.number().int().min(1).max(400).default(180),
     /** Local stack only: `1` takes the last X-Forwarded-For entry as the client address (behind your own proxy). */
     TRUST_PROXY: z.enum(['0', '1']).default('0'),

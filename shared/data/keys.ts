@@ -88,6 +88,7 @@ export const keys = {
   scimGroup: (orgId: string, groupId: string): Key => ({ pk: org(orgId), sk: `SCIMGROUP#${groupId}` }),
   scimGroupPrefix: 'SCIMGROUP#',
   scimGroupName: (orgId: string, displayName: string): Key => ({ pk: org(orgId), sk: `SCIMGNAME#${displayName.normalize('NFKC').toLowerCase()}` }),
+  scimGroupNamePrefix: 'SCIMGNAME#',
   ssoDomain: (orgId: string, domain: string): Key => ({ pk: org(orgId), sk: `SSODOMAIN#${domain}` }),
   ssoDomainPrefix: 'SSODOMAIN#',
   ssoConnection: (orgId: string, id: string): Key => ({ pk: org(orgId), sk: `SSOCONN#${id}` }),

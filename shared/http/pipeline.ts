@@ -21,7 +21,7 @@ import { type RouteDef, routeKey } from './route';
 import { toOAuthError } from '../oauth/errors';
 import { SCIM_CONTENT_TYPE, scimUnauthorized, toScimError } from '../scim/errors';
 import { scimFallback } from '../scim/fallback';
-import { authenticateScimToken } from '../services/scim-auth';
+import { admitScim, authenticateScimToken } from '../services/scim-auth';
 import { parseFormBody } from './form';
 import { htmlPage } from './html-page';
 import { cameThroughEdge } from './origin-guard';
@@ -230,6 +230,7 @@ const prepare = (table: Map<string, RouteDef>): middy.MiddlewareObj<Event, Resul
       const token = bearer(event);
       state.scim = token ? await authenticateScimToken(token) : undefined;
       if (!state.scim) throw scimUnauthorized();
+      await admitScim(state.scim, ctx.ip);
     } else if (route.auth === 'optional') {
       const token = bearer(event);
       if (token) state.principal = await authenticate(token);

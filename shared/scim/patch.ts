@@ -24,7 +24,14 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 function toLibraryError(error: unknown, op: AttributeOp): ScimError {
   if (error instanceof LibraryError) {
-    if (error.scimCode === 'noTarget') return noTarget(`${op.op} ${op.path}: no value matches.`);
+    // RFC 7644 §3.12: a path whose filter matches nothing is noTarget, for replace (§3.5.2.3)
+    // and remove alike. scim-patch throws the latter as FilterArrayTargetNotFound or
+    // FilterOnEmptyArray (scimCode `invalidSyntax`), which it does not export; both, and only
+    // they, carry the filter that failed as `valuePath` (a property, so a bundler's renaming
+    // of classes cannot hide it).
+    if (error.scimCode === 'noTarget' || 'valuePath' in error) {
+      return noTarget(`${op.op} ${op.path}: no value matches the filter.`);
+    }
     return new ScimError(400, `${op.op} ${op.path}: ${error.message || 'cannot be applied'}`, 'invalidValue');
   }
   throw error;
@@ -42,7 +49,9 @@ export function applyAttributeOps(resource: Record<string, unknown>, ops: readon
     }
     const operation = { op: op.op, path: op.path, ...('value' in op ? { value: op.value } : {}) } as ScimPatchOperation;
     try {
-      copy = scimPatch(copy, [operation], { mutateDocument: true, treatMissingAsAdd: true });
+      // A missing attribute is added by replace (RFC 7644 §3.5.2.3), but a value filter that
+      // matches nothing is noTarget: scim-patch would add a new entry instead.
+      copy = scimPatch(copy, [operation], { mutateDocument: true, treatMissingAsAdd: !(op.op === 'replace' && op.path.includes('[')) });
     } catch (error) {
       throw toLibraryError(error, op);
     }

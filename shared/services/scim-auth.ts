@@ -1,7 +1,11 @@
 import { clock, nowIso } from '../clock';
+import { config } from '../config';
 import type { ScimPrincipal } from '../context';
 import { findScimToken, touchScimToken } from '../data/scim';
+import { admitScimRequest } from '../data/scim-rate';
 import { hashToken } from '../ids';
+import { logger } from '../log';
+import { ScimError } from '../scim/errors';
 
 /**
  * Authenticating the directory's SCIM tokens, apart from managing them (scim-tokens.ts), so
@@ -36,4 +40,20 @@ export async function noteScimChange(principal: ScimPrincipal): Promise<void> {
     await touchScimToken(principal.tokenHash, 'lastChangeAt', at);
     principal.lastChangeAt = at;
   }
+}
+
+/**
+ * The organization's SCIM rate (shared/api/scim.md "Rate limit"): `GATEHOUSE_LIMIT_SCIM_REQUESTS_PER_SECOND`
+ * (CDK context `gatehouse:scimRequestsPerSecond`, 50 on AWS) with bursts of twice that. Counted
+ * per organization, never per token or address: one organization's burst never slows another,
+ * and a second token does not double the rate. Over it: 429 with Retry-After, before anything
+ * is read or written for the request.
+ */
+export async function admitScim(principal: ScimPrincipal, ip: string): Promise<void> {
+  const perSecond = config().GATEHOUSE_LIMIT_SCIM_REQUESTS_PER_SECOND;
+  const verdict = await admitScimRequest(principal.orgId, clock.now(), perSecond, 2 * perSecond);
+  if (verdict.admitted) return;
+  const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+  logger.warn('limit reached', { event: 'abuse.rate_limited', limit: 'scim', orgId: principal.orgId, ip });
+  throw new ScimError(429, `Over ${perSecond} SCIM requests per second for this organization; retry after ${seconds} s.`, undefined, { 'Retry-After': String(seconds) });
 }

@@ -1,9 +1,9 @@
-import { nowIso } from '../clock';
+import { clock, nowIso } from '../clock';
 import type { ScimContext } from '../context';
 import type { AuditActor } from '../data/audit';
 import { auditItem, userTarget } from '../data/audit';
 import {
-  claimExternalId, claimGroupName, countScimGroups, deleteScimGroupItem, findExternalId, findScimGroupByName, getScimGroup,
+  claimExternalId, claimGroupName, countGroupItem, countScimGroups, deleteScimGroupItem, findExternalId, findScimGroupByName, getScimGroup,
   listScimGroups as listGroupItems, putScimGroup, releaseExternalId, releaseGroupName, type ScimGroupRecord,
 } from '../data/scim';
 import { transact, type TxItem } from '../data/transact';
@@ -60,6 +60,30 @@ export async function groupBody(ctx: ScimContext, group: ScimGroupRecord, query:
   return project(toScimGroup(group, display), query.attributes, query.excludedAttributes);
 }
 
+/**
+ * Where the next page of an unfiltered list starts, remembered by this instance for a minute:
+ * a directory pages through `startIndex` 1, 101, 201… in a row, and each page then starts
+ * at the key the previous one ended on, instead of counting past every earlier group (whose
+ * items hold their member ids: skipping them is billed by their size).
+ */
+const ANCHOR_MAX_AGE_MS = 60_000;
+const ANCHORS_KEPT = 100;
+const anchors = new Map<string, { at: number; start: Record<string, unknown> }>();
+
+async function groupPage(orgId: string, startIndex: number, count: number): Promise<ScimGroupRecord[]> {
+  const now = clock.now();
+  const anchor = startIndex > 1 ? anchors.get(`${orgId}:${startIndex}`) : undefined;
+  const fresh = anchor && now - anchor.at >= 0 && now - anchor.at < ANCHOR_MAX_AGE_MS;
+  const page = fresh
+    ? await listGroupItems(orgId, { skip: 0, limit: count, start: anchor.start })
+    : await listGroupItems(orgId, { skip: startIndex - 1, limit: count });
+  if (page.next && page.items.length === count && count > 0) {
+    if (anchors.size >= ANCHORS_KEPT) anchors.delete(anchors.keys().next().value!);
+    anchors.set(`${orgId}:${startIndex + count}`, { at: now, start: page.next });
+  }
+  return page.items;
+}
+
 export async function listScimGroups(ctx: ScimContext, query: ListQuery) {
   const { startIndex, count } = paging(query);
   const { orgId } = ctx.scim;
@@ -79,7 +103,7 @@ export async function listScimGroups(ctx: ScimContext, query: ListQuery) {
     total = found.length;
     groups = found.slice(startIndex - 1, startIndex - 1 + count);
   } else {
-    [total, groups] = await Promise.all([countScimGroups(orgId), listGroupItems(orgId, { skip: startIndex - 1, limit: count }).then((page) => page.items)]);
+    [total, groups] = await Promise.all([countScimGroups(orgId), groupPage(orgId, startIndex, count)]);
   }
   const display = wantsMembers(query) && groups.length ? await memberNames(orgId, groups) : undefined;
   return {
@@ -131,7 +155,7 @@ async function writeGroup(ctx: ScimContext, current: ScimGroupRecord | undefined
   const unchanged = current && !renamed && current.externalId === group.externalId && !added.length && !removed.length;
   if (unchanged) return { group: current, added, removed, renamed };
   const lower = (name: string) => name.normalize('NFKC').toLowerCase();
-  const items: TxItem[] = [putScimGroup(group, current?.version)];
+  const items: TxItem[] = [putScimGroup(group, current?.version), ...(current ? [] : [countGroupItem(orgId, 1)])];
   if (!current || lower(current.displayName) !== lower(group.displayName)) {
     if (current) items.push(releaseGroupName(orgId, current.displayName, group.id));
     items.push(claimGroupName(orgId, group.displayName, group.id));
@@ -154,11 +178,17 @@ async function writeGroup(ctx: ScimContext, current: ScimGroupRecord | undefined
       removedCount: removed.length,
     },
   }, at));
-  try {
-    await transact(items);
-  } catch (error) {
-    if (error instanceof Problem && error.code === 'precondition_failed') throw new ScimError(412, 'The group changed meanwhile; read it again.');
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await transact(items);
+      break;
+    } catch (error) {
+      if (error instanceof Problem && error.code === 'precondition_failed') throw new ScimError(412, 'The group changed meanwhile; read it again.');
+      // Creations of one organization share its group count, so concurrent ones can collide in
+      // DynamoDB's transaction check; nothing was written, and the same transaction may run again.
+      if (!current && error instanceof Problem && error.code === 'concurrent_change' && attempt < 4) continue;
+      throw error;
+    }
   }
   await noteScimChange(ctx.scim);
   return { group, added, removed, renamed };
@@ -259,6 +289,7 @@ export async function deleteScimGroup(ctx: ScimContext, id: string, ifMatch?: nu
   const at = nowIso();
   await transact([
     deleteScimGroupItem(group),
+    countGroupItem(orgId, -1),
     releaseGroupName(orgId, group.displayName, group.id),
     ...(group.externalId ? [releaseExternalId(orgId, 'GROUP', group.externalId, group.id)] : []),
     scimAudit(ctx, {

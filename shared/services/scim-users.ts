@@ -1,17 +1,18 @@
-import { nowIso } from '../clock';
+import { clock, nowIso } from '../clock';
 import type { ScimContext } from '../context';
 import { getLogin, claimLogin, releaseLogin } from '../data/logins';
-import { requireOrg } from '../data/orgs';
-import { claimExternalId, findExternalId, getScimGroup, listHumanIds, putScimGroup, releaseExternalId } from '../data/scim';
+import { requireOrg, type OrgRecord } from '../data/orgs';
+import { claimExternalId, findExternalId, getScimGroup, humanIdsByCreation, putScimGroup, releaseExternalId } from '../data/scim';
+import { listConnections, verifiedDomainOwner } from '../data/sso';
 import { transact, type TxItem } from '../data/transact';
 import {
   claimEmail, deleteSearchItems, deleteUserItem, findEmailOwner, getUser, getUsers, newUser, putSearchItems, putUser,
   releaseEmail, searchTerms, updateUser, type UserRecord,
 } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { emailChangedMessage, invitationLinkMessage, verifyEmailMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { Problem } from '../errors';
 import { isValidLogin, normalizeLogin } from '../http/schemas';
+import { emailDomain } from '../sso/domains';
 import { newId } from '../ids';
 import { mutability, scimNotFound, ScimError } from '../scim/errors';
 import { parseFilter, type Condition, type UserAttribute } from '../scim/filter';
@@ -58,6 +59,22 @@ export function userReply(user: UserRecord, status = 200, query: { attributes?: 
   return { status, body: project(body, query.attributes, query.excludedAttributes), headers: { ETag: meta.version, ...(status === 201 ? { Location: meta.location } : {}) } };
 }
 
+/**
+ * Where an address stands with the organization's domains (shared/api/scim.md "User resource"):
+ * in a domain the organization verified (its change needs no re-verification), and covered by
+ * one of its enabled SSO connections (a new user signs in through SSO). One read of the domain's
+ * marker, plus the organization's connections only when the domain is its own.
+ */
+async function domainStanding(orgId: string, email: string): Promise<{ verified: boolean; sso: boolean }> {
+  const domain = emailDomain(email);
+  if (!domain || (await verifiedDomainOwner(domain)) !== orgId) return { verified: false, sso: false };
+  const connections = await listConnections(orgId);
+  return { verified: true, sso: connections.some((connection) => connection.enabled && connection.domains.includes(domain)) };
+}
+
+/** A link's expiry as the emails state it. */
+const expiry = (link: { expiresAt: string }) => new Date(link.expiresAt);
+
 // ---- reading ----
 
 async function candidate(ctx: ScimContext, condition: Condition<UserAttribute>): Promise<string | undefined> {
@@ -87,7 +104,30 @@ const matches = (user: UserRecord, condition: Condition<UserAttribute>): boolean
   }
 };
 
-/** GET /Users: a filter is one marker read and one user read; without one, the index in its stable order. */
+/**
+ * The order of an unfiltered list (creation order, shared/api/scim.md "Filters and paging"),
+ * kept by this instance for the pages after the first: a directory's import pages through
+ * `startIndex` 1, 101, 201… in a row, and reading the whole index for every page would make an
+ * import of n users cost n²/100 index items. The first page (and any page once the order is a
+ * minute old) reads it afresh. A user created meanwhile shows on the next import; one deleted
+ * meanwhile is left out of its page (RFC 7644 §3.4.2.4: paging is not a snapshot).
+ */
+const ORDER_MAX_AGE_MS = 60_000;
+const ORDERS_KEPT = 20;
+const orders = new Map<string, { at: number; ids: string[] }>();
+
+async function creationOrder(orgId: string, fresh: boolean): Promise<string[]> {
+  const kept = orders.get(orgId);
+  const now = clock.now();
+  if (!fresh && kept && now - kept.at >= 0 && now - kept.at < ORDER_MAX_AGE_MS) return kept.ids;
+  const ids = await humanIdsByCreation(orgId);
+  orders.delete(orgId);
+  if (orders.size >= ORDERS_KEPT) orders.delete(orders.keys().next().value!);
+  orders.set(orgId, { at: now, ids });
+  return ids;
+}
+
+/** GET /Users: a filter is one marker read and one user read; without one, creation order. */
 export async function listScimUsers(ctx: ScimContext, query: ListQuery) {
   const { startIndex, count } = paging(query);
   let users: UserRecord[];
@@ -100,10 +140,11 @@ export async function listScimUsers(ctx: ScimContext, query: ListQuery) {
     total = found.length;
     users = found.slice(startIndex - 1, startIndex - 1 + count);
   } else {
-    const page = await listHumanIds(ctx.scim.orgId, { skip: startIndex - 1, limit: count });
-    total = page.total;
-    const byId = new Map((await getUsers(ctx.scim.orgId, page.ids)).map((user) => [user.id, user]));
-    users = page.ids.map((id) => byId.get(id)).filter((user): user is UserRecord => Boolean(user));
+    const order = await creationOrder(ctx.scim.orgId, startIndex === 1);
+    total = order.length;
+    const ids = order.slice(startIndex - 1, startIndex - 1 + count);
+    const byId = new Map((ids.length ? await getUsers(ctx.scim.orgId, ids) : []).map((user) => [user.id, user]));
+    users = ids.map((id) => byId.get(id)).filter((user): user is UserRecord => user?.type === 'human' && user.orgId === ctx.scim.orgId);
   }
   return {
     schemas: [LIST_RESPONSE],
@@ -126,10 +167,17 @@ interface Outcome {
 export async function createScimUser(ctx: ScimContext, body: Record<string, unknown>): Promise<UserRecord> {
   const input = readUser(body);
   const { orgId, slug } = ctx.scim;
-  const [org, grants] = await Promise.all([requireOrg(orgId), loadGrants(orgId)]);
+  const inactive = input.active === false;
+  const [org, grants, standing] = await Promise.all([
+    requireOrg(orgId),
+    loadGrants(orgId),
+    inactive ? { verified: false, sso: false } : domainStanding(orgId, input.email),
+  ]);
   const { role, permissions } = initialGrantsFor(grants);
   const at = nowIso();
-  const inactive = input.active === false;
+  // Covered by an SSO connection: active at once with a verified email and no password; the
+  // first SSO sign-in links it by email. Nothing is emailed: there is nothing to activate.
+  const bySso = standing.sso;
   const user = newUser({
     id: newId(),
     orgId,
@@ -139,7 +187,8 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
     type: 'human',
     role,
     permissions,
-    status: inactive ? 'deactivated' : 'pending',
+    status: inactive ? 'deactivated' : bySso ? 'active' : 'pending',
+    emailVerified: bySso,
     origin: 'scim',
     managedBy: 'scim',
     locale: negotiateLocale(input.scim.locale ?? input.scim.preferredLanguage),
@@ -147,7 +196,7 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
     scimGroups: {},
     at,
   });
-  const link = inactive ? undefined : newLink(user, 'activation');
+  const link = inactive || bySso ? undefined : newLink(user, 'activation');
   if (link) user.emailTokens.activation = link.hash;
   await transact([
     putUser(user),
@@ -156,11 +205,11 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
     ...(input.scim.externalId ? [claimExternalId(orgId, 'USER', input.scim.externalId, user.id)] : []),
     ...(link ? [link.item] : []),
     ...putSearchItems(user),
-    scimUserAudit(ctx, 'user.created', user, at, { origin: 'scim', role, permissions, status: user.status }),
+    scimUserAudit(ctx, 'user.created', user, at, { origin: 'scim', role, permissions, status: user.status, ...(bySso ? { signIn: 'sso' } : {}) }),
     scimUserAudit(ctx, 'scim.user_provisioned', user, at, { externalId: input.scim.externalId ?? null }),
   ]);
   await noteScimChange(ctx.scim);
-  if (link) await sendEmail(input.email, invitationLinkMessage(user.name, org.name, user.login, link.url, org.slug));
+  if (link) await emailUser(input.email, 'invitation', org, user, { link: link.url, expiresAt: expiry(link) });
   return user;
 }
 
@@ -213,14 +262,15 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     set.sessions = {};
     if (user.emailTokens.activation) remove.push('emailTokens.activation');
   } else if (input.active === true && user.status === 'deactivated') {
-    const neverActivated = !user.passwordHash && !user.lastLoginAt;
+    // A user made active for SSO (verified email, no password) was active, even if it never signed in.
+    const neverActivated = !user.passwordHash && !user.lastLoginAt && !user.emailVerified;
     status = neverActivated ? 'pending' : 'active';
     statusEvent = 'user.reactivated';
   }
   if (status !== user.status) set.status = status;
 
   // Read only when an email goes out: a PATCH of a managed user is then its user read alone.
-  let orgRecord: { name: string; slug: string } | undefined;
+  let orgRecord: OrgRecord | undefined;
   const org = async () => (orgRecord ??= await requireOrg(orgId));
   const after = { ...user, ...(set as Partial<UserRecord>), status, version: user.version + 1, updatedAt: at };
   const mailboxChanged = input.email.toLowerCase() !== user.email?.toLowerCase();
@@ -234,13 +284,23 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     if (user.email) items.push(releaseEmail(orgId, user.email, user.id));
     items.push(claimEmail(orgId, input.email, user.id));
     if (status === 'active') {
-      const verification = newLink(after, 'verifyEmail');
-      items.push(verification.item);
-      set['emailTokens.verifyEmail'] = verification.hash;
-      set.emailVerified = false;
-      after.emailVerified = false;
-      emails.push(async () => sendEmail(input.email, verifyEmailMessage(after.name, (await org()).name, verification.url)));
-      if (user.email) emails.push(async () => sendEmail(user.email!, emailChangedMessage(user.name, (await org()).name, input.email)));
+      // As when root changes it, unless the address is in a domain the organization verified:
+      // that proof covers every address of the domain, so it is verified at once.
+      const { verified } = await domainStanding(orgId, input.email);
+      if (verified) {
+        set.emailVerified = true;
+        after.emailVerified = true;
+        if (user.emailTokens.verifyEmail) remove.push('emailTokens.verifyEmail');
+      } else {
+        const verification = newLink(after, 'verifyEmail');
+        items.push(verification.item);
+        set['emailTokens.verifyEmail'] = verification.hash;
+        set.emailVerified = false;
+        after.emailVerified = false;
+        emails.push(async () => emailUser(input.email, 'verify-email', await org(), after, { link: verification.url, expiresAt: expiry(verification) }));
+      }
+      // The old address is told either way, in the user's (possibly new) language.
+      if (user.email) emails.push(async () => emailUser(user.email!, 'email-changed', await org(), after, { newEmail: input.email }));
     } else {
       set.emailVerified = false;
       after.emailVerified = false;
@@ -251,7 +311,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     invitation = newLink(after, 'activation');
     items.push(invitation.item);
     set['emailTokens.activation'] = invitation.hash;
-    emails.push(async () => sendEmail(input.email, invitationLinkMessage(after.name, (await org()).name, after.login, invitation!.url, (await org()).slug)));
+    emails.push(async () => emailUser(input.email, 'invitation', await org(), after, { link: invitation!.url, expiresAt: expiry(invitation!) }));
   }
 
   // Groups decide the role of a managed user when they or the mappings change (scim-groups.ts,

@@ -680,6 +680,7 @@ try {
       const filter = rows[SCIM_ROWS.filter]!.c1;
       (targetsMet as unknown as unknown[]).push(
         ['SCIM filtered GET: a lookup, not a scan (reads)', filter.reads, filter.reads <= 4],
+        ['SCIM list, pages after the first: their 100 users only, no index read (reads / RCU)', `${rows[SCIM_ROWS.laterPage]!.c1.reads} / ${rows[SCIM_ROWS.laterPage]!.c1.rcu} (page 1: ${rows[SCIM_ROWS.firstPage]!.c1.reads} / ${rows[SCIM_ROWS.firstPage]!.c1.rcu})`, rows[SCIM_ROWS.laterPage]!.c1.reads <= 2],
         ['SCIM: Entra’s 25 requests/s with no 5xx', `${entra.ratePerSecond}/s, ${entra.serverErrors} 5xx`, entra.serverErrors === 0 && entra.ratePerSecond >= 24],
       );
     }

@@ -136,6 +136,13 @@ describe('the AWS stack', () => {
     expect(queues.every((queue) => queue.Properties.SqsManagedSseEnabled)).toBe(true);
   });
 
+  it('gives the scim function alone the SCIM rate (gatehouse:scimRequestsPerSecond, 50 unless set)', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as Array<[string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }]>;
+    const withRate = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.GATEHOUSE_LIMIT_SCIM_REQUESTS_PER_SECOND !== undefined);
+    expect(withRate.map(([key]) => key.replace(/Function.*$/, ''))).toEqual(['Scim']);
+    expect(withRate[0]![1].Properties.Environment!.Variables!.GATEHOUSE_LIMIT_SCIM_REQUESTS_PER_SECOND).toBe('50');
+  });
+
   it('has an invoice-import function that no API route reaches', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const [importId] = Object.entries(functions).find(([, fn]: [string, any]) => /invoice import/.test(fn.Properties.Description))!;

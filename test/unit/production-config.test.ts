@@ -72,3 +72,12 @@ describe('stage configuration, checked at synth', () => {
     expect(problemsOf({ ...prod, throttle: '{"rateLimit":' })).toEqual([expect.stringMatching(/not valid JSON/)]);
   });
 });
+
+describe('gatehouse:scimRequestsPerSecond', () => {
+  it('is 50 unless set, takes a -c text value, and refuses what is not a whole number from 1 to 10,000', () => {
+    expect(parseSettings(prod).scimRequestsPerSecond).toBe(50);
+    expect(parseSettings({ ...prod, scimRequestsPerSecond: '120' }).scimRequestsPerSecond).toBe(120);
+    expect(problemsOf({ ...prod, scimRequestsPerSecond: '0' }).join('\n')).toContain('gatehouse:scimRequestsPerSecond');
+    expect(problemsOf({ ...prod, scimRequestsPerSecond: 2.5 }).join('\n')).toContain('gatehouse:scimRequestsPerSecond');
+  });
+});
