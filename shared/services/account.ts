@@ -1,3 +1,5 @@
+import { sessionsEndedAudit } from './session-events';
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import type { Locale } from '../i18n/locales';
 import { clock, nowIso } from '../clock';
 import type { AuthedContext } from '../context';
@@ -27,14 +29,16 @@ export async function patchMe(ctx: AuthedContext, input: { name?: string; locati
   const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   if (Object.keys(changes).length === 0) return user;
   const at = nowIso();
+  const update = { set: { ...changes, updatedAt: at } };
   await transact([
-    updateUser(user, { set: { ...changes, updatedAt: at } }),
+    updateUser(user, update),
     auditItem(ctx, {
       orgId: user.orgId,
       action: 'user.updated',
       actor: actorOf(user),
       target: userTarget(user),
       details: { fields: Object.keys(changes) },
+      snapshot: userSnapshot(afterUpdate(user, update), user),
     }, at),
   ]);
   return { ...user, ...changes, updatedAt: at, version: user.version + 1 };
@@ -57,20 +61,24 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
   const passwordHash = await hashPassword(input.newPassword);
   const at = nowIso();
   const keep = sessionId && user.sessions[sessionId] ? { [sessionId]: user.sessions[sessionId] } : {};
+  const update = {
+    set: { passwordHash, sessions: keep, mustChangePassword: false, updatedAt: at },
+    remove: ['emailTokens.reset'],
+    bumpVersion: false,
+  };
+  const ended = Object.keys(user.sessions).filter((id) => !(id in keep));
   await transact([
-    updateUser(user, {
-      set: { passwordHash, sessions: keep, mustChangePassword: false, updatedAt: at },
-      remove: ['emailTokens.reset'],
-      bumpVersion: false,
-      expect: { attribute: 'passwordHash', value: user.passwordHash },
-    }),
+    updateUser(user, { ...update, expect: { attribute: 'passwordHash', value: user.passwordHash } }),
     auditItem(ctx, {
       orgId: user.orgId,
       action: 'user.password_changed',
       actor: actorOf(user),
       target: userTarget(user),
-      details: { otherSessionsEnded: Object.keys(user.sessions).length - Object.keys(keep).length },
+      details: { otherSessionsEnded: ended.length },
+      snapshot: userSnapshot(afterUpdate(user, update), user),
     }, at),
+    // A session that ends before it expires fires session.ended, whatever ended it (api/events.md).
+    ...sessionsEndedAudit(ctx, actorOf(user), user, 'password_changed', at, Object.keys(keep)),
   ]);
   if (user.email) await emailUser(user.email, 'password-changed', org, user, {});
 }

@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import * as z from 'zod';
 import { clock } from '../clock';
 import type { RequestContext } from '../context';
@@ -86,6 +87,7 @@ export async function handleEmailEvent(input: unknown, ctx: RequestContext): Pro
             actor: null,
             target: { type: 'user', id: user.id, login: user.login },
             details: { from, to: status, reason: status === 'bounced' ? 'bounce' : 'complaint' },
+            snapshot: userSnapshot(afterUpdate(user, { set: { emailStatus: status, updatedAt: at } }), user),
           },
           at,
         ),

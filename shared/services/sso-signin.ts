@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { createHash } from 'node:crypto';
 import { clock, nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
@@ -261,7 +262,7 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
         claimEmail(orgId, profile.email, created.id),
         ...putSearchItems(created),
         putIdentityItem(orgId, connection.id, hash, created.id),
-        auditItem(ctx, { orgId, action: 'user.created', actor, target: userTarget(created), details: { type: 'human', role, permissions, origin: created.origin, via: 'sso' } }, at),
+        auditItem(ctx, { orgId, action: 'user.created', actor, target: userTarget(created), details: { type: 'human', role, permissions, origin: created.origin, via: 'sso' }, snapshot: userSnapshot(created) }, at),
       ],
     };
   }
@@ -280,7 +281,8 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
     Object.assign(set, { status: 'active', emailVerified: true, updatedAt: at });
     if (existing.emailTokens.activation) remove.push('emailTokens.activation');
   }
-  const writes: TxItem[] = [updateUser(existing, { set, remove, bumpVersion: roleChanged || outcome === 'link' })];
+  const update = { set, remove, bumpVersion: roleChanged || outcome === 'link' };
+  const writes: TxItem[] = [updateUser(existing, update)];
   if (outcome === 'link') {
     writes.push(putIdentityItem(orgId, connection.id, hash, existing.id));
     writes.push(auditItem(ctx, { orgId, action: 'sso.user_linked', actor, target: userTarget(existing), details: { connection: connection.id, nameId: found.subject } }, at));
@@ -292,6 +294,7 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
       actor,
       target: userTarget(existing),
       details: { from: { role: existing.role, permissions: existing.permissions ?? [] }, to: { role, permissions }, groups: profile.groups },
+      snapshot: userSnapshot(afterUpdate(existing, update), existing),
     }, at));
   }
   return { outcome, user: { ...existing, role, permissions }, role, permissions, writes };

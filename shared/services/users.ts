@@ -1,3 +1,4 @@
+import { sessionsEndedAudit } from './session-events';
 import { randomInt } from 'node:crypto';
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
@@ -28,6 +29,7 @@ import { sendResetLink } from './credentials';
 import { assertPasswordAllowedForUser } from './sso-enforcement';
 import { spendEmail } from './abuse';
 import { newLink } from './email-links';
+import { userSnapshot } from '../data/snapshots';
 import { assertFilter, changeAudit, initialGrants, planChange, type PermissionChange } from './permissions';
 
 
@@ -189,14 +191,6 @@ async function assertNotManaged(user: UserRecord, input: PatchInput): Promise<vo
  * email must be verified again and the old address is told.
  */
 /** The old value of each public field that changed (an event's `previous`), `mfa` as a whole object. */
-function previousValues(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.keys(after)
-      .filter((field) => !['updatedAt', 'version'].includes(field) && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
-      .map((field) => [field, before[field]]),
-  );
-}
-
 export async function patch(ctx: AuthedContext, id: string, input: PatchInput, ifMatch?: number): Promise<UserRecord> {
   const { permissions, ...fields } = input;
   if (permissions === undefined || Object.values(fields).some((value) => value !== undefined)) {
@@ -250,7 +244,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     updateUser(user, { set }),
     ...deleteSearchItems(user, before.filter((term) => !after.includes(term))),
     ...putSearchItems(updated, after.filter((term) => !before.includes(term))),
-    ...(regranted ? [changeAudit(ctx, user, grant, at)] : []),
+    ...(regranted ? [changeAudit(ctx, user, grant, at, userSnapshot(updated, user))] : []),
   );
   if (changed.length) items.push(
     auditItem(ctx, {
@@ -263,8 +257,9 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
         ...(set.role ? { roleFrom: user.role, roleTo: set.role } : {}),
         ...(set.status ? { statusFrom: user.status, statusTo: set.status } : {}),
       },
-      snapshot: { data: publicUser(updated), previous: previousValues(publicUser(user), publicUser(updated)) },
+      snapshot: userSnapshot(updated, user),
     }, at),
+    ...(set.status === 'deactivated' ? sessionsEndedAudit(ctx, actorOf(ctx.principal.user), user, 'user_deactivated', at) : []),
   );
   await transact(items);
 
@@ -289,6 +284,7 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
     throw badRequest('confirmation_mismatch', 'Repeat the login of the user to delete in ?confirm=.');
   }
   const org = await requireOrg(user.orgId);
+  const at = nowIso();
   await transact([
     deleteUserItem(user),
     {
@@ -311,7 +307,8 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
       details: { role: user.role, type: user.type, status: user.status },
       // The event shows the user as it was just before (api/events.md): it cannot be read later.
       snapshot: { data: publicUser(user) },
-    }, nowIso()),
+    }, at),
+    ...sessionsEndedAudit(ctx, actorOf(ctx.principal.user), user, 'user_deleted', at),
   ]);
 }
 
