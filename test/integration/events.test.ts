@@ -357,6 +357,39 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     expect(notices.map((email) => email.body.text ?? '')).toEqual([expect.stringContaining('410 Gone'), expect.stringContaining('failed for 5 days')]);
   });
 
+  it('sends the disabled notice and queued invitations as catalog emails: the recipient’s language, the organization’s brand', async () => {
+    const org = await verifiedOrg(api);
+    const branded = await api.request('PUT', '/v1/org/branding', { token: org.rootToken, body: { defaultLocale: 'de', fromName: 'Haken Support' } });
+    expect(branded.status, branded.text).toBe(200);
+    const gone = await addEndpoint(org.rootToken, '/gone-de', ['org.updated']);
+    scripted.set('/gone-de', [410]);
+    expect((await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { name: 'Haken GmbH' } })).status).toBe(200);
+    await until(async () => (await getEndpoint(org.orgId, gone.id))?.enabled === false);
+
+    const { emailsTo } = await import('../support/api');
+    const [notice] = (await emailsTo(org.root.email)).filter((email) => email.subject.includes('Webhook'));
+    expect(notice!.subject).toBe('Ein Webhook-Endpunkt von Haken GmbH wurde deaktiviert');
+    expect(notice!.body.text).toContain(`Der Webhook-Endpunkt „receiver /gone-de“ unter ${receiverUrl}/gone-de wurde deaktiviert: er hat mit 410 Gone geantwortet.`);
+    expect(notice!.body.text).toContain('/settings/webhooks');
+    expect(notice!.from).toContain('Haken Support');
+
+    // A queued import invitation is the same `invitation` email as a direct one.
+    const direct = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'direkt', name: 'Direkt Eingeladen', email: `direkt@${org.slug}.example.com`, role: 'developer' } });
+    expect(direct.status, direct.text).toBe(201);
+    const rows = [{ login: 'importiert', name: 'Importiert Eins', email: `importiert@${org.slug}.example.com`, role: 'developer' }];
+    const imported = await api.request('POST', '/v1/users/import', { token: org.rootToken, body: { users: rows, sendInvitations: true } });
+    expect(imported.body.items[0]).toMatchObject({ status: 'created', emailDelivery: 'queued' });
+    await until(async () => (await emailsTo(`importiert@${org.slug}.example.com`)).length === 1);
+    const [queued] = await emailsTo(`importiert@${org.slug}.example.com`);
+    const [sent] = await emailsTo(`direkt@${org.slug}.example.com`);
+    expect(queued!.subject).toBe('Sie sind zu Haken GmbH eingeladen');
+    expect(queued!.subject).toBe(sent!.subject);
+    expect(queued!.from).toBe(sent!.from);
+    expect(queued!.body.text).toContain('Hallo Importiert Eins,');
+    expect(queued!.body.text).toContain('„importiert“');
+    expect(queued!.body.text).toMatch(/\/activate\?lang=de#token=/);
+  });
+
   it('refuses private and non-https addresses, bad event lists, and anyone but root', async () => {
     const org = await verifiedOrg(api);
     const admin = await addMember(api, org, org.rootToken, 'admin');
