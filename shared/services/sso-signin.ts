@@ -217,7 +217,7 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
   const [linkedId, mappings] = await Promise.all([identityUser(orgId, connection.id, hash), getGroupMappings(orgId)]);
   const mapped = roleFromGroups(mappings.items, profile.groups, connection.jit.defaultRole);
   const at = nowIso();
-  const actor = { id: connection.id, login: `sso:${connection.name}` };
+  const actor = { type: 'sso' as const, id: connection.id, login: `sso:${connection.name}` };
   const managed = { managedBy: `sso:${connection.id}`, ssoGroups: profile.groups };
 
   let user = linkedId ? await getUser(orgId, linkedId) : undefined;
@@ -286,6 +286,10 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
   if (outcome === 'link') {
     writes.push(putIdentityItem(orgId, connection.id, hash, existing.id));
     writes.push(auditItem(ctx, { orgId, action: 'sso.user_linked', actor, target: userTarget(existing), details: { connection: connection.id, nameId: found.subject } }, at));
+    // The IdP accepted the invitation for the invitee: user.activated, as the activation link would.
+    if (existing.status === 'pending') {
+      writes.push(auditItem(ctx, { orgId, action: 'user.activated', actor, target: userTarget(existing), details: { via: 'sso' }, snapshot: userSnapshot(afterUpdate(existing, update), existing) }, at));
+    }
   }
   if (roleChanged) {
     writes.push(auditItem(ctx, {
