@@ -38,7 +38,35 @@ describe('the event catalog', () => {
     // No stale mapping: every older name mapped is still written somewhere.
     expect(Object.keys(AUDIT_ACTION_TO_EVENT).filter((action) => !written.includes(action))).toEqual([]);
   });
+
+  it('has every catalog audit event written with its snapshot (session.ended: its details are the payload)', () => {
+    // Read from the source around each write: the `snapshot` (or a `…Snapshot(…)` helper) must be
+    // in the same call, or the event would show only what the audit details say.
+    const missing: string[] = [];
+    for (const { file, line, action, around } of auditWritesInSource()) {
+      const type = eventTypeOf(action);
+      if (!type || type === 'session.ended') continue;
+      if (!/snapshot/i.test(around)) missing.push(`${file}:${line} ${action}`);
+    }
+    expect(missing, 'write the public object into the audit event (shared/data/snapshots.ts)').toEqual([]);
+  });
 });
+
+/** Each dotted action literal of an audit write, with the source lines around it. */
+function auditWritesInSource(): Array<{ file: string; line: number; action: string; around: string }> {
+  const root = join(__dirname, '..', '..');
+  const found: Array<{ file: string; line: number; action: string; around: string }> = [];
+  for (const file of ['shared', 'functions'].flatMap((dir) => walk(join(root, dir))).filter((path) => path.endsWith('.ts'))) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((text, index) => {
+      if (!/\baction:|[a-zA-Z]+Audit\(ctx,/.test(text)) return;
+      for (const match of text.matchAll(/'([a-z_]+(?:\.[a-z_]+)+)'/g)) {
+        found.push({ file: file.slice(root.length + 1), line: index + 1, action: match[1]!, around: lines.slice(Math.max(0, index - 3), index + 12).join('\n') });
+      }
+    });
+  }
+  return found;
+}
 
 /**
  * The audit actions in shared/ and functions/: the dotted literals of an `action:` property and
