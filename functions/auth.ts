@@ -21,8 +21,8 @@ export const handler = lambdaHandler(authRoutes, {
     }
   },
   refresh: async ({ ctx, body }) => ({ status: 200, body: await refresh(body.refreshToken, ctx) }),
-  logout: async ({ body }) => {
-    await logout(body.refreshToken);
+  logout: async ({ ctx, body }) => {
+    await logout(body.refreshToken, ctx);
     return { status: 204 };
   },
   activate: async ({ ctx, body }) => ({ status: 200, body: await activate(ctx, body) }),

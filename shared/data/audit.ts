@@ -6,8 +6,11 @@ import { filteredPage } from './pages';
 import { keys } from './keys';
 import type { TxItem } from './transact';
 
-/** A user, or the organization's directory acting through a SCIM token. */
-export type AuditActor = { id: string; login: string } | { type: 'scim'; id: string; name: string };
+/**
+ * A user; the organization's directory acting through a SCIM token; or an SSO connection
+ * acting for its IdP (just-in-time users, group-mapped roles): events name it `sso`.
+ */
+export type AuditActor = { id: string; login: string } | { type: 'scim'; id: string; name: string } | { type: 'sso'; id: string; login: string };
 
 export interface AuditEvent {
   orgId: string;

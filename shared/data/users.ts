@@ -473,6 +473,20 @@ export const removeSessionItem = (orgId: string, userId: string, sessionId: stri
   },
 });
 
+/** Removes a session that is still the user's; a failed condition means it had ended already. */
+export const removeLiveSessionItem = (orgId: string, userId: string, sessionId: string, onConditionFailed: () => Problem): TxItem => ({
+  write: {
+    Update: {
+      TableName: tableName(),
+      Key: keys.user(orgId, userId),
+      UpdateExpression: 'REMOVE #sessions.#sid',
+      ConditionExpression: 'attribute_exists(#sessions.#sid)',
+      ExpressionAttributeNames: { '#sessions': 'sessions', '#sid': sessionId },
+    },
+  },
+  onConditionFailed,
+});
+
 export async function removeSession(orgId: string, userId: string, sessionId: string): Promise<void> {
   await db().send(
     new UpdateCommand({

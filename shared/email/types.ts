@@ -23,6 +23,7 @@ export interface EmailVariables {
   'two-factor-changed': { change: TwoFactorChange };
   'ownership-transferred': { becameOwner: boolean; otherLogin: string };
   'new-device': { signIn: { at: Date; browser: string | null; os: string | null; ip: string }; link: string };
+  'webhook-disabled': { endpoint: { url: string; description: string | null }; reason: 'gone' | 'failing'; link: string };
 }
 export type EmailType = keyof EmailVariables;
 
@@ -208,6 +209,27 @@ const defs: { [T in EmailType]: EmailTypeDef<T> } = {
       },
     }),
     sample: (now, appUrl) => ({ link: `${appUrl}/account#sessions`, signIn: { at: now, browser: 'Firefox', os: 'Windows', ip: '203.0.113.7' } }),
+  },
+  'webhook-disabled': {
+    description: 'Tells the owner that Gatehouse disabled a webhook endpoint (it answered 410, or failed for 5 days)',
+    variables: [
+      { name: 'endpoint.url', description: 'The endpoint’s URL' },
+      { name: 'endpoint.description', description: 'The endpoint’s description, or null' },
+      { name: 'reason', description: 'Why: gone (it answered 410) or failing (every attempt failed for 5 days)' },
+      { name: 'reasonText', description: 'The built-in sentence for the reason, in the email’s language' },
+      linkVariable('The webhook settings page'),
+    ],
+    messages: ['subject', 'described', 'body', 'reason', 'next', 'action'],
+    body: [{ if: 'endpoint.description', then: 'described', else: 'body' }, 'next'],
+    action: true,
+    args: { url: '{{ endpoint.url }}', description: '{{ endpoint.description }}', reasonText: '{{ reasonText }}' },
+    scope: (vars, format) => ({
+      link: vars.link,
+      endpoint: { url: vars.endpoint.url, description: vars.endpoint.description },
+      reason: vars.reason,
+      reasonText: format('webhook-disabled.reason', { reason: vars.reason }),
+    }),
+    sample: (_now, appUrl) => ({ link: `${appUrl}/settings/webhooks`, endpoint: { url: 'https://hooks.example.com/gatehouse', description: 'CRM sync' }, reason: 'failing' }),
   },
 };
 

@@ -46,15 +46,65 @@ export const isEventType = (value: string): value is EventType => Object.hasOwn(
 export const AUDIT_ACTION_TO_EVENT: Readonly<Record<string, EventType>> = {
   'user.invited': 'user.created',
   'user.email_verified': 'user.updated',
-  'user.email_status_changed': 'user.updated',
   'user.password_reset': 'user.password_changed',
   'user.password_set': 'user.password_changed',
   'mfa.enabled': 'user.mfa_changed',
   'mfa.disabled': 'user.mfa_changed',
   'mfa.reset': 'user.mfa_changed',
+  // New recovery codes are a change to the second factor a consumer syncing security posture
+  // wants to hear about, though the user's public `mfa` object stays the same.
+  'mfa.recovery_codes_replaced': 'user.mfa_changed',
+  'passkey.added': 'user.mfa_changed',
+  'passkey.removed': 'user.mfa_changed',
   'org.renamed': 'org.updated',
+  // `mfaPolicy` is part of the organization as GET /v1/org answers it.
+  'org.mfa_policy_changed': 'org.updated',
+  // `emailStatus` (a bounce, a complaint, or cleared by the user or root) is a public field of the user.
+  'user.email_status_changed': 'user.updated',
   'org.sessions_ended': 'session.ended',
   'org.ownership_transferred': 'ownership.transferred',
+};
+
+/**
+ * Every other audit action Gatehouse writes, and why it fires no event. The unit test
+ * test/unit/events-catalog.test.ts reads the audit actions out of the source and fails on one
+ * that is neither an event nor listed here, so a new audit action is classified when it is added.
+ */
+export const AUDIT_ACTIONS_WITHOUT_EVENT: Readonly<Record<string, string>> = {
+  'auth.sign_in_failed': 'a refused sign-in changes nothing',
+  'app.signed_in': 'an app sign-in reuses a session; the session it starts fires session.created',
+  'sso.signed_in': 'the session it starts fires session.created; JIT users and group changes have their own audit events',
+  'sso.sign_in_failed': 'a refused sign-in changes nothing',
+  'sso.user_linked': 'linking changes no public field of the user',
+  'user.activation_issued': 'a new invitation link is a secret-bearing email, no public field',
+  'user.activation_revoked': 'no public field changes',
+  'user.email_verification_sent': 'no public field changes until the address is verified (user.updated)',
+  'user.password_reset_requested': 'a request changes no password; user.password_changed fires when one is set',
+  'user.password_reset_revoked': 'no password changes',
+  'users.imported': 'each imported user fires its own user.created',
+  'users.exported': 'reading changes nothing',
+  'passkey.renamed': 'a passkey’s name is not part of the user’s public `mfa`',
+  'passkey.counter_regression': 'a security warning, no change',
+  'scim.user_provisioned': 'the same change fires user.created',
+  'scim.user_deprovisioned': 'the same change fires user.deleted',
+  'scim.group_changed': 'groups are not public objects; the role and permission changes they cause fire their own events',
+  'scim.token_created': 'not in the catalog (provisioning configuration)',
+  'scim.token_revoked': 'not in the catalog (provisioning configuration)',
+  'scim.settings_changed': 'not in the catalog (provisioning configuration)',
+  'org.group_mappings_changed': 'not in the catalog; the role changes it causes fire their own events',
+  'org.branding_updated': 'branding is not part of the organization as GET /v1/org answers it',
+  'domain.claimed': 'only a verified domain is an event',
+  'domain.removed': 'only a verified domain is an event',
+  'billing.updated': 'not in the catalog',
+  'email_template.updated': 'not in the catalog',
+  'email_template.deleted': 'not in the catalog',
+  'email_template.test_sent': 'not in the catalog',
+  'email_template.render_failed': 'not in the catalog',
+  'webhook.created': 'webhook changes are audited, not events (api/events.md)',
+  'webhook.updated': 'webhook changes are audited, not events (api/events.md)',
+  'webhook.deleted': 'webhook changes are audited, not events (api/events.md)',
+  'webhook.disabled': 'webhook changes are audited, not events (api/events.md)',
+  'webhook.secret_rotated': 'webhook changes are audited, not events (api/events.md)',
 };
 
 export function eventTypeOf(action: string): EventType | undefined {

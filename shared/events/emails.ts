@@ -3,8 +3,7 @@ import { claimEmail, releaseEmail } from '../data/events';
 import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
 import { getUser, updateUser } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { invitationLinkMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { Problem } from '../errors';
 import { logger } from '../log';
 import { newLink } from '../services/email-links';
@@ -43,7 +42,8 @@ export async function handleEmailMessage(message: InvitationMessage): Promise<'s
     if (error instanceof Problem && error.status < 500) return 'skipped';
     throw error;
   }
-  const delivery = await sendEmail(user.email, invitationLinkMessage(user.name, org.name, user.login, link.url, org.slug));
+  // The same `invitation` email as a direct invite: the recipient's language, the organization's brand and template.
+  const delivery = await emailUser(user.email, 'invitation', org, user, { link: link.url, expiresAt: new Date(link.expiresAt) });
   if (delivery === 'failed') {
     await transact([updateUser(user, { remove: ['emailTokens.activation'], bumpVersion: false, expect: { attribute: 'emailTokens.activation', value: link.hash } })]).catch(() => undefined);
     await releaseEmail(message.orgId, message.eventId);

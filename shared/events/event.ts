@@ -1,5 +1,4 @@
-import { getOrg, publicOrg } from '../data/orgs';
-import { getUser, publicUser } from '../data/users';
+import { logger } from '../log';
 import { type EventType, type SessionEndReason, WITH_PREVIOUS, eventTypeOf } from './catalog';
 
 /** The event as webhooks, `GET /v1/events` and the bus carry it (api/events.md "The event"). */
@@ -28,39 +27,28 @@ export interface AuditItem {
 
 export const orgIdOf = (item: Pick<AuditItem, 'pk'>) => item.pk.slice('ORG#'.length);
 
+const REASONS: readonly SessionEndReason[] = ['logout', 'ended', 'limit', 'refresh_reuse', 'password_changed', 'user_deactivated', 'user_deleted', 'sso_connection_deleted'];
+
 /** The `reason` of a `session.ended` from what the audit event recorded. */
 function endReason(item: AuditItem): SessionEndReason {
   if (item.action === 'org.sessions_ended') return 'ended';
   const reason = String(item.details?.reason ?? item.details?.by ?? '');
+  if ((REASONS as readonly string[]).includes(reason)) return reason as SessionEndReason;
+  // Older wordings: the cap's and the replay's reasons are sentences.
   if (/limit/.test(reason)) return 'limit';
-  if (/reuse/.test(reason)) return 'refresh_reuse';
-  if (/logout/.test(reason)) return 'logout';
-  if (/password/.test(reason)) return 'password_changed';
-  if (/deactivat/.test(reason)) return 'user_deactivated';
-  if (/delet/.test(reason)) return 'user_deleted';
-  if (/sso/.test(reason)) return 'sso_connection_deleted';
+  if (/reuse|replay|presented again/.test(reason)) return 'refresh_reuse';
   return 'ended';
 }
 
-const userData = async (orgId: string, userId: string) => {
-  const user = await getUser(orgId, userId);
-  return user ? publicUser(user) : { id: userId };
-};
-
 /**
- * What `data` (and `previous`) is for an audit event that carries no snapshot: read now, which
- * for a change made moments ago is the object after it. Services that can, put the object in the
- * audit event instead (`snapshot`), so the event shows exactly that change.
+ * `data` (and `previous`) from the audit event alone, for the events whose audit details are
+ * the whole payload (`session.ended`) and for audit events written before services put a
+ * snapshot in them. Nothing is read from the table: an event shows its own change, never the
+ * state at the time it is dispatched (a later change must not alter an earlier event).
  */
-async function derivedData(type: EventType, item: AuditItem, orgId: string): Promise<{ data: unknown; previous?: Record<string, unknown> }> {
+function recordedData(type: EventType, item: AuditItem, orgId: string): { data: unknown; previous?: Record<string, unknown> } {
   const details = item.details ?? {};
   switch (type) {
-    case 'org.created':
-    case 'org.updated': {
-      const org = await getOrg(orgId);
-      const previous = details.from !== undefined ? { name: details.from } : undefined;
-      return { data: org ? publicOrg(org) : { id: orgId }, ...(previous ? { previous } : {}) };
-    }
     case 'session.ended': {
       const sessions = Array.isArray(details.sessions) ? details.sessions : [];
       if (item.action === 'org.sessions_ended') {
@@ -68,31 +56,12 @@ async function derivedData(type: EventType, item: AuditItem, orgId: string): Pro
       }
       return { data: { userId: item.target.id, sessions, reason: endReason(item) } };
     }
-    case 'api_token.created':
-    case 'api_token.revoked':
-      return {
-        data: {
-          id: details.tokenId ?? null,
-          userId: item.target.id,
-          name: details.name ?? null,
-          scopes: details.scopes ?? null,
-          expiresAt: details.expiresAt ?? null,
-        },
-      };
-    case 'ownership.transferred':
-      return {
-        data: {
-          previousRoot: item.actor ? await userData(orgId, item.actor.id) : null,
-          newRoot: await userData(orgId, item.target.id),
-        },
-      };
-    case 'user.role_changed':
-      return {
-        data: await userData(orgId, item.target.id),
-        ...(details.roleFrom ? { previous: { role: details.roleFrom } } : {}),
-      };
+    case 'org.created':
+    case 'org.updated':
+      return { data: { id: orgId }, ...(details.from !== undefined && typeof details.from === 'string' ? { previous: { name: details.from } } : {}) };
     default:
-      if (item.target.type === 'user') return { data: await userData(orgId, item.target.id) };
+      logger.warn('catalog audit event without a snapshot', { event: 'events.snapshot_missing', action: item.action });
+      if (item.target.type === 'user') return { data: { id: item.target.id, ...(item.target.login ? { login: item.target.login } : {}) } };
       return { data: details };
   }
 }
@@ -102,7 +71,7 @@ export async function eventFromAudit(item: AuditItem): Promise<GatehouseEvent | 
   const type = eventTypeOf(item.action);
   if (!type) return undefined;
   const orgId = orgIdOf(item);
-  const { data, previous } = item.snapshot ?? (await derivedData(type, item, orgId));
+  const { data, previous } = item.snapshot ?? recordedData(type, item, orgId);
   const actor: GatehouseEvent['actor'] = item.actor?.type
     ? { type: item.actor.type, id: item.actor.id }
     : item.actor

@@ -6,8 +6,7 @@ import {
 } from '../data/events';
 import { requireOrg } from '../data/orgs';
 import { listUsers } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { webhookDisabledMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { logger } from '../log';
 import { TEST_EVENT_TYPE } from './catalog';
 import { postOnce, signedHeaders } from './post';
@@ -135,7 +134,11 @@ async function disableEndpoint(endpoint: EndpointRecord, reason: 'gone' | 'faili
   const roots = await listUsers(endpoint.orgId, { role: 'root', limit: 5 });
   for (const root of roots.items) {
     if (root.email) {
-      await sendEmail(root.email, webhookDisabledMessage(root.name, org.name, endpoint.description, endpoint.url, reason, `${config().APP_URL}/settings/webhooks`));
+      await emailUser(root.email, 'webhook-disabled', org, { ...root, orgId: endpoint.orgId }, {
+        endpoint: { url: endpoint.url, description: endpoint.description },
+        reason,
+        link: `${config().APP_URL}/settings/webhooks`,
+      });
     }
   }
 }

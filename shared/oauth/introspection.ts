@@ -5,7 +5,7 @@ import { config } from '../config';
 import type { RequestContext } from '../context';
 import { getUser, type UserRecord } from '../data/users';
 import { apiTokenUsable, findApiToken, looksLikeApiToken, revokeApiTokenAs } from '../services/api-tokens';
-import { describeRefreshToken, endSession, isSessionLive, logout } from '../services/sessions';
+import { describeRefreshToken, endSessionAudited, isSessionLive, logout } from '../services/sessions';
 import { authenticateRegisteredClient, clientCredentialsOf, findClient, type RegisteredClient } from './clients';
 import type { IntrospectionRequest, RevocationRequest } from './schemas';
 import type { IntrospectionResponse } from './responses';
@@ -125,9 +125,9 @@ export async function revoke(ctx: RequestContext, authorization: string | undefi
   if (!described || !mayRevoke(client, described)) return;
   const { user } = described;
   if (described.kind === 'refresh') {
-    await logout(described.token);
+    await logout(described.token, ctx);
   } else if (described.kind === 'access' && described.sessionId !== undefined) {
-    await endSession(user.orgId, user.id, described.sessionId);
+    await endSessionAudited(ctx, user.orgId, user.id, described.sessionId, 'logout');
   } else if (described.apiTokenId !== undefined) {
     await revokeApiTokenAs(ctx, null, user, described.apiTokenId, { client: client.id, via: 'oauth2/revoke' }).catch((error: unknown) => {
       // Revoked meanwhile by someone else: the outcome the client asked for.

@@ -1,3 +1,5 @@
+import { sessionsEndedAudit } from './session-events';
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import type { Locale } from '../i18n/locales';
 import { clock, nowIso } from '../clock';
 import type { AuthedContext } from '../context';
@@ -46,6 +48,7 @@ export async function patchMe(ctx: AuthedContext, input: { name?: string; locati
           actor: actorOf(user),
           target: userTarget(user),
           details: { fields: Object.keys(changes) },
+          snapshot: userSnapshot(updated, user),
         }, at)]
       : []),
   ]);
@@ -69,20 +72,24 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
   const passwordHash = await hashPassword(input.newPassword);
   const at = nowIso();
   const keep = sessionId && user.sessions[sessionId] ? { [sessionId]: user.sessions[sessionId] } : {};
+  const update = {
+    set: { passwordHash, sessions: keep, mustChangePassword: false, updatedAt: at },
+    remove: [...RESET_PENDING.remove],
+    bumpVersion: false,
+  };
+  const ended = Object.keys(user.sessions).filter((id) => !(id in keep));
   await transact([
-    updateUser(user, {
-      set: { passwordHash, sessions: keep, mustChangePassword: false, updatedAt: at },
-      remove: [...RESET_PENDING.remove],
-      bumpVersion: false,
-      expect: { attribute: 'passwordHash', value: user.passwordHash },
-    }),
+    updateUser(user, { ...update, expect: { attribute: 'passwordHash', value: user.passwordHash } }),
     auditItem(ctx, {
       orgId: user.orgId,
       action: 'user.password_changed',
       actor: actorOf(user),
       target: userTarget(user),
-      details: { otherSessionsEnded: Object.keys(user.sessions).length - Object.keys(keep).length },
+      details: { otherSessionsEnded: ended.length },
+      snapshot: userSnapshot(afterUpdate(user, update), user),
     }, at),
+    // A session that ends before it expires fires session.ended, whatever ended it (api/events.md).
+    ...sessionsEndedAudit(ctx, actorOf(user), user, 'password_changed', at, Object.keys(keep)),
   ]);
   if (user.email) await emailUser(user.email, 'password-changed', org, user, {});
 }

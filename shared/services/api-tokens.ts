@@ -97,6 +97,7 @@ export async function createApiToken(ctx: AuthedContext, owner: UserRecord, inpu
       actor: actorOf(ctx.principal.user),
       target: userTarget(owner),
       details: { tokenId: record.id, name: record.name, expiresAt: record.expiresAt, scopes: scopes ?? null },
+      snapshot: { data: { ...publicApiToken(record), userId: owner.id } },
     }, record.createdAt),
   ]);
   return shown;
@@ -135,6 +136,7 @@ export async function revokeApiTokenAs(
       actor,
       target: userTarget(owner),
       details: { tokenId, name: record.name, ...details },
+      snapshot: { data: { ...publicApiToken(record), userId: owner.id } },
     }, at),
   ]);
 }

@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { nowIso, nowSeconds } from '../clock';
 import type { RequestContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
@@ -82,18 +83,17 @@ export async function completeNewPassword(ctx: RequestContext, session: string, 
   checkPassword(newPassword, { login: user.login, email: user.email, orgSlug: challenge.slug }, 'newPassword');
   const passwordHash = await hashPassword(newPassword);
   const at = nowIso();
+  const chosen = { set: { passwordHash, mustChangePassword: false, emailVerified: true, updatedAt: at } };
   await transact([
     consumeChallengeItem(challenge.hash, invalidSession),
-    updateUser(user, {
-      set: { passwordHash, mustChangePassword: false, emailVerified: true, updatedAt: at },
-      expect: { attribute: 'passwordHash', value: user.passwordHash },
-    }),
+    updateUser(user, { ...chosen, expect: { attribute: 'passwordHash', value: user.passwordHash } }),
     auditItem(ctx, {
       orgId: user.orgId,
       action: 'user.password_set',
       actor: actorOf(user),
       target: userTarget(user),
       details: { reason: 'first login with a temporary password' },
+      snapshot: userSnapshot(afterUpdate(user, chosen), user),
     }, at),
   ]);
   const updated = { ...user, passwordHash, mustChangePassword: false, emailVerified: true, version: user.version + 1 };

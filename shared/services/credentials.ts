@@ -1,3 +1,5 @@
+import { sessionsEndedAudit } from './session-events';
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clock, nowIso, nowSeconds } from '../clock';
 import type { RequestContext } from '../context';
@@ -47,14 +49,11 @@ export async function verifyEmail(ctx: RequestContext, token: string): Promise<v
   const { hash, user, record } = await redeemable('verifyEmail', token);
   if (user.email?.toLowerCase() !== record.email) throw invalidToken();
   const at = nowIso();
+  const verified = { set: { emailVerified: true, updatedAt: at }, remove: ['emailTokens.verifyEmail'] };
   await transact([
     consumeEmailToken(hash, invalidToken),
-    updateUser(user, {
-      set: { emailVerified: true, updatedAt: at },
-      remove: ['emailTokens.verifyEmail'],
-      expect: { attribute: 'emailTokens.verifyEmail', value: hash },
-    }),
-    auditItem(ctx, { orgId: user.orgId, action: 'user.email_verified', actor: actorOf(user), target: userTarget(user) }, at),
+    updateUser(user, { ...verified, expect: { attribute: 'emailTokens.verifyEmail', value: hash } }),
+    auditItem(ctx, { orgId: user.orgId, action: 'user.email_verified', actor: actorOf(user), target: userTarget(user), snapshot: userSnapshot(afterUpdate(user, verified), user) }, at),
   ]);
 }
 
@@ -64,18 +63,16 @@ export async function activate(ctx: RequestContext, input: { token: string; pass
   if (user.status !== 'pending') throw invalidToken();
   const { org, passwordHash } = await chosenPassword(user, input.password);
   const at = nowIso();
+  const activated = { set: { status: 'active', emailVerified: true, passwordHash, updatedAt: at }, remove: ['emailTokens.activation'] };
   await transact([
     consumeEmailToken(hash, invalidToken),
-    updateUser(user, {
-      set: { status: 'active', emailVerified: true, passwordHash, updatedAt: at },
-      remove: ['emailTokens.activation'],
-      expect: { attribute: 'emailTokens.activation', value: hash },
-    }),
+    updateUser(user, { ...activated, expect: { attribute: 'emailTokens.activation', value: hash } }),
     auditItem(ctx, {
       orgId: user.orgId,
       action: 'user.activated',
       actor: actorOf(user),
       target: userTarget(user),
+      snapshot: userSnapshot(afterUpdate(user, activated), user),
     }, at),
   ]);
   return continueSignIn(ctx, { ...user, status: 'active', emailVerified: true, passwordHash, version: user.version + 1 }, org.slug);
@@ -141,21 +138,19 @@ export async function resetPassword(ctx: RequestContext, input: { token: string;
   await assertPasswordAllowedForUser(user);
   const { org, passwordHash } = await chosenPassword(user, input.password);
   const at = nowIso();
+  const reset = { set: { passwordHash, sessions: {}, mustChangePassword: false, updatedAt: at }, remove: [...RESET_PENDING.remove], bumpVersion: false };
   await transact([
     consumeEmailToken(hash, invalidToken),
-    updateUser(user, {
-      set: { passwordHash, sessions: {}, mustChangePassword: false, updatedAt: at },
-      remove: [...RESET_PENDING.remove],
-      bumpVersion: false,
-      expect: { attribute: 'emailTokens.reset', value: hash },
-    }),
+    updateUser(user, { ...reset, expect: { attribute: 'emailTokens.reset', value: hash } }),
     auditItem(ctx, {
       orgId: user.orgId,
       action: 'user.password_reset',
       actor: actorOf(user),
       target: userTarget(user),
       details: { sessionsEnded: Object.keys(user.sessions).length },
+      snapshot: userSnapshot(afterUpdate(user, reset), user),
     }, at),
+    ...sessionsEndedAudit(ctx, actorOf(user), user, 'password_changed', at),
   ]);
   // The link proved the mailbox, so a lock left by password guesses must not keep its owner
   // out. With two-factor enrolled the lock may come from guesses at the code, which a mailbox

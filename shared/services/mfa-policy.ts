@@ -1,3 +1,4 @@
+import { orgSnapshot } from '../data/snapshots';
 import { nowIso, nowSeconds } from '../clock';
 import type { AuthedContext } from '../context';
 import { actorOf, auditItem } from '../data/audit';
@@ -85,6 +86,7 @@ export async function changeMfaPolicy(ctx: AuthedContext, patch: Partial<MfaPoli
   const before = policyOf(org);
   const policy: MfaPolicy = { require: patch.require ?? before.require, methods: patch.methods ?? before.methods };
   const at = nowIso();
+  const changed: OrgRecord = { ...org, mfaPolicy: policy, updatedAt: at, version: org.version + 1 };
   await transact([
     setMfaPolicy(org, policy, at),
     auditItem(ctx, {
@@ -93,8 +95,9 @@ export async function changeMfaPolicy(ctx: AuthedContext, patch: Partial<MfaPoli
       actor: actorOf(ctx.principal.user),
       target: { type: 'org', id: org.id },
       details: { from: before, to: policy },
+      snapshot: orgSnapshot(changed, org),
     }, at),
   ]);
   cachedPolicies.set(org.id, { policy, until: nowSeconds() + POLICY_CACHE_SECONDS });
-  return { ...org, mfaPolicy: policy, updatedAt: at, version: org.version + 1 };
+  return changed;
 }

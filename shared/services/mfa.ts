@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { nowIso } from '../clock';
 import type { AuthedContext, RequestContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
@@ -73,13 +74,13 @@ export async function confirmEnrolment(ctx: AuthedContext, code: string) {
   const step = await guardedAttempt(org.slug, user.login, () => verifyTotp(secret, code.trim()), wrongEnrolmentCode);
   const { codes, hashes } = await freshCodes(user);
   const at = nowIso();
+  const enabled = {
+    set: { 'mfa.enabled': true, 'mfa.totp': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
+    remove: ['pendingTotp'],
+  };
   await transact([
-    updateUser(user, {
-      set: { 'mfa.enabled': true, 'mfa.totp': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
-      remove: ['pendingTotp'],
-      expect: { attribute: 'pendingTotp', value: user.pendingTotp },
-    }),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user) }, at),
+    updateUser(user, { ...enabled, expect: { attribute: 'pendingTotp', value: user.pendingTotp } }),
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), snapshot: userSnapshot(afterUpdate(user, enabled), user) }, at),
   ]);
   await notify(user, org, 'enabled');
   return { recoveryCodes: codes };
@@ -105,12 +106,13 @@ export async function disable(ctx: AuthedContext, proof: { code?: string; passwo
     reauthenticationFailed,
   );
   const at = nowIso();
+  const disabled = {
+    set: { 'mfa.enabled': passkeysLeft, 'mfa.totp': false, updatedAt: at },
+    remove: passkeysLeft ? ['totp', 'pendingTotp'] : ['totp', 'recoveryCodes', 'pendingTotp'],
+  };
   await transact([
-    updateUser(user, {
-      set: { 'mfa.enabled': passkeysLeft, 'mfa.totp': false, updatedAt: at },
-      remove: passkeysLeft ? ['totp', 'pendingTotp'] : ['totp', 'recoveryCodes', 'pendingTotp'],
-    }),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.disabled', actor: actorOf(user), target: userTarget(user) }, at),
+    updateUser(user, disabled),
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.disabled', actor: actorOf(user), target: userTarget(user), snapshot: userSnapshot(afterUpdate(user, disabled), user) }, at),
   ]);
   await notify(user, org, 'disabled');
 }
@@ -125,7 +127,8 @@ export async function regenerateRecoveryCodes(ctx: AuthedContext, code: string) 
   const at = nowIso();
   await transact([
     secondFactorUpdate(user, use, { set: { recoveryCodes: hashes } }, reauthenticationFailed),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.recovery_codes_replaced', actor: actorOf(user), target: userTarget(user) }, at),
+    // The public user is unchanged by new codes (they are never in an event); the event says that they were replaced.
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.recovery_codes_replaced', actor: actorOf(user), target: userTarget(user), snapshot: userSnapshot(user) }, at),
   ]);
   await notify(user, org, 'recovery-codes');
   return { recoveryCodes: codes };
@@ -139,11 +142,12 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
   }
   const at = nowIso();
   const passkeys = Object.values(target.passkeys ?? {});
+  const reset = {
+    set: { 'mfa.enabled': false, 'mfa.totp': false, 'mfa.passkeys': 0, updatedAt: at },
+    remove: ['totp', 'recoveryCodes', 'pendingTotp', ...(target.passkeys ? ['passkeys'] : [])],
+  };
   await transact([
-    updateUser(target, {
-      set: { 'mfa.enabled': false, 'mfa.totp': false, 'mfa.passkeys': 0, updatedAt: at },
-      remove: ['totp', 'recoveryCodes', 'pendingTotp', ...(target.passkeys ? ['passkeys'] : [])],
-    }),
+    updateUser(target, reset),
     // The markers go too, so a removed passkey finds no user at a passwordless sign-in.
     ...passkeys.map((passkey) => deletePasskeyMarker(passkey.credentialId)),
     auditItem(ctx, {
@@ -152,6 +156,7 @@ export async function resetForUser(ctx: AuthedContext, target: UserRecord) {
       actor: actorOf(ctx.principal.user),
       target: userTarget(target),
       details: { passkeysRemoved: passkeys.length },
+      snapshot: userSnapshot(afterUpdate(target, reset), target),
     }, at),
   ]);
   await notify(target, await requireOrg(target.orgId), 'reset');
@@ -186,14 +191,14 @@ export async function answerMfaSetup(ctx: RequestContext, session: string, code:
   const { codes, hashes } = await freshCodes(user);
   const at = nowIso();
   const enabled = { ...user, mfa: { ...user.mfa, enabled: true, totp: true }, version: user.version + 1 };
+  const enrolled = {
+    set: { 'mfa.enabled': true, 'mfa.totp': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
+    remove: ['pendingTotp'],
+  };
   await transact([
     consumeChallengeItem(challenge.hash, invalidSession),
-    updateUser(user, {
-      set: { 'mfa.enabled': true, 'mfa.totp': true, totp: { secret: await seal(secret, boundTo(user)), lastStep: step }, recoveryCodes: hashes, updatedAt: at },
-      remove: ['pendingTotp'],
-      expect: { attribute: 'totp', value: undefined },
-    }),
-    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), details: { atLogin: true } }, at),
+    updateUser(user, { ...enrolled, expect: { attribute: 'totp', value: undefined } }),
+    auditItem(ctx, { orgId: user.orgId, action: 'mfa.enabled', actor: actorOf(user), target: userTarget(user), details: { atLogin: true }, snapshot: userSnapshot(afterUpdate(user, enrolled), user) }, at),
   ]);
   const tokens = await startSession(enabled, sessionMeta(ctx, { mfa: true }));
   await notify(user, await requireOrg(user.orgId), 'enabled');

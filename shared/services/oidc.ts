@@ -25,7 +25,7 @@ import { effectivePermissions } from '../auth/permissions';
 import { LIFETIMES, OIDC_SCOPES, joinScope, scopesSupported, splitScope, type IdTokenInput } from '../auth/tokens';
 import { findClient, type RegisteredClient } from '../oauth/clients';
 import { AccessDenied, InvalidGrant, InvalidRequest, LoginRequired } from '../oauth/errors';
-import { endReplayedSession, endSession, refreshSession, sessionMeta, startSession, type Tokens } from './sessions';
+import { endReplayedSession, endSessionAudited, refreshSession, sessionMeta, startSession, type Tokens } from './sessions';
 
 /**
  * OpenID Connect's authorization-code flow with PKCE, for the SaaS's registered apps.
@@ -397,8 +397,8 @@ export async function rpLogout(rawQuery: string): Promise<LogoutAnswer> {
     const session = await getSession(hinted.org, hinted.sid);
     // Only a session of that client ends this way: a hint names a sign-in, it is not a credential for others.
     if (session && session.userId === hinted.sub && session.client === clientId) {
-      await endSession(hinted.org, hinted.sub, hinted.sid);
-      if (session.ssoSessionId) await endSession(hinted.org, hinted.sub, session.ssoSessionId);
+      await endSessionAudited(undefined, hinted.org, hinted.sub, hinted.sid, 'logout');
+      if (session.ssoSessionId) await endSessionAudited(undefined, hinted.org, hinted.sub, session.ssoSessionId, 'logout');
       signedOut = true;
     }
   }

@@ -1,3 +1,4 @@
+import { orgSnapshot } from '../data/snapshots';
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
 import { actorOf, auditItem } from '../data/audit';
@@ -19,6 +20,7 @@ export async function rename(ctx: AuthedContext, name: string, ifMatch?: number)
   const org = await readOrg(ctx);
   if (ifMatch !== undefined && ifMatch !== org.version) throw preconditionFailed();
   const at = nowIso();
+  const renamed: OrgRecord = { ...org, name, updatedAt: at, version: org.version + 1 };
   await transact([
     renameOrg(org, name, at),
     auditItem(ctx, {
@@ -27,7 +29,8 @@ export async function rename(ctx: AuthedContext, name: string, ifMatch?: number)
       actor: actorOf(actor),
       target: { type: 'org', id: org.id },
       details: { from: org.name, to: name },
+      snapshot: orgSnapshot(renamed, org),
     }, at),
   ]);
-  return { ...org, name, updatedAt: at, version: org.version + 1 };
+  return renamed;
 }

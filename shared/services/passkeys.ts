@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { nowIso, nowSeconds } from '../clock';
 import type { AuthedContext, RequestContext } from '../context';
 import { authenticatorName, ZERO_AAGUID } from '../auth/aaguids';
@@ -237,6 +238,9 @@ async function storePasskey(
       actor: actorOf(options.actor),
       target: userTarget(user),
       details: { passkeyId: passkey.id, name: passkey.name, ...(options.atLogin ? { atLogin: true } : {}) },
+      snapshot: userSnapshot(afterUpdate(user, {
+        set: { 'mfa.enabled': true, 'mfa.totp': hasTotp(user.mfa), 'mfa.passkeys': (user.mfa.passkeys ?? 0) + 1, updatedAt: at },
+      }), user),
     }, at),
   ]);
   return { passkey, recoveryCodes: codes?.codes };
@@ -286,6 +290,9 @@ async function removePasskey(ctx: AuthedContext, user: UserRecord, org: OrgRecor
       actor: actorOf(actor),
       target: userTarget(user),
       details: { passkeyId: passkey.id, name: passkey.name },
+      snapshot: userSnapshot(afterUpdate(user, {
+        set: { 'mfa.passkeys': (user.mfa.passkeys ?? 0) - 1, ...(mfaOff ? { 'mfa.enabled': false } : {}) },
+      }), user),
     }, at),
   ]);
   await notify(user, org, { what: 'removed', passkey: passkey.name, by: actor.id === user.id ? 'you' : 'the organization owner' });

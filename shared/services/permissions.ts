@@ -1,3 +1,4 @@
+import type { Snapshot } from '../data/snapshots';
 import { catalog, defaultPermissions, effectivePermissions, inCatalogOrder, isKnownPermission } from '../auth/permissions';
 import type { Principal, RequestContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
@@ -75,13 +76,14 @@ export function initialGrants(actor: Principal, role: 'admin' | 'developer', wan
   return inCatalogOrder(wanted);
 }
 
-export function changeAudit(ctx: RequestContext & { principal: Principal }, target: UserRecord, change: PermissionChange, at: string): TxItem {
+export function changeAudit(ctx: RequestContext & { principal: Principal }, target: UserRecord, change: PermissionChange, at: string, snapshot: Snapshot): TxItem {
   return auditItem(ctx, {
     orgId: target.orgId,
     action: 'user.permissions_changed',
     actor: actorOf(ctx.principal.user),
     target: userTarget(target),
     details: { added: change.added, removed: change.removed },
+    snapshot,
   }, at);
 }
 

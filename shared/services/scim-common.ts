@@ -2,6 +2,7 @@ import type { ScimContext } from '../context';
 import { auditItem, userTarget, type AuditActor, type AuditEvent } from '../data/audit';
 import { getGroupMappings, type GroupMapping } from '../data/group-mappings';
 import { getScimSettings } from '../data/scim';
+import type { Snapshot } from '../data/snapshots';
 import type { TxItem } from '../data/transact';
 import type { UserRecord } from '../data/users';
 import { defaultPermissions, inCatalogOrder } from '../auth/permissions';
@@ -14,8 +15,8 @@ export const scimActor = (ctx: ScimContext): AuditActor => ({ type: 'scim', id: 
 export const scimAudit = (ctx: ScimContext, event: Omit<AuditEvent, 'orgId' | 'actor'>, at: string): TxItem =>
   auditItem(ctx, { ...event, orgId: ctx.scim.orgId, actor: scimActor(ctx) }, at);
 
-export const scimUserAudit = (ctx: ScimContext, action: string, user: Pick<UserRecord, 'id' | 'login'>, at: string, details?: Record<string, unknown>): TxItem =>
-  scimAudit(ctx, { action, target: userTarget(user), details }, at);
+export const scimUserAudit = (ctx: ScimContext, action: string, user: Pick<UserRecord, 'id' | 'login'>, at: string, details?: Record<string, unknown>, snapshot?: Snapshot): TxItem =>
+  scimAudit(ctx, { action, target: userTarget(user), details, ...(snapshot ? { snapshot } : {}) }, at);
 
 export interface Grants {
   mappings: GroupMapping[];

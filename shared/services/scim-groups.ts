@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { clock, nowIso } from '../clock';
 import type { ScimContext } from '../context';
 import type { AuditActor } from '../data/audit';
@@ -241,8 +242,9 @@ export async function syncUsers(
         set.updatedAt = at;
         const names = Object.values(scimGroups);
         const items: TxItem[] = [updateUser(user, { set })];
-        if (set.role) items.push(auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(user), details: { roleFrom: user.role, roleTo: set.role, groups: names } }, at));
-        if (set.permissions) items.push(auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(user), details: { added, removed, groups: names } }, at));
+        const snapshot = userSnapshot(afterUpdate(user, { set }), user);
+        if (set.role) items.push(auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(user), details: { roleFrom: user.role, roleTo: set.role, groups: names }, snapshot }, at));
+        if (set.permissions) items.push(auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(user), details: { added, removed, groups: names }, snapshot }, at));
         try {
           await transact(items);
           break;

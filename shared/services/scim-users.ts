@@ -1,3 +1,5 @@
+import { sessionsEndedAudit } from './session-events';
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { clock, nowIso } from '../clock';
 import type { ScimContext } from '../context';
 import { getLogin, claimLogin, releaseLogin } from '../data/logins';
@@ -21,7 +23,7 @@ import { applyAttributeOps } from '../scim/patch';
 import { LIST_RESPONSE, negotiateLocale, project, readUser, toScimUser, type UserInput } from '../scim/resources';
 import { newLink } from './email-links';
 import { noteScimChange } from './scim-auth';
-import { grantsFor, initialGrantsFor, loadGrants, paging, scimUserAudit, type ListQuery } from './scim-common';
+import { grantsFor, initialGrantsFor, loadGrants, paging, scimActor, scimUserAudit, type ListQuery } from './scim-common';
 
 /**
  * The directory's users (shared/api/scim.md "User resource"): SCIM's reading of Gatehouse's
@@ -205,7 +207,7 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
     ...(input.scim.externalId ? [claimExternalId(orgId, 'USER', input.scim.externalId, user.id)] : []),
     ...(link ? [link.item] : []),
     ...putSearchItems(user),
-    scimUserAudit(ctx, 'user.created', user, at, { origin: 'scim', role, permissions, status: user.status, ...(bySso ? { signIn: 'sso' } : {}) }),
+    scimUserAudit(ctx, 'user.created', user, at, { origin: 'scim', role, permissions, status: user.status, ...(bySso ? { signIn: 'sso' } : {}) }, userSnapshot(user)),
     scimUserAudit(ctx, 'scim.user_provisioned', user, at, { externalId: input.scim.externalId ?? null }),
   ]);
   await noteScimChange(ctx.scim);
@@ -330,14 +332,16 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
   const termsBefore = searchTerms(user);
   const termsAfter = searchTerms(after);
   items.unshift(updateUser(user, { set, remove }));
+  const snapshot = userSnapshot(afterUpdate(user, { set, remove }), user);
   items.push(
     ...deleteSearchItems(user, termsBefore.filter((term) => !termsAfter.includes(term))),
     ...putSearchItems(after, termsAfter.filter((term) => !termsBefore.includes(term))),
   );
-  if (fields.length || adopted || set.scim) items.push(scimUserAudit(ctx, 'user.updated', user, at, { fields, ...(adopted ? { adopted: true } : {}) }));
-  if (statusEvent) items.push(scimUserAudit(ctx, statusEvent, user, at, { statusFrom: user.status, statusTo: status }));
-  if (roleChanged) items.push(scimUserAudit(ctx, 'user.role_changed', user, at, { roleFrom: user.role, roleTo: grants.role, groups: Object.values(after.scimGroups ?? {}) }));
-  if (added.length || removed.length) items.push(scimUserAudit(ctx, 'user.permissions_changed', user, at, { added, removed, groups: Object.values(after.scimGroups ?? {}) }));
+  if (fields.length || adopted || set.scim) items.push(scimUserAudit(ctx, 'user.updated', user, at, { fields, ...(adopted ? { adopted: true } : {}) }, snapshot));
+  if (statusEvent) items.push(scimUserAudit(ctx, statusEvent, user, at, { statusFrom: user.status, statusTo: status }, snapshot));
+  if (statusEvent === 'user.deactivated') items.push(...sessionsEndedAudit(ctx, scimActor(ctx), user, 'user_deactivated', at));
+  if (roleChanged) items.push(scimUserAudit(ctx, 'user.role_changed', user, at, { roleFrom: user.role, roleTo: grants.role, groups: Object.values(after.scimGroups ?? {}) }, snapshot));
+  if (added.length || removed.length) items.push(scimUserAudit(ctx, 'user.permissions_changed', user, at, { added, removed, groups: Object.values(after.scimGroups ?? {}) }, snapshot));
   return { items, after, emails };
 }
 
@@ -394,8 +398,9 @@ export async function deleteScimUser(ctx: ScimContext, id: string, ifMatch?: num
     ...(user.scim?.externalId ? [releaseExternalId(orgId, 'USER', user.scim.externalId, user.id)] : []),
     ...deleteSearchItems(user, searchTerms(user)),
     ...groups.map((group) => putScimGroup({ ...group, members: group.members.filter((member) => member !== user.id), updatedAt: at, version: group.version + 1 }, group.version)),
-    scimUserAudit(ctx, 'user.deleted', user, at, { role: user.role, type: user.type, status: user.status, groups: Object.values(user.scimGroups ?? {}) }),
+    scimUserAudit(ctx, 'user.deleted', user, at, { role: user.role, type: user.type, status: user.status, groups: Object.values(user.scimGroups ?? {}) }, userSnapshot(user)),
     scimUserAudit(ctx, 'scim.user_deprovisioned', user, at, { externalId: user.scim?.externalId ?? null }),
+    ...sessionsEndedAudit(ctx, scimActor(ctx), user, 'user_deleted', at),
   ]);
   await noteScimChange(ctx.scim);
 }

@@ -3,7 +3,8 @@ import { config } from '../config';
 import type { Principal, RequestContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { transact } from '../data/transact';
-import { addSession, getUser, removeSession, removeSessionItem, type UserRecord } from '../data/users';
+import { addSession, getUser, removeLiveSessionItem, removeSession, removeSessionItem, type UserRecord } from '../data/users';
+import { requestScope } from '../request-scope';
 import { deleteSession, deleteSessionIfCurrent, getSession, putSession, rotateSession, type SessionRecord } from '../data/sessions';
 import { Problem, unauthorized } from '../errors';
 import { hashToken, randomSecret, safeEqual, timeOrderedId } from '../ids';
@@ -176,6 +177,21 @@ export async function startSession(user: UserRecord, meta: SessionMeta): Promise
       actor: actorOf(user),
       target: userTarget(user),
       details: { session: parts.sessionId, client: meta.client, mfa: meta.mfa, browser: agent.browser, os: agent.os },
+      // session.created's `data` (api/events.md): the session as it started, `id` the tokens' `sid`.
+      snapshot: {
+        data: {
+          id: parts.sessionId,
+          userId: user.id,
+          client: meta.client,
+          ip: meta.ip,
+          userAgent: meta.userAgent ?? null,
+          browser: agent.browser,
+          os: agent.os,
+          mfa: meta.mfa,
+          createdAt: at,
+          expiresAt: new Date(expiresAt * 1000).toISOString(),
+        },
+      },
     }, at),
     ...(evicted.length
       ? [auditItem(audited, {
@@ -224,12 +240,44 @@ export async function refreshSession(
 
 
 /** Ends the session of a refresh token; silent when the token is unknown or already spent. */
-export async function logout(refreshToken: string | undefined): Promise<void> {
+export async function logout(refreshToken: string | undefined, ctx?: Pick<RequestContext, 'requestId' | 'ip'>): Promise<void> {
   const parts = refreshToken === undefined ? undefined : parseRefreshToken(refreshToken);
   if (!parts) return;
   if (await deleteSessionIfCurrent(parts.orgId, parts.sessionId, hashToken(PURPOSE, parts.secret))) {
-    await removeSession(parts.orgId, parts.userId, parts.sessionId);
+    await endSessionAudited(ctx, parts.orgId, parts.userId, parts.sessionId, 'logout');
   }
+}
+
+/**
+ * Ends one session the user (or an app on its behalf) signed out of, with its `session.ended`
+ * audit event in the same write: a session that ends before it expires fires one event,
+ * whatever ended it (api/events.md). Written only while the session is still the user's, so
+ * a second sign-out of the same session fires nothing.
+ */
+export async function endSessionAudited(
+  ctx: Pick<RequestContext, 'requestId' | 'ip'> | undefined,
+  orgId: string,
+  userId: string,
+  sessionId: string,
+  reason: 'logout',
+): Promise<void> {
+  const user = await getUser(orgId, userId);
+  if (user?.sessions?.[sessionId] !== undefined) {
+    const ended = new Problem(409, 'session_ended', 'The session had ended already.');
+    await transact([
+      removeLiveSessionItem(orgId, userId, sessionId, () => ended),
+      auditItem({ requestId: ctx?.requestId ?? requestScope()?.requestId ?? '', ip: ctx?.ip ?? '' }, {
+        orgId,
+        action: 'session.ended',
+        actor: actorOf(user),
+        target: userTarget(user),
+        details: { sessions: [sessionId], reason },
+      }, nowIso()),
+    ]).catch((error: unknown) => {
+      if (error !== ended) throw error;
+    });
+  }
+  await deleteSession(orgId, sessionId);
 }
 
 /**

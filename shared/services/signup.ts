@@ -1,6 +1,7 @@
+import { orgSnapshot, userSnapshot } from '../data/snapshots';
 import { nowIso } from '../clock';
 import type { RequestContext } from '../context';
-import { actorOf, auditItem } from '../data/audit';
+import { actorOf, auditItem, userTarget } from '../data/audit';
 import { claimLogin } from '../data/logins';
 import { publicOrg, putOrg, putSlugMarker, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
@@ -65,6 +66,16 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
       actor: actorOf(user),
       target: { type: 'org', id: org.id },
       details: { slug: org.slug, rootLogin: user.login },
+      snapshot: orgSnapshot(org),
+    }, at),
+    // The root comes to exist here too: user.created fires for every user (PRODUCT.md "Events").
+    auditItem(ctx, {
+      orgId: org.id,
+      action: 'user.created',
+      actor: actorOf(user),
+      target: userTarget(user),
+      details: { type: 'human', role: 'root', origin: 'signup' },
+      snapshot: userSnapshot(user),
     }, at),
   ]);
 

@@ -105,7 +105,7 @@ export async function verifyDomain(ctx: AuthedContext, id: string) {
   await transact([
     markDomainVerifiedItem(domain, at),
     claimVerifiedDomainItem(domain.domain, orgId),
-    auditItem(ctx, { orgId, action: 'domain.verified', actor: actorOf(ctx.principal.user), target: { type: 'org', id: orgId }, details: publicDomain(verified) }, at),
+    auditItem(ctx, { orgId, action: 'domain.verified', actor: actorOf(ctx.principal.user), target: { type: 'org', id: orgId }, details: publicDomain(verified), snapshot: { data: publicDomain(verified) } }, at),
   ]);
   return publicDomain(verified);
 }
@@ -299,6 +299,7 @@ const changedAudit = (ctx: AuthedContext, connection: ConnectionRecord, change: 
     actor: actorOf(ctx.principal.user),
     target: { type: 'org', id: connection.orgId },
     details: { change, connection: publicConnection(connection), ...extra },
+    snapshot: { data: { change, connection: publicConnection(connection) } },
   }, at);
 
 export async function createConnection(ctx: AuthedContext, input: ConnectionInput & Required<Pick<ConnectionInput, 'name' | 'protocol' | 'domains' | 'jit'>>) {

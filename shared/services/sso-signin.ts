@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { createHash } from 'node:crypto';
 import { clock, nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
@@ -222,7 +223,7 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
   const [linkedId, mappings] = await Promise.all([identityUser(orgId, connection.id, hash), getGroupMappings(orgId)]);
   const mapped = roleFromGroups(mappings.items, profile.groups, connection.jit.defaultRole);
   const at = nowIso();
-  const actor = { id: connection.id, login: `sso:${connection.name}` };
+  const actor = { type: 'sso' as const, id: connection.id, login: `sso:${connection.name}` };
 
   let user = linkedId ? await getUser(orgId, linkedId) : undefined;
   let outcome: Decision['outcome'] = 'existing';
@@ -268,7 +269,7 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
         claimEmail(orgId, profile.email, created.id),
         ...putSearchItems(created),
         putIdentityItem(orgId, connection.id, hash, created.id),
-        auditItem(ctx, { orgId, action: 'user.created', actor, target: userTarget(created), details: { type: 'human', role, permissions, origin: created.origin, via: 'sso' } }, at),
+        auditItem(ctx, { orgId, action: 'user.created', actor, target: userTarget(created), details: { type: 'human', role, permissions, origin: created.origin, via: 'sso' }, snapshot: userSnapshot(created) }, at),
       ],
     };
   }
@@ -288,21 +289,27 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
     Object.assign(set, { status: 'active', emailVerified: true, updatedAt: at });
     if (existing.emailTokens.activation) remove.push('emailTokens.activation');
   }
-  const writes: TxItem[] = [updateUser(existing, { set, remove, bumpVersion: roleChanged || outcome === 'link' || ('managedBy' in set && set.managedBy !== existing.managedBy) })];
+  const update = { set, remove, bumpVersion: roleChanged || outcome === 'link' || ('managedBy' in set && set.managedBy !== existing.managedBy) };
+  const writes: TxItem[] = [updateUser(existing, update)];
   if (outcome === 'link') {
     writes.push(putIdentityItem(orgId, connection.id, hash, existing.id));
     writes.push(auditItem(ctx, { orgId, action: 'sso.user_linked', actor, target: userTarget(existing), details: { connection: connection.id, nameId: found.subject } }, at));
+    // The IdP accepted the invitation for the invitee: user.activated, as the activation link would.
+    if (existing.status === 'pending') {
+      writes.push(auditItem(ctx, { orgId, action: 'user.activated', actor, target: userTarget(existing), details: { via: 'sso' }, snapshot: userSnapshot(afterUpdate(existing, update), existing) }, at));
+    }
   }
   if (roleChanged) {
-    // The directory's shapes (scim-groups.ts syncUsers, sso-roles.ts), which the events read `previous` from.
+    // The directory's shapes (scim-groups.ts syncUsers, sso-roles.ts); the event reads the snapshot.
     const before = existing.permissions ?? [];
     const added = permissions.filter((name) => !before.includes(name));
     const removed = before.filter((name) => !permissions.includes(name));
+    const snapshot = userSnapshot(afterUpdate(existing, update), existing);
     if (role !== existing.role) {
-      writes.push(auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(existing), details: { roleFrom: existing.role, roleTo: role, groups: profile.groups } }, at));
+      writes.push(auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(existing), details: { roleFrom: existing.role, roleTo: role, groups: profile.groups }, snapshot }, at));
     }
     if (added.length || removed.length) {
-      writes.push(auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(existing), details: { added, removed, groups: profile.groups } }, at));
+      writes.push(auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(existing), details: { added, removed, groups: profile.groups }, snapshot }, at));
     }
   }
   return { outcome, user: { ...existing, role, permissions }, role, permissions, writes };

@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
@@ -44,25 +45,29 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
   // The old root keeps, as an admin's grants, every permission it held as the owner.
   const kept = effectivePermissions(root);
   const demote = { set: { role: 'admin', updatedAt: at, permissions: kept }, bumpVersion: true, require: { role: 'root' } };
+  const promote = { set: { role: 'root', updatedAt: at } };
+  const demoted = afterUpdate(root, demote);
+  const promoted = afterUpdate(target, promote);
   await transact([
     use === true
       ? updateUser(root, { set: demote.set, expect: { attribute: 'role', value: 'root' } })
       : secondFactorUpdate(root, use, demote, reauthenticationFailed),
-    updateUser(target, { set: { role: 'root', updatedAt: at }, expect: { version: target.version } }),
+    updateUser(target, { ...promote, expect: { version: target.version } }),
     auditItem(ctx, {
       orgId: org.id,
       action: 'org.ownership_transferred',
       actor: actorOf(root),
       target: userTarget(target),
       details: { previousRoot: root.login, newRoot: target.login },
+      snapshot: { data: { previousRoot: publicUser(demoted), newRoot: publicUser(promoted) } },
     }, at),
+    // Both roles changed: user.role_changed fires for each, also on a transfer (PRODUCT.md "Events").
+    auditItem(ctx, { orgId: org.id, action: 'user.role_changed', actor: actorOf(root), target: userTarget(root), details: { roleFrom: 'root', roleTo: 'admin', by: 'ownership_transfer' }, snapshot: userSnapshot(demoted, root) }, at),
+    auditItem(ctx, { orgId: org.id, action: 'user.role_changed', actor: actorOf(root), target: userTarget(target), details: { roleFrom: 'admin', roleTo: 'root', by: 'ownership_transfer' }, snapshot: userSnapshot(promoted, target) }, at),
   ]);
   await Promise.all([
     root.email ? emailUser(root.email, 'ownership-transferred', org, root, { becameOwner: false, otherLogin: target.login }) : undefined,
     target.email ? emailUser(target.email, 'ownership-transferred', org, target, { becameOwner: true, otherLogin: root.login }) : undefined,
   ]);
-  return {
-    previousRoot: publicUser({ ...root, role: 'admin', permissions: kept, updatedAt: at, version: root.version + 1 }),
-    newRoot: publicUser({ ...target, role: 'root', updatedAt: at, version: target.version + 1 }),
-  };
+  return { previousRoot: publicUser(demoted), newRoot: publicUser(promoted) };
 }

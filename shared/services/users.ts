@@ -1,3 +1,4 @@
+import { sessionsEndedAudit } from './session-events';
 import { randomInt } from 'node:crypto';
 import { nowIso } from '../clock';
 import type { AuthedContext } from '../context';
@@ -30,6 +31,7 @@ import { assertPasswordAllowedForUser } from './sso-enforcement';
 import { spendEmail } from './abuse';
 import { newLink } from './email-links';
 import { emailStatusAudit, type EmailStatusReason } from './email-events';
+import { userSnapshot } from '../data/snapshots';
 import { assertFilter, changeAudit, initialGrants, planChange, type PermissionChange } from './permissions';
 
 
@@ -191,20 +193,6 @@ async function assertNotManaged(user: UserRecord, input: PatchInput): Promise<vo
 }
 
 /**
- * The owner's edit of a user; admins may also set a developer's permissions. The owner itself cannot be demoted or deactivated here
- * (ownership moves only by transfer). Deactivation ends every session at once; a changed
- * email must be verified again and the old address is told.
- */
-/** The old value of each public field that changed (an event's `previous`), `mfa` as a whole object. */
-function previousValues(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.keys(after)
-      .filter((field) => !['updatedAt', 'version'].includes(field) && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
-      .map((field) => [field, before[field]]),
-  );
-}
-
-/**
  * What an edit does to the user's `emailStatus` (api/production.md "User object"): a new address
  * takes its own status (`ok` unless already suppressed somewhere), and `emailStatus: "ok"` says
  * the address works, lifting the deployment's suppression of it. `change` is absent when the
@@ -225,6 +213,11 @@ export async function emailStatusChange(
   return { to, lift, ...(to === from ? {} : { change: { from, to, reason: newAddress !== undefined ? 'email_changed' : 'cleared' } }) };
 }
 
+/**
+ * The owner's edit of a user; admins may also set a developer's permissions. The owner itself cannot be demoted or deactivated here
+ * (ownership moves only by transfer). Deactivation ends every session at once; a changed
+ * email must be verified again and the old address is told.
+ */
 export async function patch(ctx: AuthedContext, id: string, input: PatchInput, ifMatch?: number): Promise<UserRecord> {
   const { permissions, ...fields } = input;
   if (permissions === undefined || Object.values(fields).some((value) => value !== undefined)) {
@@ -284,7 +277,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     updateUser(user, { set }),
     ...deleteSearchItems(user, before.filter((term) => !after.includes(term))),
     ...putSearchItems(updated, after.filter((term) => !before.includes(term))),
-    ...(regranted ? [changeAudit(ctx, user, grant, at)] : []),
+    ...(regranted ? [changeAudit(ctx, user, grant, at, userSnapshot(updated, user))] : []),
   );
   if (status?.change) items.push(emailStatusAudit(ctx, updated, status.change, ctx.principal.user, at));
   if (changed.length) items.push(
@@ -298,8 +291,9 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
         ...(set.role ? { roleFrom: user.role, roleTo: set.role } : {}),
         ...(set.status ? { statusFrom: user.status, statusTo: set.status } : {}),
       },
-      snapshot: { data: publicUser(updated), previous: previousValues(publicUser(user), publicUser(updated)) },
+      snapshot: userSnapshot(updated, user),
     }, at),
+    ...(set.status === 'deactivated' ? sessionsEndedAudit(ctx, actorOf(ctx.principal.user), user, 'user_deactivated', at) : []),
   );
   await transact(items);
 
@@ -324,6 +318,7 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
     throw badRequest('confirmation_mismatch', 'Repeat the login of the user to delete in ?confirm=.');
   }
   const org = await requireOrg(user.orgId);
+  const at = nowIso();
   await transact([
     deleteUserItem(user),
     {
@@ -346,7 +341,8 @@ export async function remove(ctx: AuthedContext, id: string, confirm: string): P
       details: { role: user.role, type: user.type, status: user.status },
       // The event shows the user as it was just before (api/events.md): it cannot be read later.
       snapshot: { data: publicUser(user) },
-    }, nowIso()),
+    }, at),
+    ...sessionsEndedAudit(ctx, actorOf(ctx.principal.user), user, 'user_deleted', at),
   ]);
 }
 

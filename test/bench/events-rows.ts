@@ -10,6 +10,7 @@
  * Runs inside `npm run bench` (which has the stack up), or alone: `npx tsx test/bench/events-rows.ts`.
  */
 import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -35,6 +36,8 @@ export async function eventRows(): Promise<{ lines: string[]; targets: Array<[st
   const { withinScope } = await import('../../shared/request-scope');
   const { seal } = await import('../../shared/auth/crypto');
   const { newId } = await import('../../shared/ids');
+  const { newUser } = await import('../../shared/data/users');
+  const { userSnapshot } = await import('../../shared/data/snapshots');
   const { handleStreamBatch, deliveryIdOf } = await import('../../shared/events/dispatcher');
   const { handleWebhookMessage, sealedSecretBinding } = await import('../../shared/events/sender');
   const { newSigningSecret } = await import('../../shared/events/post');
@@ -63,9 +66,16 @@ export async function eventRows(): Promise<{ lines: string[]; targets: Array<[st
   };
   const ctx = { requestId: 'bench', ip: '127.0.0.1' };
   const commit = async (orgId: string, index: number) => {
+    // A user.updated as a rename writes it: the whole public user as its snapshot, so the event,
+    // delivery and queue items are as large as real ones (their capacity units below depend on it).
+    const user = newUser({
+      id: newId(), orgId, login: `bench.user.${index}`, name: `Bench User ${index}`, email: `bench.user.${index}@example.com`,
+      type: 'human', role: 'developer', status: 'active', emailVerified: true, permissions: ['logs:read'], at: new Date().toISOString(),
+    });
+    const renamed = { ...user, name: `Renamed User ${index}`, version: 2 };
     const item = auditItem(ctx, {
-      orgId, action: 'user.updated', actor: null, target: { type: 'user', id: `u${index}` },
-      details: { fields: ['name'] }, snapshot: { data: { id: `u${index}`, name: `User ${index}` }, previous: { name: 'before' } },
+      orgId, action: 'user.updated', actor: { id: newId(), login: 'owner' }, target: { type: 'user', id: user.id, login: user.login },
+      details: { fields: ['name'] }, snapshot: userSnapshot(renamed, user),
     }, new Date().toISOString());
     // A loaded machine can make DynamoDB Local miss its 2 s; the commit is tried again (its time is the one that counts).
     for (let attempt = 1; ; attempt += 1) {
@@ -101,7 +111,13 @@ export async function eventRows(): Promise<{ lines: string[]; targets: Array<[st
   await runner.stop();
   const latencies = [...committed.entries()].filter(([id]) => arrived.has(id)).map(([id, at]) => arrived.get(id)! - at);
   const lost = committed.size - latencies.length;
-  const latency = { failedCommits, events: committed.size, delivered: latencies.length, p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)) };
+  // The machine's load while it ran: a figure taken on a busy machine says so next to it.
+  const loadAverage = Number(loadavg()[0]!.toFixed(1));
+  const latency = {
+    failedCommits, events: committed.size, delivered: latencies.length, loadAverage,
+    p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), maxMs: Math.round(Math.max(...latencies)),
+    durationS: Number(((performance.now() - started) / 1000).toFixed(1)),
+  };
 
   // ---- cost: the dispatcher and the sender, each measured on its own (the local queue kept out:
   // on AWS that is SQS, priced per request below)
@@ -154,11 +170,12 @@ export async function eventRows(): Promise<{ lines: string[]; targets: Array<[st
   const results = { latency, lost, perEvent: Object.fromEntries(Object.entries(perEvent).map(([k, v]) => [k, round(v, 2)])), costPerMillion: { ...Object.fromEntries(Object.entries(million).map(([k, v]) => [k, round(v)])), total: round(total) } };
   const lines = [
     '',
-    `Events: audit commit → webhook delivered on the local stack, ${RATE} events/s for ${SECONDS} s: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.delivered}/${latency.events} delivered)`,
+    `Events: audit commit → webhook delivered on the local stack, ${RATE} events/s for ${SECONDS} s: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms (${latency.delivered}/${latency.events} delivered, ${failedCommits} commits refused; each event is listed by GET /v1/events before its delivery is sent; load average ${loadAverage} on ${cpus().length} CPUs)`,
     `  cost per million events on AWS (each on the bus and delivered to one endpoint): $${total.toFixed(2)} = DynamoDB $${million.dynamo.toFixed(2)} (${round(perEvent.wcu, 1)} WCU, ${round(perEvent.rcu, 1)} RCU an event) + Lambda $${million.lambda.toFixed(2)} (${round(perEvent.dispatcherMs, 1)} ms dispatch + ${round(perEvent.senderMs, 1)} ms send incl. ${ASSUMED_RECEIVER_MS} ms assumed receiver) + SQS $${million.sqs.toFixed(2)} + EventBridge $${million.eventBridge.toFixed(2)} + Streams $0 (free to Lambda)`,
   ];
   const targets: Array<[string, string, boolean]> = [
-    ['events: commit → webhook p99 under 5 s at 100 events/s (local)', `${latency.p99Ms} ms`, latency.p99Ms < 5000 && lost === 0],
+    // Met only when the whole load was taken: a p99 over the few commits an overloaded DynamoDB Local accepted says nothing.
+    ['events: commit → webhook p99 under 5 s at 100 events/s (local)', `${latency.p99Ms} ms over ${latency.delivered} of ${RATE * SECONDS} events (${failedCommits} commits refused, ${lost} lost)`, latency.p99Ms < 5000 && lost === 0 && failedCommits === 0],
     ['events: at most $5 per million events on AWS', `$${total.toFixed(2)}`, total <= 5],
   ];
   return { lines, targets, results };

@@ -98,7 +98,7 @@ async function auditIds(token: string, actions?: string[]): Promise<string[]> {
   return ids.reverse();
 }
 
-async function allEvents(token: string, query = ''): Promise<Array<{ id: string; type: string; org: string; data: any; previous?: any }>> {
+async function allEvents(token: string, query = ''): Promise<Array<{ id: string; type: string; org: string; timestamp: string; actor: { type: string; id: string | null }; data: any; previous?: any }>> {
   const items = [];
   let after: string | undefined;
   for (;;) {
@@ -109,6 +109,8 @@ async function allEvents(token: string, query = ''): Promise<Array<{ id: string;
     after = page.body.nextCursor;
   }
 }
+
+const sidOf = (accessToken: string): string => JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sid;
 
 const busLines = (): Array<{ source: string; 'detail-type': string; detail: { id: string; org: string } }> =>
   existsSync(busFile) ? readFileSync(busFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
@@ -121,13 +123,14 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     expect((await api.request('PATCH', `/v1/users/${member.id}`, { token: org.rootToken, body: { role: 'admin' } })).status).toBe(200);
     expect((await api.request('DELETE', `/v1/users/${member.id}?confirm=${member.login}`, { token: org.rootToken })).status).toBe(204);
 
-    // Issue 24: a sign-in writes `session.created`, a catalog event; accepting the invitation signs the member in.
-    const catalogActions = ['user.invited', 'user.activated', 'session.created', 'user.role_changed', 'user.deleted'];
+    // Issue 24: a sign-in writes `session.created`, a catalog event; accepting the invitation signs
+    // the member in, and deleting it ends that session (`session.ended`, in the deletion's transaction).
+    const catalogActions = ['user.invited', 'user.activated', 'session.created', 'user.role_changed', 'user.deleted', 'session.ended'];
     // Only what came after the endpoint: not the owner's sign-in when the organization was made.
     const sinceEndpoint = await auditIds(org.rootToken, ['webhook.created', ...catalogActions]);
     const [endpointCreated] = await auditIds(org.rootToken, ['webhook.created']);
     const expected = sinceEndpoint.slice(sinceEndpoint.indexOf(endpointCreated!) + 1);
-    expect(expected).toHaveLength(5);
+    expect(expected).toHaveLength(6);
     await until(() => expected.every((id) => idsAt('/all').includes(id)));
 
     const deliveries = receivedAt('/all');
@@ -142,19 +145,26 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     // per endpoint is best effort; the events API below has the one order).
     expect([...idsAt('/all')].sort()).toEqual([...expected].sort());
     const byType = Object.fromEntries(deliveries.map((delivery) => [JSON.parse(delivery.body).type, JSON.parse(delivery.body)]));
-    expect(Object.keys(byType).sort()).toEqual(['session.created', 'user.activated', 'user.created', 'user.deleted', 'user.role_changed']);
+    expect(Object.keys(byType).sort()).toEqual(['session.created', 'session.ended', 'user.activated', 'user.created', 'user.deleted', 'user.role_changed']);
+    expect(byType['session.ended'].data).toEqual({ userId: member.id, sessions: [sidOf(member.accessToken)], reason: 'user_deleted' });
     expect(byType['user.role_changed']).toMatchObject({ org: org.orgId, actor: { type: 'user', id: org.root.id }, data: { id: member.id, role: 'admin' }, previous: { role: 'developer' } });
     expect(byType['user.deleted'].data).toMatchObject({ id: member.id, login: member.login });
     expect(byType['user.activated'].actor).toEqual({ type: 'user', id: member.id });
     expect(byType['session.created'].actor).toEqual({ type: 'user', id: member.id });
 
     // The events API: every catalog event of the organization, oldest first, the same ids and bytes.
-    const everyCatalogId = await auditIds(org.rootToken, ['org.created', 'user.email_verified', ...catalogActions]);
+    // (Events written in one transaction share a time; the audit log and the stream may order those two differently.)
+    const everyCatalogId = await auditIds(org.rootToken, ['org.created', 'user.created', 'user.email_verified', ...catalogActions]);
     const events = await allEvents(org.rootToken);
-    expect(events.map((event) => event.id)).toEqual(everyCatalogId);
-    expect(events.map((event) => event.type)).toEqual(
-      ['org.created', 'user.updated', 'session.created', 'user.created', 'user.activated', 'session.created', 'user.role_changed', 'user.deleted'],
-    );
+    expect(events.map((event) => event.id).sort()).toEqual([...everyCatalogId].sort());
+    const times = events.map((event) => event.timestamp);
+    expect(times).toEqual([...times].sort());
+    expect(events.map((event) => event.type)).toEqual([
+      ...events.slice(0, 2).map((event) => event.type).sort(), 'user.updated', 'session.created', 'user.created', 'user.activated', 'session.created', 'user.role_changed',
+      ...events.slice(-2).map((event) => event.type),
+    ]);
+    expect(events.slice(0, 2).map((event) => event.type).sort()).toEqual(['org.created', 'user.created']);
+    expect(events.slice(-2).map((event) => event.type).sort()).toEqual(['session.ended', 'user.deleted']);
     const polled = await api.request('GET', `/v1/events?limit=100&type=user.role_changed`, { token: org.rootToken });
     expect(polled.body.items).toHaveLength(1);
     expect(JSON.stringify(polled.body.items[0])).toBe(deliveries.find((delivery) => delivery.headers['webhook-id'] === polled.body.items[0].id)!.body);
@@ -164,7 +174,7 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
 
     // The operator's bus: the same ids, shaped as EventBridge hands them to a target.
     const bus = busLines().filter((line) => line.detail.org === org.orgId);
-    expect(bus.map((line) => line.detail.id)).toEqual(everyCatalogId);
+    expect(bus.map((line) => line.detail.id)).toEqual(events.map((event) => event.id));
     expect(bus.every((line) => line.source === 'gatehouse')).toBe(true);
     expect(bus.map((line) => line['detail-type'])).toEqual(events.map((event) => event.type));
 
@@ -174,6 +184,74 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     expect(log.body.items.map((item: { eventId: string }) => item.eventId)).toEqual([...expected].reverse());
     expect(log.body.items.every((item: { status: string; attempts: unknown[] }) => item.status === 'succeeded' && item.attempts.length === 1)).toBe(true);
     expect(JSON.stringify(endpoints.body)).not.toContain(secret);
+  });
+
+  it('carries in each event the state written with its change, however late it is dispatched', async () => {
+    const org = await verifiedOrg(api);
+    const member = await addMember(api, org, org.rootToken, 'developer');
+    await until(async () => (await allEvents(org.rootToken)).some((event) => event.type === 'session.created' && event.data.userId === member.id));
+    const seen = new Set((await allEvents(org.rootToken)).map((event) => event.id));
+
+    // Two changes of each kind, one right after the other, before the dispatcher reads any of them.
+    const patch = (body: Record<string, unknown>) => api.request('PATCH', `/v1/users/${member.id}`, { token: org.rootToken, body });
+    expect((await patch({ name: 'First Name' })).status).toBe(200);
+    expect((await patch({ name: 'Second Name' })).status).toBe(200);
+    expect((await patch({ role: 'admin' })).status).toBe(200);
+    expect((await patch({ role: 'developer' })).status).toBe(200);
+    expect((await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { name: 'Renamed Once' } })).status).toBe(200);
+    expect((await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { name: 'Renamed Twice' } })).status).toBe(200);
+    const created = await api.request('POST', '/v1/me/api-tokens', { token: member.accessToken, body: { name: 'ci' } });
+    expect(created.status, created.text).toBe(201);
+    expect((await api.request('DELETE', `/v1/me/api-tokens/${created.body.id}`, { token: member.accessToken })).status).toBe(204);
+    expect((await api.request('POST', '/v1/auth/logout', { body: { refreshToken: member.refreshToken } })).status).toBe(204);
+    // The member is deleted before any of it is dispatched: nothing can be read back afterwards.
+    expect((await api.request('DELETE', `/v1/users/${member.id}?confirm=${member.login}`, { token: org.rootToken })).status).toBe(204);
+
+    let fresh: Awaited<ReturnType<typeof allEvents>> = [];
+    await until(async () => {
+      fresh = (await allEvents(org.rootToken)).filter((event) => !seen.has(event.id));
+      return fresh.some((event) => event.type === 'user.deleted');
+    });
+    const of = (type: string) => fresh.filter((event) => event.type === type);
+    expect(of('user.updated').map((event) => [event.data.name, event.previous])).toEqual([
+      ['First Name', { name: 'Test developer' }],
+      ['Second Name', { name: 'First Name' }],
+    ]);
+    expect(of('user.role_changed').map((event) => [event.data.role, event.previous])).toEqual([
+      ['admin', { role: 'developer' }],
+      ['developer', { role: 'admin' }],
+    ]);
+    expect(of('user.role_changed').map((event) => event.data.version)).toEqual([of('user.updated')[1]!.data.version + 1, of('user.updated')[1]!.data.version + 2]);
+    expect(of('org.updated').map((event) => [event.data.name, event.previous])).toEqual([
+      ['Renamed Once', { name: expect.any(String) }],
+      ['Renamed Twice', { name: 'Renamed Once' }],
+    ]);
+    // api_token.*: the token as listed, never the token itself.
+    const [tokenCreated] = of('api_token.created');
+    expect(tokenCreated!.data).toEqual({
+      id: created.body.id, userId: member.id, name: 'ci', prefix: created.body.prefix, scopes: null,
+      createdAt: created.body.createdAt, expiresAt: created.body.expiresAt, lastUsedAt: null,
+    });
+    expect(JSON.stringify(fresh)).not.toContain(created.body.token);
+    expect(of('api_token.revoked')[0]!.data).toMatchObject({ id: created.body.id, userId: member.id, name: 'ci' });
+    // Sign-out fires session.ended (reason logout); deletion finds no session left to end.
+    expect(of('session.ended').map((event) => event.data)).toEqual([{ userId: member.id, sessions: [sidOf(member.accessToken)], reason: 'logout' }]);
+    expect(of('session.ended')[0]!.actor).toEqual({ type: 'user', id: member.id });
+    expect(of('user.deleted')[0]!.data).toMatchObject({ id: member.id, name: 'Second Name', role: 'developer' });
+  });
+
+  it('session.created carries the session, and the root at sign-up is a user.created', async () => {
+    const org = await verifiedOrg(api);
+    await until(async () => (await allEvents(org.rootToken)).some((event) => event.type === 'session.created'));
+    const events = await allEvents(org.rootToken);
+    const rootCreated = events.find((event) => event.type === 'user.created');
+    expect(rootCreated!.data).toMatchObject({ id: org.root.id, role: 'root', status: 'active' });
+    const session = events.find((event) => event.type === 'session.created')!;
+    expect(session.data).toEqual({
+      id: sidOf(org.rootToken), userId: org.root.id, client: expect.any(String), ip: '127.0.0.1', userAgent: expect.toBeOneOf([null, expect.any(String)]),
+      browser: expect.toBeOneOf([null, expect.any(String)]), os: expect.toBeOneOf([null, expect.any(String)]), mfa: false,
+      createdAt: expect.any(String), expiresAt: expect.any(String),
+    });
   });
 
   it('retries a 500 on the schedule (5 s), then succeeds with the same webhook-id; the log shows both attempts', async () => {
@@ -277,6 +355,39 @@ describe('webhooks, the events API and the bus, from the audit log', () => {
     const { emailsTo } = await import('../support/api');
     const notices = (await emailsTo(org.root.email)).filter((email) => /webhook endpoint/.test(email.subject));
     expect(notices.map((email) => email.body.text ?? '')).toEqual([expect.stringContaining('410 Gone'), expect.stringContaining('failed for 5 days')]);
+  });
+
+  it('sends the disabled notice and queued invitations as catalog emails: the recipient’s language, the organization’s brand', async () => {
+    const org = await verifiedOrg(api);
+    const branded = await api.request('PUT', '/v1/org/branding', { token: org.rootToken, body: { defaultLocale: 'de', fromName: 'Haken Support' } });
+    expect(branded.status, branded.text).toBe(200);
+    const gone = await addEndpoint(org.rootToken, '/gone-de', ['org.updated']);
+    scripted.set('/gone-de', [410]);
+    expect((await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { name: 'Haken GmbH' } })).status).toBe(200);
+    await until(async () => (await getEndpoint(org.orgId, gone.id))?.enabled === false);
+
+    const { emailsTo } = await import('../support/api');
+    const [notice] = (await emailsTo(org.root.email)).filter((email) => email.subject.includes('Webhook'));
+    expect(notice!.subject).toBe('Ein Webhook-Endpunkt von Haken GmbH wurde deaktiviert');
+    expect(notice!.body.text).toContain(`Der Webhook-Endpunkt „receiver /gone-de“ unter ${receiverUrl}/gone-de wurde deaktiviert: er hat mit 410 Gone geantwortet.`);
+    expect(notice!.body.text).toContain('/settings/webhooks');
+    expect(notice!.from).toContain('Haken Support');
+
+    // A queued import invitation is the same `invitation` email as a direct one.
+    const direct = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'direkt', name: 'Direkt Eingeladen', email: `direkt@${org.slug}.example.com`, role: 'developer' } });
+    expect(direct.status, direct.text).toBe(201);
+    const rows = [{ login: 'importiert', name: 'Importiert Eins', email: `importiert@${org.slug}.example.com`, role: 'developer' }];
+    const imported = await api.request('POST', '/v1/users/import', { token: org.rootToken, body: { users: rows, sendInvitations: true } });
+    expect(imported.body.items[0]).toMatchObject({ status: 'created', emailDelivery: 'queued' });
+    await until(async () => (await emailsTo(`importiert@${org.slug}.example.com`)).length === 1);
+    const [queued] = await emailsTo(`importiert@${org.slug}.example.com`);
+    const [sent] = await emailsTo(`direkt@${org.slug}.example.com`);
+    expect(queued!.subject).toBe('Sie sind zu Haken GmbH eingeladen');
+    expect(queued!.subject).toBe(sent!.subject);
+    expect(queued!.from).toBe(sent!.from);
+    expect(queued!.body.text).toContain('Hallo Importiert Eins,');
+    expect(queued!.body.text).toContain('„importiert“');
+    expect(queued!.body.text).toMatch(/\/activate\?lang=de#token=/);
   });
 
   it('refuses private and non-https addresses, bad event lists, and anyone but root', async () => {
@@ -430,7 +541,9 @@ describe('the local dispatcher killed mid-burst', () => {
     expect(beforeRestart.size).toBeLessThan(201);
 
     child = await startChild(reader);
-    const burstIds = await auditIds(org.rootToken, ['user.created']);
+    // Oldest first: the root's own user.created at sign-up, before the endpoint existed, then the burst.
+    const [rootCreated, ...burstIds] = await auditIds(org.rootToken, ['user.created']);
+    expect(idsAt('/burst')).not.toContain(rootCreated);
     expect(burstIds).toHaveLength(200);
     const restartDeadline = Date.now() + 60_000;
     while (!burstIds.every((id) => idsAt('/burst').includes(id)) && Date.now() < restartDeadline) await new Promise((resolve) => setTimeout(resolve, 200));

@@ -98,6 +98,14 @@ describe('built-in emails', () => {
     expect(previous.text).toContain('Cediste la propiedad');
     const reset = renderCompiled(builtinCompiled('two-factor-changed', 'de'), { ...inputOf('two-factor-changed', 'de'), vars: { change: 'reset' } });
     expect(reset.text).toContain('Zwei-Faktor-Gerät entfernt');
+    // webhook-disabled: the reason by a select, the description only when the endpoint has one.
+    const link = `${APP}/settings/webhooks`;
+    const gone = renderCompiled(builtinCompiled('webhook-disabled', 'de'), { ...inputOf('webhook-disabled', 'de'), vars: { endpoint: { url: 'https://hooks.example.com/x', description: null }, reason: 'gone', link } });
+    expect(gone.subject).toBe('Ein Webhook-Endpunkt von Acme wurde deaktiviert');
+    expect(gone.text).toContain('Der Webhook-Endpunkt unter https://hooks.example.com/x wurde deaktiviert: er hat mit 410 Gone geantwortet.');
+    const failing = renderCompiled(builtinCompiled('webhook-disabled', 'en'), { ...inputOf('webhook-disabled', 'en'), vars: { endpoint: { url: 'https://hooks.example.com/x', description: 'CRM <sync>' }, reason: 'failing', link } });
+    expect(failing.text).toContain('The webhook endpoint “CRM <sync>” at https://hooks.example.com/x was disabled: every delivery to it has failed for 5 days.');
+    expect(failing.html).toContain('CRM &lt;sync&gt;');
   });
 });
 

@@ -95,6 +95,7 @@ export const de: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Zwei-Faktor-Anmeldung geändert',
   'templates.type.ownership-transferred': 'Inhaberschaft übertragen',
   'templates.type.new-device': 'Anmeldung von einem neuen Browser',
+  'templates.type.webhook-disabled': 'Webhook-Endpunkt deaktiviert',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

@@ -97,6 +97,7 @@ export const en = {
   'templates.type.two-factor-changed': 'Two-factor sign-in changed',
   'templates.type.ownership-transferred': 'Ownership transferred',
   'templates.type.new-device': 'Sign-in from a new browser',
+  'templates.type.webhook-disabled': 'Webhook endpoint disabled',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

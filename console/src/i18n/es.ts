@@ -95,6 +95,7 @@ export const es: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Inicio de sesión en dos pasos cambiado',
   'templates.type.ownership-transferred': 'Propiedad transferida',
   'templates.type.new-device': 'Inicio de sesión desde un navegador nuevo',
+  'templates.type.webhook-disabled': 'Endpoint de webhook desactivado',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

@@ -95,6 +95,7 @@ export const fr: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Connexion à deux facteurs modifiée',
   'templates.type.ownership-transferred': 'Propriété transférée',
   'templates.type.new-device': 'Connexion depuis un nouveau navigateur',
+  'templates.type.webhook-disabled': 'Point de terminaison webhook désactivé',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

@@ -95,6 +95,7 @@ export const ja: ConsoleCatalog = {
   'templates.type.two-factor-changed': '二要素サインインの変更',
   'templates.type.ownership-transferred': 'オーナー権限の移譲',
   'templates.type.new-device': '新しいブラウザからのサインイン',
+  'templates.type.webhook-disabled': 'Webhook エンドポイントの無効化',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

@@ -95,6 +95,7 @@ export const ptBR: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Login em duas etapas alterado',
   'templates.type.ownership-transferred': 'Propriedade transferida',
   'templates.type.new-device': 'Acesso de um novo navegador',
+  'templates.type.webhook-disabled': 'Endpoint de webhook desativado',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

@@ -54,5 +54,11 @@ export const de: Catalog = {
   // ── Passkeys ──
 
   // ── Webhooks ──
+  'webhook-disabled.subject': 'Ein Webhook-Endpunkt von {org} wurde deaktiviert',
+  'webhook-disabled.described': 'Der Webhook-Endpunkt „{description}“ unter {url} wurde deaktiviert: {reasonText}.',
+  'webhook-disabled.body': 'Der Webhook-Endpunkt unter {url} wurde deaktiviert: {reasonText}.',
+  'webhook-disabled.reason': '{reason, select, gone {er hat mit 410 Gone geantwortet} failing {jede Zustellung an ihn ist seit 5 Tagen fehlgeschlagen} other {er ist wiederholt fehlgeschlagen}}',
+  'webhook-disabled.next': 'Solange er deaktiviert ist, werden keine Ereignisse für ihn vorgemerkt. Beheben Sie den Empfänger, aktivieren Sie den Endpunkt wieder und holen Sie Verpasstes mit GET /v1/events nach (dieselben Ereignis-IDs).',
+  'webhook-disabled.action': 'Webhook-Einstellungen öffnen',
 
 };

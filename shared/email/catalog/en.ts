@@ -57,6 +57,12 @@ export const en = {
   // ── Passkeys ──
 
   // ── Webhooks ──
+  'webhook-disabled.subject': 'A webhook endpoint of {org} was disabled',
+  'webhook-disabled.described': 'The webhook endpoint “{description}” at {url} was disabled: {reasonText}.',
+  'webhook-disabled.body': 'The webhook endpoint at {url} was disabled: {reasonText}.',
+  'webhook-disabled.reason': '{reason, select, gone {it answered 410 Gone} failing {every delivery to it has failed for 5 days} other {it kept failing}}',
+  'webhook-disabled.next': 'Events are not queued for it while it is disabled. Fix the receiver, enable the endpoint again, and catch up with GET /v1/events (the same event ids).',
+  'webhook-disabled.action': 'Open the webhook settings',
 
 };
 

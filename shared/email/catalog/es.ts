@@ -54,5 +54,11 @@ export const es: Catalog = {
   // ── Passkeys ──
 
   // ── Webhooks ──
+  'webhook-disabled.subject': 'Se desactivó un endpoint de webhook de {org}',
+  'webhook-disabled.described': 'El endpoint de webhook «{description}» en {url} se desactivó: {reasonText}.',
+  'webhook-disabled.body': 'El endpoint de webhook en {url} se desactivó: {reasonText}.',
+  'webhook-disabled.reason': '{reason, select, gone {respondió 410 Gone} failing {todas las entregas fallan desde hace 5 días} other {fallaba una y otra vez}}',
+  'webhook-disabled.next': 'Mientras esté desactivado no se le encolan eventos. Corrija el receptor, vuelva a activar el endpoint y póngase al día con GET /v1/events (los mismos identificadores de evento).',
+  'webhook-disabled.action': 'Abrir la configuración de webhooks',
 
 };

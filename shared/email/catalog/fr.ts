@@ -54,5 +54,11 @@ export const fr: Catalog = {
   // ── Passkeys ──
 
   // ── Webhooks ──
+  'webhook-disabled.subject': 'Un point de terminaison webhook de {org} a été désactivé',
+  'webhook-disabled.described': 'Le point de terminaison webhook « {description} » à l’adresse {url} a été désactivé : {reasonText}.',
+  'webhook-disabled.body': 'Le point de terminaison webhook à l’adresse {url} a été désactivé : {reasonText}.',
+  'webhook-disabled.reason': '{reason, select, gone {il a répondu 410 Gone} failing {toutes les livraisons échouent depuis 5 jours} other {il échouait sans cesse}}',
+  'webhook-disabled.next': 'Aucun événement ne lui est destiné tant qu’il est désactivé. Corrigez le récepteur, réactivez le point de terminaison et rattrapez le retard avec GET /v1/events (les mêmes identifiants d’événement).',
+  'webhook-disabled.action': 'Ouvrir les réglages des webhooks',
 
 };

@@ -54,5 +54,11 @@ export const ja: Catalog = {
   // ── Passkeys ──
 
   // ── Webhooks ──
+  'webhook-disabled.subject': '{org} の Webhook エンドポイントが無効になりました',
+  'webhook-disabled.described': '{url} の Webhook エンドポイント「{description}」は無効になりました。理由: {reasonText}。',
+  'webhook-disabled.body': '{url} の Webhook エンドポイントは無効になりました。理由: {reasonText}。',
+  'webhook-disabled.reason': '{reason, select, gone {410 Gone が返されました} failing {5 日間すべての配信が失敗しました} other {失敗が続きました}}',
+  'webhook-disabled.next': '無効の間、このエンドポイント宛てのイベントはキューに入りません。受信側を直してエンドポイントを再び有効にし、GET /v1/events で取りこぼしを取得してください (イベント ID は同じです)。',
+  'webhook-disabled.action': 'Webhook の設定を開く',
 
 };

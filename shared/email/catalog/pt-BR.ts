@@ -54,5 +54,11 @@ export const ptBR: Catalog = {
   // ── Passkeys ──
 
   // ── Webhooks ──
+  'webhook-disabled.subject': 'Um endpoint de webhook de {org} foi desativado',
+  'webhook-disabled.described': 'O endpoint de webhook “{description}” em {url} foi desativado: {reasonText}.',
+  'webhook-disabled.body': 'O endpoint de webhook em {url} foi desativado: {reasonText}.',
+  'webhook-disabled.reason': '{reason, select, gone {ele respondeu 410 Gone} failing {todas as entregas a ele falham há 5 dias} other {ele falhava repetidamente}}',
+  'webhook-disabled.next': 'Enquanto estiver desativado, nenhum evento é enfileirado para ele. Corrija o receptor, ative o endpoint de novo e recupere o atraso com GET /v1/events (os mesmos ids de evento).',
+  'webhook-disabled.action': 'Abrir as configurações de webhooks',
 
 };
