@@ -17,6 +17,20 @@ export const isApiPath = (path: string) =>
  * The console runs only its own bundled script: no inline code, no eval, no third-party
  * origin. `img-src data:` is for the QR code the API sends as SVG; `connect-src 'self'` is the
  * API on the same origin.
+ *
+ * The email-template HTML preview (tenant-written, untrusted; console/src/email-preview-frame.tsx)
+ * is decided here, not by loosening this policy:
+ * - It is an `<iframe srcdoc>`. A srcdoc document is not fetched, so `frame-src` does not
+ *   govern it: `frame-src 'none'` stays, and no page can ever be framed from anywhere, the
+ *   email's own `<iframe>`s included.
+ * - The frame is sandboxed without `allow-scripts`: its `<script>`, event handlers and
+ *   `javascript:` links never run, whatever the policy says (test/e2e/email-preview.test.ts
+ *   checks it in Chromium). Forms, popups and top navigation are refused by the sandbox too.
+ * - The srcdoc document inherits this very policy (its policy container is the console's), so
+ *   even a frame with scripts would get only the console's own files, and CSS `url()`s reach
+ *   this origin and `data:` only. The policy's refusal of inline styles would strip an email of
+ *   its look, so the console copies the email's styles in through CSSOM, which CSP does not
+ *   govern; `'unsafe-inline'` for styles is never granted to the console for a preview.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -26,6 +40,7 @@ export const CONTENT_SECURITY_POLICY = [
   "font-src 'self'",
   "connect-src 'self'",
   "manifest-src 'self'",
+  "frame-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",

@@ -82,9 +82,10 @@ export interface IdTokenClaims {
   idp?: string;
   org: string;
   role: Role;
-  /** By scope: `profile` → name, preferred_username; `email` → email, email_verified. */
+  /** By scope: `profile` → name, preferred_username, locale (when the user has one); `email` → email, email_verified. */
   name?: string;
   preferred_username?: string;
+  locale?: string;
   email?: string;
   email_verified?: boolean;
 }
@@ -93,7 +94,7 @@ export type IdTokenInput = Omit<IdTokenClaims, 'iss' | 'exp' | 'iat'>;
 /** OpenID Connect scopes beside the permission catalog, and the claims each one releases. */
 export const OIDC_SCOPES = {
   openid: ['sub'],
-  profile: ['name', 'preferred_username'],
+  profile: ['name', 'preferred_username', 'locale'],
   email: ['email', 'email_verified'],
   offline_access: [],
 } as const satisfies Record<string, readonly string[]>;
@@ -104,7 +105,7 @@ export const scopesSupported = (): string[] => [...Object.keys(OIDC_SCOPES), ...
 
 export const CLAIMS_SUPPORTED = [
   'iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'idp', 'org', 'role',
-  'name', 'preferred_username', 'email', 'email_verified',
+  'name', 'preferred_username', 'locale', 'email', 'email_verified',
 ] as const;
 
 export const joinScope = (scopes: readonly string[]): string => [...new Set(scopes)].join(' ');

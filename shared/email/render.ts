@@ -165,6 +165,19 @@ export function withLang(link: string, locale: Locale): string {
   return `${url.toString()}${fragment}`;
 }
 
+/**
+ * A token link also names its organization, beside the token in the fragment (never sent to a
+ * server), so the page it opens wears the organization's brand (PRODUCT.md "an emailed link").
+ * The slug is public: the sign-in form asks for it.
+ */
+export function withOrg(link: string, slug: string): string {
+  const hash = link.indexOf('#');
+  if (hash < 0 || !link.startsWith('#token=', hash)) return link;
+  const fragment = new URLSearchParams(link.slice(hash + 1));
+  if (!fragment.has('org')) fragment.set('org', slug);
+  return `${link.slice(0, hash)}#${fragment.toString()}`;
+}
+
 export interface EmailInput<T extends EmailType> {
   type: T;
   locale: Locale;
@@ -177,7 +190,7 @@ export interface EmailInput<T extends EmailType> {
 export function scopeOf<T extends EmailType>(input: EmailInput<T>): Record<string, unknown> {
   const { type, locale, recipient, brand } = input;
   const own = EMAIL_TYPES[type].scope(input.vars, (key, args) => message(locale, key, args), formatDateIn(locale));
-  if (typeof own.link === 'string') own.link = withLang(own.link, locale);
+  if (typeof own.link === 'string') own.link = withOrg(withLang(own.link, locale), brand.slug);
   return {
     user: { name: recipient.name, login: recipient.login, email: recipient.email },
     org: { name: brand.orgName, slug: brand.slug },

@@ -72,6 +72,7 @@ export const UserInfo = z
     sub: z.string(),
     name: z.string().optional(),
     preferred_username: z.string().optional().meta({ description: 'The login' }),
+    locale: z.string().optional().meta({ description: 'The user’s language (`en`, `de`, `fr`, `es`, `pt-BR`, `ja`), with `profile`, when the user chose one' }),
     email: z.string().optional(),
     email_verified: z.boolean().optional(),
     org: z.string().meta({ description: 'Organization id' }),

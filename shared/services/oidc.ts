@@ -239,10 +239,14 @@ export interface TokenResponse {
   refresh_token: string;
 }
 
-/** The claims `scope` releases: `profile` → name and login, `email` → address and whether verified. */
+/**
+ * The claims `scope` releases: `profile` → name, login and the user's own `locale` (OIDC Core
+ * §5.1, only when the user chose one: the organization's default is not theirs), `email` →
+ * address and whether verified.
+ */
 function scopedClaims(user: UserRecord, scopes: string[]) {
   return {
-    ...(scopes.includes('profile') ? { name: user.name, preferred_username: user.login } : {}),
+    ...(scopes.includes('profile') ? { name: user.name, preferred_username: user.login, ...(user.locale ? { locale: user.locale } : {}) } : {}),
     ...(scopes.includes('email') && user.email ? { email: user.email, email_verified: user.emailVerified } : {}),
   };
 }

@@ -96,7 +96,7 @@ describe.sequential('branding and email templates in every language', { timeout:
     await page.getByRole('button', { name: 'Aperçu' }).click();
     const frame = page.getByTitle('Aperçu de l’e-mail');
     await frame.waitFor();
-    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin');
     expect(await page.getByTestId('preview-text').innerText()).toContain('Bonjour Olivia Owner');
     await screenshot(page, 'settings-email-templates-preview-fr');
   });

@@ -18,8 +18,13 @@ function initialLocale(): Locale {
   const asked = negotiate([query.get('lang') ?? '', ...parseUiLocales(query.get('ui_locales'))].filter(Boolean));
   if (asked) return asked;
   const stored = canonicalLocale(safeStorage()?.getItem(STORED) ?? '');
-  return stored ?? negotiate(navigator.languages ?? [navigator.language]) ?? DEFAULT_LOCALE;
+  const chosen = stored ?? negotiate(navigator.languages ?? [navigator.language]);
+  fellBack = !chosen;
+  return chosen ?? DEFAULT_LOCALE;
 }
+
+/** Nothing asked for a language (no link, app, earlier pick or browser language we have): English by default only. */
+let fellBack = false;
 
 function safeStorage(): Storage | undefined {
   try {
@@ -42,6 +47,7 @@ export const currentLocale = () => current;
 
 /** Switches the console's language; `remember`: also for this browser's next visits. */
 export function setLocale(locale: Locale, remember = true) {
+  fellBack = false;
   if (remember) safeStorage()?.setItem(STORED, locale);
   if (locale === current) return;
   current = locale;
@@ -106,4 +112,14 @@ export function LanguageSwitcher(props: { onPick?: (locale: Locale) => void }) {
       </select>
     </label>
   );
+}
+
+/**
+ * Before sign-in, an organization's default language comes after everything the person or
+ * their browser asked for (PRODUCT.md "Which language"): it applies only where the console
+ * would otherwise fall back to English.
+ */
+export function adoptOrganizationDefault(locale: string | null | undefined) {
+  const found = canonicalLocale(locale ?? '');
+  if (found && fellBack) setLocale(found, false);
 }

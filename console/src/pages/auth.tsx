@@ -5,14 +5,19 @@ import { Link, linkToken, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import type { Challenge, Org, Tokens, User } from '../types';
 import { sentenceFor } from '../problems';
-import { Alert, Field, Form, ORG_HINT, Page, Success, useAction } from '../ui';
+import { Alert, Field, Form, Success, useAction } from '../ui';
+import { currentLocale, useT } from '../i18n';
+import { SignInPage, useTypedSlug } from '../signin-brand';
 import { AuthorizeFlow } from './authorize';
 import { ssoStartOf, startSso } from './sso';
 import { ChallengeFlow, isChallenge, submitLogin, mismatch } from './challenge';
 import { PasskeySignIn } from './passkey-signin';
 
-const PASSWORD_HINT = 'At least 15 characters; a few unrelated words work well.';
-
+/**
+ * The organization an emailed link is for: `org` rides in the fragment beside the token
+ * (shared/email/render.ts), so the page can wear its brand before anything is spent.
+ */
+const linkOrg = () => new URLSearchParams(location.hash.slice(1)).get('org') ?? new URLSearchParams(location.search).get('org');
 
 function useFinish() {
   const session = useSession();
@@ -28,17 +33,19 @@ export function SignUp() {
   const finish = useFinish();
   const [slug, setSlug] = useState('');
   const [slugEdited, setSlugEdited] = useState(false);
+  const { t } = useT();
   return (
-    <Page title="Create your organization">
+    <SignInPage title={t('signin.signup.title')}>
       <Form
         busy={action.busy}
         error={action.error}
-        submit="Create organization"
+        submit={t('signin.signup.submit')}
         codeFields={{ slug_taken: 'slug' }}
         onSubmit={(form) =>
           action.run(async () => {
             const body = Object.fromEntries(['orgName', 'slug', 'login', 'name', 'email', 'password'].map((key) => [key, String(form.get(key) ?? '')]));
-            await request<{ org: Org; user: User }>('POST', '/v1/orgs', { anonymous: true, body });
+            // The language the page is shown in is the root's and the organization's first default.
+            await request<{ org: Org; user: User }>('POST', '/v1/orgs', { anonymous: true, body: { ...body, locale: currentLocale() } });
             const { body: tokens } = await request<Tokens | Challenge>('POST', '/v1/auth/login', {
               anonymous: true,
               session: true,
@@ -50,7 +57,7 @@ export function SignUp() {
       >
         <Field
           name="orgName"
-          label="Organization name"
+          label={t('signin.signup.orgName')}
           required
           autocomplete="organization"
           onInput={(event) => {
@@ -59,8 +66,8 @@ export function SignUp() {
         />
         <Field
           name="slug"
-          label="Organization address"
-          hint="Lower-case letters, digits and hyphens; people type it when they log in."
+          label={t('signin.signup.slug')}
+          hint={t('signin.signup.slugHint')}
           required
           value={slug}
           onInput={(event) => {
@@ -68,15 +75,15 @@ export function SignUp() {
             setSlug(event.currentTarget.value);
           }}
         />
-        <Field name="name" label="Your name" required autocomplete="name" />
-        <Field name="login" label="Your login" required autocomplete="username" hint="3–128 of a–z, 0–9, . _ - + @" />
-        <Field name="email" label="Your email" type="email" required autocomplete="email" />
-        <Field name="password" label="Password" type="password" required autocomplete="new-password" hint={PASSWORD_HINT} />
+        <Field name="name" label={t('signin.signup.name')} required autocomplete="name" />
+        <Field name="login" label={t('signin.signup.login')} required autocomplete="username" hint={t('signin.signup.loginHint')} />
+        <Field name="email" label={t('signin.signup.email')} type="email" required autocomplete="email" />
+        <Field name="password" label={t('signin.password')} type="password" required autocomplete="new-password" hint={t('signin.passwordHint')} />
       </Form>
       <p>
-        Already have an organization? <Link href="/login">Log in</Link>
+        {t('signin.signup.haveOrg')} <Link href="/login">{t('signin.login.submit')}</Link>
       </p>
-    </Page>
+    </SignInPage>
   );
 }
 
@@ -99,8 +106,10 @@ function ConsoleLogin() {
   const finish = useFinish();
   const [challenge, setChallenge] = useState<Challenge>();
   const { query } = useLocation();
+  const { t } = useT();
+  const org = useTypedSlug(query.get('org'));
   return (
-    <Page title="Log in">
+    <SignInPage title={t('signin.login.title')} slug={org.slug}>
       {challenge ? (
         <ChallengeFlow initial={challenge} onDone={finish} onRestart={() => setChallenge(undefined)} />
       ) : (
@@ -108,7 +117,7 @@ function ConsoleLogin() {
           <Form
             busy={action.busy}
             error={action.error}
-            submit="Log in"
+            submit={t('signin.login.submit')}
             onSubmit={(form) =>
               action.run(async () => {
                 // An enforced SSO domain answers sso_required: the browser goes to its IdP by itself.
@@ -124,35 +133,47 @@ function ConsoleLogin() {
               })
             }
           >
-            <Field name="org" label="Organization" hint={ORG_HINT} required autocomplete="organization" defaultValue={query.get('org') ?? ''} />
-            <Field name="login" label="Login" required autocomplete="username webauthn" />
-            <Field name="password" label="Password" type="password" required autocomplete="current-password" />
+            <Field
+              name="org"
+              label={t('signin.org')}
+              hint={t('signin.orgHint')}
+              required
+              autocomplete="organization"
+              defaultValue={query.get('org') ?? ''}
+              onInput={org.onInput}
+              onBlur={org.settle}
+            />
+            <Field name="login" label={t('signin.login')} required autocomplete="username webauthn" />
+            <Field name="password" label={t('signin.password')} type="password" required autocomplete="current-password" />
           </Form>
           <PasskeySignIn onDone={finish} />
           <p>
-            <Link href="/forgot-password">Forgot your password?</Link> · <Link href="/signup">Create an organization</Link>
+            <Link href={withOrg('/forgot-password', org.slug)}>{t('signin.login.forgot')}</Link> · <Link href="/signup">{t('signin.login.createOrg')}</Link>
           </p>
           <p>
-            <Link href="/sso">Sign in with SSO</Link>
+            <Link href={withOrg('/sso', org.slug)}>{t('signin.login.sso')}</Link>
           </p>
         </>
       )}
-    </Page>
+    </SignInPage>
   );
 }
 
 export function ForgotPassword() {
   const action = useAction();
   const [sent, setSent] = useState(false);
+  const { query } = useLocation();
+  const { t } = useT();
+  const org = useTypedSlug(query.get('org'));
   return (
-    <Page title="Reset your password">
+    <SignInPage title={t('signin.forgot.title')} slug={org.slug}>
       {sent ? (
-        <Success>If an account matches, a reset link is on its way to its email address. The link works for one hour.</Success>
+        <Success>{t('signin.forgot.sent')}</Success>
       ) : (
         <Form
           busy={action.busy}
           error={action.error}
-          submit="Send reset link"
+          submit={t('signin.forgot.submit')}
           onSubmit={(form) =>
             action.run(async () => {
               await request('POST', '/v1/auth/password/forgot', { anonymous: true, body: { org: String(form.get('org')).trim(), login: String(form.get('login')).trim() } });
@@ -160,35 +181,43 @@ export function ForgotPassword() {
             })
           }
         >
-          <Field name="org" label="Organization" hint={ORG_HINT} required />
-          <Field name="login" label="Login" required autocomplete="username" />
+          <Field name="org" label={t('signin.org')} hint={t('signin.orgHint')} required defaultValue={query.get('org') ?? ''} onInput={org.onInput} onBlur={org.settle} />
+          <Field name="login" label={t('signin.login')} required autocomplete="username" />
         </Form>
       )}
       <p>
-        <Link href="/login">Back to log in</Link>
+        <Link href={withOrg('/login', org.slug)}>{t('signin.backToLogin')}</Link>
       </p>
-    </Page>
+    </SignInPage>
   );
 }
 
-const MissingToken = () => <Alert>This page needs the link from your email. Open the link again, or ask for a new one.</Alert>;
+function MissingToken() {
+  const { t } = useT();
+  return <Alert>{t('signin.missingToken')}</Alert>;
+}
+
+/** A sign-in page's link that keeps the organization the page knows (its brand follows). */
+const withOrg = (path: string, slug: string | null | undefined) => (slug && /^[a-z0-9-]{3,40}$/.test(slug.trim()) ? `${path}?org=${encodeURIComponent(slug.trim())}` : path);
 
 export function Activate() {
   const action = useAction();
   const finish = useFinish();
   const [token] = useState(linkToken);
   const [challenge, setChallenge] = useState<Challenge>();
+  const [org] = useState(linkOrg);
+  const { t } = useT();
   return (
-    <Page title="Activate your account">
+    <SignInPage title={t('signin.activate.title')} slug={org}>
       {!token ? (
         <MissingToken />
       ) : challenge ? (
-        <ChallengeFlow initial={challenge} onDone={finish} onRestart={() => navigate('/login', { replace: true })} />
+        <ChallengeFlow initial={challenge} onDone={finish} onRestart={() => navigate(withOrg('/login', org), { replace: true })} />
       ) : (
         <Form
           busy={action.busy}
           error={action.error}
-          submit="Activate"
+          submit={t('signin.activate.submit')}
           onSubmit={(form) => {
             const wrong = mismatch(form, 'password', 'confirmPassword');
             if (wrong) return action.setError(wrong);
@@ -205,12 +234,12 @@ export function Activate() {
             });
           }}
         >
-          <p>Welcome! Choose the password you will log in with.</p>
-          <Field name="password" label="Password" type="password" required autocomplete="new-password" hint={PASSWORD_HINT} />
-          <Field name="confirmPassword" label="Password, again" type="password" required autocomplete="new-password" />
+          <p>{t('signin.activate.welcome')}</p>
+          <Field name="password" label={t('signin.password')} type="password" required autocomplete="new-password" hint={t('signin.passwordHint')} />
+          <Field name="confirmPassword" label={t('signin.passwordAgain')} type="password" required autocomplete="new-password" />
         </Form>
       )}
-    </Page>
+    </SignInPage>
   );
 }
 
@@ -218,19 +247,21 @@ export function ResetPassword() {
   const action = useAction();
   const [token] = useState(linkToken);
   const [done, setDone] = useState(false);
+  const [org] = useState(linkOrg);
+  const { t } = useT();
   return (
-    <Page title="Choose a new password">
+    <SignInPage title={t('signin.reset.title')} slug={org}>
       {!token ? (
         <MissingToken />
       ) : done ? (
         <Success>
-          Your password is changed and every session was signed out. <Link href="/login">Log in</Link> with the new password.
+          {t('signin.reset.done')} <Link href={withOrg('/login', org)}>{t('signin.reset.logIn')}</Link>
         </Success>
       ) : (
         <Form
           busy={action.busy}
           error={action.error}
-          submit="Change password"
+          submit={t('signin.reset.submit')}
           onSubmit={(form) => {
             const wrong = mismatch(form, 'password', 'confirmPassword');
             if (wrong) return action.setError(wrong);
@@ -241,11 +272,11 @@ export function ResetPassword() {
             });
           }}
         >
-          <Field name="password" label="New password" type="password" required autocomplete="new-password" hint={PASSWORD_HINT} />
-          <Field name="confirmPassword" label="New password, again" type="password" required autocomplete="new-password" />
+          <Field name="password" label={t('signin.newPassword')} type="password" required autocomplete="new-password" hint={t('signin.passwordHint')} />
+          <Field name="confirmPassword" label={t('signin.newPasswordAgain')} type="password" required autocomplete="new-password" />
         </Form>
       )}
-    </Page>
+    </SignInPage>
   );
 }
 
@@ -254,6 +285,8 @@ export function VerifyEmail() {
   const action = useAction();
   const [token] = useState(linkToken);
   const [done, setDone] = useState(false);
+  const [org] = useState(linkOrg);
+  const { t } = useT();
   useEffect(() => {
     if (!token) return;
     void action.run(async () => {
@@ -264,18 +297,18 @@ export function VerifyEmail() {
     });
   }, []);
   return (
-    <Page title="Verify your email">
+    <SignInPage title={t('signin.verify.title')} slug={org}>
       {!token ? (
         <MissingToken />
       ) : done ? (
         <Success>
-          Your email address is verified. <Link href={session.state === 'signed-in' ? '/account' : '/login'}>Continue</Link>
+          {t('signin.verify.done')} <Link href={session.state === 'signed-in' ? '/account' : withOrg('/login', org)}>{t('signin.continue')}</Link>
         </Success>
       ) : action.error ? (
         <Alert>{sentenceFor(action.error)}</Alert>
       ) : (
-        <p aria-busy="true">Verifying…</p>
+        <p aria-busy="true">{t('signin.verify.working')}</p>
       )}
-    </Page>
+    </SignInPage>
   );
 }

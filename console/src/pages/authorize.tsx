@@ -3,7 +3,9 @@ import { accessTokenNow, adoptTokens } from '../api';
 import { useSession } from '../session';
 import { Link } from '../router';
 import type { Challenge, Tokens } from '../types';
-import { Alert, Field, Form, ORG_HINT, Page, useAction } from '../ui';
+import { Alert, Field, Form, useAction } from '../ui';
+import { useT, type ConsoleKey } from '../i18n';
+import { SignInPage } from '../signin-brand';
 import { ChallengeFlow, isChallenge, submitLogin } from './challenge';
 import { PasskeySignIn } from './passkey-signin';
 
@@ -41,11 +43,12 @@ async function oauth<T>(method: 'GET' | 'POST', path: string, options: { body?: 
   return { ok: response.ok, status: response.status, body };
 }
 
+/** Steps name their words by catalog key: the sentence is made when rendered, in the language of that moment. */
 type Step =
-  | { kind: 'working'; message: string }
-  | { kind: 'form'; notice?: string }
+  | { kind: 'working'; message: 'authorize.checking' | 'authorize.signingIn' }
+  | { kind: 'form'; notice?: 'authorize.again' | 'authorize.orgOnly' }
   | { kind: 'challenge'; challenge: Challenge }
-  | { kind: 'failed'; message: string }
+  | { kind: 'failed'; message: ConsoleKey }
   | { kind: 'leaving'; to: string };
 
 const leave = (to: string): Step => {
@@ -58,8 +61,9 @@ export function AuthorizeFlow(props: { handle: string }) {
   const session = useSession();
   const action = useAction();
   const [pending, setPending] = useState<PendingRequest>();
-  const [step, setStep] = useState<Step>({ kind: 'working', message: 'Checking your sign-in…' });
-  const appName = pending?.client.name ?? 'the application';
+  const [step, setStep] = useState<Step>({ kind: 'working', message: 'authorize.checking' });
+  const { t } = useT();
+  const appName = pending?.client.name ?? t('authorize.app');
 
   /** Answers the app without signing in (prompt=none without a session, or the person cancelled). */
   const refuse = async (error: 'login_required' | 'access_denied') => {
@@ -74,14 +78,9 @@ export function AuthorizeFlow(props: { handle: string }) {
     // login_required (prompt=login, max_age), or a session that ended meanwhile.
     if (answer.status === 401) {
       if (request.prompt === 'none') return refuse('login_required');
-      return setStep({ kind: 'form', notice: `${request.client.name} asks you to sign in again.` });
+      return setStep({ kind: 'form', notice: 'authorize.again' });
     }
-    if (answer.status === 403) {
-      return setStep({
-        kind: 'form',
-        notice: `${request.client.name} signs in people of the organization “${request.org ?? ''}” only. Sign in with an account of that organization.`,
-      });
-    }
+    if (answer.status === 403) return setStep({ kind: 'form', notice: 'authorize.orgOnly' });
     setStep(failure(answer.body.error));
   };
 
@@ -102,38 +101,40 @@ export function AuthorizeFlow(props: { handle: string }) {
 
   /** Tokens of a fresh sign-in (password, then any challenge): the console session and the app's. */
   const signedIn = async (tokens: Tokens) => {
-    setStep({ kind: 'working', message: `Signing you in to ${appName}…` });
+    setStep({ kind: 'working', message: 'authorize.signingIn' });
     adoptTokens(tokens);
     if (pending) await complete(tokens.accessToken, pending);
   };
 
+  // The app's organization (a client bound to one, or `org=` in its request) brands the page.
+  const org = pending?.org ?? null;
   if (step.kind === 'failed') {
     return (
-      <Page title="Sign-in cannot continue">
-        <Alert>{step.message}</Alert>
-        <p>Go back to the application and start signing in again.</p>
-      </Page>
+      <SignInPage title={t('authorize.failed')} slug={org}>
+        <Alert>{t(step.message)}</Alert>
+        <p>{t('authorize.failed.back')}</p>
+      </SignInPage>
     );
   }
   if (step.kind === 'working' || step.kind === 'leaving') {
     return (
-      <Page title={pending ? `Sign in to ${appName}` : 'Signing in'}>
-        <p aria-busy="true">{step.kind === 'leaving' ? `Returning to ${appName}…` : step.message}</p>
-      </Page>
+      <SignInPage title={pending ? t('authorize.title', { app: appName }) : t('authorize.working')} slug={org}>
+        <p aria-busy="true">{step.kind === 'leaving' ? t('authorize.returning', { app: appName }) : t(step.message, { app: appName })}</p>
+      </SignInPage>
     );
   }
   return (
-    <Page title={`Sign in to ${appName}`}>
+    <SignInPage title={t('authorize.title', { app: appName })} slug={org}>
       {step.kind === 'challenge' ? (
         <ChallengeFlow initial={step.challenge} onDone={(tokens) => void signedIn(tokens)} onRestart={() => setStep({ kind: 'form' })} />
       ) : (
         <>
-          {step.notice ? <Alert>{step.notice}</Alert> : null}
+          {step.notice ? <Alert>{t(step.notice, { app: appName, org: org ?? '' })}</Alert> : null}
           <Form
-            label="Sign in"
+            label={t('authorize.form')}
             busy={action.busy}
             error={action.error}
-            submit="Sign in"
+            submit={t('authorize.submit')}
             onSubmit={(form) =>
               action.run(async () => {
                 const body = await submitLogin(form);
@@ -142,38 +143,32 @@ export function AuthorizeFlow(props: { handle: string }) {
               })
             }
           >
-            <p>
-              Use your Gatehouse account to continue to <strong>{appName}</strong>.
-            </p>
-            <Field name="org" label="Organization" hint={ORG_HINT} required autocomplete="organization" defaultValue={pending?.org ?? ''} />
-            <Field name="login" label="Login" required autocomplete="username webauthn" defaultValue={pending?.loginHint ?? ''} />
-            <Field name="password" label="Password" type="password" required autocomplete="current-password" />
+            <p>{t('authorize.intro', { app: appName })}</p>
+            <Field name="org" label={t('signin.org')} hint={t('signin.orgHint')} required autocomplete="organization" defaultValue={pending?.org ?? ''} />
+            <Field name="login" label={t('signin.login')} required autocomplete="username webauthn" defaultValue={pending?.loginHint ?? ''} />
+            <Field name="password" label={t('signin.password')} type="password" required autocomplete="current-password" />
           </Form>
           <PasskeySignIn org={pending?.org ?? undefined} onDone={(tokens) => void signedIn(tokens)} />
           <p>
             {/* The reset link arrives by email; the app's sign-in starts again from the app afterwards. */}
-            <Link href="/forgot-password">Forgot your password?</Link>
+            <Link href={org ? `/forgot-password?org=${encodeURIComponent(org)}` : '/forgot-password'}>{t('signin.login.forgot')}</Link>
           </p>
         </>
       )}
       <p>
-        <Link href={`/sso?request=${encodeURIComponent(props.handle)}`}>Sign in with SSO</Link>
+        <Link href={`/sso?request=${encodeURIComponent(props.handle)}`}>{t('signin.login.sso')}</Link>
       </p>
       <p>
         <button type="button" onClick={() => void action.run(() => refuse('access_denied'))} disabled={action.busy}>
-          Cancel and return to {appName}
+          {t('authorize.cancel', { app: appName })}
         </button>
       </p>
-    </Page>
+    </SignInPage>
   );
 }
 
 function failure(error: string | undefined): Step {
-  const message =
-    error === 'invalid_request'
-      ? 'This sign-in request has expired or was already used.'
-      : error === 'network_error'
-        ? 'The server could not be reached. Check your connection and try again.'
-        : 'Something went wrong on our side.';
+  const message: ConsoleKey =
+    error === 'invalid_request' ? 'authorize.error.expired' : error === 'network_error' ? 'authorize.error.network' : 'authorize.error.server';
   return { kind: 'failed', message };
 }

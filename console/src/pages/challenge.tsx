@@ -4,6 +4,7 @@ import type { Challenge, Enrolment, Tokens } from '../types';
 import { Alert, Field, Form, RecoveryCodes, useAction } from '../ui';
 import { cancelled, createPasskey, usePasskey } from '../passkeys';
 import { sentenceFor } from '../problems';
+import { useT } from '../i18n';
 
 type SetupOffer = { session: string; methods: Challenge['methods']; passkeyOptions?: Record<string, unknown> };
 type ChallengeAnswer = Tokens | Challenge | (Enrolment & SetupOffer) | SetupOffer | (Tokens & { recoveryCodes: string[] });
@@ -23,12 +24,13 @@ export const QrCode = (props: { svg: string; label: string }) => (
 );
 
 export function TotpSetup(props: { enrolment: Enrolment }) {
+  const { t } = useT();
   return (
     <div class="enrol">
-      <p>Scan this code with an authenticator app (1Password, Google Authenticator, Authy…), then type the 6-digit code it shows.</p>
-      <QrCode svg={props.enrolment.qrCodeSvg} label="QR code for your authenticator app" />
+      <p>{t('challenge.totp.scan')}</p>
+      <QrCode svg={props.enrolment.qrCodeSvg} label={t('challenge.totp.qr')} />
       <p>
-        Cannot scan? Enter this key by hand: <code class="secret" data-testid="totp-secret">{props.enrolment.secret}</code>
+        {t('challenge.totp.manual')} <code class="secret" data-testid="totp-secret">{props.enrolment.secret}</code>
       </p>
     </div>
   );
@@ -44,6 +46,7 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
   const [setup, setSetup] = useState<SetupOffer>();
   const [codes, setCodes] = useState<{ tokens: Tokens; recoveryCodes: string[] }>();
   const action = useAction();
+  const { t } = useT();
 
   const answer = (body: Record<string, unknown>) =>
     action.run(async () => {
@@ -96,9 +99,9 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
   if (expired) {
     return (
       <div>
-        <Alert>This sign-in step has expired. Please start again.</Alert>
+        <Alert>{t('challenge.expired')}</Alert>
         <button type="button" class="primary" onClick={props.onRestart}>
-          Start again
+          {t('challenge.restart')}
         </button>
       </div>
     );
@@ -107,10 +110,10 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
   if (codes) {
     return (
       <div>
-        <p>Two-factor authentication is on.</p>
+        <p>{t('challenge.mfaOn')}</p>
         <RecoveryCodes codes={codes.recoveryCodes} />
         <button type="button" class="primary" onClick={() => props.onDone(codes.tokens)}>
-          I have saved my recovery codes — continue
+          {t('challenge.codesSaved')}
         </button>
       </div>
     );
@@ -120,19 +123,19 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
     case 'NEW_PASSWORD_REQUIRED':
       return (
         <Form
-          label="Choose a new password"
+          label={t('challenge.newPassword.title')}
           busy={action.busy}
           error={action.error}
-          submit="Set password"
+          submit={t('challenge.newPassword.submit')}
           onSubmit={(form) => {
             const wrong = mismatch(form, 'newPassword', 'confirmPassword');
             if (wrong) return action.setError(wrong);
             return answer({ newPassword: String(form.get('newPassword')) });
           }}
         >
-          <p>Your password was set by an administrator. Choose your own to continue.</p>
-          <Field name="newPassword" label="New password" type="password" autocomplete="new-password" required hint="At least 15 characters; a few unrelated words work well." />
-          <Field name="confirmPassword" label="New password, again" type="password" autocomplete="new-password" required />
+          <p>{t('challenge.newPassword.intro')}</p>
+          <Field name="newPassword" label={t('signin.newPassword')} type="password" autocomplete="new-password" required hint={t('signin.passwordHint')} />
+          <Field name="confirmPassword" label={t('signin.newPasswordAgain')} type="password" autocomplete="new-password" required />
         </Form>
       );
     case 'MFA_REQUIRED': {
@@ -142,16 +145,16 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
         <div>
           {passkeyOptions ? (
             <div class="passkey-factor">
-              <p>Use your passkey to confirm it is you.</p>
+              <p>{t('challenge.passkey.intro')}</p>
               <button type="button" class="primary" disabled={action.busy} onClick={() => void withPasskey(() => usePasskey(passkeyOptions))}>
-                Use your passkey
+                {t('challenge.passkey.use')}
               </button>
             </div>
           ) : null}
-          <Form label="Two-factor code" busy={action.busy} error={action.error} submit="Verify" codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
+          <Form label={t('challenge.code.title')} busy={action.busy} error={action.error} submit={t('challenge.code.submit')} codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
             <Field
               name="code"
-              label={totp ? 'Code from your authenticator app, or a recovery code' : 'Or a recovery code'}
+              label={totp ? t('challenge.code.label') : t('challenge.code.recoveryOnly')}
               autocomplete="one-time-code"
               inputMode="text"
               required
@@ -164,28 +167,28 @@ export function ChallengeFlow(props: { initial: Challenge; onDone: (tokens: Toke
     case 'MFA_SETUP_REQUIRED':
       return setup ? (
         <div>
-          <p>Your organization requires two-factor authentication. Set up {setup.passkeyOptions && enrolment ? 'one of these' : 'this'} to continue.</p>
+          <p>{t('challenge.setup.intro', { choices: setup.passkeyOptions && enrolment ? 'several' : 'one' })}</p>
           {setup.passkeyOptions ? (
             <div class="passkey-factor">
-              <h2>A passkey</h2>
+              <h2>{t('challenge.setup.passkey')}</h2>
               {!enrolment && action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
               <button type="button" class="primary" disabled={action.busy} onClick={() => void withPasskey(() => createPasskey(setup.passkeyOptions!))}>
-                Set up a passkey
+                {t('challenge.setup.createPasskey')}
               </button>
             </div>
           ) : null}
           {enrolment ? (
-            <Form label="Set up two-factor" busy={action.busy} error={action.error} submit="Turn on two-factor" codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
-              {setup.passkeyOptions ? <h2>An authenticator app</h2> : null}
+            <Form label={t('challenge.setup.title')} busy={action.busy} error={action.error} submit={t('challenge.setup.submit')} codeFields={{ invalid_code: 'code' }} onSubmit={(form) => answer({ code: String(form.get('code')).trim() })}>
+              {setup.passkeyOptions ? <h2>{t('challenge.setup.app')}</h2> : null}
               <TotpSetup enrolment={enrolment} />
-              <Field name="code" label="6-digit code" autocomplete="one-time-code" inputMode="numeric" required />
+              <Field name="code" label={t('challenge.setup.code')} autocomplete="one-time-code" inputMode="numeric" required />
             </Form>
           ) : null}
         </div>
       ) : action.error ? (
-        <Alert>Two-factor setup could not start. Please start again.</Alert>
+        <Alert>{t('challenge.setup.failed')}</Alert>
       ) : (
-        <p aria-busy="true">Preparing two-factor setup…</p>
+        <p aria-busy="true">{t('challenge.setup.preparing')}</p>
       );
   }
 }

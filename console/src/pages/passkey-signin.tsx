@@ -3,6 +3,7 @@ import { cancelPasskeyRequest, cancelled, passkeysSupported, signInWithPasskey }
 import type { Tokens } from '../types';
 import { sentenceFor } from '../problems';
 import { Alert, useAction } from '../ui';
+import { useT } from '../i18n';
 
 /**
  * "Sign in with a passkey" on a login form: a button for the browser's passkey dialog, and the
@@ -13,6 +14,7 @@ import { Alert, useAction } from '../ui';
 export function PasskeySignIn(props: { org?: string; onDone: (tokens: Tokens) => void }) {
   const action = useAction();
   const supported = passkeysSupported();
+  const { t } = useT();
 
   useEffect(() => {
     if (!supported) return;
@@ -48,7 +50,7 @@ export function PasskeySignIn(props: { org?: string; onDone: (tokens: Tokens) =>
           })
         }
       >
-        Sign in with a passkey
+        {t('signin.passkey')}
       </button>
     </div>
   );

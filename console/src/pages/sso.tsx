@@ -4,6 +4,8 @@ import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import type { Tokens } from '../types';
 import { Alert, Field, Form, Page, Success, useAction } from '../ui';
+import { useT, type ConsoleKey } from '../i18n';
+import { SignInPage } from '../signin-brand';
 
 /**
  * Signing in through the organization's own identity provider (shared/api/sso.md): the email
@@ -20,35 +22,38 @@ export async function startSso(body: { email?: string; org?: string; connection?
 export const ssoStartOf = (error: unknown) =>
   error instanceof ApiError && error.code === 'sso_required' ? (error.problem as unknown as { ssoStart?: { org: string; connection: string } }).ssoStart : undefined;
 
-const MESSAGES: Record<string, string> = {
-  sso_failed: 'Your identity provider’s answer could not be accepted. Try again; if it keeps happening, tell your administrator.',
-  sso_denied: 'Your identity provider did not sign you in.',
-  email_domain_not_allowed: 'Your identity provider sent an email address this organization’s single sign-on does not cover.',
-  user_not_provisioned: 'You have no account in this organization yet. Ask your administrator to add you.',
-  user_deactivated: 'Your account is deactivated.',
-  connection_disabled: 'Single sign-on is turned off for your organization.',
-  invalid_handle: 'This sign-in link has expired or was already used. Start again.',
+/** The sign-in's own refusals, by the code the complete route sends back in the fragment. */
+const MESSAGES: Record<string, ConsoleKey> = {
+  sso_failed: 'signin.sso.error.failed',
+  sso_denied: 'signin.sso.error.denied',
+  email_domain_not_allowed: 'signin.sso.error.domain',
+  user_not_provisioned: 'signin.sso.error.notProvisioned',
+  user_deactivated: 'signin.sso.error.deactivated',
+  connection_disabled: 'signin.sso.error.disabled',
+  invalid_handle: 'signin.sso.error.handle',
 };
 
 export function SsoSignIn() {
   const action = useAction();
   const { query } = useLocation();
+  const { t } = useT();
   const request = query.get('request') ?? undefined;
+  const org = query.get('org');
   return (
-    <Page title="Sign in with SSO">
+    <SignInPage title={t('signin.sso.title')} slug={org}>
       <Form
         busy={action.busy}
         error={action.error}
-        submit="Continue"
+        submit={t('signin.continue')}
         codeFields={{ sso_not_configured: 'email' }}
         onSubmit={(form) => action.run(() => startSso({ email: String(form.get('email')).trim(), ...(request ? { request } : {}) }))}
       >
-        <Field name="email" label="Work email" type="email" required autocomplete="email" hint="We send you to your company’s sign-in page." />
+        <Field name="email" label={t('signin.sso.email')} type="email" required autocomplete="email" hint={t('signin.sso.emailHint')} />
       </Form>
       <p>
-        <Link href={request ? `/login?request=${encodeURIComponent(request)}` : '/login'}>Sign in with a password instead</Link>
+        <Link href={request ? `/login?request=${encodeURIComponent(request)}` : org ? `/login?org=${encodeURIComponent(org)}` : '/login'}>{t('signin.sso.withPasswordInstead')}</Link>
       </p>
-    </Page>
+    </SignInPage>
   );
 }
 
@@ -70,6 +75,7 @@ export function SsoComplete() {
   const [fragment] = useState(() => new URLSearchParams(window.location.hash.slice(1)));
   const [error, setError] = useState<string | undefined>(fragment.get('error') ?? undefined);
   const [report, setReport] = useState<TestReport>();
+  const { t } = useT();
   useEffect(() => {
     const handle = fragment.get('handle');
     // The handle must not linger in the address bar or history.
@@ -95,26 +101,26 @@ export function SsoComplete() {
   }, []);
   if (report) {
     return (
-      <Page title="Test sign-in">
-        {report.ok ? <Success>The identity provider signed {report.email ?? report.subject} in. Nobody was signed in to Gatehouse.</Success> : <Alert>{report.reason ?? report.error}</Alert>}
+      <Page title={t('signin.sso.test.title')}>
+        {report.ok ? <Success>{t('signin.sso.test.ok', { who: report.email ?? report.subject ?? '' })}</Success> : <Alert>{report.reason ?? report.error}</Alert>}
         <dl data-testid="sso-test-report">
-          <dt>Identifier (NameID or sub)</dt>
+          <dt>{t('signin.sso.test.subject')}</dt>
           <dd>{report.subject ?? '—'}</dd>
-          <dt>Email</dt>
+          <dt>{t('signin.sso.test.email')}</dt>
           <dd>{report.email ?? '—'}</dd>
-          <dt>Name</dt>
+          <dt>{t('signin.sso.test.name')}</dt>
           <dd>{report.name ?? '—'}</dd>
-          <dt>Groups</dt>
+          <dt>{t('signin.sso.test.groups')}</dt>
           <dd>{report.groups.join(', ') || '—'}</dd>
-          <dt>What Gatehouse would do</dt>
-          <dd>{report.ok ? `${report.outcome} (role ${report.role})` : `refuse: ${report.error}`}</dd>
+          <dt>{t('signin.sso.test.outcome')}</dt>
+          <dd>{report.ok ? t('signin.sso.test.accept', { outcome: report.outcome, role: report.role }) : t('signin.sso.test.refuse', { error: report.error })}</dd>
         </dl>
-        <h2>Every attribute received</h2>
+        <h2>{t('signin.sso.test.attributes')}</h2>
         <table>
           <thead>
             <tr>
-              <th scope="col">Attribute</th>
-              <th scope="col">Values</th>
+              <th scope="col">{t('signin.sso.test.attribute')}</th>
+              <th scope="col">{t('signin.sso.test.values')}</th>
             </tr>
           </thead>
           <tbody>
@@ -127,22 +133,22 @@ export function SsoComplete() {
           </tbody>
         </table>
         <p>
-          <Link href="/settings/sso">Back to single sign-on</Link>
+          <Link href="/settings/sso">{t('signin.sso.test.back')}</Link>
         </p>
       </Page>
     );
   }
   return (
-    <Page title="Signing you in">
+    <Page title={t('signin.sso.completing')}>
       {error ? (
         <>
-          <Alert>{MESSAGES[error] ?? MESSAGES.sso_failed}</Alert>
+          <Alert>{t(MESSAGES[error] ?? 'signin.sso.error.failed')}</Alert>
           <p>
-            <Link href="/sso">Try again</Link> · <Link href="/login">Sign in with a password</Link>
+            <Link href="/sso">{t('signin.sso.retry')}</Link> · <Link href="/login">{t('signin.sso.withPassword')}</Link>
           </p>
         </>
       ) : (
-        <p aria-busy="true">Finishing your sign-in…</p>
+        <p aria-busy="true">{t('signin.sso.finishing')}</p>
       )}
     </Page>
   );

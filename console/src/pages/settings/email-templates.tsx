@@ -4,6 +4,7 @@ import { ENDONYMS, LOCALES, useT, type ConsoleKey, type Locale, type T } from '.
 import type { EmailPreview, EmailTemplate, EmailTemplateTypes } from '../../types';
 import { useLoad } from '../../ui';
 import { problemText } from './branding';
+import { EmailPreviewFrame } from '../../email-preview-frame';
 
 interface TemplateProblem {
   path: string;
@@ -215,8 +216,8 @@ export function EmailTemplatesSettings() {
           <h2 id="preview-title">{t('templates.preview')}</h2>
           <p>{t('templates.previewSubject', { subject: preview.subject })}</p>
           <pre class="preview-text" data-testid="preview-text">{preview.text}</pre>
-          {/* The email's HTML in a sandboxed frame: no script, no same-origin access. */}
-          <iframe title={t('templates.previewFrame')} sandbox="" srcdoc={preview.html} style={{ width: '100%', height: '480px', border: '1px solid var(--line)' }} />
+          {/* The email's HTML in a sandboxed frame that runs nothing (email-preview-frame.tsx). */}
+          <EmailPreviewFrame title={t('templates.previewFrame')} html={preview.html} />
         </section>
       ) : null}
     </section>
