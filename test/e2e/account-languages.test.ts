@@ -49,6 +49,7 @@ beforeAll(async () => {
   const mapped = await api.request('PUT', '/v1/org/group-mappings', { token: rootToken, body: { items: [{ group: 'it-admins', role: 'admin', permissions: ['logs:read'] }] } });
   expect(mapped.status).toBe(200);
   const catalog = await api.request('GET', '/v1/permissions', { token: rootToken });
+  // The deployment's own words (cdk.json gatehouse:permissions).
   for (const entry of catalog.body.items as Array<{ description: string }>) data.push(entry.description);
 
   browser = await launchChromium();
@@ -81,7 +82,13 @@ async function wordsOnPage(): Promise<string> {
   const text = (await page.evaluate(`(() => {
     const parts = [document.title];
     for (const root of document.querySelectorAll('a.skip, header, main')) {
-      parts.push(root.innerText);
+      // Module names of the deployment's permission catalog head their group: data, on a line of their own.
+      const lines = root.innerText.split('\\n');
+      for (const module of root.querySelectorAll('.own-permissions > li > strong')) {
+        const at = lines.findIndex((line) => line.trim() === module.innerText.trim());
+        if (at >= 0) lines.splice(at, 1);
+      }
+      parts.push(lines.join('\\n'));
       for (const element of root.querySelectorAll('[aria-label], [title], [placeholder], [alt], [data-label]')) {
         for (const name of ['aria-label', 'title', 'placeholder', 'alt', 'data-label']) if (element.hasAttribute(name)) parts.push(element.getAttribute(name));
       }
@@ -159,9 +166,12 @@ describe.sequential('My account and Provisioning in every language', { timeout: 
 
       if (locale === 'de' || locale === 'ja') {
         await page.setViewportSize({ width: 390, height: 844 });
-        await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-        expect(await overflowing(), `/account in ${locale} at 390 px`).toEqual([]);
-        await page.setViewportSize({ width: 1280, height: 900 });
+        try {
+          await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+          expect(await overflowing(), `/account in ${locale} at 390 px`).toEqual([]);
+        } finally {
+          await page.setViewportSize({ width: 1280, height: 900 });
+        }
       }
     });
 
@@ -188,22 +198,20 @@ describe.sequential('My account and Provisioning in every language', { timeout: 
     await page.getByRole('heading', { level: 1, name: 'Mein Konto' }).waitFor();
     await expect.poll(async () => (await api.request('GET', '/v1/me', { token: rootToken })).body.locale).toBe('de');
 
-    const elsewhere = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    try {
-      const other = await elsewhere.newPage();
-      other.setDefaultTimeout(15_000);
-      await other.goto(`${base}/login`);
-      await fillLogin(other, { org: slug, login: owner.login, password: STRONG_PASSWORD });
-      await other.getByRole('heading', { level: 1, name: 'Mein Konto' }).waitFor();
-      expect(await other.evaluate('document.documentElement.lang')).toBe('de');
-      // Back to the organization's default from the profile: no locale stored.
-      const profile = other.getByRole('form', { name: 'Profil' });
-      await profile.getByLabel('Sprache der Konsole und Ihrer E-Mails').selectOption('');
-      await profile.getByRole('button', { name: 'Profil speichern' }).click();
-      await other.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
-      expect((await api.request('GET', '/v1/me', { token: rootToken })).body.locale).toBeNull();
-    } finally {
-      await elsewhere.close();
-    }
+    // Another browser knows nothing of the pick (two-factor is on here, so the same browser with
+    // its storage wiped stands in for it): the user's locale alone makes the console German.
+    await page.evaluate('localStorage.clear()');
+    await page.goto(`${base}/account`);
+    await page.getByRole('heading', { level: 1, name: 'Mein Konto' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('de');
+    // Back to the organization's default from the profile: no locale stored, and English again.
+    const profile = page.getByRole('form', { name: 'Profil' });
+    await profile.getByLabel('Sprache der Konsole und Ihrer E-Mails').selectOption('');
+    await profile.getByRole('button', { name: 'Profil speichern' }).click();
+    await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+    expect((await api.request('GET', '/v1/me', { token: rootToken })).body.locale).toBeNull();
+    await page.evaluate('localStorage.clear()');
+    await page.goto(`${base}/account`);
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
   });
 });

@@ -1,6 +1,7 @@
 import { CONSOLE_CATALOGS, type ConsoleKey } from '../../console/src/i18n/catalogs';
 import type { Locale } from '../../shared/i18n/locales';
 
+const ownWords = (locale: Locale) => new Set(Object.values(CONSOLE_CATALOGS[locale]).map((message) => message.trim()));
 const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -16,7 +17,11 @@ export function englishLeftOver(text: string, locale: Locale): string[] {
       .split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)
       .map((part) => part.trim())
       .filter((part) => part.length >= 6 || (part.length >= 4 && !english[key].includes('{')));
-    for (const fragment of fragments) if (new RegExp(`(?<!\\p{L})${escape(fragment)}(?!\\p{L})`, 'u').test(text)) found.push(`${key}: ${fragment}`);
+    for (const fragment of fragments) {
+      // A word the language itself uses for something else (German says "Login" too) is not left-over English.
+      if (ownWords(locale).has(fragment)) continue;
+      if (new RegExp(`(?<!\\p{L})${escape(fragment)}(?!\\p{L})`, 'u').test(text)) found.push(`${key}: ${fragment}`);
+    }
   }
   return found;
 }

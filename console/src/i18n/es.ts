@@ -313,7 +313,7 @@ export const es: ConsoleCatalog = {
   'passkeys.error.exists': 'Este dispositivo ya tiene una llave de acceso para tu cuenta.',
   'passkeys.error.browser': 'El navegador no pudo crear la llave de acceso. Inténtalo de nuevo o usa otro dispositivo.',
   'passkeys.rename': 'Cambiar nombre',
-  'passkeys.rename.label': 'Cambiar el nombre de {name}',
+  'passkeys.rename.label': 'Cambiar nombre de {name}',
   'passkeys.rename.save': 'Guardar nombre',
   'passkeys.remove': 'Eliminar',
   'passkeys.remove.label': 'Eliminar {name}',

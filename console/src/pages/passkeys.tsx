@@ -79,7 +79,7 @@ export function Passkeys() {
       ) : null}
       {list.error ? <Alert>{t('passkeys.loadFailed')}</Alert> : null}
       {list.data && list.data.length ? (
-        <table>
+        <table class="cards">
           <caption class="visually-hidden">{t('passkeys.caption')}</caption>
           <thead>
             <tr>
@@ -87,7 +87,7 @@ export function Passkeys() {
               <th scope="col">{t('passkeys.col.kind')}</th>
               <th scope="col">{t('common.created')}</th>
               <th scope="col">{t('common.lastUsed')}</th>
-              <th scope="col">{t('common.actions')}</th>
+              <th scope="col"><span class="visually-hidden">{t('common.actions')}</span></th>
             </tr>
           </thead>
           <tbody>
@@ -140,7 +140,7 @@ function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: 
   const model = passkey.authenticator?.name;
   return (
     <tr>
-      <td>
+      <td data-label={t('common.name')}>
         {renaming ? (
           <Form
             label={t('passkeys.rename.label', { name: passkey.name })}
@@ -164,9 +164,9 @@ function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: 
           </>
         )}
       </td>
-      <td>{t('passkeys.kind', { synced: String(passkey.deviceType === 'multiDevice') })}</td>
-      <td>{formatDate(passkey.createdAt)}</td>
-      <td>{formatDate(passkey.lastUsedAt)}</td>
+      <td data-label={t('passkeys.col.kind')}>{t('passkeys.kind', { synced: String(passkey.deviceType === 'multiDevice') })}</td>
+      <td data-label={t('common.created')}>{formatDate(passkey.createdAt)}</td>
+      <td data-label={t('common.lastUsed')}>{formatDate(passkey.lastUsedAt)}</td>
       <td>
         {renaming ? null : (
           <>
