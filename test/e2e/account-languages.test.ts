@@ -8,6 +8,7 @@ import { accessibilityAudit, fillLogin, launchChromium, screenshot, type Accessi
 import { serveOwnConsole, type ServedConsole } from '../support/console-server';
 import { englishLeftOver, englishWords } from '../support/english';
 import { STRONG_PASSWORD, loginAs, uniqueSlug } from '../support/factories';
+import { scim, scimUser } from '../support/scim';
 
 /**
  * My account (every section: profile, permissions, email, password, two-factor, passkeys,
@@ -32,7 +33,7 @@ const slug = uniqueSlug('lang');
 const owner = { login: 'olivia', name: 'Olivia Owner', email: `olivia@${slug}.example.com` };
 const problems: AccessibilityProblem[] = [];
 /** What the deployment and the test put on the pages: data, not console words. */
-const data: string[] = [owner.name, owner.email, 'Lingua Test', 'deploy-bot', 'okta-prod', 'it-admins'];
+const data: string[] = [owner.name, owner.email, `ada@${slug}.example.com`, 'Lingua Test', 'deploy-bot', 'okta-prod', 'it-admins'];
 
 beforeAll(async () => {
   served = await serveOwnConsole();
@@ -45,7 +46,11 @@ beforeAll(async () => {
   await api.request('POST', '/v1/auth/verify-email', { body: { token: tokenFromEmail(await lastEmailTo(owner.email)) } });
   rootToken = (await loginAs(api, slug, owner.login, STRONG_PASSWORD)).accessToken;
   expect((await api.request('POST', '/v1/me/api-tokens', { token: rootToken, body: { name: 'deploy-bot', expiresInDays: 30 } })).status).toBe(201);
-  expect((await api.request('POST', '/v1/org/scim/tokens', { token: rootToken, body: { name: 'okta-prod' } })).status).toBe(201);
+  const scimToken = await api.request('POST', '/v1/org/scim/tokens', { token: rootToken, body: { name: 'okta-prod' } });
+  expect(scimToken.status).toBe(201);
+  // Something the directory did, for the activity list.
+  const provisioned = await scim(api, scimToken.body.token)('POST', '/Users', scimUser(`ada@${slug}.example.com`));
+  expect(provisioned.status).toBe(201);
   const mapped = await api.request('PUT', '/v1/org/group-mappings', { token: rootToken, body: { items: [{ group: 'it-admins', role: 'admin', permissions: ['logs:read'] }] } });
   expect(mapped.status).toBe(200);
   const catalog = await api.request('GET', '/v1/permissions', { token: rootToken });
@@ -181,11 +186,27 @@ describe.sequential('My account and Provisioning in every language', { timeout: 
       await page.getByRole('heading', { level: 1, name: words['provisioning.title'] }).waitFor();
       await page.getByRole('cell', { name: 'okta-prod', exact: true }).waitFor();
       await page.getByRole('group', { name: words['provisioning.mapping'].replace('{number, number}', '1') }).waitFor();
-      await page.getByText(words['provisioning.activity.none']).waitFor();
+      await page.getByRole('cell', { name: words['provisioning.action.userProvisioned'], exact: true }).waitFor();
       await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
       await checkPage(locale, 'provisioning');
     });
   }
+
+  it('creates a SCIM token shown once and revokes it, with the token list API tokens use too', async () => {
+    await page.goto(`${base}/settings/provisioning?lang=en`);
+    const create = page.getByRole('form', { name: 'Create a SCIM token' });
+    await create.getByLabel('Name', { exact: true }).fill('entra-test');
+    await create.getByRole('button', { name: 'Create token' }).click();
+    const secret = (await page.getByTestId('scim-token').textContent())!;
+    await page.getByRole('cell', { name: 'entra-test', exact: true }).waitFor();
+    const prefix = (await page.getByRole('row', { name: /entra-test/ }).getByRole('code').textContent())!.replace('…', '');
+    expect(secret.startsWith(prefix)).toBe(true);
+    expect((await scim(api, secret)('GET', '/Users?count=1')).status).toBe(200);
+    await page.getByRole('button', { name: 'Revoke entra-test' }).click();
+    await page.getByRole('cell', { name: 'entra-test', exact: true }).waitFor({ state: 'detached' });
+    expect(await page.getByTestId('scim-token').count()).toBe(0);
+    expect((await scim(api, secret)('GET', '/Users?count=1')).status).toBe(401);
+  });
 
   it('is clean for axe on every page and language', () => {
     expect(problems).toEqual([]);

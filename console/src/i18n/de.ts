@@ -395,6 +395,16 @@ export const de: ConsoleCatalog = {
   'provisioning.activity.when': 'Wann',
   'provisioning.activity.what': 'Was',
   'provisioning.activity.who': 'Wer',
+  'provisioning.action.userProvisioned': 'Ein Benutzer wurde bereitgestellt',
+  'provisioning.action.userDeprovisioned': 'Ein Benutzer wurde entzogen',
+  'provisioning.action.groupChanged': 'Eine Gruppe wurde geändert',
+  'provisioning.action.userCreated': 'Ein Benutzer wurde angelegt',
+  'provisioning.action.userUpdated': 'Ein Benutzer wurde geändert',
+  'provisioning.action.userDeactivated': 'Ein Benutzer wurde deaktiviert',
+  'provisioning.action.userReactivated': 'Ein Benutzer wurde reaktiviert',
+  'provisioning.action.userDeleted': 'Ein Benutzer wurde gelöscht',
+  'provisioning.action.roleChanged': 'Eine Rolle wurde geändert',
+  'provisioning.action.permissionsChanged': 'Berechtigungen wurden geändert',
 
   // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
 

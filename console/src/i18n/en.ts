@@ -397,6 +397,16 @@ export const en = {
   'provisioning.activity.when': 'When',
   'provisioning.activity.what': 'What',
   'provisioning.activity.who': 'Who',
+  'provisioning.action.userProvisioned': 'A user was provisioned',
+  'provisioning.action.userDeprovisioned': 'A user was deprovisioned',
+  'provisioning.action.groupChanged': 'A group changed',
+  'provisioning.action.userCreated': 'A user was created',
+  'provisioning.action.userUpdated': 'A user was updated',
+  'provisioning.action.userDeactivated': 'A user was deactivated',
+  'provisioning.action.userReactivated': 'A user was reactivated',
+  'provisioning.action.userDeleted': 'A user was deleted',
+  'provisioning.action.roleChanged': 'A role changed',
+  'provisioning.action.permissionsChanged': 'Permissions changed',
 
   // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
 

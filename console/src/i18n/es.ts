@@ -395,6 +395,16 @@ export const es: ConsoleCatalog = {
   'provisioning.activity.when': 'Cuándo',
   'provisioning.activity.what': 'Qué',
   'provisioning.activity.who': 'Quién',
+  'provisioning.action.userProvisioned': 'Se aprovisionó un usuario',
+  'provisioning.action.userDeprovisioned': 'Se desaprovisionó un usuario',
+  'provisioning.action.groupChanged': 'Cambió un grupo',
+  'provisioning.action.userCreated': 'Se creó un usuario',
+  'provisioning.action.userUpdated': 'Se actualizó un usuario',
+  'provisioning.action.userDeactivated': 'Se desactivó un usuario',
+  'provisioning.action.userReactivated': 'Se reactivó un usuario',
+  'provisioning.action.userDeleted': 'Se eliminó un usuario',
+  'provisioning.action.roleChanged': 'Cambió un rol',
+  'provisioning.action.permissionsChanged': 'Cambiaron los permisos',
 
   // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
 

@@ -395,6 +395,16 @@ export const fr: ConsoleCatalog = {
   'provisioning.activity.when': 'Quand',
   'provisioning.activity.what': 'Quoi',
   'provisioning.activity.who': 'Qui',
+  'provisioning.action.userProvisioned': 'Un utilisateur a été provisionné',
+  'provisioning.action.userDeprovisioned': 'Un utilisateur a été déprovisionné',
+  'provisioning.action.groupChanged': 'Un groupe a changé',
+  'provisioning.action.userCreated': 'Un utilisateur a été créé',
+  'provisioning.action.userUpdated': 'Un utilisateur a été modifié',
+  'provisioning.action.userDeactivated': 'Un utilisateur a été désactivé',
+  'provisioning.action.userReactivated': 'Un utilisateur a été réactivé',
+  'provisioning.action.userDeleted': 'Un utilisateur a été supprimé',
+  'provisioning.action.roleChanged': 'Un rôle a changé',
+  'provisioning.action.permissionsChanged': 'Des permissions ont changé',
 
   // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
 

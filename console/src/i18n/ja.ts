@@ -395,6 +395,16 @@ export const ja: ConsoleCatalog = {
   'provisioning.activity.when': '日時',
   'provisioning.activity.what': '内容',
   'provisioning.activity.who': '対象',
+  'provisioning.action.userProvisioned': 'ユーザーがプロビジョニングされました',
+  'provisioning.action.userDeprovisioned': 'ユーザーのプロビジョニングが解除されました',
+  'provisioning.action.groupChanged': 'グループが変更されました',
+  'provisioning.action.userCreated': 'ユーザーが作成されました',
+  'provisioning.action.userUpdated': 'ユーザーが更新されました',
+  'provisioning.action.userDeactivated': 'ユーザーが無効化されました',
+  'provisioning.action.userReactivated': 'ユーザーが再度有効化されました',
+  'provisioning.action.userDeleted': 'ユーザーが削除されました',
+  'provisioning.action.roleChanged': 'ロールが変更されました',
+  'provisioning.action.permissionsChanged': '権限が変更されました',
 
   // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
 

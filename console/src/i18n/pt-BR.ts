@@ -395,6 +395,16 @@ export const ptBR: ConsoleCatalog = {
   'provisioning.activity.when': 'Quando',
   'provisioning.activity.what': 'O quê',
   'provisioning.activity.who': 'Quem',
+  'provisioning.action.userProvisioned': 'Um usuário foi provisionado',
+  'provisioning.action.userDeprovisioned': 'Um usuário foi desprovisionado',
+  'provisioning.action.groupChanged': 'Um grupo mudou',
+  'provisioning.action.userCreated': 'Um usuário foi criado',
+  'provisioning.action.userUpdated': 'Um usuário foi atualizado',
+  'provisioning.action.userDeactivated': 'Um usuário foi desativado',
+  'provisioning.action.userReactivated': 'Um usuário foi reativado',
+  'provisioning.action.userDeleted': 'Um usuário foi excluído',
+  'provisioning.action.roleChanged': 'Um papel mudou',
+  'provisioning.action.permissionsChanged': 'Permissões mudaram',
 
   // ── Administration: users, user, import, organization, audit, billing and the settings pages (keys users.*, user.*, import.*, org.*, audit.*, billing.*, mfaPolicy.*, sso.*, provisioning.*, webhooks.*) ──
 

@@ -3,7 +3,7 @@ import { get, request, versionOf } from '../../api';
 import { sentenceFor } from '../../problems';
 import { useSession } from '../../session';
 import type { AuditEvent, Permission } from '../../types';
-import { useT } from '../../i18n';
+import { useT, type ConsoleKey } from '../../i18n';
 import { TokenList } from '../../token-list';
 import { Alert, Form, Page, Select, Success, formatDate, useAction, useLoad } from '../../ui';
 
@@ -195,6 +195,20 @@ function Mappings(props: { canEdit: boolean; onSaved: () => void }) {
   );
 }
 
+/** What the directory did, in words; an action this list does not know shows as its event name. */
+const ACTIONS: Record<string, ConsoleKey> = {
+  'scim.user_provisioned': 'provisioning.action.userProvisioned',
+  'scim.user_deprovisioned': 'provisioning.action.userDeprovisioned',
+  'scim.group_changed': 'provisioning.action.groupChanged',
+  'user.created': 'provisioning.action.userCreated',
+  'user.updated': 'provisioning.action.userUpdated',
+  'user.deactivated': 'provisioning.action.userDeactivated',
+  'user.reactivated': 'provisioning.action.userReactivated',
+  'user.deleted': 'provisioning.action.userDeleted',
+  'user.role_changed': 'provisioning.action.roleChanged',
+  'user.permissions_changed': 'provisioning.action.permissionsChanged',
+};
+
 function Activity() {
   const { t } = useT();
   const events = useLoad(() => get<{ items: AuditEvent[] }>('/v1/audit-events?actor=scim&limit=10'), []);
@@ -213,7 +227,7 @@ function Activity() {
             {events.data.items.map((event) => (
               <tr key={event.id}>
                 <td>{formatDate(event.at)}</td>
-                <td>{event.action}</td>
+                <td>{ACTIONS[event.action] ? t(ACTIONS[event.action]!) : event.action}</td>
                 <td>{event.target.login ?? String(event.details.displayName ?? event.target.id)}</td>
               </tr>
             ))}
