@@ -100,23 +100,23 @@ export function App() {
   }, [session.state, path]);
 
   let content: ComponentChildren;
-  if (session.state === 'loading') content = <p aria-busy="true">Loading…</p>;
-  else if (!found) content = <Page title="Page not found"><p><Link href="/account">Go to your account</Link></p></Page>;
+  if (session.state === 'loading') content = <p aria-busy="true">{t('common.loading')}</p>;
+  else if (!found) content = <Page title={t('app.notFound')}><p><Link href="/account">{t('app.goToAccount')}</Link></p></Page>;
   else if (found.route.allow && session.state !== 'signed-in') content = null;
-  else if (found.route.allow && !found.route.allow(session.me)) content = <Page title="Not available"><p>Your role does not give access to this page.</p></Page>;
+  else if (found.route.allow && !found.route.allow(session.me)) content = <Page title={t('app.notAvailable')}><p>{t('app.noAccess')}</p></Page>;
   else content = found.route.render(found.params!);
   if (found && path.startsWith('/settings/') && session.state === 'signed-in') content = <SettingsLayout me={session.me}>{content}</SettingsLayout>;
 
   return (
     <>
       <a class="skip" href="#main">
-        Skip to content
+        {t('app.skip')}
       </a>
       <header class="top">
         <span class="brand">Gatehouse{session.org ? <span class="org"> · {session.org.name}</span> : null}</span>
         {session.state === 'signed-in' ? (
           <>
-            <nav aria-label="Main">
+            <nav aria-label={t('app.mainNav')}>
               <ul>
                 {MENU.filter(([, , allow]) => allow(session.me)).map(([href, label]) => (
                   <li key={href}>
@@ -128,7 +128,7 @@ export function App() {
               </ul>
             </nav>
             <span class="who">
-              {session.me?.login} ({session.me?.role})
+              {t('app.who', { login: session.me?.login, role: session.me?.role })}
             </span>
             <button
               type="button"
@@ -137,7 +137,7 @@ export function App() {
                 navigate('/login', { replace: true });
               }}
             >
-              Log out
+              {t('app.logout')}
             </button>
           </>
         ) : null}
@@ -145,7 +145,14 @@ export function App() {
       <main id="main">{content}</main>
       {/* After the page in the tab order, so the skip link still leads straight to the form. */}
       <footer class="bottom">
-        <LanguageSwitcher onPick={(locale) => void (session.state === 'signed-in' ? request('PATCH', '/v1/me', { body: { locale } }).catch(() => undefined) : undefined)} />
+        <LanguageSwitcher
+          onPick={(locale) => {
+            // Signed in, the pick is the user's own locale (PATCH /v1/me), so emails and the next
+            // sign-in on any browser follow it; the fresh user keeps useUserLocale in step.
+            if (session.state !== 'signed-in') return;
+            void request<User>('PATCH', '/v1/me', { body: { locale } }).then(({ body }) => session.adopt({ me: body }), () => undefined);
+          }}
+        />
       </footer>
     </>
   );

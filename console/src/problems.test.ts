@@ -42,6 +42,25 @@ describe('API problems as sentences', () => {
   });
 });
 
+describe('API problems in the console’s language', () => {
+  it('translates by code, with the numbers the sentence needs, and never shows the API’s English detail', () => {
+    expect(sentenceFor(problem('reauthentication_failed'), 'de')).toBe('Dieses Passwort oder dieser Code stimmt nicht.');
+    expect(sentenceFor(problem('passkey_limit'), 'fr')).toBe('Vous avez 20 clés d’accès, le maximum autorisé. Supprimez-en une d’abord.');
+    expect(sentenceFor(new ApiError({ status: 429, code: 'too_many_requests' }, 1), 'es')).toBe('Demasiados intentos. Inténtalo de nuevo en 1 segundo.');
+    expect(sentenceFor(new ApiError({ status: 429, code: 'too_many_requests' }, 30), 'ja')).toBe('試行回数が多すぎます。30 秒後にもう一度お試しください。');
+    expect(sentenceFor(problem('something_new', { detail: 'A new rule said no.' }), 'pt-BR')).toBe('A solicitação foi recusada.');
+    expect(sentenceFor(new TypeError('Failed to fetch'), 'de')).toMatch(/Server war nicht erreichbar/);
+  });
+
+  it('words field messages in the language, a rule it does not know as a plain sentence', () => {
+    expect(fieldSentence('Too small: expected string to have >=15 characters', 'de')).toBe('Verwenden Sie mindestens 15 Zeichen.');
+    expect(fieldSentence('Too small: expected number to be >=1', 'fr')).toBe('Indiquez 1 ou plus.');
+    expect(fieldSentence('The two passwords are not the same', 'es')).toBe('Las dos contraseñas no coinciden.');
+    expect(fieldSentence('is not an ISO 3166-1 country code', 'ja')).toBe('この値は使用できません。');
+    expect(fieldSentence('is not an ISO 3166-1 country code', 'en')).toBe('Is not an ISO 3166-1 country code.');
+  });
+});
+
 describe('the page after login', () => {
   it('goes back where the person was, and never to another site', () => {
     const next = (value: string) => nextPath(new URLSearchParams({ next: value }));

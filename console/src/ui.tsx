@@ -1,9 +1,13 @@
 import { type ComponentChildren, type PartialInputHTMLAttributes, createContext } from 'preact';
 import { useContext, useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
+import { useT } from './i18n';
 import { fieldErrors, sentenceFor } from './problems';
+import { formatDate } from './words';
 
-/** What the login form's organization field is: the slug, which every sign-in email names. */
+export { formatDate };
+
+/** What the login form's organization field is: the slug, which every sign-in email names. English only: the sign-in pages use their catalog key; kept until they all do. */
 export const ORG_HINT = 'Your organization’s sign-in address, e.g. acme-robotics: the short name in your invitation email, not its display name.';
 
 /** Runs one request at a time for a form, keeping its error for display. */
@@ -31,9 +35,10 @@ export function useAction() {
  * beside it (above it on a phone), which the browser scrolls to without the router.
  */
 export function Page(props: { title: string; children: ComponentChildren; wide?: boolean; sections?: Array<[string, string]> }) {
+  const { t } = useT();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = `${props.title} · Gatehouse`;
+    document.title = t('ui.documentTitle', { title: props.title });
     heading.current?.focus();
   }, [props.title]);
   const body = (
@@ -47,8 +52,8 @@ export function Page(props: { title: string; children: ComponentChildren; wide?:
   if (!props.sections?.length) return body;
   return (
     <div class="with-toc">
-      <nav class="toc" aria-label="On this page">
-        <p class="toc-title">On this page</p>
+      <nav class="toc" aria-label={t('ui.onThisPage')}>
+        <p class="toc-title">{t('ui.onThisPage')}</p>
         <ul>
           {props.sections.map(([id, label]) => (
             <li key={id}>
@@ -75,7 +80,7 @@ export interface FormProps {
   /** Not ready to submit (e.g. a confirmation not typed yet), as opposed to busy. */
   disabled?: boolean;
   /**
-   * For a versioned record (`If-Match`): what it is, and how to load its latest version. A 412
+   * For a versioned record (`If-Match`): what it is (translated: it fills a sentence), and how to load its latest version. A 412
    * then says someone changed it meanwhile and offers that reload instead of a plain error.
    */
   versioned?: { what: string; reload: () => void };
@@ -88,18 +93,19 @@ export interface FormProps {
 const FieldErrors = createContext<Record<string, string>>({});
 
 export function Form(props: FormProps) {
+  const { t, locale } = useT();
   const stale = Boolean(props.versioned) && isStale(props.error);
   const error = stale ? undefined : props.error;
-  const errors = fieldErrors(error, props.codeFields ?? {});
+  const errors = fieldErrors(error, props.codeFields ?? {}, locale);
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     // Take the person to the first field that needs attention.
     const first = Object.keys(errors)[0];
     if (first) formRef.current?.querySelector<HTMLElement>(`[name="${CSS.escape(first)}"]`)?.focus();
   }, [props.error]);
-  const unplaced = error && !Object.keys(errors).length ? sentenceFor(error) : undefined;
+  const unplaced = error && !Object.keys(errors).length ? sentenceFor(error, locale) : undefined;
   const summary =
-    error instanceof ApiError && error.code === 'validation_failed' && Object.keys(errors).length ? sentenceFor(error) : unplaced;
+    error instanceof ApiError && error.code === 'validation_failed' && Object.keys(errors).length ? sentenceFor(error, locale) : unplaced;
   return (
     <form
       ref={formRef}
@@ -114,7 +120,7 @@ export function Form(props: FormProps) {
       <FieldErrors.Provider value={errors}>{props.children}</FieldErrors.Provider>
       <div class="actions">
         <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={props.busy || props.disabled} aria-busy={props.busy}>
-          {props.busy ? 'Working…' : props.submit}
+          {props.busy ? t('ui.working') : props.submit}
         </button>
       </div>
     </form>
@@ -206,12 +212,14 @@ export const Success = (props: { children: ComponentChildren }) => (
 
 /** A secret the API shows exactly once: displayed with a copy button and a plain warning. */
 export function OnceSecret(props: { label: string; value: string; testId?: string }) {
+  const { t } = useT();
   const [copied, setCopied] = useState(false);
   return (
     <div class="once" role="group" aria-label={props.label}>
       <p>
-        <strong>{props.label}</strong> — shown only this once. Copy it now; it cannot be displayed again.
+        <strong>{props.label}</strong>
       </p>
+      <p>{t('ui.once.warning')}</p>
       <code class="secret" data-testid={props.testId}>
         {props.value}
       </code>
@@ -222,7 +230,7 @@ export function OnceSecret(props: { label: string; value: string; testId?: strin
           setCopied(true);
         }}
       >
-        {copied ? 'Copied' : 'Copy'}
+        {copied ? t('ui.copied') : t('ui.copy')}
       </button>
     </div>
   );
@@ -233,15 +241,16 @@ export function OnceSecret(props: { label: string; value: string; testId?: strin
  * them", so nobody leaves the page thinking they are kept somewhere for them.
  */
 export function RecoveryCodes(props: { codes: string[]; onSaved?: () => void }) {
+  const { t } = useT();
   const [copied, setCopied] = useState(false);
   const [saved, setSaved] = useState(false);
-  const text = `Gatehouse recovery codes (each works once)\n\n${props.codes.join('\n')}\n`;
+  const text = `${t('ui.codes.fileHeading')}\n\n${props.codes.join('\n')}\n`;
   return (
-    <div class="once" role="group" aria-label="Recovery codes">
+    <div class="once" role="group" aria-label={t('ui.codes.label')}>
       <p>
-        <strong>Recovery codes</strong> — shown only this once. Each works once in place of a code from your app. Keep
-        them somewhere safe, away from your phone.
+        <strong>{t('ui.codes.label')}</strong>
       </p>
+      <p>{t('ui.codes.warning')}</p>
       <ul class="codes" data-testid="recovery-codes">
         {props.codes.map((code) => (
           <li key={code}>
@@ -257,19 +266,19 @@ export function RecoveryCodes(props: { codes: string[]; onSaved?: () => void }) 
             setCopied(true);
           }}
         >
-          {copied ? 'Copied' : 'Copy the codes'}
+          {copied ? t('ui.copied') : t('ui.codes.copy')}
         </button>
         <a class="button" href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`} download="gatehouse-recovery-codes.txt">
-          Download as a file
+          {t('ui.codes.download')}
         </a>
       </div>
       {props.onSaved ? (
         <div class="field checkbox">
           <input type="checkbox" id="codes-saved" checked={saved} onChange={(event) => setSaved(event.currentTarget.checked)} />
-          <label for="codes-saved">I have saved these codes somewhere safe</label>
+          <label for="codes-saved">{t('ui.codes.saved')}</label>
           <div class="actions">
             <button type="button" class="primary" disabled={!saved} onClick={props.onSaved}>
-              Done, hide the codes
+              {t('ui.codes.done')}
             </button>
           </div>
         </div>
@@ -278,8 +287,6 @@ export function RecoveryCodes(props: { codes: string[]; onSaved?: () => void }) 
   );
 }
 
-export const formatDate = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
 
 /** Loads data for a page and reloads on demand; errors are kept for display. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
@@ -305,11 +312,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
  * loads the latest version (the form remounts with it) and makes their change again.
  */
 function StaleNotice(props: { what: string; onReload: () => void }) {
+  const { t } = useT();
   return (
     <div class="alert" role="alert">
-      <p>Someone changed {props.what} while you were editing. Your changes were not saved.</p>
+      <p>{t('ui.stale', { what: props.what })}</p>
       <button type="button" onClick={props.onReload}>
-        Load the latest version
+        {t('ui.stale.reload')}
       </button>
     </div>
   );

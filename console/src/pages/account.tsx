@@ -4,28 +4,34 @@ import { Link } from '../router';
 import { sentenceFor } from '../problems';
 import { useSession } from '../session';
 import type { Enrolment, Page as ListPage, User } from '../types';
-import { Alert, Field, Form, Page, RecoveryCodes, Success, useAction, useLoad } from '../ui';
+import { canonicalLocale } from '../../../shared/i18n/locales';
+import { ENDONYMS, LOCALES, setLocale } from '../i18n';
+import { Alert, Field, Form, Page, RecoveryCodes, Select, Success, useAction, useLoad } from '../ui';
+import { useT, type ConsoleKey } from '../i18n';
 import { ApiTokens } from './api-tokens';
 import { TotpSetup, mismatch } from './challenge';
 import { Passkeys } from './passkeys';
 import { OwnPermissions } from './permissions';
 import { MySessions } from './sessions';
 
-const ACCOUNT_SECTIONS: Array<[string, string]> = [
-  ['profile', 'Profile'],
-  ['permissions', 'Permissions'],
-  ['email', 'Email'],
-  ['password', 'Password'],
-  ['two-factor', 'Two-factor'],
-  ['sessions', 'Sessions'],
-  ['api-tokens', 'API tokens'],
+const ACCOUNT_SECTIONS: Array<[string, ConsoleKey]> = [
+  ['profile', 'account.toc.profile'],
+  ['permissions', 'account.toc.permissions'],
+  ['email', 'account.toc.email'],
+  ['password', 'account.toc.password'],
+  ['two-factor', 'account.toc.twoFactor'],
+  ['passkeys', 'account.toc.passkeys'],
+  ['sessions', 'account.toc.sessions'],
+  ['api-tokens', 'account.toc.apiTokens'],
 ];
 
 export function Account() {
   const session = useSession();
+  const { t } = useT();
   const me = session.me!;
+  const sections = ACCOUNT_SECTIONS.filter(([id]) => id !== 'email' || me.email).map(([id, key]): [string, string] => [id, t(key)]);
   return (
-    <Page title="My account" sections={ACCOUNT_SECTIONS.filter(([id]) => id !== 'email' || me.email)}>
+    <Page title={t('account.title')} sections={sections}>
       {me.role === 'root' ? <FirstRun me={me} /> : null}
       <Profile me={me} onSaved={(user) => session.adopt({ me: user })} />
       <OwnPermissions me={me} />
@@ -35,8 +41,8 @@ export function Account() {
       <Passkeys />
       <MySessions />
       <section aria-labelledby="tokens-title" id="api-tokens">
-        <h2 id="tokens-title">API tokens</h2>
-        <p>Tokens let scripts call the API as you, with your role. Each is shown once, when it is created.</p>
+        <h2 id="tokens-title">{t('apiTokens.title')}</h2>
+        <p>{t('apiTokens.intro')}</p>
         <ApiTokens base="/v1/me/api-tokens" canManage />
       </section>
     </Page>
@@ -48,22 +54,23 @@ export function Account() {
  * two-factor. Each is ticked from the account's real state; the list goes once all are done.
  */
 function FirstRun(props: { me: User }) {
+  const { t } = useT();
   const others = useLoad(() => get<ListPage<User>>('/v1/users?limit=2'), []);
   const invited = (others.data?.items.length ?? 0) > 1;
   const steps: Array<{ done: boolean; label: string; href: string; action: string }> = [
-    { done: props.me.emailVerified, label: 'Verify your email address', href: '#email', action: 'Open the link we emailed you' },
-    { done: invited, label: 'Invite a colleague', href: '/settings/users', action: 'Invite someone' },
-    { done: props.me.mfa.enabled, label: 'Turn on two-factor sign-in', href: '#two-factor', action: 'Set up two-factor' },
+    { done: props.me.emailVerified, label: t('account.firstRun.verify'), href: '#email', action: t('account.firstRun.verifyAction') },
+    { done: invited, label: t('account.firstRun.invite'), href: '/settings/users', action: t('account.firstRun.inviteAction') },
+    { done: props.me.mfa.enabled, label: t('account.firstRun.twoFactor'), href: '#two-factor', action: t('account.firstRun.twoFactorAction') },
   ];
   if (!others.data || steps.every((step) => step.done)) return null;
   const next = steps.find((step) => !step.done);
   return (
     <section class="first-run" aria-labelledby="first-run-title">
-      <h2 id="first-run-title">Getting started</h2>
+      <h2 id="first-run-title">{t('account.firstRun.title')}</h2>
       <ol>
         {steps.map((step) => (
           <li key={step.label} class={step.done ? 'done' : undefined}>
-            <span class="visually-hidden">{step.done ? 'Done: ' : 'To do: '}</span>
+            <span class="visually-hidden">{step.done ? t('account.firstRun.done') : t('account.firstRun.toDo')} </span>
             {step.label}
             {!step.done && step === next ? (
               <>
@@ -79,59 +86,68 @@ function FirstRun(props: { me: User }) {
 }
 
 function Profile(props: { me: User; onSaved: (user: User) => void }) {
+  const { t } = useT();
   const action = useAction();
   const [saved, setSaved] = useState(false);
   return (
     <section aria-labelledby="profile-title" id="profile">
-      <h2 id="profile-title">Profile</h2>
+      <h2 id="profile-title">{t('account.profile.title')}</h2>
       <dl class="facts">
-        <dt>Login</dt>
+        <dt>{t('account.profile.login')}</dt>
         <dd>{props.me.login}</dd>
-        <dt>Role</dt>
-        <dd>{props.me.role}</dd>
+        <dt>{t('account.profile.role')}</dt>
+        <dd>{t('common.role', { role: props.me.role })}</dd>
       </dl>
-      {saved ? <Success>Saved.</Success> : null}
+      {saved ? <Success>{t('account.profile.saved')}</Success> : null}
       <Form
-        label="Profile"
+        label={t('account.profile.title')}
         busy={action.busy}
         error={action.error}
-        submit="Save profile"
+        submit={t('account.profile.save')}
         onSubmit={(form) =>
           action.run(async () => {
             setSaved(false);
             const location = String(form.get('location') ?? '').trim();
-            const { body } = await request<User>('PATCH', '/v1/me', { body: { name: String(form.get('name')), location: location || null } });
+            const locale = canonicalLocale(String(form.get('locale') ?? '')) ?? null;
+            const { body } = await request<User>('PATCH', '/v1/me', { body: { name: String(form.get('name')), location: location || null, locale } });
             props.onSaved(body);
+            // Chosen: the console speaks it now. Back to the default: the browser's language until the next visit.
+            if (locale) setLocale(locale, false);
             setSaved(true);
           })
         }
       >
-        <Field name="name" label="Name" required defaultValue={props.me.name} autocomplete="name" />
-        <Field name="location" label="Location" defaultValue={props.me.location ?? ''} />
+        <Field name="name" label={t('account.profile.name')} required defaultValue={props.me.name} autocomplete="name" />
+        <Field name="location" label={t('account.profile.location')} defaultValue={props.me.location ?? ''} />
+        <Select
+          name="locale"
+          label={t('account.profile.locale')}
+          value={props.me.locale ?? ''}
+          options={[['', t('account.profile.localeDefault')], ...LOCALES.map((tag): [string, string] => [tag, ENDONYMS[tag]])]}
+        />
       </Form>
     </section>
   );
 }
 
 function EmailSection(props: { me: User }) {
+  const { t } = useT();
   const action = useAction();
   const [sent, setSent] = useState(false);
   if (!props.me.email) return null;
   return (
     <section aria-labelledby="email-title" id="email">
-      <h2 id="email-title">Email</h2>
-      <p>
-        {props.me.email} — {props.me.emailVerified ? 'verified' : 'not verified yet'}
-      </p>
+      <h2 id="email-title">{t('account.email.title')}</h2>
+      <p>{t('account.email.state', { email: props.me.email, verified: String(props.me.emailVerified) })}</p>
       {!props.me.emailVerified ? (
         sent ? (
-          <Success>A new verification link is on its way.</Success>
+          <Success>{t('account.email.sent')}</Success>
         ) : (
           <Form
-            label="Email verification"
+            label={t('account.email.verification')}
             busy={action.busy}
             error={action.error}
-            submit="Send a new verification link"
+            submit={t('account.email.send')}
             onSubmit={() =>
               action.run(async () => {
                 await request('POST', '/v1/me/email-verification');
@@ -148,19 +164,20 @@ function EmailSection(props: { me: User }) {
 }
 
 function PasswordSection(props: { login: string }) {
+  const { t } = useT();
   const action = useAction();
   const [done, setDone] = useState(0);
   return (
     <section aria-labelledby="password-title" id="password">
-      <h2 id="password-title">Password</h2>
-      {done ? <Success>Password changed. Every other session was signed out.</Success> : null}
+      <h2 id="password-title">{t('account.password.title')}</h2>
+      {done ? <Success>{t('account.password.changed')}</Success> : null}
       <Form
         // Passwords do not stay in the fields after a change.
         key={done}
-        label="Change password"
+        label={t('account.password.change')}
         busy={action.busy}
         error={action.error}
-        submit="Change password"
+        submit={t('account.password.change')}
         codeFields={{ reauthentication_failed: 'currentPassword' }}
         onSubmit={(form) => {
           const wrong = mismatch(form, 'newPassword', 'confirmPassword');
@@ -175,15 +192,16 @@ function PasswordSection(props: { login: string }) {
       >
  {/* Lets password managers tie the new password to this account. */}
         <input type="text" name="username" autocomplete="username" value={props.login} readOnly hidden />
-        <Field name="currentPassword" label="Current password" type="password" required autocomplete="current-password" />
-        <Field name="newPassword" label="New password" type="password" required autocomplete="new-password" hint="At least 15 characters." />
-        <Field name="confirmPassword" label="New password, again" type="password" required autocomplete="new-password" />
+        <Field name="currentPassword" label={t('account.password.current')} type="password" required autocomplete="current-password" />
+        <Field name="newPassword" label={t('account.password.new')} type="password" required autocomplete="new-password" hint={t('account.password.newHint', { count: 15 })} />
+        <Field name="confirmPassword" label={t('account.password.again')} type="password" required autocomplete="new-password" />
       </Form>
     </section>
   );
 }
 
 function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
+  const { t } = useT();
   const start = useAction();
   const verify = useAction();
   const regenerate = useAction();
@@ -195,11 +213,8 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
   const { enabled, required } = props.me.mfa;
   return (
     <section aria-labelledby="mfa-title" id="two-factor">
-      <h2 id="mfa-title">Two-factor authentication</h2>
-      <p data-testid="mfa-state">
-        {enabled ? 'On: logging in asks for a code from your authenticator app.' : 'Off.'}
-        {required ? ' Your organization requires it.' : ''}
-      </p>
+      <h2 id="mfa-title">{t('account.mfa.title')}</h2>
+      <p data-testid="mfa-state">{t('account.mfa.state', { enabled: String(enabled), required: String(required) })}</p>
       {codes ? <RecoveryCodes codes={codes} onSaved={() => setCodes(undefined)} /> : null}
       {!enabled && !enrolment ? (
         <>
@@ -215,16 +230,16 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
               })
             }
           >
-            Set up two-factor
+            {t('account.mfa.setUp')}
           </button>
         </>
       ) : null}
       {!enabled && enrolment ? (
         <Form
-          label="Confirm two-factor setup"
+          label={t('account.mfa.confirmSetup')}
           busy={verify.busy}
           error={verify.error}
-          submit="Turn on two-factor"
+          submit={t('account.mfa.turnOn')}
           codeFields={{ invalid_code: 'code' }}
           onSubmit={(form) =>
             verify.run(async () => {
@@ -236,18 +251,18 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
           }
         >
           <TotpSetup enrolment={enrolment} />
-          <Field name="code" label="6-digit code" autocomplete="one-time-code" inputMode="numeric" required />
+          <Field name="code" label={t('account.mfa.code')} autocomplete="one-time-code" inputMode="numeric" required />
         </Form>
       ) : null}
       {enabled ? (
         <>
-          <h3>New recovery codes</h3>
+          <h3>{t('account.mfa.newCodes')}</h3>
           <Form
             key={`regenerate-${formKey}`}
-            label="New recovery codes"
+            label={t('account.mfa.newCodes')}
             busy={regenerate.busy}
             error={regenerate.error}
-            submit="Make new recovery codes"
+            submit={t('account.mfa.makeCodes')}
             codeFields={{ reauthentication_failed: 'code', invalid_code: 'code' }}
             onSubmit={(form) =>
               regenerate.run(async () => {
@@ -257,18 +272,18 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
               })
             }
           >
-            <p>The old codes stop working.</p>
-            <Field name="code" label="Current code from your app" autocomplete="one-time-code" required />
+            <p>{t('account.mfa.oldCodes')}</p>
+            <Field name="code" label={t('account.mfa.currentCode')} autocomplete="one-time-code" required />
           </Form>
           {!required ? (
             <>
-              <h3>Turn off</h3>
+              <h3>{t('account.mfa.off')}</h3>
               <Form
-                label="Turn off two-factor"
+                label={t('account.mfa.turnOff')}
                 danger
                 busy={disable.busy}
                 error={disable.error}
-                submit="Turn off two-factor"
+                submit={t('account.mfa.turnOff')}
                 codeFields={{ reauthentication_failed: 'password' }}
                 onSubmit={(form) =>
                   disable.run(async () => {
@@ -278,7 +293,7 @@ function TwoFactor(props: { me: User; onChanged: () => Promise<void> }) {
                   })
                 }
               >
-                <Field name="password" label="Your password" type="password" required autocomplete="current-password" />
+                <Field name="password" label={t('common.yourPassword')} type="password" required autocomplete="current-password" />
               </Form>
             </>
           ) : null}

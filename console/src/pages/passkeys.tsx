@@ -4,6 +4,7 @@ import { cancelled, createPasskey, passkeysSupported, signalRemoved } from '../p
 import { sentenceFor } from '../problems';
 import { useSession } from '../session';
 import type { Passkey } from '../types';
+import { useT, type T } from '../i18n';
 import { Alert, Field, Form, RecoveryCodes, Success, formatDate, useAction, useLoad } from '../ui';
 
 /**
@@ -12,6 +13,7 @@ import { Alert, Field, Form, RecoveryCodes, Success, formatDate, useAction, useL
  * sign-in is more than 5 minutes old.
  */
 export function Passkeys() {
+  const { t } = useT();
   const session = useSession();
   const list = useLoad(() => request<{ items: Passkey[] }>('GET', '/v1/me/passkeys').then((answer) => answer.body.items), []);
   const [confirming, setConfirming] = useState<{ kind: 'add' } | { kind: 'remove'; passkey: Passkey }>();
@@ -33,7 +35,7 @@ export function Passkeys() {
         const response = await createPasskey(body.options);
         const { body: added } = await request<Passkey & { recoveryCodes?: string[] }>('POST', '/v1/me/passkeys', { body: { response } });
         setConfirming(undefined);
-        setNotice(`Passkey “${added.name}” added.`);
+        setNotice(t('passkeys.added', { name: added.name }));
         if (added.recoveryCodes) setCodes(added.recoveryCodes);
         await changed();
       } catch (error) {
@@ -54,7 +56,7 @@ export function Passkeys() {
       }
       setConfirming(undefined);
       await signalRemoved(location.hostname, passkey.credentialId);
-      setNotice(`Passkey “${passkey.name}” removed.`);
+      setNotice(t('passkeys.removed', { name: passkey.name }));
       await changed();
     });
 
@@ -64,28 +66,28 @@ export function Passkeys() {
   };
 
   return (
-    <section aria-labelledby="passkeys-title">
-      <h2 id="passkeys-title">Passkeys</h2>
-      <p>Sign in with your fingerprint, face or device PIN instead of a password, or use a passkey as your second factor. Gatehouse keeps only the public half.</p>
+    <section aria-labelledby="passkeys-title" id="passkeys">
+      <h2 id="passkeys-title">{t('passkeys.title')}</h2>
+      <p>{t('passkeys.intro')}</p>
       {notice ? <Success>{notice}</Success> : null}
       {codes ? (
         <div>
-          <p>Two-factor authentication is on. Save these recovery codes: each works once if you lose your passkeys.</p>
+          <p>{t('passkeys.codes')}</p>
           <RecoveryCodes codes={codes} />
-          <button type="button" onClick={() => setCodes(undefined)}>I have saved my recovery codes</button>
+          <button type="button" onClick={() => setCodes(undefined)}>{t('passkeys.codesSaved')}</button>
         </div>
       ) : null}
-      {list.error ? <Alert>The passkeys could not be loaded.</Alert> : null}
+      {list.error ? <Alert>{t('passkeys.loadFailed')}</Alert> : null}
       {list.data && list.data.length ? (
-        <table>
-          <caption class="visually-hidden">Your passkeys</caption>
+        <table class="cards">
+          <caption class="visually-hidden">{t('passkeys.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Actions</th>
+              <th scope="col">{t('common.name')}</th>
+              <th scope="col">{t('passkeys.col.kind')}</th>
+              <th scope="col">{t('common.created')}</th>
+              <th scope="col">{t('common.lastUsed')}</th>
+              <th scope="col"><span class="visually-hidden">{t('common.actions')}</span></th>
             </tr>
           </thead>
           <tbody>
@@ -95,55 +97,56 @@ export function Passkeys() {
           </tbody>
         </table>
       ) : list.data ? (
-        <p>You have no passkeys yet.</p>
+        <p>{t('passkeys.none')}</p>
       ) : null}
       {confirming ? (
         <Form
-          label="Confirm it is you"
+          label={t('passkeys.confirm.label')}
           busy={action.busy}
           error={action.error}
-          submit={confirming.kind === 'add' ? 'Confirm and add a passkey' : `Confirm and remove “${confirming.passkey.name}”`}
+          submit={confirming.kind === 'add' ? t('passkeys.confirm.add') : t('passkeys.confirm.remove', { name: confirming.passkey.name })}
           codeFields={{ reauthentication_failed: 'password' }}
           onSubmit={(form) => (confirming.kind === 'add' ? add(proofOf(form)) : remove(confirming.passkey, proofOf(form)))}
         >
-          <p>You signed in more than 5 minutes ago. Confirm with your password{me.mfa.enabled ? ' or a two-factor code' : ''}.</p>
-          <Field name="password" label="Your password" type="password" autocomplete="current-password" />
-          {me.mfa.enabled ? <Field name="code" label="Or a two-factor code" autocomplete="one-time-code" /> : null}
+          <p>{t('passkeys.confirm.text', { minutes: 5, mfa: String(me.mfa.enabled) })}</p>
+          <Field name="password" label={t('common.yourPassword')} type="password" autocomplete="current-password" />
+          {me.mfa.enabled ? <Field name="code" label={t('passkeys.confirm.code')} autocomplete="one-time-code" /> : null}
         </Form>
       ) : (
         <>
-          {action.error ? <Alert>{errorSentence(action.error)}</Alert> : null}
+          {action.error ? <Alert>{errorSentence(t, action.error)}</Alert> : null}
           <button type="button" class="primary" disabled={action.busy || !passkeysSupported()} onClick={() => void add()}>
-            Add a passkey
+            {t('passkeys.add')}
           </button>
-          {!passkeysSupported() ? <p class="hint">This browser does not support passkeys.</p> : null}
+          {!passkeysSupported() ? <p class="hint">{t('passkeys.unsupported')}</p> : null}
         </>
       )}
     </section>
   );
 }
 
-const errorSentence = (error: unknown) => {
+const errorSentence = (t: T, error: unknown) => {
   if (error instanceof ApiError) return sentenceFor(error);
   // excludeCredentials: this authenticator already holds one of the user's passkeys.
-  if (error instanceof Error && error.name === 'InvalidStateError') return 'This device already has a passkey for your account.';
-  return 'The browser could not create the passkey. Try again, or use another device.';
+  if (error instanceof Error && error.name === 'InvalidStateError') return t('passkeys.error.exists');
+  return t('passkeys.error.browser');
 };
 
 function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: () => void; busy: boolean }) {
+  const { t } = useT();
   const { passkey } = props;
   const [renaming, setRenaming] = useState(false);
   const action = useAction();
   const model = passkey.authenticator?.name;
   return (
     <tr>
-      <td>
+      <td data-label={t('common.name')}>
         {renaming ? (
           <Form
-            label={`Rename ${passkey.name}`}
+            label={t('passkeys.rename.label', { name: passkey.name })}
             busy={action.busy}
             error={action.error}
-            submit="Save name"
+            submit={t('passkeys.rename.save')}
             onSubmit={(form) =>
               action.run(async () => {
                 await request('PATCH', `/v1/me/passkeys/${passkey.id}`, { body: { name: String(form.get('name')) } });
@@ -152,7 +155,7 @@ function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: 
               })
             }
           >
-            <Field name="name" label="Name" required maxLength={64} defaultValue={passkey.name} />
+            <Field name="name" label={t('common.name')} required maxLength={64} defaultValue={passkey.name} />
           </Form>
         ) : (
           <>
@@ -161,14 +164,14 @@ function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: 
           </>
         )}
       </td>
-      <td>{passkey.deviceType === 'multiDevice' ? 'Synced' : 'This device only'}</td>
-      <td>{formatDate(passkey.createdAt)}</td>
-      <td>{formatDate(passkey.lastUsedAt)}</td>
+      <td data-label={t('passkeys.col.kind')}>{t('passkeys.kind', { synced: String(passkey.deviceType === 'multiDevice') })}</td>
+      <td data-label={t('common.created')}>{formatDate(passkey.createdAt)}</td>
+      <td data-label={t('common.lastUsed')}>{formatDate(passkey.lastUsedAt)}</td>
       <td>
         {renaming ? null : (
           <>
-            <button type="button" onClick={() => setRenaming(true)} aria-label={`Rename ${passkey.name}`}>Rename</button>{' '}
-            <button type="button" class="danger" disabled={props.busy} onClick={props.onRemove} aria-label={`Remove ${passkey.name}`}>Remove</button>
+            <button type="button" onClick={() => setRenaming(true)} aria-label={t('passkeys.rename.label', { name: passkey.name })}>{t('passkeys.rename')}</button>{' '}
+            <button type="button" class="danger" disabled={props.busy} onClick={props.onRemove} aria-label={t('passkeys.remove.label', { name: passkey.name })}>{t('passkeys.remove')}</button>
           </>
         )}
       </td>
@@ -178,19 +181,20 @@ function PasskeyRow(props: { passkey: Passkey; onRenamed: () => void; onRemove: 
 
 /** A user's page, for root (who may remove them) and admins (who only see them). */
 export function UserPasskeys(props: { userId: string; canRemove: boolean }) {
+  const { t } = useT();
   const base = `/v1/users/${props.userId}/passkeys`;
   const list = useLoad(() => request<{ items: Passkey[] }>('GET', base).then((answer) => answer.body.items), [props.userId]);
   const action = useAction();
   return (
     <section aria-labelledby="user-passkeys-title">
-      <h2 id="user-passkeys-title">Passkeys</h2>
+      <h2 id="user-passkeys-title">{t('passkeys.title')}</h2>
       {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
       {list.data && list.data.length ? (
         <ul>
           {list.data.map((passkey) => (
             <li key={passkey.id}>
-              <strong>{passkey.name}</strong> · {passkey.deviceType === 'multiDevice' ? 'synced' : 'this device only'} · created {formatDate(passkey.createdAt)} · last used{' '}
-              {formatDate(passkey.lastUsedAt)}
+              <strong>{passkey.name}</strong>{' '}
+              {t('passkeys.user.facts', { synced: String(passkey.deviceType === 'multiDevice'), created: formatDate(passkey.createdAt), lastUsed: formatDate(passkey.lastUsedAt) })}
               {props.canRemove ? (
                 <>
                   {' '}
@@ -198,13 +202,13 @@ export function UserPasskeys(props: { userId: string; canRemove: boolean }) {
                     type="button"
                     class="danger"
                     disabled={action.busy}
-                    aria-label={`Remove passkey ${passkey.name}`}
+                    aria-label={t('passkeys.user.remove', { name: passkey.name })}
                     onClick={() => void action.run(async () => {
                       await request('DELETE', `${base}/${passkey.id}`);
                       list.reload();
                     })}
                   >
-                    Remove
+                    {t('passkeys.remove')}
                   </button>
                 </>
               ) : null}
@@ -212,7 +216,7 @@ export function UserPasskeys(props: { userId: string; canRemove: boolean }) {
           ))}
         </ul>
       ) : list.data ? (
-        <p>No passkeys.</p>
+        <p>{t('passkeys.user.none')}</p>
       ) : null}
     </section>
   );

@@ -3,6 +3,7 @@ import { get, request } from '../api';
 import { sentenceFor } from '../problems';
 import { useSession } from '../session';
 import type { Permission, User } from '../types';
+import { useT, type T } from '../i18n';
 import { Alert, Form, Select, useAction, useLoad } from '../ui';
 
 /**
@@ -28,20 +29,21 @@ function byModule(entries: Permission[]): Array<[string, Permission[]]> {
 const moduleTitle = (module: string) => module.charAt(0).toUpperCase() + module.slice(1).replace(/[-_]/g, ' ');
 
 /** Why the viewer may not change this user's permissions, or undefined when it may. */
-function readOnlyReason(me: User | undefined, user: User): string | undefined {
-  if (user.role === 'root') return 'The owner holds every permission, always.';
+function readOnlyReason(t: T, me: User | undefined, user: User): string | undefined {
+  if (user.role === 'root') return t('permissions.readOnly.owner');
   if (me?.role === 'root') return undefined;
   if (me?.role === 'admin' && user.role === 'developer' && me.id !== user.id) return undefined;
-  return me?.role === 'admin' ? 'Admins change the permissions of developers only.' : 'Only the owner and admins change permissions.';
+  return me?.role === 'admin' ? t('permissions.readOnly.admin') : t('permissions.readOnly.developer');
 }
 
 /** The user page's permissions: editable for those PRODUCT.md allows, read-only for the rest. */
 export function UserPermissions(props: { user: User; version: number; path: string; onSaved: (user: User) => void; onReload: () => void }) {
+  const { t } = useT();
   const { me } = useSession();
   const catalog = useCatalog();
   return (
     <section aria-labelledby="permissions-title">
-      <h2 id="permissions-title">Permissions</h2>
+      <h2 id="permissions-title">{t('permissions.title')}</h2>
       {catalog.error ? <Alert>{sentenceFor(catalog.error)}</Alert> : null}
       {catalog.data ? (
         <PermissionToggles
@@ -51,14 +53,14 @@ export function UserPermissions(props: { user: User; version: number; path: stri
           user={props.user}
           version={props.version}
           path={props.path}
-          readOnly={readOnlyReason(me, props.user)}
+          readOnly={readOnlyReason(t, me, props.user)}
           // An admin gives and takes only what it holds itself.
           grantable={me?.role === 'root' ? undefined : new Set(me?.permissions ?? [])}
           onSaved={props.onSaved}
           onReload={props.onReload}
         />
       ) : !catalog.error ? (
-        <p aria-busy="true">Loading…</p>
+        <p aria-busy="true">{t('common.loading')}</p>
       ) : null}
     </section>
   );
@@ -74,6 +76,7 @@ function PermissionToggles(props: {
   onSaved: (user: User) => void;
   onReload: () => void;
 }) {
+  const { t } = useT();
   const saved = new Set(props.user.permissions);
   const [draft, setDraft] = useState<Set<string>>(() => new Set(saved));
   const [confirming, setConfirming] = useState<Permission>();
@@ -85,16 +88,16 @@ function PermissionToggles(props: {
     else next.delete(name);
     setDraft(next);
   };
-  if (!props.catalog.length) return <p>This deployment declares no permissions.</p>;
+  if (!props.catalog.length) return <p>{t('permissions.noCatalog')}</p>;
   return (
     <Form
-      label="Permissions"
+      label={t('permissions.title')}
       busy={action.busy}
       error={action.error}
       disabled={Boolean(props.readOnly) || modified.length === 0 || Boolean(confirming)}
-      submit="Save"
+      submit={t('common.save')}
       versioned={{
-        what: 'these permissions',
+        what: t('permissions.these'),
         reload: () => {
           action.setError(undefined);
           props.onReload();
@@ -137,12 +140,12 @@ function PermissionToggles(props: {
                   }}
                 />
                 <label for={id}>
-                  <code>{entry.name}</code> {entry.dangerous ? <span class="badge dangerous">Dangerous</span> : null}{' '}
-                  {changed ? <span class="badge modified">Modified</span> : null}
+                  <code>{entry.name}</code> {entry.dangerous ? <span class="badge dangerous">{t('permissions.dangerous')}</span> : null}{' '}
+                  {changed ? <span class="badge modified">{t('permissions.modified')}</span> : null}
                 </label>
                 <p class="hint" id={`${id}-about`}>
                   {entry.description}
-                  {lacked ? ' — you do not hold this permission, so you cannot give or take it.' : ''}
+                  {lacked ? <span class="lacked"> — {t('permissions.lacked')}</span> : null}
                 </p>
               </div>
             );
@@ -152,10 +155,10 @@ function PermissionToggles(props: {
       {confirming ? (
         <div class="alert warning" role="alertdialog" aria-labelledby="dangerous-title" aria-describedby="dangerous-text">
           <p id="dangerous-title">
-            <strong>Grant {confirming.name}?</strong>
+            <strong>{t('permissions.grant.question', { name: confirming.name })}</strong>
           </p>
           <p id="dangerous-text">
-            This permission is marked dangerous: {confirming.description}. {props.user.name} will be able to do this in the product.
+            {t('permissions.grant.text', { description: confirming.description, user: props.user.name })}
           </p>
           <div class="actions">
             <button
@@ -166,19 +169,19 @@ function PermissionToggles(props: {
                 setConfirming(undefined);
               }}
             >
-              Grant {confirming.name}
+              {t('permissions.grant', { name: confirming.name })}
             </button>
             <button type="button" onClick={() => setConfirming(undefined)}>
-              Keep it off
+              {t('permissions.keepOff')}
             </button>
           </div>
         </div>
       ) : null}
       {modified.length ? (
         <p class="modified-summary" role="status">
-          {modified.length === 1 ? '1 change' : `${modified.length} changes`} not saved yet.{' '}
+          {t('permissions.unsaved', { count: modified.length })}{' '}
           <button type="button" disabled={action.busy} onClick={() => setDraft(new Set(saved))}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </p>
       ) : null}
@@ -188,12 +191,13 @@ function PermissionToggles(props: {
 
 /** My account: what I hold, read-only, grouped like the toggles. */
 export function OwnPermissions(props: { me: User }) {
+  const { t } = useT();
   const catalog = useCatalog();
   const held = new Set(props.me.permissions);
   return (
     <section aria-labelledby="own-permissions-title" id="permissions">
-      <h2 id="own-permissions-title">Permissions</h2>
-      <p>What you may do in the product. {props.me.role === 'root' ? 'As the owner you hold every permission.' : 'The owner or an admin changes them.'}</p>
+      <h2 id="own-permissions-title">{t('permissions.title')}</h2>
+      <p>{t('permissions.own.intro', { owner: String(props.me.role === 'root') })}</p>
       {catalog.error ? <Alert>{sentenceFor(catalog.error)}</Alert> : null}
       {catalog.data ? (
         held.size ? (
@@ -205,7 +209,7 @@ export function OwnPermissions(props: { me: User }) {
                   {entries.map((entry) => (
                     <li key={entry.name}>
                       <code>{entry.name}</code> — {entry.description}
-                      {entry.dangerous ? <span class="badge dangerous">Dangerous</span> : null}
+                      {entry.dangerous ? <span class="badge dangerous">{t('permissions.dangerous')}</span> : null}
                     </li>
                   ))}
                 </ul>
@@ -213,7 +217,7 @@ export function OwnPermissions(props: { me: User }) {
             ))}
           </ul>
         ) : (
-          <p>You hold no permissions.</p>
+          <p>{t('permissions.own.none')}</p>
         )
       ) : null}
     </section>
@@ -225,17 +229,18 @@ export function OwnPermissions(props: { me: User }) {
  * owner is read from the token list's own path (`/v1/me` or `/v1/users/{id}`).
  */
 export function ScopeChoice(props: { base: string }) {
+  const { t } = useT();
   const owner = useLoad(() => get<User>(props.base.replace(/\/api-tokens$/, '')), [props.base]);
   const [mode, setMode] = useState<'all' | 'some'>('all');
   const held = owner.data?.permissions ?? [];
   return (
     <fieldset>
-      <legend>Permissions of the token</legend>
+      <legend>{t('permissions.scopes.legend')}</legend>
       <label class="inline">
-        <input type="radio" name="scopeMode" value="all" checked={mode === 'all'} onChange={() => setMode('all')} /> All of the owner’s permissions, as they are at each use
+        <input type="radio" name="scopeMode" value="all" checked={mode === 'all'} onChange={() => setMode('all')} /> {t('permissions.scopes.all')}
       </label>
       <label class="inline">
-        <input type="radio" name="scopeMode" value="some" checked={mode === 'some'} onChange={() => setMode('some')} /> Only these:
+        <input type="radio" name="scopeMode" value="some" checked={mode === 'some'} onChange={() => setMode('some')} /> {t('permissions.scopes.some')}
       </label>
       {mode === 'some' ? (
         held.length ? (
@@ -247,7 +252,7 @@ export function ScopeChoice(props: { base: string }) {
             ))}
           </div>
         ) : (
-          <p class="hint">The owner holds no permissions; the token will carry none.</p>
+          <p class="hint">{t('permissions.scopes.none')}</p>
         )
       ) : null}
     </fieldset>
@@ -259,11 +264,12 @@ export const scopesFrom = (form: FormData): { scopes?: string[] } =>
   form.get('scopeMode') === 'some' ? { scopes: form.getAll('scopes').map(String) } : {};
 
 /** How a listed token's scopes read. */
-export const describeScopes = (scopes: string[] | null) => (scopes === null ? 'all of the owner’s' : scopes.length ? scopes.join(', ') : 'none');
+export const describeScopes = (t: T, scopes: string[] | null) => (scopes === null ? t('permissions.scopes.allOfOwner') : scopes.length ? scopes.join(', ') : t('permissions.scopes.empty'));
 
 /** The users list's filter by permission. */
 export function PermissionFilter(props: { value: string; onChange: (value: string) => void }) {
+  const { t } = useT();
   const catalog = useCatalog();
-  const options: Array<[string, string]> = [['', 'Any permission'], ...(catalog.data ?? []).map((entry): [string, string] => [entry.name, entry.name])];
-  return <Select name="permission" label="Permission" value={props.value} options={options} onChange={props.onChange} />;
+  const options: Array<[string, string]> = [['', t('permissions.filter.any')], ...(catalog.data ?? []).map((entry): [string, string] => [entry.name, entry.name])];
+  return <Select name="permission" label={t('permissions.filter')} value={props.value} options={options} onChange={props.onChange} />;
 }

@@ -5,6 +5,7 @@ import { get, request } from '../api';
 import { sentenceFor } from '../problems';
 import { useSession } from '../session';
 import type { User } from '../types';
+import { useT, type T } from '../i18n';
 import { Alert, Field, Form, Success, formatDate, useAction, useLoad } from '../ui';
 
 /**
@@ -16,42 +17,43 @@ type SessionList = z.output<typeof schemas.SessionList>;
 type Ended = z.output<typeof schemas.EndedSessions>;
 type EndedOrg = z.output<typeof schemas.EndedOrgSessions>;
 
-const device = (session: SessionItem) => `${session.browser ?? 'Unknown browser'} on ${session.os ?? 'an unknown system'}`;
-const clientName = (client: string | null) => (client === 'console' ? 'Console' : client === 'api' ? 'API' : client ?? '—');
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+const device = (t: T, session: SessionItem) =>
+  t('sessions.device', { browser: session.browser ?? t('sessions.unknownBrowser'), os: session.os ?? t('sessions.unknownOs') });
+const clientName = (t: T, client: string | null) => (client === 'console' ? t('sessions.client.console') : client === 'api' ? t('sessions.client.api') : client ?? '—');
 
 function SessionTable(props: { items: SessionItem[]; caption: string; onEnd?: (session: SessionItem) => void; busy?: boolean }) {
+  const { t } = useT();
   return (
     <table data-testid="sessions" class="cards">
       <caption class="visually-hidden">{props.caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Device</th>
-          <th scope="col">IP address</th>
-          <th scope="col">Through</th>
-          <th scope="col">Signed in</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Two-factor</th>
-          {props.onEnd ? <th scope="col"><span class="visually-hidden">Actions</span></th> : null}
+          <th scope="col">{t('sessions.col.device')}</th>
+          <th scope="col">{t('sessions.col.ip')}</th>
+          <th scope="col">{t('sessions.col.client')}</th>
+          <th scope="col">{t('sessions.col.created')}</th>
+          <th scope="col">{t('sessions.col.lastUsed')}</th>
+          <th scope="col">{t('sessions.col.mfa')}</th>
+          {props.onEnd ? <th scope="col"><span class="visually-hidden">{t('common.actions')}</span></th> : null}
         </tr>
       </thead>
       <tbody>
         {props.items.map((session) => (
           <tr key={session.id} data-session={session.id}>
-            <td data-label="Device">
-              <span title={session.userAgent ?? undefined}>{device(session)}</span>
-              {session.current ? <> <span class="badge active">This session</span></> : null}
+            <td data-label={t('sessions.col.device')}>
+              <span title={session.userAgent ?? undefined}>{device(t, session)}</span>
+              {session.current ? <> <span class="badge active">{t('sessions.current')}</span></> : null}
             </td>
-            <td data-label="IP address">{session.ip ?? '—'}</td>
-            <td data-label="Through">{clientName(session.client)}</td>
-            <td data-label="Signed in">{formatDate(session.createdAt)}</td>
-            <td data-label="Last used">{formatDate(session.lastUsedAt)}</td>
-            <td data-label="Two-factor">{session.mfa === null ? '—' : session.mfa ? 'yes' : 'no'}</td>
+            <td data-label={t('sessions.col.ip')}>{session.ip ?? '—'}</td>
+            <td data-label={t('sessions.col.client')}>{clientName(t, session.client)}</td>
+            <td data-label={t('sessions.col.created')}>{formatDate(session.createdAt)}</td>
+            <td data-label={t('sessions.col.lastUsed')}>{formatDate(session.lastUsedAt)}</td>
+            <td data-label={t('sessions.col.mfa')}>{session.mfa === null ? '—' : t('common.yesNo', { value: String(session.mfa) })}</td>
             {props.onEnd ? (
               <td>
                 {session.current ? null : (
-                  <button type="button" class="danger small" disabled={props.busy} aria-label={`End the session of ${device(session)}, signed in ${formatDate(session.createdAt)}`} onClick={() => props.onEnd!(session)}>
-                    End
+                  <button type="button" class="danger small" disabled={props.busy} aria-label={t('sessions.endOne.label', { device: device(t, session), at: formatDate(session.createdAt) })} onClick={() => props.onEnd!(session)}>
+                    {t('sessions.endOne')}
                   </button>
                 )}
               </td>
@@ -65,11 +67,12 @@ function SessionTable(props: { items: SessionItem[]; caption: string; onEnd?: (s
 
 /** The password or a code again (ASVS 7.5.2), before any session ends. */
 function FactorFields(props: { me: User }) {
+  const { t } = useT();
   return (
     <>
-      <Field name="password" label="Your password" type="password" autocomplete="current-password" required={!props.me.mfa.enabled} />
+      <Field name="password" label={t('common.yourPassword')} type="password" autocomplete="current-password" required={!props.me.mfa.enabled} />
       {props.me.mfa.enabled ? (
-        <Field name="code" label="Or a code from your authenticator app" autocomplete="one-time-code" hint="Either one is enough." />
+        <Field name="code" label={t('sessions.orCode')} autocomplete="one-time-code" hint={t('sessions.eitherOne')} />
       ) : null}
     </>
   );
@@ -83,10 +86,11 @@ const factorOf = (form: FormData) => {
 
 /** My account → Sessions: every sign-in, this one marked; end one, or all the others. */
 export function MySessions() {
+  const { t } = useT();
   const me = useSession().me!;
   const list = useLoad(() => get<SessionList>('/v1/me/sessions'), []);
   const action = useAction();
-  const [target, setTarget] = useState<{ sessions: 'others' | string[]; what: string }>();
+  const [target, setTarget] = useState<{ sessions: 'others' | string[]; device?: string }>();
   const [notice, setNotice] = useState<string>();
   const others = list.data?.items.filter((session) => !session.current) ?? [];
   // The new-browser email links here (`/account#sessions`); the section exists once the list is in.
@@ -96,47 +100,47 @@ export function MySessions() {
   }, [loaded]);
   return (
     <section aria-labelledby="sessions-title" id="sessions">
-      <h2 id="sessions-title">Sessions</h2>
-      <p>Where you are signed in. End any session you do not recognise, then change your password.</p>
+      <h2 id="sessions-title">{t('sessions.title')}</h2>
+      <p>{t('sessions.intro')}</p>
       {notice ? <Success>{notice}</Success> : null}
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {list.data ? (
         <SessionTable
           items={list.data.items}
-          caption="Your sessions"
+          caption={t('sessions.caption')}
           busy={action.busy}
           onEnd={(session) => {
             setNotice(undefined);
-            setTarget({ sessions: [session.id], what: `the session of ${device(session)}` });
+            setTarget({ sessions: [session.id], device: device(t, session) });
           }}
         />
       ) : null}
       {others.length && !target ? (
-        <button type="button" class="danger" onClick={() => { setNotice(undefined); setTarget({ sessions: 'others', what: 'every other session' }); }}>
-          End all other sessions
+        <button type="button" class="danger" onClick={() => { setNotice(undefined); setTarget({ sessions: 'others' }); }}>
+          {t('sessions.endOthers')}
         </button>
       ) : null}
       {target ? (
         <Form
-          label="Confirm ending sessions"
+          label={t('sessions.confirm.label')}
           danger
           busy={action.busy}
           error={action.error}
-          submit={target.sessions === 'others' ? 'End all other sessions' : 'End this session'}
+          submit={target.sessions === 'others' ? t('sessions.endOthers') : t('sessions.endThis')}
           codeFields={{ reauthentication_failed: 'password' }}
           onSubmit={(form) =>
             action.run(async () => {
               const { body } = await request<Ended>('POST', '/v1/me/sessions/end', { body: { sessions: target.sessions, ...factorOf(form) } });
               setTarget(undefined);
-              setNotice(`${plural(body.ended, 'session')} ended.`);
+              setNotice(t('sessions.ended', { count: body.ended }));
               list.reload();
             })
           }
         >
           <p>
-            To end {target.what}, confirm it is you.{' '}
+            {target.device ? t('sessions.confirm.one', { device: target.device }) : t('sessions.confirm.others')}{' '}
             <button type="button" class="small" onClick={() => { action.setError(undefined); setTarget(undefined); }}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </p>
           <FactorFields me={me} />
@@ -154,36 +158,37 @@ export function UserSessions(props: { user: User }) {
 }
 
 function OwnerView(props: { user: User }) {
+  const { t } = useT();
   const path = `/v1/users/${encodeURIComponent(props.user.id)}/sessions`;
   const list = useLoad(() => get<SessionList>(path), [path]);
   const action = useAction();
   const [notice, setNotice] = useState<string>();
   return (
     <section aria-labelledby="user-sessions-title" id="sessions">
-      <h2 id="user-sessions-title">Sessions</h2>
+      <h2 id="user-sessions-title">{t('sessions.title')}</h2>
       {notice ? <Success>{notice}</Success> : null}
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
-      {list.data && list.data.items.length === 0 ? <p>{props.user.login} is not signed in anywhere.</p> : null}
+      {list.data && list.data.items.length === 0 ? <p>{t('sessions.user.none', { login: props.user.login })}</p> : null}
       {list.data && list.data.items.length > 0 ? (
         <>
-          <SessionTable items={list.data.items} caption={`Sessions of ${props.user.login}`} />
+          <SessionTable items={list.data.items} caption={t('sessions.user.caption', { login: props.user.login })} />
           <details>
-            <summary>Sign {props.user.login} out everywhere</summary>
+            <summary>{t('sessions.user.signOutSummary', { login: props.user.login })}</summary>
             <Form
-              label="Sign out everywhere"
+              label={t('sessions.user.signOut')}
               danger
               busy={action.busy}
               error={action.error}
-              submit="Sign out everywhere"
+              submit={t('sessions.user.signOut')}
               onSubmit={() =>
                 action.run(async () => {
                   await request('DELETE', path);
-                  setNotice(`${props.user.login} was signed out everywhere.`);
+                  setNotice(t('sessions.user.signedOut', { login: props.user.login }));
                   list.reload();
                 })
               }
             >
-              <p>Every session of {props.user.login} ends now; their apps ask them to sign in again.</p>
+              <p>{t('sessions.user.signOutText', { login: props.user.login })}</p>
             </Form>
           </details>
         </>
@@ -194,23 +199,24 @@ function OwnerView(props: { user: User }) {
 
 /** On the organization page, for the owner: everyone but this session signed out, after the password. */
 export function SignEveryoneOut() {
+  const { t } = useT();
   const { me } = useSession();
   const action = useAction();
   const [done, setDone] = useState<EndedOrg>();
   if (me?.role !== 'root') return null;
   return (
     <section aria-labelledby="org-sessions-title" class="danger-zone">
-      <h2 id="org-sessions-title">Sign everyone out</h2>
-      {done ? <Success>{`${plural(done.ended, 'session')} of ${plural(done.users, 'user')} ended. Only this session is still signed in.`}</Success> : null}
+      <h2 id="org-sessions-title">{t('sessions.org.title')}</h2>
+      {done ? <Success>{t('sessions.org.done', { sessions: done.ended, users: done.users })}</Success> : null}
       <details>
-        <summary>Sign everyone in the organization out</summary>
+        <summary>{t('sessions.org.summary')}</summary>
         <Form
           key={done ? 'done' : 'ask'}
-          label="Sign everyone out"
+          label={t('sessions.org.title')}
           danger
           busy={action.busy}
           error={action.error}
-          submit="Sign everyone out"
+          submit={t('sessions.org.title')}
           codeFields={{ reauthentication_failed: 'password' }}
           onSubmit={(form) =>
             action.run(async () => {
@@ -222,12 +228,9 @@ export function SignEveryoneOut() {
             })
           }
         >
-          <p>
-            After an incident: every session of every user ends at once, yours on other devices too; only this one stays.
-            Everyone has to sign in again. To confirm, enter your password.
-          </p>
-          <Field name="password" label="Your password" type="password" required autocomplete="current-password" />
-          {me.mfa.enabled ? <Field name="code" label="Your two-factor code" autocomplete="one-time-code" required /> : null}
+          <p>{t('sessions.org.text')}</p>
+          <Field name="password" label={t('common.yourPassword')} type="password" required autocomplete="current-password" />
+          {me.mfa.enabled ? <Field name="code" label={t('sessions.org.code')} autocomplete="one-time-code" required /> : null}
         </Form>
       </details>
     </section>

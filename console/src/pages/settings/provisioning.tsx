@@ -3,7 +3,9 @@ import { get, request, versionOf } from '../../api';
 import { sentenceFor } from '../../problems';
 import { useSession } from '../../session';
 import type { AuditEvent, Permission } from '../../types';
-import { Alert, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../../ui';
+import { useT, type ConsoleKey } from '../../i18n';
+import { TokenList } from '../../token-list';
+import { Alert, Form, Page, Select, Success, formatDate, useAction, useLoad } from '../../ui';
 
 interface Settings { baseUrl: string; defaultRole: 'admin' | 'developer'; users: number; groups: number; lastRequestAt: string | null; lastChangeAt: string | null; version: number }
 interface ScimToken { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null }
@@ -16,38 +18,39 @@ interface GroupName { id: string; displayName: string; memberCount: number }
  * mapping list that turns the directory's groups into roles and permissions.
  */
 export function Provisioning() {
+  const { t } = useT();
   const { me } = useSession();
   const isRoot = me?.role === 'root';
   const settings = useLoad(() => request<Settings>('GET', '/v1/org/scim'), []);
   const [notice, setNotice] = useState<string>();
   return (
-    <Page title="Provisioning" wide>
-      <p>Your identity provider (Okta, Microsoft Entra ID or any SCIM 2.0 client) creates, updates and deactivates your people here, and its groups set their roles.</p>
+    <Page title={t('provisioning.title')} wide>
+      <p>{t('provisioning.intro')}</p>
       {notice ? <Success>{notice}</Success> : null}
       {settings.error ? <Alert>{sentenceFor(settings.error)}</Alert> : null}
       {settings.data ? (
         <>
           <section aria-labelledby="connect-title">
-            <h2 id="connect-title">Connect your directory</h2>
-            <CopyField label="SCIM base URL" value={settings.data.body.baseUrl} />
+            <h2 id="connect-title">{t('provisioning.connect')}</h2>
+            <CopyField label={t('provisioning.baseUrl')} value={settings.data.body.baseUrl} />
             <dl class="facts">
-              <dt>Managed users</dt>
-              <dd>{settings.data.body.users}</dd>
-              <dt>Groups</dt>
-              <dd>{settings.data.body.groups}</dd>
-              <dt>Last request</dt>
+              <dt>{t('provisioning.users')}</dt>
+              <dd>{t('common.number', { value: settings.data.body.users })}</dd>
+              <dt>{t('provisioning.groups')}</dt>
+              <dd>{t('common.number', { value: settings.data.body.groups })}</dd>
+              <dt>{t('provisioning.lastRequest')}</dt>
               <dd>{formatDate(settings.data.body.lastRequestAt)}</dd>
-              <dt>Last change</dt>
+              <dt>{t('provisioning.lastChange')}</dt>
               <dd>{formatDate(settings.data.body.lastChangeAt)}</dd>
             </dl>
             {isRoot ? (
-              <DefaultRole settings={settings.data.body} version={versionOf(settings.data.etag) ?? 0} onSaved={() => { setNotice('Default role saved.'); settings.reload(); }} />
+              <DefaultRole settings={settings.data.body} version={versionOf(settings.data.etag) ?? 0} onSaved={() => { setNotice(t('provisioning.defaultRole.saved')); settings.reload(); }} />
             ) : (
-              <p>Users who are in no mapped group get the role <strong>{settings.data.body.defaultRole}</strong>.</p>
+              <p>{t('provisioning.defaultRole.readOnly', { role: settings.data.body.defaultRole })}</p>
             )}
           </section>
           {isRoot ? <Tokens /> : null}
-          <Mappings canEdit={isRoot} onSaved={() => setNotice('Group mappings saved. Managed users’ roles follow within seconds.')} />
+          <Mappings canEdit={isRoot} onSaved={() => setNotice(t('provisioning.mappings.saved'))} />
           <Activity />
         </>
       ) : null}
@@ -56,27 +59,29 @@ export function Provisioning() {
 }
 
 function CopyField(props: { label: string; value: string }) {
+  const { t } = useT();
   const [copied, setCopied] = useState(false);
   return (
     <div class="field">
       <label for="scim-base-url">{props.label}</label>
       <input id="scim-base-url" readOnly value={props.value} data-testid="scim-base-url" />
       <button type="button" class="small" onClick={async () => { await navigator.clipboard?.writeText(props.value).catch(() => undefined); setCopied(true); }}>
-        {copied ? 'Copied' : 'Copy'}
+        {copied ? t('ui.copied') : t('ui.copy')}
       </button>
     </div>
   );
 }
 
 function DefaultRole(props: { settings: Settings; version: number; onSaved: () => void }) {
+  const { t } = useT();
   const action = useAction();
   return (
     <Form
       key={props.version}
-      label="Default role"
+      label={t('provisioning.defaultRole')}
       busy={action.busy}
       error={action.error}
-      submit="Save default role"
+      submit={t('provisioning.defaultRole.save')}
       onSubmit={(form) =>
         action.run(async () => {
           await request('PATCH', '/v1/org/scim', { body: { defaultRole: String(form.get('defaultRole')) }, ifMatch: props.version });
@@ -84,85 +89,40 @@ function DefaultRole(props: { settings: Settings; version: number; onSaved: () =
         })
       }
     >
-      <Select name="defaultRole" label="Role of users in no mapped group" value={props.settings.defaultRole} options={[['developer', 'Developer'], ['admin', 'Admin']]} />
+      <Select
+        name="defaultRole"
+        label={t('provisioning.defaultRole.label')}
+        value={props.settings.defaultRole}
+        options={[['developer', t('common.role', { role: 'developer' })], ['admin', t('common.role', { role: 'admin' })]]}
+      />
     </Form>
   );
 }
 
 function Tokens() {
-  const list = useLoad(() => get<{ items: ScimToken[] }>('/v1/org/scim/tokens'), []);
-  const create = useAction();
-  const revoke = useAction();
-  const [created, setCreated] = useState<ScimToken & { token: string }>();
-  const [formKey, setFormKey] = useState(0);
+  const { t } = useT();
   return (
     <section aria-labelledby="tokens-title">
-      <h2 id="tokens-title">SCIM tokens</h2>
-      {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
-      {revoke.error ? <Alert>{sentenceFor(revoke.error)}</Alert> : null}
-      {list.data && list.data.items.length === 0 ? <p>No SCIM tokens yet.</p> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table>
-          <caption class="visually-hidden">SCIM tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Starts with</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td><code>{token.prefix}…</code></td>
-                <td>{formatDate(token.createdAt)}</td>
-                <td>{formatDate(token.lastUsedAt)}</td>
-                <td>
-                  <button
-                    type="button"
-                    class="danger small"
-                    disabled={revoke.busy}
-                    aria-label={`Revoke ${token.name}`}
-                    onClick={() => revoke.run(async () => {
-                      await request('DELETE', `/v1/org/scim/tokens/${encodeURIComponent(token.id)}`);
-                      if (created?.id === token.id) setCreated(undefined);
-                      list.reload();
-                    })}
-                  >
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {created ? <OnceSecret label={`SCIM token “${created.name}”`} value={created.token} testId="scim-token" /> : null}
-      <Form
-        key={formKey}
-        label="Create a SCIM token"
-        busy={create.busy}
-        error={create.error}
-        submit="Create token"
-        onSubmit={(form) =>
-          create.run(async () => {
-            const { body } = await request<ScimToken & { token: string }>('POST', '/v1/org/scim/tokens', { body: { name: String(form.get('name')).trim() } });
-            setCreated(body);
-            setFormKey((value) => value + 1);
-            list.reload();
-          })
-        }
-      >
-        <Field name="name" label="Name" required maxLength={64} hint="Which directory uses it, e.g. “Okta production”. It never expires; revoke it when the connection ends." />
-      </Form>
+      <h2 id="tokens-title">{t('provisioning.tokens')}</h2>
+      <TokenList<ScimToken>
+        path="/v1/org/scim/tokens"
+        canManage
+        testId="scim-token"
+        nameMaxLength={64}
+        words={{
+          caption: t('provisioning.tokens'),
+          empty: t('provisioning.tokens.none'),
+          secret: (name) => t('provisioning.tokens.secret', { name }),
+          create: t('provisioning.tokens.create'),
+          nameHint: t('provisioning.tokens.nameHint'),
+        }}
+      />
     </section>
   );
 }
 
 function Mappings(props: { canEdit: boolean; onSaved: () => void }) {
+  const { t } = useT();
   const loaded = useLoad(async () => {
     const [mappings, groups, catalog] = await Promise.all([
       request<{ items: Mapping[]; version: number }>('GET', '/v1/org/group-mappings'),
@@ -174,26 +134,32 @@ function Mappings(props: { canEdit: boolean; onSaved: () => void }) {
   const [rows, setRows] = useState<Mapping[]>();
   const action = useAction();
   if (loaded.error) return <Alert>{sentenceFor(loaded.error)}</Alert>;
-  if (!loaded.data) return <p aria-busy="true">Loading group mappings…</p>;
+  if (!loaded.data) return <p aria-busy="true">{t('provisioning.mappings.loading')}</p>;
   const current = rows ?? loaded.data.mappings.items;
   const edit = (index: number, change: Partial<Mapping>) => setRows(current.map((row, at) => (at === index ? { ...row, ...change } : row)));
   return (
     <section aria-labelledby="mappings-title">
-      <h2 id="mappings-title">Group mappings</h2>
-      <p>The directory’s groups give roles and permissions: the highest role of a user’s groups wins and permissions add up. Groups never make anyone owner. The same list serves single sign-on.</p>
+      <h2 id="mappings-title">{t('provisioning.mappings')}</h2>
+      <p>{t('provisioning.mappings.intro')}</p>
       {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
       <datalist id="scim-group-names">
         {loaded.data.groups.map((group) => <option key={group.id} value={group.displayName} />)}
       </datalist>
-      {current.length === 0 ? <p>No mappings: groups change no one’s role, and you edit roles by hand.</p> : null}
+      {current.length === 0 ? <p>{t('provisioning.mappings.none')}</p> : null}
       {current.map((row, index) => (
         <fieldset key={index} disabled={!props.canEdit}>
-          <legend>Mapping {index + 1}</legend>
+          <legend>{t('provisioning.mapping', { number: index + 1 })}</legend>
           <div class="field">
-            <label for={`mapping-group-${index}`}>Group</label>
+            <label for={`mapping-group-${index}`}>{t('provisioning.mapping.group')}</label>
             <input id={`mapping-group-${index}`} list="scim-group-names" value={row.group} maxLength={256} onInput={(event) => edit(index, { group: event.currentTarget.value })} />
           </div>
-          <Select name={`role-${index}`} label="Role" value={row.role ?? ''} options={[['', 'No role'], ['developer', 'Developer'], ['admin', 'Admin']]} onChange={(value) => edit(index, { role: (value || null) as Mapping['role'] })} />
+          <Select
+            name={`role-${index}`}
+            label={t('provisioning.mapping.role')}
+            value={row.role ?? ''}
+            options={[['', t('provisioning.mapping.noRole')], ['developer', t('common.role', { role: 'developer' })], ['admin', t('common.role', { role: 'admin' })]]}
+            onChange={(value) => edit(index, { role: (value || null) as Mapping['role'] })}
+          />
           {loaded.data!.catalog.map((permission) => (
             <label key={permission.name} class="checkbox">
               <input
@@ -204,12 +170,12 @@ function Mappings(props: { canEdit: boolean; onSaved: () => void }) {
               {permission.name}
             </label>
           ))}
-          {props.canEdit ? <button type="button" class="danger small" onClick={() => setRows(current.filter((_, at) => at !== index))}>Remove mapping</button> : null}
+          {props.canEdit ? <button type="button" class="danger small" onClick={() => setRows(current.filter((_, at) => at !== index))}>{t('provisioning.mapping.remove')}</button> : null}
         </fieldset>
       ))}
       {props.canEdit ? (
         <p>
-          <button type="button" onClick={() => setRows([...current, { group: '', role: null, permissions: [] }])}>Add mapping</button>{' '}
+          <button type="button" onClick={() => setRows([...current, { group: '', role: null, permissions: [] }])}>{t('provisioning.mapping.add')}</button>{' '}
           <button
             type="button"
             disabled={action.busy || rows === undefined}
@@ -220,33 +186,48 @@ function Mappings(props: { canEdit: boolean; onSaved: () => void }) {
               props.onSaved();
             })}
           >
-            Save mappings
+            {t('provisioning.mappings.save')}
           </button>{' '}
-          <button type="button" disabled={rows === undefined} onClick={() => setRows(undefined)}>Cancel</button>
+          <button type="button" disabled={rows === undefined} onClick={() => setRows(undefined)}>{t('common.cancel')}</button>
         </p>
       ) : null}
     </section>
   );
 }
 
+/** What the directory did, in words; an action this list does not know shows as its event name. */
+const ACTIONS: Record<string, ConsoleKey> = {
+  'scim.user_provisioned': 'provisioning.action.userProvisioned',
+  'scim.user_deprovisioned': 'provisioning.action.userDeprovisioned',
+  'scim.group_changed': 'provisioning.action.groupChanged',
+  'user.created': 'provisioning.action.userCreated',
+  'user.updated': 'provisioning.action.userUpdated',
+  'user.deactivated': 'provisioning.action.userDeactivated',
+  'user.reactivated': 'provisioning.action.userReactivated',
+  'user.deleted': 'provisioning.action.userDeleted',
+  'user.role_changed': 'provisioning.action.roleChanged',
+  'user.permissions_changed': 'provisioning.action.permissionsChanged',
+};
+
 function Activity() {
+  const { t } = useT();
   const events = useLoad(() => get<{ items: AuditEvent[] }>('/v1/audit-events?actor=scim&limit=10'), []);
   return (
     <section aria-labelledby="activity-title">
-      <h2 id="activity-title">Recent directory changes</h2>
+      <h2 id="activity-title">{t('provisioning.activity')}</h2>
       {events.error ? <Alert>{sentenceFor(events.error)}</Alert> : null}
-      {events.data && events.data.items.length === 0 ? <p>The directory has changed nothing yet.</p> : null}
+      {events.data && events.data.items.length === 0 ? <p>{t('provisioning.activity.none')}</p> : null}
       {events.data && events.data.items.length > 0 ? (
         <table>
-          <caption class="visually-hidden">Recent directory changes</caption>
+          <caption class="visually-hidden">{t('provisioning.activity')}</caption>
           <thead>
-            <tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th></tr>
+            <tr><th scope="col">{t('provisioning.activity.when')}</th><th scope="col">{t('provisioning.activity.what')}</th><th scope="col">{t('provisioning.activity.who')}</th></tr>
           </thead>
           <tbody>
             {events.data.items.map((event) => (
               <tr key={event.id}>
                 <td>{formatDate(event.at)}</td>
-                <td>{event.action}</td>
+                <td>{ACTIONS[event.action] ? t(ACTIONS[event.action]!) : event.action}</td>
                 <td>{event.target.login ?? String(event.details.displayName ?? event.target.id)}</td>
               </tr>
             ))}
