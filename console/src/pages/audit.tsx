@@ -6,7 +6,7 @@ import { sentenceFor } from '../problems';
 import { navigate, useLocation } from '../router';
 import type { AuditEvent, Page as ListPage, User } from '../types';
 import { Alert, Page, useLoad } from '../ui';
-import { formatWhen, roleName } from './admin-words';
+import { formatWhen, roleName, statusName } from './admin-words';
 import { Pager, query, useCursorPages } from './paging';
 
 /**
@@ -156,8 +156,13 @@ export function describeEvent(t: T, event: AuditEvent): string {
   });
 }
 
-/** A recorded value as a person reads it: words for yes and no, numbers and times in the page's language, lists joined. */
-function valueText(t: T, locale: Locale, value: unknown): string {
+const ROLE_FACTS = new Set(['role', 'roleFrom', 'roleTo', 'defaultRoleFrom', 'defaultRoleTo']);
+const STATUS_FACTS = new Set(['status', 'statusFrom', 'statusTo']);
+
+/** A recorded value as a person reads it: roles and statuses named, words for yes and no, numbers and times in the page's language, lists joined. */
+function valueText(t: T, locale: Locale, name: string, value: unknown): string {
+  if (typeof value === 'string' && ROLE_FACTS.has(name)) return roleName(t, value);
+  if (typeof value === 'string' && STATUS_FACTS.has(name)) return value === 'verified' ? t('audit.value.verified') : statusName(t, value);
   if (typeof value === 'boolean') return t('audit.value.boolean', { value: String(value) });
   if (typeof value === 'number') return new Intl.NumberFormat(locale).format(value);
   if (typeof value === 'string') return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) ? formatWhen(locale, value) : value;
@@ -165,6 +170,9 @@ function valueText(t: T, locale: Locale, value: unknown): string {
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.length ? new Intl.ListFormat(locale, { type: 'unit' }).format(value) : '—';
   return JSON.stringify(value);
 }
+
+/** Structured facts stay as recorded (JSON, in code): their field names are the API's, not words. */
+const isStructured = (value: unknown) => typeof value === 'object' && value !== null && !(Array.isArray(value) && value.every((item) => typeof item === 'string'));
 
 function Facts(props: { event: AuditEvent }) {
   const { t, locale } = useT();
@@ -176,7 +184,7 @@ function Facts(props: { event: AuditEvent }) {
         {entries.map(([name, value]) => (
           <Fragment key={name}>
             <dt>{DETAIL_NAMES[name] ? t(DETAIL_NAMES[name]) : <code>{name}</code>}</dt>
-            <dd>{valueText(t, locale, value)}</dd>
+            <dd>{isStructured(value) ? <code>{JSON.stringify(value)}</code> : valueText(t, locale, name, value)}</dd>
           </Fragment>
         ))}
         <dt>{t('audit.ip')}</dt>

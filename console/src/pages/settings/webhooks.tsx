@@ -275,6 +275,8 @@ function EndpointCard(props: { endpoint: Endpoint; onChange: () => void }) {
 
 export function Webhooks() {
   const { t } = useT();
+  // The standard's name is a name in English in every language: marked so, for screen readers too.
+  const intro = t('webhooks.intro', { standard: '\u2063' }).split('\u2063');
   const list = useLoad(() => get<{ items: Endpoint[] }>('/v1/org/webhooks'), []);
   const create = useAction();
   const [created, setCreated] = useState<{ url: string; secret: string }>();
@@ -282,7 +284,9 @@ export function Webhooks() {
   return (
     <Page title={t('webhooks.title')} wide>
       <p>
-        {t('webhooks.intro')} <code>GET /v1/events</code>
+        {intro[0]}
+        <span lang="en">Standard Webhooks</span>
+        {intro[1]} <code>GET /v1/events</code>
       </p>
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {created ? <OnceSecret label={t('webhooks.secretFor', { url: created.url })} value={created.secret} testId="webhook-secret" /> : null}
