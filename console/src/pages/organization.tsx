@@ -1,42 +1,45 @@
 import { useState } from 'preact/hooks';
 import { request } from '../api';
+import { useT } from '../i18n';
 import { can, useSession } from '../session';
 import type { Org } from '../types';
-import { Field, Form, Page, Success, formatDate, useAction } from '../ui';
+import { Field, Form, Page, Success, useAction } from '../ui';
+import { formatWhen } from './admin-words';
 import { SignEveryoneOut } from './sessions';
 
 export function Organization() {
+  const { t, locale } = useT();
   const session = useSession();
   const org = session.org!;
   const action = useAction();
   const [saved, setSaved] = useState(false);
   return (
-    <Page title="Organization">
+    <Page title={t('org.title')}>
       <dl class="facts">
-        <dt>Name</dt>
+        <dt>{t('admin.name')}</dt>
         <dd>{org.name}</dd>
-        <dt>Address (slug)</dt>
+        <dt>{t('org.slug')}</dt>
         <dd>
           <code>{org.slug}</code>
         </dd>
-        <dt>Created</dt>
-        <dd>{formatDate(org.createdAt)}</dd>
+        <dt>{t('admin.created')}</dt>
+        <dd>{formatWhen(locale, org.createdAt)}</dd>
       </dl>
-      {saved ? <Success>Saved.</Success> : null}
+      {saved ? <Success>{t('admin.saved')}</Success> : null}
       {can.renameOrg(session.me) ? (
         <Form
           key={org.version}
-          label="Rename the organization"
+          label={t('org.rename')}
           busy={action.busy}
           error={action.error}
           versioned={{
-            what: 'the organization',
+            what: t('org.versioned'),
             reload: () => {
               action.setError(undefined);
               void session.reload();
             },
           }}
-          submit="Rename"
+          submit={t('org.rename.submit')}
           onSubmit={(form) =>
             action.run(async () => {
               setSaved(false);
@@ -46,7 +49,7 @@ export function Organization() {
             })
           }
         >
-          <Field name="name" label="Name" required defaultValue={org.name} autocomplete="organization" />
+          <Field name="name" label={t('admin.name')} required defaultValue={org.name} autocomplete="organization" />
         </Form>
       ) : null}
       <SignEveryoneOut />

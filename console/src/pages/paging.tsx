@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { useT } from '../i18n';
 
 /**
  * Cursor paging with a way back: the API's cursors only go forward, so keep the trail. A new
@@ -17,14 +18,15 @@ export function useCursorPages(filters: unknown[]) {
 }
 
 export function Pager(props: { page: number; nextCursor: string | null | undefined; onNext: (cursor: string) => void; onPrevious: () => void }) {
+  const { t } = useT();
   return (
-    <nav class="pager" aria-label="Pages">
+    <nav class="pager" aria-label={t('admin.pages')}>
       <button type="button" disabled={props.page <= 1} onClick={props.onPrevious}>
-        Previous page
+        {t('admin.pages.previous')}
       </button>
-      <span aria-live="polite">Page {props.page}</span>
+      <span aria-live="polite">{t('admin.pages.current', { page: props.page })}</span>
       <button type="button" disabled={!props.nextCursor} onClick={() => props.nextCursor && props.onNext(props.nextCursor)}>
-        Next page
+        {t('admin.pages.next')}
       </button>
     </nav>
   );

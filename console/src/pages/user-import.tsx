@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { request } from '../api';
+import { useT } from '../i18n';
 import { sentenceFor } from '../problems';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -25,44 +26,43 @@ export function offerDownload(name: string, type: string, text: string) {
 }
 
 function Progress(props: { label: string; done: number; total: number }) {
+  const { t } = useT();
   return (
     <div class="field" data-testid="import-progress">
       <label for="import-progress-bar">{props.label}</label>
       <progress id="import-progress-bar" max={props.total} value={props.done}>
-        {props.done} of {props.total}
+        {t('import.progress', { done: props.done, total: props.total })}
       </progress>
       <p aria-live="polite">
-        {props.done} of {props.total} rows
+        {t('import.progress.rows', { done: props.done, total: props.total })}
       </p>
     </div>
   );
 }
 
 function ReportTable(props: { report: ImportReport; caption: string }) {
+  const { t } = useT();
   const rows = props.report.items.filter((item) => item.status === 'invalid');
   const { created, unchanged, invalid } = props.report.counts;
   return (
     <div data-testid="import-report">
-      <p>
-        {props.report.dryRun ? 'Would create' : 'Created'} <strong>{created}</strong>, unchanged <strong>{unchanged}</strong>, invalid{' '}
-        <strong>{invalid}</strong>.
-      </p>
+      <p>{t('import.counts', { dryRun: String(props.report.dryRun), created, unchanged, invalid })}</p>
       {rows.length ? (
         <table class="cards">
           <caption>{props.caption}</caption>
           <thead>
             <tr>
-              <th scope="col">Row</th>
-              <th scope="col">Login</th>
-              <th scope="col">Problems</th>
+              <th scope="col">{t('import.row')}</th>
+              <th scope="col">{t('admin.login')}</th>
+              <th scope="col">{t('import.problems')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((item: ReportRow) => (
               <tr key={item.row}>
-                <td data-label="Row">{item.row}</td>
-                <td data-label="Login">{item.login ?? '—'}</td>
-                <td data-label="Problems">{(item.errors ?? []).map((error) => `${error.path}: ${error.message}`).join('; ')}</td>
+                <td data-label={t('import.row')}>{item.row}</td>
+                <td data-label={t('admin.login')}>{item.login ?? '—'}</td>
+                <td data-label={t('import.problems')}>{(item.errors ?? []).map((error) => `${error.path}: ${error.message}`).join('; ')}</td>
               </tr>
             ))}
           </tbody>
@@ -77,6 +77,7 @@ function ReportTable(props: { report: ImportReport; caption: string }) {
  * problems shown), then import it with a progress bar and download the row-by-row report.
  */
 export function UserImport() {
+  const { t } = useT();
   const [file, setFile] = useState<{ name: string; rows: FileRow[] }>();
   const [fileError, setFileError] = useState<string>();
   const [sendInvitations, setSendInvitations] = useState(false);
@@ -88,7 +89,7 @@ export function UserImport() {
   const run = (dryRun: boolean) =>
     action.run(async () => {
       if (!file) return;
-      const label = dryRun ? 'Checking' : 'Importing';
+      const label = dryRun ? t('import.checking') : t('import.importing');
       setProgress({ label, done: 0, total: file.rows.length });
       const result = await runImport(
         file.name,
@@ -102,16 +103,16 @@ export function UserImport() {
     });
 
   return (
-    <Page title="Import users" wide>
+    <Page title={t('import.title')} wide>
       <p>
-        <Link href="/settings/users">Back to users</Link>
+        <Link href="/settings/users">{t('user.back')}</Link>
       </p>
       <p>
-        A JSON or CSV file of users, with a header row naming some of these columns: <code>{IMPORT_COLUMNS.join(', ')}</code>. Users with a{' '}
-        <code>passwordHash</code> keep their password; the others are invited. See the README, “Migrating users”.
+        {t('import.intro.columns')} <code>{IMPORT_COLUMNS.join(', ')}</code>
       </p>
+      <p>{t('import.intro.hashes', { column: 'passwordHash' })}</p>
       <div class="field">
-        <label for="import-file">Users file (CSV or JSON)</label>
+        <label for="import-file">{t('import.file')}</label>
         <input
           id="import-file"
           type="file"
@@ -127,7 +128,7 @@ export function UserImport() {
             try {
               setFile({ name: chosen.name, rows: parseUsersFile(await chosen.text(), chosen.name) });
             } catch (error) {
-              setFileError(error instanceof UsersFileError ? error.message : `The file cannot be read: ${String(error)}`);
+              setFileError(t('import.file.unreadable', { detail: error instanceof UsersFileError ? error.message : String(error) }));
             }
           }}
         />
@@ -135,19 +136,17 @@ export function UserImport() {
       {fileError ? <Alert>{fileError}</Alert> : null}
       {file ? (
         <>
-          <p>
-            {file.name}: {file.rows.length} {file.rows.length === 1 ? 'user' : 'users'}.
-          </p>
+          <p>{t('import.file.rows', { file: file.name, count: file.rows.length })}</p>
           <label class="inline">
-            <input type="checkbox" checked={sendInvitations} onChange={(event) => setSendInvitations(event.currentTarget.checked)} /> Email an
-            activation link to each new user without a password hash
+            <input type="checkbox" checked={sendInvitations} onChange={(event) => setSendInvitations(event.currentTarget.checked)} />{' '}
+            {t('import.sendInvitations')}
           </label>
           <div class="actions">
             <button type="button" disabled={action.busy || file.rows.length === 0} onClick={() => run(true)}>
-              Check the file
+              {t('import.check')}
             </button>
             <button type="button" disabled={action.busy || !preview || Boolean(report)} onClick={() => run(false)}>
-              Import {file.rows.length} {file.rows.length === 1 ? 'user' : 'users'}
+              {t('import.run', { count: file.rows.length })}
             </button>
           </div>
         </>
@@ -156,17 +155,17 @@ export function UserImport() {
       {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
       {preview && !report ? (
         <section aria-labelledby="preview-title">
-          <h2 id="preview-title">Check (nothing was changed)</h2>
-          <ReportTable report={preview} caption="Rows that would not be imported" />
+          <h2 id="preview-title">{t('import.preview')}</h2>
+          <ReportTable report={preview} caption={t('import.preview.caption')} />
         </section>
       ) : null}
       {report ? (
         <section aria-labelledby="report-title">
-          <h2 id="report-title">Import report</h2>
-          <Success>The import is done.</Success>
-          <ReportTable report={report} caption="Rows that were not imported" />
+          <h2 id="report-title">{t('import.report')}</h2>
+          <Success>{t('import.done')}</Success>
+          <ReportTable report={report} caption={t('import.report.caption')} />
           <button type="button" onClick={() => offerDownload(`${file?.name ?? 'users'}.report.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`)}>
-            Download the report
+            {t('import.report.download')}
           </button>
         </section>
       ) : null}
@@ -176,6 +175,7 @@ export function UserImport() {
 
 /** On the users list, for the owner: the way to the import page and the export downloads. */
 export function UsersImportExport() {
+  const { t } = useT();
   const { me } = useSession();
   const action = useAction();
   if (me?.role !== 'root') return null;
@@ -186,12 +186,12 @@ export function UsersImportExport() {
     });
   return (
     <div class="actions" data-testid="users-import-export">
-      <Link href="/settings/users/import">Import users</Link>
+      <Link href="/settings/users/import">{t('import.title')}</Link>
       <button type="button" disabled={action.busy} onClick={() => download('csv')}>
-        Export CSV
+        {t('import.export', { format: 'CSV' })}
       </button>
       <button type="button" disabled={action.busy} onClick={() => download('json')}>
-        Export JSON
+        {t('import.export', { format: 'JSON' })}
       </button>
       {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
     </div>

@@ -1,15 +1,17 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { request, versionOf } from '../api';
+import { ENDONYMS, useT, type T } from '../i18n';
 import { sentenceFor } from '../problems';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import type { Link as IssuedLink, User } from '../types';
-import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
+import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, useAction, useLoad } from '../ui';
+import { describeDelivery, formatWhen, roleName, statusName } from './admin-words';
 import { ApiTokens } from './api-tokens';
 import { UserPermissions, useCatalog } from './permissions';
 import { UserSessions } from './sessions';
-import { describeDelivery } from './users';
+import { localeOptions } from './users';
 import { UserPasskeys } from './passkeys';
 
 interface Loaded {
@@ -18,6 +20,7 @@ interface Loaded {
 }
 
 export function UserDetail(props: { id: string }) {
+  const { t, locale } = useT();
   const { me } = useSession();
   const path = `/v1/users/${encodeURIComponent(props.id)}`;
   const loaded = useLoad<Loaded>(async () => {
@@ -30,13 +33,13 @@ export function UserDetail(props: { id: string }) {
 
   if (loaded.error) {
     return (
-      <Page title="User">
+      <Page title={t('user.title')}>
         <Alert>{sentenceFor(loaded.error)}</Alert>
-        <Link href="/settings/users">Back to users</Link>
+        <Link href="/settings/users">{t('user.back')}</Link>
       </Page>
     );
   }
-  if (!loaded.data) return <Page title="User"><p aria-busy="true">Loading…</p></Page>;
+  if (!loaded.data) return <Page title={t('user.title')}><p aria-busy="true">{t('admin.loading')}</p></Page>;
   const { user, version } = loaded.data;
   const isRoot = me?.role === 'root';
   const self = me?.id === user.id;
@@ -54,97 +57,99 @@ export function UserDetail(props: { id: string }) {
   };
   const noticeIn = (where: string) => (notice?.where === where ? <Success>{notice.message}</Success> : null);
   const sections: Array<[string, string]> = [
-    ['details', 'Details'],
-    ['permissions', 'Permissions'],
-    ...(hasAccess ? [['access', 'Sign-in and access'] as [string, string]] : []),
-    ['sessions', 'Sessions'],
-    ...(canSeeTokens ? [['api-tokens', 'API tokens'] as [string, string]] : []),
-    ...(canDelete ? [['delete', 'Delete'] as [string, string]] : []),
+    ['details', t('user.details')],
+    ['permissions', t('user.permissions')],
+    ...(hasAccess ? [['access', t('user.access')] as [string, string]] : []),
+    ['sessions', t('user.sessions')],
+    ...(canSeeTokens ? [['api-tokens', t('user.apiTokens')] as [string, string]] : []),
+    ...(canDelete ? [['delete', t('admin.delete')] as [string, string]] : []),
   ];
 
   return (
-    <Page title={`${user.name} (${user.login})`} sections={sections}>
+    <Page title={t('user.heading', { name: user.name, login: user.login })} sections={sections}>
       <p>
-        <Link href="/settings/users">← All users</Link>
+        <Link href="/settings/users">{t('user.all')}</Link>
       </p>
       <section id="details" aria-labelledby="details-title">
-        <h2 id="details-title">Details</h2>
+        <h2 id="details-title">{t('user.details')}</h2>
         <dl class="facts">
-          <dt>Login</dt>
+          <dt>{t('admin.login')}</dt>
           <dd>{user.login}</dd>
-          <dt>Kind</dt>
-          <dd>{user.type === 'service' ? 'service account' : 'person'}</dd>
-          <dt>Email</dt>
-          <dd>{user.email ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})` : '—'}</dd>
-          <dt>Role</dt>
-          <dd>{user.role}</dd>
+          <dt>{t('user.kind')}</dt>
+          <dd>{t('user.kind.value', { type: user.type })}</dd>
+          <dt>{t('admin.email')}</dt>
+          <dd>{user.email ? t('user.email.value', { email: user.email, verified: String(user.emailVerified) }) : '—'}</dd>
+          <dt>{t('admin.role')}</dt>
+          <dd>{roleName(t, user.role)}</dd>
           {user.managedBy ? (
             <>
-              <dt>Managed by</dt>
-              <dd><span class="badge managed">{user.managedBy === 'scim' ? 'Directory (SCIM)' : 'Single sign-on'}</span> — change its name, email and groups in your identity provider</dd>
+              <dt>{t('user.managedBy')}</dt>
+              <dd><span class="badge managed">{t('user.managedBy.value', { by: user.managedBy })}</span> {t('user.managedBy.hint')}</dd>
             </>
           ) : null}
-          <dt>Status</dt>
+          <dt>{t('admin.status')}</dt>
           <dd>
-            <span class={`badge ${user.status}`}>{user.status}</span>
-            {user.mustChangePassword ? ' (must choose a new password at next login)' : ''}
+            <span class={`badge ${user.status}`}>{statusName(t, user.status)}</span>
+            {user.mustChangePassword ? ` ${t('user.mustChangePassword')}` : ''}
           </dd>
-          <dt>Two-factor</dt>
-          <dd>{user.mfa.enabled ? 'on' : 'off'}{user.mfa.required ? ', required' : ''}</dd>
-          <dt>Created</dt>
-          <dd>{formatDate(user.createdAt)}</dd>
-          <dt>Last login</dt>
-          <dd>{formatDate(user.lastLoginAt)}</dd>
+          <dt>{t('admin.twoFactor')}</dt>
+          <dd>{t('user.mfa.value', { enabled: String(user.mfa.enabled), required: String(user.mfa.required) })}</dd>
+          <dt>{t('admin.locale')}</dt>
+          <dd>{user.locale ? <span lang={user.locale}>{ENDONYMS[user.locale]}</span> : t('admin.locale.default')}</dd>
+          <dt>{t('admin.created')}</dt>
+          <dd>{formatWhen(locale, user.createdAt)}</dd>
+          <dt>{t('admin.lastLogin')}</dt>
+          <dd>{formatWhen(locale, user.lastLoginAt)}</dd>
         </dl>
         {isRoot && !self ? (
-          <EditUser user={user} version={version} path={path} onSaved={() => done('details')('Saved.')} onReload={loaded.reload} notice={noticeIn('details')} />
+          <EditUser user={user} version={version} path={path} onSaved={() => done('details')(t('admin.saved'))} onReload={loaded.reload} notice={noticeIn('details')} />
         ) : null}
       </section>
 
       <div id="permissions">
-        <UserPermissions user={user} version={version} path={path} onSaved={() => done('permissions')('Permissions saved.')} onReload={loaded.reload} />
+        <UserPermissions user={user} version={version} path={path} onSaved={() => done('permissions')(t('user.permissions.saved'))} onReload={loaded.reload} />
         {noticeIn('permissions')}
       </div>
 
       {hasAccess ? (
         <section id="access" aria-labelledby="access-title">
-          <h2 id="access-title">Sign-in and access</h2>
+          <h2 id="access-title">{t('user.access')}</h2>
           {issued ? (
             <>
               <OnceSecret label={issued.label} value={issued.link.url} testId="issued-link" />
-              <p>{describeDelivery(issued.link.emailDelivery)} It expires {formatDate(issued.link.expiresAt)}.</p>
+              <p>{describeDelivery(t, issued.link.emailDelivery)} {t('user.link.expires', { when: formatWhen(locale, issued.link.expiresAt) })}</p>
             </>
           ) : null}
           {noticeIn('access')}
           {canActivate ? (
             <LinkActions
-              title="Activation"
+              title={t('user.activation')}
               path={`${path}/activation`}
-              issue="Send a new activation link"
-              revoke="Revoke the activation link"
+              issue={t('user.activation.issue')}
+              revoke={t('user.activation.revoke')}
               pending
               onIssued={(link) => {
-                setIssued({ label: 'Activation link', link });
-                done('access')('A new activation link was issued; the previous one no longer works.');
+                setIssued({ label: t('admin.activationLink'), link });
+                done('access')(t('user.activation.issued'));
               }}
-              onRevoked={() => done('access')('The activation link was revoked.')}
+              onRevoked={() => done('access')(t('user.activation.revoked'))}
             />
           ) : null}
           {canReset ? (
             <LinkActions
-              title="Password reset"
+              title={t('user.reset')}
               path={`${path}/password-reset`}
-              issue="Send a password-reset link"
-              revoke="Cancel pending password reset"
+              issue={t('user.reset.issue')}
+              revoke={t('user.reset.revoke')}
               pending={user.passwordResetPending}
               onIssued={(link) => {
-                setIssued({ label: 'Password-reset link', link });
-                done('access')('A password-reset link was issued.');
+                setIssued({ label: t('user.reset.link'), link });
+                done('access')(t('user.reset.issued'));
               }}
-              onRevoked={() => done('access')('Any pending password-reset link was cancelled.')}
+              onRevoked={() => done('access')(t('user.reset.revoked'))}
             />
           ) : null}
-          {canResetMfa ? <ResetMfa path={path} onDone={() => done('access')('Two-factor was removed; they set it up again at their next login if it is required.')} /> : null}
+          {canResetMfa ? <ResetMfa path={path} onDone={() => done('access')(t('user.resetMfa.done'))} /> : null}
           {canTransfer ? <Transfer user={user} /> : null}
         </section>
       ) : null}
@@ -154,7 +159,7 @@ export function UserDetail(props: { id: string }) {
 
       {canSeeTokens ? (
         <section aria-labelledby="user-tokens-title" id="api-tokens">
-          <h2 id="user-tokens-title">API tokens</h2>
+          <h2 id="user-tokens-title">{t('user.apiTokens')}</h2>
           <ApiTokens base={`${path}/api-tokens`} canManage={isRoot && !self} />
         </section>
       ) : null}
@@ -165,6 +170,7 @@ export function UserDetail(props: { id: string }) {
 }
 
 function EditUser(props: { user: User; version: number; path: string; onSaved: () => void; onReload: () => void; notice?: ComponentChildren }) {
+  const { t } = useT();
   const action = useAction();
   const { user } = props;
   const canChangeRole = user.role !== 'root';
@@ -177,22 +183,22 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
   const sameAsDefaults = defaults !== undefined && defaults.length === user.permissions.length && defaults.every((name) => user.permissions.includes(name));
   return (
     <div>
-      <h3 id="edit-title">Edit</h3>
+      <h3 id="edit-title">{t('admin.edit')}</h3>
       <Form
         // A new version remounts the form with the latest values.
         key={props.version}
-        label="Edit user"
+        label={t('user.edit')}
         busy={action.busy}
         error={action.error}
         versioned={{
-          what: 'this user',
+          what: t('user.versioned'),
           reload: () => {
             action.setError(undefined);
             props.onReload();
           },
         }}
-        submit="Save changes"
-        codeFields={{ email_taken: 'email', root_protected: 'role' }}
+        submit={t('user.edit.submit')}
+        codeFields={{ email_taken: 'email', root_protected: 'role', unsupported_locale: 'locale' }}
         onSubmit={(form) =>
           action.run(async () => {
             const text = (name: string) => String(form.get(name) ?? '').trim();
@@ -200,6 +206,7 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
               name: text('name'),
               origin: text('origin') || null,
               location: text('location') || null,
+              locale: text('locale') || null,
               ...(user.email !== null ? { email: text('email') } : {}),
               ...(canChangeRole ? { role: text('role') } : {}),
               // Pending users become active only by activating.
@@ -217,44 +224,45 @@ function EditUser(props: { user: User; version: number; path: string; onSaved: (
           })
         }
       >
-        <Field name="name" label="Name" required defaultValue={user.name} readOnly={user.managedBy === 'scim'} hint={user.managedBy === 'scim' ? 'Managed by your directory.' : undefined} />
-        {user.email !== null ? <Field name="email" label="Email" type="email" required defaultValue={user.email} readOnly={user.managedBy === 'scim'} /> : null}
+        <Field name="name" label={t('admin.name')} required defaultValue={user.name} readOnly={user.managedBy === 'scim'} hint={user.managedBy === 'scim' ? t('user.managedByDirectory') : undefined} />
+        {user.email !== null ? <Field name="email" label={t('admin.email')} type="email" required defaultValue={user.email} readOnly={user.managedBy === 'scim'} /> : null}
         {canChangeRole ? (
           <>
-            <Select name="role" label="Role" value={role} options={[['developer', 'Developer'], ['admin', 'Admin']]} onChange={setRole} />
+            <Select name="role" label={t('admin.role')} value={role} options={[['developer', roleName(t, 'developer')], ['admin', roleName(t, 'admin')]]} onChange={setRole} />
             {newRole && defaults ? (
               sameAsDefaults ? (
-                <p class="hint">Their permissions already match what a new {newRole} gets.</p>
+                <p class="hint">{t('user.grants.same', { role: newRole })}</p>
               ) : (
                 <fieldset class="role-grants">
-                  <legend>Permissions as {newRole === 'admin' ? 'an admin' : 'a developer'}</legend>
-                  <p class="hint">Changing the role does not change the permissions by itself. Choose:</p>
+                  <legend>{t('user.grants.legend', { role: newRole })}</legend>
+                  <p class="hint">{t('user.grants.hint')}</p>
                   <label class="inline">
-                    <input type="radio" name="grants" value="keep" required checked={grants === 'keep'} onChange={() => setGrants('keep')} /> Keep their
-                    current permissions: {listOf(user.permissions)}
+                    <input type="radio" name="grants" value="keep" required checked={grants === 'keep'} onChange={() => setGrants('keep')} />{' '}
+                    {t('user.grants.keep', { list: listOf(t, user.permissions) })}
                   </label>
                   <label class="inline">
-                    <input type="radio" name="grants" value="defaults" required checked={grants === 'defaults'} onChange={() => setGrants('defaults')} /> Give
-                    them what a new {newRole} gets: {listOf(defaults)}
+                    <input type="radio" name="grants" value="defaults" required checked={grants === 'defaults'} onChange={() => setGrants('defaults')} />{' '}
+                    {t('user.grants.defaults', { role: newRole, list: listOf(t, defaults) })}
                   </label>
                 </fieldset>
               )
             ) : null}
             {user.status !== 'pending' ? (
-              <Select name="status" label="Status" value={user.status} options={[['active', 'Active'], ['deactivated', 'Deactivated (cannot log in; sessions end at once)']]} />
+              <Select name="status" label={t('admin.status')} value={user.status} options={[['active', statusName(t, 'active')], ['deactivated', t('user.status.deactivated')]]} />
             ) : null}
           </>
         ) : null}
-        {user.type === 'human' ? <Checkbox name="requireMfa" label="Require two-factor authentication" checked={user.mfa.required} /> : null}
-        <Field name="origin" label="Origin" defaultValue={user.origin ?? ''} />
-        <Field name="location" label="Location" defaultValue={user.location ?? ''} />
+        {user.type === 'human' ? <Select name="locale" label={t('admin.locale')} value={user.locale ?? ''} options={localeOptions(t('admin.locale.default'))} /> : null}
+        {user.type === 'human' ? <Checkbox name="requireMfa" label={t('admin.requireMfa')} checked={user.mfa.required} /> : null}
+        <Field name="origin" label={t('user.origin')} defaultValue={user.origin ?? ''} />
+        <Field name="location" label={t('user.location')} defaultValue={user.location ?? ''} />
       </Form>
       {props.notice}
     </div>
   );
 }
 
-const listOf = (names: string[]) => (names.length ? names.join(', ') : 'none');
+const listOf = (t: T, names: string[]) => (names.length ? names.join(', ') : t('user.grants.none'));
 
 /** `pending: false`: nothing to revoke, so no revoke button (it would do nothing). */
 function LinkActions(props: { title: string; path: string; issue: string; revoke: string; pending: boolean; onIssued: (link: IssuedLink) => void; onRevoked: () => void }) {
@@ -288,16 +296,17 @@ function LinkActions(props: { title: string; path: string; issue: string; revoke
 }
 
 function ResetMfa(props: { path: string; onDone: () => void }) {
+  const { t } = useT();
   const action = useAction();
   return (
     <section aria-labelledby="reset-mfa-title">
-      <h3 id="reset-mfa-title">Two-factor</h3>
+      <h3 id="reset-mfa-title">{t('admin.twoFactor')}</h3>
       <Form
-        label="Reset two-factor"
+        label={t('user.resetMfa')}
         danger
         busy={action.busy}
         error={action.error}
-        submit="Reset two-factor"
+        submit={t('user.resetMfa')}
         onSubmit={() =>
           action.run(async () => {
             await request('DELETE', `${props.path}/mfa`);
@@ -305,26 +314,27 @@ function ResetMfa(props: { path: string; onDone: () => void }) {
           })
         }
       >
-        <p>For someone who lost their authenticator app and recovery codes.</p>
+        <p>{t('user.resetMfa.hint')}</p>
       </Form>
     </section>
   );
 }
 
 function Transfer(props: { user: User }) {
+  const { t } = useT();
   const session = useSession();
   const action = useAction();
   return (
     <section aria-labelledby="transfer-title">
-      <h3 id="transfer-title">Transfer ownership</h3>
+      <h3 id="transfer-title">{t('user.transfer')}</h3>
       <details>
-        <summary>Make {props.user.login} the owner</summary>
+        <summary>{t('user.transfer.summary', { login: props.user.login })}</summary>
         <Form
-          label="Transfer ownership"
+          label={t('user.transfer')}
           danger
           busy={action.busy}
           error={action.error}
-          submit="Transfer ownership"
+          submit={t('user.transfer')}
           codeFields={{ reauthentication_failed: 'password' }}
           onSubmit={(form) =>
             action.run(async () => {
@@ -337,9 +347,9 @@ function Transfer(props: { user: User }) {
             })
           }
         >
-          <p>You become an admin. Only the new owner can give ownership back.</p>
-          <Field name="password" label="Your password" type="password" required autocomplete="current-password" />
-          {session.me?.mfa.enabled ? <Field name="code" label="Your two-factor code" autocomplete="one-time-code" required /> : null}
+          <p>{t('user.transfer.hint')}</p>
+          <Field name="password" label={t('user.transfer.password')} type="password" required autocomplete="current-password" />
+          {session.me?.mfa.enabled ? <Field name="code" label={t('user.transfer.code')} autocomplete="one-time-code" required /> : null}
         </Form>
       </details>
     </section>
@@ -347,19 +357,20 @@ function Transfer(props: { user: User }) {
 }
 
 function DeleteUser(props: { user: User; path: string }) {
+  const { t } = useT();
   const action = useAction();
   const [typed, setTyped] = useState('');
   const matches = typed === props.user.login;
   return (
     <section aria-labelledby="delete-title" class="danger-zone" id="delete">
-      <h2 id="delete-title">Delete user</h2>
+      <h2 id="delete-title">{t('user.delete')}</h2>
       <Form
-        label="Delete user"
+        label={t('user.delete')}
         danger
         busy={action.busy}
         disabled={!matches}
         error={action.error}
-        submit="Delete this user"
+        submit={t('user.delete.submit')}
         codeFields={{ confirmation_mismatch: 'confirm' }}
         onSubmit={(form) =>
           action.run(async () => {
@@ -369,9 +380,9 @@ function DeleteUser(props: { user: User; path: string }) {
         }
       >
         <p>
-          This removes {props.user.login}, their sessions and API tokens for good. Type <strong>{props.user.login}</strong> to confirm.
+          {t('user.delete.hint', { login: props.user.login })} {t('user.delete.type')} <strong>{props.user.login}</strong>
         </p>
-        <Field name="confirm" label="Login to confirm" required autocomplete="off" value={typed} onInput={(event) => setTyped(event.currentTarget.value)} />
+        <Field name="confirm" label={t('user.delete.confirm')} required autocomplete="off" value={typed} onInput={(event) => setTyped(event.currentTarget.value)} />
       </Form>
     </section>
   );

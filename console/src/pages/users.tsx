@@ -1,27 +1,18 @@
 import { useState } from 'preact/hooks';
 import { get, request } from '../api';
+import { ENDONYMS, LOCALES, useT } from '../i18n';
 import { sentenceFor } from '../problems';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import type { InviteResult, Page as ListPage, User } from '../types';
-import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, formatDate, useAction, useLoad } from '../ui';
+import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, Success, useAction, useLoad } from '../ui';
+import { describeDelivery, formatWhen, roleName, statusName } from './admin-words';
 import { Pager, query, useCursorPages } from './paging';
 import { PermissionFilter } from './permissions';
 import { UsersImportExport } from './user-import';
 
-const ROLE_FILTER: Array<[string, string]> = [['', 'Any role'], ['root', 'Owner (root)'], ['admin', 'Admin'], ['developer', 'Developer']];
-const STATUS_FILTER: Array<[string, string]> = [['', 'Any status'], ['pending', 'Pending'], ['active', 'Active'], ['deactivated', 'Deactivated']];
-
-export const describeDelivery = (delivery: 'sent' | 'failed' | 'none' | 'suppressed') =>
-  delivery === 'sent'
-    ? 'The email was sent.'
-    : delivery === 'failed'
-      ? 'The email could not be sent; pass the link on yourself.'
-      : delivery === 'suppressed'
-        ? 'No email was sent: this address bounced or complained before; pass the link on yourself.'
-        : 'No email was sent.';
-
 export function Users() {
+  const { t, locale } = useT();
   const { query: params } = useLocation();
   const filters = { q: params.get('q') ?? '', role: params.get('role') ?? '', status: params.get('status') ?? '', permission: params.get('permission') ?? '' };
   const pages = useCursorPages([filters.q, filters.role, filters.status, filters.permission]);
@@ -35,102 +26,117 @@ export function Users() {
     else next.delete(name);
     navigate(`/settings/users${next.toString() ? `?${next}` : ''}`, { replace: true });
   };
+  const roleFilter: Array<[string, string]> = [['', t('users.anyRole')], ['root', t('users.role.rootFilter')], ['admin', roleName(t, 'admin')], ['developer', roleName(t, 'developer')]];
+  const statusFilter: Array<[string, string]> = [['', t('users.anyStatus')], ...(['pending', 'active', 'deactivated'] as const).map((status): [string, string] => [status, statusName(t, status)])];
+  const column = {
+    login: t('admin.login'),
+    name: t('admin.name'),
+    email: t('admin.email'),
+    role: t('admin.role'),
+    status: t('admin.status'),
+    mfa: t('admin.twoFactor'),
+    lastLogin: t('admin.lastLogin'),
+  };
   return (
-    <Page title="Users" wide>
+    <Page title={t('users.title')} wide>
       <Invite onInvited={list.reload} />
       <UsersImportExport />
       <form
         class="filters"
         role="search"
-        aria-label="Find users"
+        aria-label={t('users.find')}
         onSubmit={(event) => {
           event.preventDefault();
           setFilter('q', String(new FormData(event.currentTarget).get('q') ?? '').trim());
         }}
       >
         <div class="field">
-          <label for="user-search">Search</label>
-          <input id="user-search" name="q" type="search" defaultValue={filters.q} placeholder="Start of a login, name or email" />
+          <label for="user-search">{t('users.search')}</label>
+          <input id="user-search" name="q" type="search" defaultValue={filters.q} placeholder={t('users.search.placeholder')} />
         </div>
-        <button type="submit">Search</button>
-        <Select name="role" label="Role" value={filters.role} options={ROLE_FILTER} onChange={(value) => setFilter('role', value)} />
-        <Select name="status" label="Status" value={filters.status} options={STATUS_FILTER} onChange={(value) => setFilter('status', value)} />
+        <button type="submit">{t('users.search')}</button>
+        <Select name="role" label={column.role} value={filters.role} options={roleFilter} onChange={(value) => setFilter('role', value)} />
+        <Select name="status" label={column.status} value={filters.status} options={statusFilter} onChange={(value) => setFilter('status', value)} />
         <PermissionFilter value={filters.permission} onChange={(value) => setFilter('permission', value)} />
       </form>
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {list.data ? (
         list.data.items.length ? (
           <table class="cards">
-            <caption class="visually-hidden">Users</caption>
+            <caption class="visually-hidden">{t('users.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Login</th>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Two-factor</th>
-                <th scope="col">Last login</th>
+                <th scope="col">{column.login}</th>
+                <th scope="col">{column.name}</th>
+                <th scope="col">{column.email}</th>
+                <th scope="col">{column.role}</th>
+                <th scope="col">{column.status}</th>
+                <th scope="col">{column.mfa}</th>
+                <th scope="col">{column.lastLogin}</th>
               </tr>
             </thead>
             <tbody>
               {list.data.items.map((user) => (
                 <tr key={user.id}>
-                  <td data-label="Login">
+                  <td data-label={column.login}>
                     <Link href={`/settings/users/${encodeURIComponent(user.id)}`}>{user.login}</Link>
                   </td>
-                  <td data-label="Name">{user.name}</td>
-                  <td data-label="Email">{user.email ?? (user.type === 'service' ? 'service account' : '—')}</td>
-                  <td data-label="Role">{user.role}</td>
-                  <td data-label="Status">
-                    <span class={`badge ${user.status}`}>{user.status}</span>
+                  <td data-label={column.name}>{user.name}</td>
+                  <td data-label={column.email}>{user.email ?? (user.type === 'service' ? t('users.serviceAccount') : '—')}</td>
+                  <td data-label={column.role}>{roleName(t, user.role)}</td>
+                  <td data-label={column.status}>
+                    <span class={`badge ${user.status}`}>{statusName(t, user.status)}</span>
                   </td>
-                  <td data-label="Two-factor">{user.mfa.enabled ? 'on' : user.mfa.required ? 'required, not set up' : 'off'}</td>
-                  <td data-label="Last login">{formatDate(user.lastLoginAt)}</td>
+                  <td data-label={column.mfa}>{t('users.mfa', { state: user.mfa.enabled ? 'on' : user.mfa.required ? 'required' : 'off' })}</td>
+                  <td data-label={column.lastLogin}>{formatWhen(locale, user.lastLoginAt)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         ) : (
-          <p>No users match.</p>
+          <p>{t('users.none')}</p>
         )
       ) : !list.error ? (
-        <p aria-busy="true">Loading…</p>
+        <p aria-busy="true">{t('admin.loading')}</p>
       ) : null}
       <Pager page={pages.page} nextCursor={list.data?.nextCursor} onNext={pages.next} onPrevious={pages.previous} />
     </Page>
   );
 }
 
+/** The language choices of a user: none (the organization's default applies) or one of the six, each named in itself. */
+export const localeOptions = (noneLabel: string): Array<[string, string]> => [['', noneLabel], ...LOCALES.map((tag): [string, string] => [tag, ENDONYMS[tag]])];
+
 function Invite(props: { onInvited: () => void }) {
+  const { t } = useT();
   const { me } = useSession();
   const action = useAction();
   const [kind, setKind] = useState<'human' | 'service'>('human');
   const [result, setResult] = useState<InviteResult>();
   const [open, setOpen] = useState(false);
-  const roles: Array<[string, string]> = me?.role === 'root' ? [['developer', 'Developer'], ['admin', 'Admin']] : [['developer', 'Developer']];
+  const roles: Array<[string, string]> = (me?.role === 'root' ? (['developer', 'admin'] as const) : (['developer'] as const)).map((role): [string, string] => [role, roleName(t, role)]);
   return (
     <details class="invite" open={open || Boolean(result)} onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary>Invite someone</summary>
+      <summary>{t('users.invite')}</summary>
       {result ? (
         <div>
           <Success>
-            {result.user.login} was added. {describeDelivery(result.emailDelivery)}
+            {t('users.invited', { login: result.user.login })} {describeDelivery(t, result.emailDelivery)}
           </Success>
-          {result.activation ? <OnceSecret label="Activation link" value={result.activation.url} testId="activation-link" /> : null}
-          {result.temporaryPassword ? <OnceSecret label="Temporary password" value={result.temporaryPassword} testId="temporary-password" /> : null}
-          {result.apiToken ? <OnceSecret label="API token of the service account" value={result.apiToken.token} testId="api-token" /> : null}
+          {result.activation ? <OnceSecret label={t('admin.activationLink')} value={result.activation.url} testId="activation-link" /> : null}
+          {result.temporaryPassword ? <OnceSecret label={t('users.temporaryPassword')} value={result.temporaryPassword} testId="temporary-password" /> : null}
+          {result.apiToken ? <OnceSecret label={t('users.serviceToken')} value={result.apiToken.token} testId="api-token" /> : null}
           <button type="button" onClick={() => setResult(undefined)}>
-            Invite someone else
+            {t('users.inviteAnother')}
           </button>
         </div>
       ) : (
         <Form
-          label="Invite someone"
+          label={t('users.invite')}
           busy={action.busy}
           error={action.error}
-          submit="Invite"
-          codeFields={{ login_taken: 'login', email_taken: 'email' }}
+          submit={t('users.invite.submit')}
+          codeFields={{ login_taken: 'login', email_taken: 'email', unsupported_locale: 'locale' }}
           onSubmit={(form) =>
             action.run(async () => {
               const text = (name: string) => String(form.get(name) ?? '').trim();
@@ -146,6 +152,7 @@ function Invite(props: { onInvited: () => void }) {
                       requireMfa: form.get('requireMfa') === 'on',
                       ...(text('origin') ? { origin: text('origin') } : {}),
                       ...(text('location') ? { location: text('location') } : {}),
+                      ...(text('locale') ? { locale: text('locale') } : {}),
                     };
               const { body: invited } = await request<InviteResult>('POST', '/v1/users', { body });
               setResult(invited);
@@ -154,31 +161,32 @@ function Invite(props: { onInvited: () => void }) {
           }
         >
           <fieldset>
-            <legend>Kind of account</legend>
+            <legend>{t('users.kind')}</legend>
             <label class="inline">
-              <input type="radio" name="kind" value="human" checked={kind === 'human'} onChange={() => setKind('human')} /> A person
+              <input type="radio" name="kind" value="human" checked={kind === 'human'} onChange={() => setKind('human')} /> {t('users.kind.human')}
             </label>
             <label class="inline">
-              <input type="radio" name="kind" value="service" checked={kind === 'service'} onChange={() => setKind('service')} /> A service account (API token only)
+              <input type="radio" name="kind" value="service" checked={kind === 'service'} onChange={() => setKind('service')} /> {t('users.kind.service')}
             </label>
           </fieldset>
-          <Field name="login" label="Login" required hint="3–128 of a–z, 0–9, . _ - + @" />
-          <Field name="name" label="Name" required />
-          {kind === 'human' ? <Field name="email" label="Email" type="email" required /> : null}
-          <Select name="role" label="Role" options={roles} />
+          <Field name="login" label={t('admin.login')} required hint={t('users.login.hint')} />
+          <Field name="name" label={t('admin.name')} required />
+          {kind === 'human' ? <Field name="email" label={t('admin.email')} type="email" required /> : null}
+          <Select name="role" label={t('admin.role')} options={roles} />
           {kind === 'human' ? (
             <>
               <Select
                 name="delivery"
-                label="How they get in"
+                label={t('users.delivery')}
                 options={[
-                  ['link', 'An activation link (emailed, and shown here once)'],
-                  ['temporaryPassword', 'A temporary password (shown here once; changed at first login)'],
+                  ['link', t('users.delivery.link')],
+                  ['temporaryPassword', t('users.delivery.temporaryPassword')],
                 ]}
               />
-              <Checkbox name="requireMfa" label="Require two-factor authentication" />
-              <Field name="origin" label="Origin (optional)" hint="Where they come from, e.g. a team or partner." />
-              <Field name="location" label="Location (optional)" />
+              <Select name="locale" label={t('admin.locale')} options={localeOptions(t('admin.locale.default'))} />
+              <Checkbox name="requireMfa" label={t('admin.requireMfa')} />
+              <Field name="origin" label={t('users.origin.optional')} hint={t('users.origin.hint')} />
+              <Field name="location" label={t('users.location.optional')} />
             </>
           ) : null}
         </Form>

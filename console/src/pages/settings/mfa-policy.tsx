@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { request } from '../../api';
+import { useT } from '../../i18n';
 import { useSession } from '../../session';
 import type { MfaPolicy as Policy, Org } from '../../types';
 import { Checkbox, Form, Page, Select, Success, useAction } from '../../ui';
@@ -9,33 +10,30 @@ import { Checkbox, Form, Page, Select, Success, useAction } from '../../ui';
  * methods count. It applies at each person's next sign-in; sessions already open go on.
  */
 export function MfaPolicy() {
+  const { t } = useT();
   const session = useSession();
   const org = session.org!;
   const policy = org.mfaPolicy;
   const action = useAction();
   const [saved, setSaved] = useState(false);
   return (
-    <Page title="Two-factor policy">
-      <p>
-        Choose who must use a second factor when signing in, and which kinds count. People it covers who have no allowed factor set one up at
-        their next sign-in. A passkey sign-in counts as two factors; people signing in through your identity provider (single sign-on) use its
-        factors instead.
-      </p>
-      {saved ? <Success>Saved. It applies from each person’s next sign-in.</Success> : null}
+    <Page title={t('mfaPolicy.title')}>
+      <p>{t('mfaPolicy.intro')}</p>
+      {saved ? <Success>{t('mfaPolicy.saved')}</Success> : null}
       <Form
         key={org.version}
-        label="Two-factor policy"
+        label={t('mfaPolicy.title')}
         busy={action.busy}
         error={action.error}
         versioned={{
-          what: 'the organization',
+          what: t('org.versioned'),
           reload: () => {
             action.setError(undefined);
             void session.reload();
           },
         }}
         codeFields={{ validation_failed: 'methods' }}
-        submit="Save policy"
+        submit={t('mfaPolicy.save')}
         onSubmit={(form) =>
           action.run(async () => {
             setSaved(false);
@@ -49,18 +47,18 @@ export function MfaPolicy() {
       >
         <Select
           name="require"
-          label="Require two-factor for"
+          label={t('mfaPolicy.require')}
           value={policy.require}
           options={[
-            ['off', 'Nobody (each person chooses)'],
-            ['admins', 'The owner and admins'],
-            ['everyone', 'Everyone'],
+            ['off', t('mfaPolicy.require.off')],
+            ['admins', t('mfaPolicy.require.admins')],
+            ['everyone', t('mfaPolicy.require.everyone')],
           ]}
         />
         <fieldset>
-          <legend>Allowed methods</legend>
-          <Checkbox name="passkey" label="Passkeys (phishing-resistant)" checked={policy.methods.includes('passkey')} />
-          <Checkbox name="totp" label="Authenticator app codes (TOTP)" checked={policy.methods.includes('totp')} />
+          <legend>{t('mfaPolicy.methods')}</legend>
+          <Checkbox name="passkey" label={t('mfaPolicy.methods.passkey')} checked={policy.methods.includes('passkey')} />
+          <Checkbox name="totp" label={t('mfaPolicy.methods.totp')} checked={policy.methods.includes('totp')} />
         </fieldset>
       </Form>
     </Page>

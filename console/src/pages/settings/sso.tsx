@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
 import { request } from '../../api';
+import { useT } from '../../i18n';
+import { sentenceFor } from '../../problems';
 import { Link } from '../../router';
-import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, formatDate, useAction, useLoad } from '../../ui';
+import { Alert, Checkbox, Field, Form, OnceSecret, Page, Select, useAction, useLoad } from '../../ui';
+import { formatWhen, roleName } from '../admin-words';
 
 /**
  * Settings → Single sign-on (root): domains proven by DNS, connections to the organization's
@@ -31,47 +34,49 @@ interface Connection {
 }
 
 function Domains(props: { onChange: () => void }) {
+  const { t, locale } = useT();
   const list = useLoad(() => request<{ items: Domain[] }>('GET', '/v1/org/domains').then((answer) => answer.body.items), []);
   const add = useAction();
   const verify = useAction();
   return (
     <section aria-labelledby="sso-domains">
-      <h2 id="sso-domains">Domains</h2>
-      <p>Prove each email domain by publishing a DNS TXT record, then press Verify.</p>
-      {verify.error ? <Alert>{verify.error instanceof Error ? verify.error.message : 'Verification failed.'}</Alert> : null}
+      <h2 id="sso-domains">{t('sso.domains')}</h2>
+      <p>{t('sso.domains.intro')}</p>
+      {verify.error ? <Alert>{sentenceFor(verify.error)}</Alert> : null}
       <ul>
         {(list.data ?? []).map((domain) => (
           <li key={domain.id} data-testid={`domain-${domain.domain}`}>
-            <strong>{domain.domain}</strong> — {domain.status === 'verified' ? `verified ${formatDate(domain.verifiedAt)}` : 'pending'}
+            <strong>{domain.domain}</strong> — {domain.status === 'verified' ? t('sso.domain.verified', { when: formatWhen(locale, domain.verifiedAt) }) : t('sso.domain.pending')}
             {domain.status === 'pending' ? (
               <>
-                <OnceSecret label="TXT record name" value={domain.verification.name} />
-                <OnceSecret label="TXT record value" value={domain.verification.value} />
+                <OnceSecret label={t('sso.domain.txtName')} value={domain.verification.name} />
+                <OnceSecret label={t('sso.domain.txtValue')} value={domain.verification.value} />
                 <button type="button" disabled={verify.busy} onClick={() => void verify.run(async () => {
                   await request('POST', `/v1/org/domains/${domain.id}/verify`);
                   list.reload();
                   props.onChange();
-                })}>Verify</button>
+                })}>{t('sso.domain.verify')}</button>
               </>
             ) : null}
             <button type="button" class="danger" onClick={() => void verify.run(async () => {
               await request('DELETE', `/v1/org/domains/${domain.id}`);
               list.reload();
-            })}>Remove</button>
+            })}>{t('admin.remove')}</button>
           </li>
         ))}
       </ul>
-      <Form busy={add.busy} error={add.error} submit="Add domain" label="Add a domain" onSubmit={(form) => add.run(async () => {
+      <Form busy={add.busy} error={add.error} submit={t('sso.domain.add.submit')} label={t('sso.domain.add')} onSubmit={(form) => add.run(async () => {
         await request('POST', '/v1/org/domains', { body: { domain: String(form.get('domain')).trim() } });
         list.reload();
       })}>
-        <Field name="domain" label="Domain" required placeholder="acme.com" />
+        <Field name="domain" label={t('sso.domain')} required placeholder="acme.com" />
       </Form>
     </section>
   );
 }
 
 function ConnectionCard(props: { connection: Connection; onChange: () => void }) {
+  const { t, locale } = useT();
   const { connection } = props;
   const action = useAction();
   const toggle = (field: 'enabled' | 'allowIdpInitiated' | 'enforce', value: boolean) =>
@@ -82,43 +87,50 @@ function ConnectionCard(props: { connection: Connection; onChange: () => void })
   return (
     <article data-testid={`connection-${connection.name}`}>
       <h3>{connection.name} ({connection.protocol.toUpperCase()})</h3>
-      {action.error ? <Alert>{action.error instanceof Error ? action.error.message : 'The change failed.'}</Alert> : null}
-      <p>Domains: {connection.domains.join(', ')} · Just-in-time: {connection.jit.enabled ? `on (${connection.jit.defaultRole})` : 'off'}</p>
+      {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
+      <p>
+        {t('sso.connection.summary', {
+          domains: new Intl.ListFormat(locale, { type: 'unit' }).format(connection.domains),
+          jit: String(connection.jit.enabled),
+          role: roleName(t, connection.jit.defaultRole),
+        })}
+      </p>
       {connection.sp ? (
         <>
-          <OnceSecret label="SP entity ID" value={connection.sp.entityId} />
-          <OnceSecret label="ACS URL" value={connection.sp.acsUrl} />
-          <p><a href={connection.sp.metadataUrl}>SP metadata</a></p>
+          <OnceSecret label={t('sso.connection.spEntityId')} value={connection.sp.entityId} />
+          <OnceSecret label={t('sso.connection.acsUrl')} value={connection.sp.acsUrl} />
+          <p><a href={connection.sp.metadataUrl}>{t('sso.connection.spMetadata')}</a></p>
           <ul>
             {connection.saml!.certificates.map((certificate) => (
-              <li key={certificate.sha256}>{certificate.subject}: expires {formatDate(certificate.notAfter)}</li>
+              <li key={certificate.sha256}>{t('sso.connection.certificate', { subject: certificate.subject, when: formatWhen(locale, certificate.notAfter) })}</li>
             ))}
           </ul>
         </>
       ) : null}
-      {connection.redirectUri ? <OnceSecret label="Redirect URI" value={connection.redirectUri} /> : null}
-      <label><input type="checkbox" checked={connection.enabled} onChange={(event) => void toggle('enabled', event.currentTarget.checked)} /> Enabled</label>
-      <label><input type="checkbox" checked={connection.allowIdpInitiated} onChange={(event) => void toggle('allowIdpInitiated', event.currentTarget.checked)} /> Allow IdP-initiated</label>
-      <label><input type="checkbox" checked={connection.enforce} onChange={(event) => void toggle('enforce', event.currentTarget.checked)} /> Require SSO</label>
-      <p class="hint">With Require SSO, people of these domains can no longer use a password. You (the owner) and service accounts keep theirs.</p>
+      {connection.redirectUri ? <OnceSecret label={t('sso.connection.redirectUri')} value={connection.redirectUri} /> : null}
+      <label><input type="checkbox" checked={connection.enabled} onChange={(event) => void toggle('enabled', event.currentTarget.checked)} /> {t('sso.connection.enabled')}</label>
+      <label><input type="checkbox" checked={connection.allowIdpInitiated} onChange={(event) => void toggle('allowIdpInitiated', event.currentTarget.checked)} /> {t('sso.connection.idpInitiated')}</label>
+      <label><input type="checkbox" checked={connection.enforce} onChange={(event) => void toggle('enforce', event.currentTarget.checked)} /> {t('sso.connection.enforce')}</label>
+      <p class="hint">{t('sso.connection.enforce.hint')}</p>
       <button type="button" onClick={() => void action.run(async () => {
         const started = await request<{ redirectTo: string }>('POST', `/v1/org/sso/connections/${connection.id}/test`);
         window.open(started.body.redirectTo, '_blank', 'noopener');
-      })}>Test sign-in</button>
+      })}>{t('sso.connection.test')}</button>
       <button type="button" class="danger" onClick={() => void action.run(async () => {
         await request('DELETE', `/v1/org/sso/connections/${connection.id}`);
         props.onChange();
-      })}>Delete</button>
+      })}>{t('admin.delete')}</button>
     </article>
   );
 }
 
 function NewConnection(props: { onCreated: () => void }) {
+  const { t } = useT();
   const action = useAction();
   const [protocol, setProtocol] = useState<'saml' | 'oidc'>('saml');
   const [metadata, setMetadata] = useState('');
   return (
-    <Form label="Add a connection" busy={action.busy} error={action.error} submit="Add connection" onSubmit={(form) => action.run(async () => {
+    <Form label={t('sso.new')} busy={action.busy} error={action.error} submit={t('sso.new.submit')} onSubmit={(form) => action.run(async () => {
       const value = (name: string) => String(form.get(name) ?? '').trim();
       const saml = metadata
         ? { metadataXml: metadata }
@@ -134,54 +146,56 @@ function NewConnection(props: { onCreated: () => void }) {
       });
       props.onCreated();
     })}>
-      <Field name="name" label="Name" required placeholder="Okta" />
-      <Select name="protocol" label="Protocol" value={protocol} options={[['saml', 'SAML 2.0'], ['oidc', 'OpenID Connect']]} onChange={(next) => setProtocol(next as 'saml' | 'oidc')} />
+      <Field name="name" label={t('admin.name')} required placeholder="Okta" />
+      <Select name="protocol" label={t('sso.new.protocol')} value={protocol} options={[['saml', 'SAML 2.0'], ['oidc', 'OpenID Connect']]} onChange={(next) => setProtocol(next as 'saml' | 'oidc')} />
       {protocol === 'saml' ? (
         <>
           <div class="field">
-            <label for="sso-metadata">IdP metadata (XML file)</label>
+            <label for="sso-metadata">{t('sso.new.metadata')}</label>
             <input id="sso-metadata" type="file" accept=".xml,application/xml,application/samlmetadata+xml" onChange={async (event) => setMetadata((await event.currentTarget.files?.[0]?.text()) ?? '')} />
           </div>
           {metadata ? null : (
             <>
-              <Field name="entityId" label="IdP entity ID" />
-              <Field name="ssoUrl" label="IdP sign-in URL" />
+              <Field name="entityId" label={t('sso.new.entityId')} />
+              <Field name="ssoUrl" label={t('sso.new.ssoUrl')} />
               <div class="field">
-                <label for="sso-cert">IdP certificate (PEM)</label>
+                <label for="sso-cert">{t('sso.new.certificate')}</label>
                 <textarea id="sso-cert" name="certificate" rows={4} />
               </div>
             </>
           )}
-          <Checkbox name="signRequests" label="Sign AuthnRequests" />
+          <Checkbox name="signRequests" label={t('sso.new.signRequests')} />
         </>
       ) : (
         <>
-          <Field name="issuer" label="Issuer" placeholder="https://login.example.com" />
-          <Field name="clientId" label="Client ID" />
-          <Field name="clientSecret" label="Client secret" type="password" autocomplete="off" />
+          <Field name="issuer" label={t('sso.new.issuer')} placeholder="https://login.example.com" />
+          <Field name="clientId" label={t('sso.new.clientId')} />
+          <Field name="clientSecret" label={t('sso.new.clientSecret')} type="password" autocomplete="off" />
         </>
       )}
-      <Field name="domains" label="Verified domains it serves" required hint="Separate several with commas." />
-      <Checkbox name="jit" label="Create unknown members at their first sign-in (just in time)" checked />
-      <Select name="defaultRole" label="Default role" options={[['developer', 'Developer'], ['admin', 'Admin']]} />
+      <Field name="domains" label={t('sso.new.domains')} required hint={t('sso.new.domains.hint')} />
+      <Checkbox name="jit" label={t('sso.new.jit')} checked />
+      <Select name="defaultRole" label={t('sso.new.defaultRole')} options={[['developer', roleName(t, 'developer')], ['admin', roleName(t, 'admin')]]} />
     </Form>
   );
 }
 
 export function SsoSettings() {
+  const { t } = useT();
   const list = useLoad(() => request<{ items: Connection[] }>('GET', '/v1/org/sso/connections').then((answer) => answer.body.items), []);
   return (
-    <Page title="Single sign-on" wide>
+    <Page title={t('sso.title')} wide>
       <Domains onChange={list.reload} />
       <section aria-labelledby="sso-connections">
-        <h2 id="sso-connections">Connections</h2>
+        <h2 id="sso-connections">{t('sso.connections')}</h2>
+        {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
         {(list.data ?? []).map((connection) => (
           <ConnectionCard key={`${connection.id}-${connection.version}`} connection={connection} onChange={list.reload} />
         ))}
         <NewConnection onCreated={list.reload} />
       </section>
       <p>
-        Roles and permissions from IdP groups: <Link href="/settings/group-mappings">Group mappings</Link> (shared with directory provisioning).
+        {t('sso.groupMappings')} <Link href="/settings/group-mappings">{t('sso.groupMappings.link')}</Link>
       </p>
     </Page>
   );

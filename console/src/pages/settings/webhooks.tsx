@@ -1,8 +1,10 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, request } from '../../api';
+import { useT, type ConsoleKey, type T } from '../../i18n';
 import { sentenceFor } from '../../problems';
-import { Alert, Field, Form, OnceSecret, Page, formatDate, useAction, useLoad } from '../../ui';
+import { Alert, Field, Form, OnceSecret, Page, useAction, useLoad } from '../../ui';
+import { formatWhen } from '../admin-words';
 
 /** Settings → Webhooks (root): endpoints, the secret once, rotation, deliveries with Retry, Send test (api/events.md). */
 
@@ -38,14 +40,60 @@ interface Delivery {
   payload: unknown;
 }
 
-const DISABLED_BECAUSE: Record<string, string> = {
-  manual: 'disabled by hand',
-  failing: 'disabled: every delivery failed for 5 days',
-  gone: 'disabled: the receiver answered 410 Gone',
+const DISABLED_BECAUSE: Record<NonNullable<Endpoint['disabledReason']>, ConsoleKey> = {
+  manual: 'webhooks.disabled.manual',
+  failing: 'webhooks.disabled.failing',
+  gone: 'webhooks.disabled.gone',
+};
+
+const DELIVERY_STATUS: Record<Delivery['status'], ConsoleKey> = {
+  pending: 'webhooks.delivery.pending',
+  succeeded: 'webhooks.delivery.succeeded',
+  failed: 'webhooks.delivery.failed',
+};
+
+/** The catalog's types (shared/events/catalog.ts) in words; a type added later shows by its name. */
+const EVENT_NAMES: Record<string, ConsoleKey> = {
+  'org.created': 'webhooks.event.org.created',
+  'org.updated': 'webhooks.event.org.updated',
+  'user.created': 'webhooks.event.user.created',
+  'user.updated': 'webhooks.event.user.updated',
+  'user.role_changed': 'webhooks.event.user.role_changed',
+  'user.permissions_changed': 'webhooks.event.user.permissions_changed',
+  'user.activated': 'webhooks.event.user.activated',
+  'user.deactivated': 'webhooks.event.user.deactivated',
+  'user.reactivated': 'webhooks.event.user.reactivated',
+  'user.deleted': 'webhooks.event.user.deleted',
+  'user.password_changed': 'webhooks.event.user.password_changed',
+  'user.mfa_changed': 'webhooks.event.user.mfa_changed',
+  'session.created': 'webhooks.event.session.created',
+  'session.ended': 'webhooks.event.session.ended',
+  'api_token.created': 'webhooks.event.api_token.created',
+  'api_token.revoked': 'webhooks.event.api_token.revoked',
+  'ownership.transferred': 'webhooks.event.ownership.transferred',
+  'domain.verified': 'webhooks.event.domain.verified',
+  'sso_connection.changed': 'webhooks.event.sso_connection.changed',
+};
+
+const eventName = (t: T, type: string, fallback: string) => {
+  const key = EVENT_NAMES[type];
+  return key ? t(key) : fallback;
+};
+
+/** Event groups by the object they concern (`user.*`, `session.*`, …). */
+const GROUP_NAMES: Record<string, ConsoleKey> = {
+  org: 'webhooks.group.org',
+  user: 'webhooks.group.user',
+  session: 'webhooks.group.session',
+  api_token: 'webhooks.group.api_token',
+  ownership: 'webhooks.group.ownership',
+  domain: 'webhooks.group.domain',
+  sso_connection: 'webhooks.group.sso_connection',
 };
 
 /** The catalog's types grouped by object (`user.*`, `session.*`, …), "all events" on top. */
 function EventPicker(props: { chosen?: string[] }) {
+  const { t } = useT();
   const types = useLoad(() => get<{ items: Array<{ type: string; description: string }> }>('/v1/events/types'), []);
   const [all, setAll] = useState(!props.chosen || props.chosen.includes('*'));
   const groups = new Map<string, Array<{ type: string; description: string }>>();
@@ -55,16 +103,17 @@ function EventPicker(props: { chosen?: string[] }) {
   }
   return (
     <fieldset>
-      <legend>Events</legend>
+      <legend>{t('webhooks.events')}</legend>
       <label>
-        <input type="checkbox" name="all" checked={all} onChange={(event) => setAll((event.target as HTMLInputElement).checked)} /> All events
+        <input type="checkbox" name="all" checked={all} onChange={(event) => setAll((event.target as HTMLInputElement).checked)} /> {t('webhooks.events.all')}
       </label>
       {all ? null : [...groups.entries()].map(([group, items]) => (
         <fieldset key={group}>
-          <legend>{group}</legend>
+          <legend>{GROUP_NAMES[group] ? t(GROUP_NAMES[group]) : group}</legend>
           {items.map((item) => (
-            <label key={item.type} title={item.description}>
-              <input type="checkbox" name="events" value={item.type} checked={props.chosen?.includes(item.type)} /> {item.type}
+            <label key={item.type}>
+              <input type="checkbox" name="events" value={item.type} checked={props.chosen?.includes(item.type)} />{' '}
+              {eventName(t, item.type, item.description)} <code>{item.type}</code>
             </label>
           ))}
         </fieldset>
@@ -76,6 +125,7 @@ function EventPicker(props: { chosen?: string[] }) {
 const eventsFrom = (form: FormData) => (form.get('all') ? ['*'] : form.getAll('events').map(String));
 
 function Deliveries(props: { endpoint: Endpoint }) {
+  const { t, locale } = useT();
   const base = `/v1/org/webhooks/${encodeURIComponent(props.endpoint.id)}`;
   const list = useLoad(() => get<{ items: Delivery[] }>(`${base}/deliveries?limit=50`), [base]);
   const retry = useAction();
@@ -84,19 +134,19 @@ function Deliveries(props: { endpoint: Endpoint }) {
     <div>
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
       {retry.error ? <Alert>{sentenceFor(retry.error)}</Alert> : null}
-      <button type="button" class="small" onClick={() => list.reload()}>Refresh</button>
-      {list.data && list.data.items.length === 0 ? <p>No deliveries yet.</p> : null}
+      <button type="button" class="small" onClick={() => list.reload()}>{t('webhooks.deliveries.refresh')}</button>
+      {list.data && list.data.items.length === 0 ? <p>{t('webhooks.deliveries.none')}</p> : null}
       {list.data && list.data.items.length > 0 ? (
         <table>
-          <caption class="visually-hidden">Deliveries to {props.endpoint.url}</caption>
+          <caption class="visually-hidden">{t('webhooks.deliveries.caption', { url: props.endpoint.url })}</caption>
           <thead>
             <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last code</th>
-              <th scope="col">Next attempt</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
+              <th scope="col">{t('webhooks.deliveries.event')}</th>
+              <th scope="col">{t('admin.status')}</th>
+              <th scope="col">{t('webhooks.deliveries.attempts')}</th>
+              <th scope="col">{t('webhooks.deliveries.lastCode')}</th>
+              <th scope="col">{t('webhooks.deliveries.next')}</th>
+              <th scope="col"><span class="visually-hidden">{t('webhooks.deliveries.actions')}</span></th>
             </tr>
           </thead>
           <tbody>
@@ -108,24 +158,24 @@ function Deliveries(props: { endpoint: Endpoint }) {
                       {delivery.eventType}
                     </button>
                     <br />
-                    <small>{formatDate(delivery.createdAt)}</small>
+                    <small>{formatWhen(locale, delivery.createdAt)}</small>
                   </td>
-                  <td>{delivery.status}</td>
-                  <td>{delivery.attempts.length}</td>
+                  <td>{t(DELIVERY_STATUS[delivery.status])}</td>
+                  <td>{new Intl.NumberFormat(locale).format(delivery.attempts.length)}</td>
                   <td>{delivery.attempts.at(-1)?.responseStatus ?? delivery.attempts.at(-1)?.error ?? '—'}</td>
-                  <td>{delivery.nextAttemptAt ? formatDate(delivery.nextAttemptAt) : '—'}</td>
+                  <td>{delivery.nextAttemptAt ? formatWhen(locale, delivery.nextAttemptAt) : '—'}</td>
                   <td>
                     <button
                       type="button"
                       class="small"
                       disabled={retry.busy || !props.endpoint.enabled}
-                      aria-label={`Retry ${delivery.eventType} ${delivery.eventId}`}
+                      aria-label={t('webhooks.deliveries.retry.label', { type: delivery.eventType, id: delivery.eventId })}
                       onClick={() => retry.run(async () => {
                         await request('POST', `${base}/deliveries/${encodeURIComponent(delivery.id)}/retry`);
                         list.reload();
                       })}
                     >
-                      Retry
+                      {t('webhooks.deliveries.retry')}
                     </button>
                   </td>
                 </tr>
@@ -135,7 +185,7 @@ function Deliveries(props: { endpoint: Endpoint }) {
                       <ol>
                         {delivery.attempts.map((attempt) => (
                           <li key={attempt.at}>
-                            {formatDate(attempt.at)}: {attempt.responseStatus ?? attempt.error} in {attempt.durationMs} ms
+                            {t('webhooks.attempt', { when: formatWhen(locale, attempt.at), outcome: String(attempt.responseStatus ?? attempt.error), ms: attempt.durationMs })}
                             {attempt.responseExcerpt ? <pre>{attempt.responseExcerpt}</pre> : null}
                           </li>
                         ))}
@@ -154,6 +204,7 @@ function Deliveries(props: { endpoint: Endpoint }) {
 }
 
 function EndpointCard(props: { endpoint: Endpoint; onChange: () => void }) {
+  const { t, locale } = useT();
   const { endpoint } = props;
   const base = `/v1/org/webhooks/${encodeURIComponent(endpoint.id)}`;
   const action = useAction();
@@ -161,57 +212,61 @@ function EndpointCard(props: { endpoint: Endpoint; onChange: () => void }) {
   const [secret, setSecret] = useState<string>();
   const [note, setNote] = useState<string>();
   return (
-    <section aria-label={`Webhook ${endpoint.description ?? endpoint.url}`}>
+    <section aria-label={t('webhooks.endpoint.label', { name: endpoint.description ?? endpoint.url })}>
       <h2>{endpoint.description ?? endpoint.url}</h2>
       <p>
-        <code>{endpoint.url}</code> — {endpoint.enabled ? 'enabled' : DISABLED_BECAUSE[endpoint.disabledReason ?? 'manual']}
+        <code>{endpoint.url}</code> — {endpoint.enabled ? t('webhooks.enabled') : t(DISABLED_BECAUSE[endpoint.disabledReason ?? 'manual'])}
         <br />
-        Events: {endpoint.events.includes('*') ? 'all events' : endpoint.events.join(', ')}
-        {endpoint.previousSecretExpiresAt ? <><br />The previous secret also signs until {formatDate(endpoint.previousSecretExpiresAt)}.</> : null}
+        {t('webhooks.endpoint.events', {
+          events: endpoint.events.includes('*')
+            ? t('webhooks.events.allLower')
+            : new Intl.ListFormat(locale, { type: 'unit' }).format(endpoint.events.map((type) => eventName(t, type, type))),
+        })}
+        {endpoint.previousSecretExpiresAt ? <><br />{t('webhooks.previousSecret', { when: formatWhen(locale, endpoint.previousSecretExpiresAt) })}</> : null}
       </p>
       {action.error ? <Alert>{sentenceFor(action.error)}</Alert> : null}
       {note ? <p role="status">{note}</p> : null}
-      {secret ? <OnceSecret label="New signing secret" value={secret} testId="webhook-secret" /> : null}
+      {secret ? <OnceSecret label={t('webhooks.newSecret')} value={secret} testId="webhook-secret" /> : null}
       <div class="actions">
         <button type="button" disabled={action.busy} onClick={() => action.run(async () => {
           await request('POST', `${base}/test`);
-          setNote('A test event is on its way.');
-        })}>Send test event</button>
+          setNote(t('webhooks.test.sent'));
+        })}>{t('webhooks.test')}</button>
         <button type="button" disabled={action.busy} onClick={() => action.run(async () => {
           const { body } = await request<{ secret: string }>('POST', `${base}/rotate-secret`, { body: {} });
           setSecret(body.secret);
           props.onChange();
-        })}>Rotate secret</button>
+        })}>{t('webhooks.rotate')}</button>
         <button type="button" disabled={action.busy} onClick={() => action.run(async () => {
           await request('PATCH', `${base}`, { body: { enabled: !endpoint.enabled } });
           props.onChange();
-        })}>{endpoint.enabled ? 'Disable' : 'Enable'}</button>
+        })}>{endpoint.enabled ? t('webhooks.disable') : t('webhooks.enable')}</button>
         <button type="button" class="danger" disabled={action.busy} onClick={() => action.run(async () => {
-          if (!confirm(`Delete the webhook to ${endpoint.url}?`)) return;
+          if (!confirm(t('webhooks.delete.confirm', { url: endpoint.url }))) return;
           await request('DELETE', base);
           props.onChange();
-        })}>Delete</button>
+        })}>{t('admin.delete')}</button>
       </div>
       <details>
-        <summary>Edit</summary>
+        <summary>{t('admin.edit')}</summary>
         <Form
-          label="Edit the endpoint"
+          label={t('webhooks.edit')}
           busy={edit.busy}
           error={edit.error}
-          submit="Save"
+          submit={t('admin.save')}
           onSubmit={(form) => edit.run(async () => {
             const description = String(form.get('description') ?? '').trim();
             await request('PATCH', base, { body: { url: String(form.get('url')), events: eventsFrom(form), description: description || null } });
             props.onChange();
           })}
         >
-          <Field name="url" label="URL" type="url" required value={endpoint.url} />
-          <Field name="description" label="Description" value={endpoint.description ?? ''} />
+          <Field name="url" label={t('admin.url')} type="url" required value={endpoint.url} />
+          <Field name="description" label={t('admin.description')} value={endpoint.description ?? ''} />
           <EventPicker chosen={endpoint.events} />
         </Form>
       </details>
       <details>
-        <summary>Deliveries</summary>
+        <summary>{t('webhooks.deliveries')}</summary>
         <Deliveries endpoint={endpoint} />
       </details>
     </section>
@@ -219,25 +274,32 @@ function EndpointCard(props: { endpoint: Endpoint; onChange: () => void }) {
 }
 
 export function Webhooks() {
+  const { t } = useT();
+  // The standard's name is a name in English in every language: marked so, for screen readers too.
+  const intro = t('webhooks.intro', { standard: '\u2063' }).split('\u2063');
   const list = useLoad(() => get<{ items: Endpoint[] }>('/v1/org/webhooks'), []);
   const create = useAction();
   const [created, setCreated] = useState<{ url: string; secret: string }>();
   const [formKey, setFormKey] = useState(0);
   return (
-    <Page title="Webhooks" wide>
-      <p>Gatehouse sends each event to these addresses, signed per Standard Webhooks; pollers can read the same events from <code>GET /v1/events</code>.</p>
+    <Page title={t('webhooks.title')} wide>
+      <p>
+        {intro[0]}
+        <span lang="en">Standard Webhooks</span>
+        {intro[1]} <code>GET /v1/events</code>
+      </p>
       {list.error ? <Alert>{sentenceFor(list.error)}</Alert> : null}
-      {created ? <OnceSecret label={`Signing secret for ${created.url}`} value={created.secret} testId="webhook-secret" /> : null}
+      {created ? <OnceSecret label={t('webhooks.secretFor', { url: created.url })} value={created.secret} testId="webhook-secret" /> : null}
       {list.data?.items.map((endpoint) => <EndpointCard key={endpoint.id} endpoint={endpoint} onChange={() => list.reload()} />)}
-      {list.data && list.data.items.length === 0 ? <p>No webhook endpoints yet.</p> : null}
+      {list.data && list.data.items.length === 0 ? <p>{t('webhooks.none')}</p> : null}
       <details open={list.data?.items.length === 0}>
-        <summary>Add an endpoint</summary>
+        <summary>{t('webhooks.add')}</summary>
         <Form
           key={formKey}
-          label="Add an endpoint"
+          label={t('webhooks.add')}
           busy={create.busy}
           error={create.error}
-          submit="Add endpoint"
+          submit={t('webhooks.add.submit')}
           onSubmit={(form) => create.run(async () => {
             const description = String(form.get('description') ?? '').trim();
             const { body } = await request<Endpoint & { secret: string }>('POST', '/v1/org/webhooks', {
@@ -248,8 +310,8 @@ export function Webhooks() {
             list.reload();
           })}
         >
-          <Field name="url" label="URL" type="url" required hint="https:// to a public address." />
-          <Field name="description" label="Description" hint="What receives it, e.g. “CRM sync”." />
+          <Field name="url" label={t('admin.url')} type="url" required hint={t('webhooks.url.hint')} />
+          <Field name="description" label={t('admin.description')} hint={t('webhooks.description.hint')} />
           <EventPicker />
         </Form>
       </details>
