@@ -1,3 +1,4 @@
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { AuthedContext } from '../context';
@@ -442,14 +443,16 @@ async function releaseConnection(ctx: AuthedContext, orgId: string, id: string):
     const at = nowIso();
     // Guarded by the manager, not the version: a concurrent edit of anything else still lets the
     // release through, and a user the directory took over meanwhile stays the directory's.
+    const release = { set: { updatedAt: at }, remove: ['managedBy', 'ssoGroups'] };
     await transact([
-      updateUser(user, { set: { updatedAt: at }, remove: ['managedBy', 'ssoGroups'], expect: { attribute: 'managedBy', value: manager } }),
+      updateUser(user, { ...release, expect: { attribute: 'managedBy', value: manager } }),
       auditItem(ctx, {
         orgId,
         action: 'user.updated',
         actor: actorOf(ctx.principal.user),
         target: userTarget(user),
         details: { fields: ['managedBy'], previous: { managedBy: manager }, reason: 'sso_connection_deleted' },
+        snapshot: userSnapshot(afterUpdate(user, release), user),
       }, at),
     ]).catch((error: unknown) => {
       if (!(error instanceof Problem && error.status === 412)) throw error;

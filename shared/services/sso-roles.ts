@@ -9,6 +9,7 @@ import { getUser, managedBySso, updateUser } from '../data/users';
 import { Problem } from '../errors';
 import { inCatalogOrder } from '../auth/permissions';
 import { roleFromGroups } from './group-roles';
+import { afterUpdate, userSnapshot } from '../data/snapshots';
 
 /**
  * A change of the group mapping list reaches SSO-managed users without waiting for their next
@@ -36,10 +37,12 @@ export async function recomputeSsoUsers(ctx: RequestContext, actor: AuditActor, 
         const at = nowIso();
         const groups = user.ssoGroups ?? [];
         try {
+          const update = { set: { role: next.role, permissions, updatedAt: at } };
+          const snapshot = userSnapshot(afterUpdate(user, update), user);
           await transact([
-            updateUser(user, { set: { role: next.role, permissions, updatedAt: at } }),
-            ...(roleChanged ? [auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(user), details: { roleFrom: user.role, roleTo: next.role, groups } }, at)] : []),
-            ...(added.length || removed.length ? [auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(user), details: { added, removed, groups } }, at)] : []),
+            updateUser(user, update),
+            ...(roleChanged ? [auditItem(ctx, { orgId, action: 'user.role_changed', actor, target: userTarget(user), details: { roleFrom: user.role, roleTo: next.role, groups }, snapshot }, at)] : []),
+            ...(added.length || removed.length ? [auditItem(ctx, { orgId, action: 'user.permissions_changed', actor, target: userTarget(user), details: { added, removed, groups }, snapshot }, at)] : []),
           ]);
           break;
         } catch (error) {
