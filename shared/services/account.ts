@@ -4,20 +4,21 @@ import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
-import { publicUser, updateUser, type UserRecord } from '../data/users';
+import { updateUser, type UserRecord } from '../data/users';
 import { emailUser } from '../email/compose';
 import { RateLimited, conflict, preconditionFailed, reauthenticationFailed } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
+import { shownUser } from './mfa-policy';
 import { spendEmail } from './abuse';
 import { newLink } from './email-links';
 
 export const RESEND_VERIFICATION_SECONDS = 60;
 
-/** The user as the API shows it, with the version the ETag carries. */
-export const userReply = (user: UserRecord, status = 200) => ({
+/** The user as the API shows it (with the organization's two-factor policy), and the version the ETag carries. */
+export const userReply = async (user: UserRecord, status = 200) => ({
   status,
-  body: publicUser(user),
+  body: await shownUser(user),
   headers: { ETag: `"${user.version}"` },
 });
 

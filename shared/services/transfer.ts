@@ -11,6 +11,7 @@ import { effectivePermissions } from '../auth/permissions';
 import { assertRoot } from '../auth/policy';
 import { guardedAttempt } from './attempts';
 import { checkSecondFactor, type FactorUse } from './mfa';
+import { policyOf, withPolicy } from './mfa-policy';
 import { loadTarget } from './users';
 
 const invalidTarget = () => conflict('invalid_transfer_target', 'Ownership can only go to an active person who is an admin.');
@@ -62,7 +63,7 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
     target.email ? emailUser(target.email, 'ownership-transferred', org, target, { becameOwner: true, otherLogin: root.login }) : undefined,
   ]);
   return {
-    previousRoot: publicUser({ ...root, role: 'admin', permissions: kept, updatedAt: at, version: root.version + 1 }),
-    newRoot: publicUser({ ...target, role: 'root', updatedAt: at, version: target.version + 1 }),
+    previousRoot: withPolicy(publicUser({ ...root, role: 'admin', permissions: kept, updatedAt: at, version: root.version + 1 }), policyOf(org)),
+    newRoot: withPolicy(publicUser({ ...target, role: 'root', updatedAt: at, version: target.version + 1 }), policyOf(org)),
   };
 }

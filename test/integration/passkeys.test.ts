@@ -339,6 +339,45 @@ describe('root’s powers and the organization policy', () => {
     expect((await api.request('POST', '/v1/me/passkeys/options', { token: org.rootToken, body: {} })).body.code).toBe('method_not_allowed');
   });
 
+  it('shows the policy in every user object: mfa.required is root’s per-user flag or the policy covering the user', async () => {
+    const org = await verifiedOrg(api);
+    const admin = await addMember(api, org, org.rootToken, 'admin');
+    const developer = await addMember(api, org, org.rootToken, 'developer');
+    const required = async () => {
+      const listed = await api.request('GET', '/v1/users', { token: org.rootToken });
+      const fromList = Object.fromEntries(listed.body.items.map((user: { login: string; mfa: { required: boolean } }) => [user.login, user.mfa.required]));
+      const shown = async (id: string) => (await api.request('GET', `/v1/users/${id}`, { token: org.rootToken })).body.mfa.required as boolean;
+      const me = async (token: string) => (await api.request('GET', '/v1/me', { token })).body.mfa.required as boolean;
+      const each = {
+        root: [await me(org.rootToken), await shown(org.root.id), fromList.owner],
+        admin: [await me(admin.accessToken), await shown(admin.id), fromList[admin.login]],
+        developer: [await me(developer.accessToken), await shown(developer.id), fromList[developer.login]],
+      };
+      // /v1/me, /v1/users/{id} and the list always agree.
+      for (const [who, answers] of Object.entries(each)) expect(new Set(answers).size, who).toBe(1);
+      return { root: each.root[0], admin: each.admin[0], developer: each.developer[0] };
+    };
+    expect(await required()).toEqual({ root: false, admin: false, developer: false });
+
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { mfaPolicy: { require: 'admins' } } });
+    expect(await required()).toEqual({ root: true, admin: true, developer: false });
+    // Root's per-user flag still counts on its own, and stays what PATCH sets.
+    const flagged = await api.request('PATCH', `/v1/users/${developer.id}`, { token: org.rootToken, body: { requireMfa: true } });
+    expect(flagged.body.mfa.required).toBe(true);
+
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { mfaPolicy: { require: 'everyone' } } });
+    const invited = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'newcomer', name: 'New Comer', email: `newcomer@${org.slug}.example.com`, role: 'developer' } });
+    expect(invited.body.user.mfa.required).toBe(true);
+    const service = await api.request('POST', '/v1/users', { token: org.rootToken, body: { type: 'service', login: 'robot', name: 'Robot', role: 'developer' } });
+    expect(service.body.user.mfa.required).toBe(false);
+    expect((await api.request('GET', `/v1/users/${service.body.user.id}`, { token: org.rootToken })).body.mfa.required).toBe(false);
+
+    // Back to "nobody": only root's flag is left.
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { mfaPolicy: { require: 'off' } } });
+    expect(await required()).toEqual({ root: false, admin: false, developer: true });
+    expect((await api.request('GET', `/v1/users/${invited.body.user.id}`, { token: org.rootToken })).body.mfa.required).toBe(false);
+  });
+
   it('offers only allowed methods: with passkeys only, a TOTP code no longer answers, a recovery code still does', async () => {
     const org = await verifiedOrg(api);
     const started = await api.request('POST', '/v1/me/mfa/totp', { token: org.rootToken });
