@@ -1,5 +1,5 @@
 import { generate } from 'otplib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock } from '../../shared/clock';
 import { resetConfig } from '../../shared/config';
 import { emailsTo, lastEmailTo, useApi, type Api } from '../support/api';
@@ -11,6 +11,13 @@ import { addMember, loginAs, verifiedOrg } from '../support/factories';
 const ORIGIN = 'http://localhost:3000';
 process.env.APP_URL = ORIGIN;
 resetConfig();
+
+// Each answer reports the DynamoDB calls it made (X-Gatehouse-Usage); set before the handlers
+// load, which read the setting once.
+await vi.hoisted(async () => {
+  process.env.USAGE_HEADER = '1';
+  (await import('../../shared/config')).resetConfig();
+});
 
 const api = useApi();
 const realNow = clock.now;
@@ -412,6 +419,44 @@ describe('root’s powers and the organization policy', () => {
       process.env.APP_URL = ORIGIN;
       resetConfig();
     }
+  });
+});
+
+describe('what a passkey sign-in costs in DynamoDB', () => {
+  const usage = (answer: { headers: Headers }) => JSON.parse(answer.headers.get('x-gatehouse-usage')!) as { reads: number; writes: number };
+
+  it('passwordless: options 1 write; the assertion 2 reads and 3 writes, one read more when the instance has no policy cached', async () => {
+    const org = await verifiedOrg(api);
+    const key = new SoftAuthenticator(ORIGIN);
+    expect((await register(api, org.rootToken, key)).status).toBe(201);
+    const signIn = async () => {
+      const options = await api.request('POST', '/v1/auth/passkey/options', { body: {} });
+      const done = await api.request('POST', '/v1/auth/passkey', { body: { session: options.body.session, response: key.get(options.body.options) } });
+      expect(done.status, done.text).toBe(200);
+      return [usage(options), usage(done)];
+    };
+    // The options: the challenge item. The assertion: the credential's marker and the user (reads);
+    // the spent challenge, the passkey's counter and last use, the session with its audit event (writes).
+    expect(await signIn()).toEqual([{ reads: 0, writes: 1, rcu: 0, wcu: expect.any(Number) }, expect.objectContaining({ reads: 2, writes: 3 })]);
+    // A new function instance, or 30 s later: the organization's policy is read once more.
+    later(31);
+    expect((await signIn())[1]).toMatchObject({ reads: 3, writes: 3 });
+    expect((await signIn())[1]).toMatchObject({ reads: 2, writes: 3 });
+  });
+
+  it('second factor: the login 2 writes more than without a passkey offer; the answer 2 reads and 4 writes', async () => {
+    const org = await verifiedOrg(api);
+    const key = new SoftAuthenticator(ORIGIN);
+    expect((await register(api, org.rootToken, key)).status).toBe(201);
+    const login = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: org.root.password } });
+    expect(login.body.challenge).toBe('MFA_REQUIRED');
+    // A login from a client without its device cookie (4 reads, as any); the login challenge and the passkey challenge (writes).
+    expect(usage(login)).toMatchObject({ reads: 4, writes: 2 });
+    const done = await api.request('POST', '/v1/auth/challenge', { body: { session: login.body.session, challenge: 'MFA_REQUIRED', passkey: key.get(login.body.passkeyOptions) } });
+    expect(done.status, done.text).toBe(200);
+    // Reads: the login challenge, the user. Writes: the spent passkey challenge; the consumed login
+    // challenge with the passkey's counter (one transaction); the login's failure run ended; the session.
+    expect(usage(done)).toMatchObject({ reads: 2, writes: 4 });
   });
 });
 
