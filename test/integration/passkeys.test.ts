@@ -70,7 +70,9 @@ describe('registering and managing passkeys', () => {
     expect(added.text).not.toMatch(/publicKey|counter|userHandle/);
     const me = await api.request('GET', '/v1/me', { token: org.rootToken });
     expect(me.body.mfa).toEqual({ enabled: true, required: false, methods: ['passkey'], passkeys: 1 });
-    expect((await lastEmailTo(org.root.email)).subject).toMatch(/passkey was added/);
+    const addedNotice = await lastEmailTo(org.root.email);
+    expect(addedNotice.subject).toBe('The passkeys of your Acme Test account changed');
+    expect(addedNotice.body.text).toMatch(/You added the passkey “1Password” to your account on \w+ \d+, \d{4}/);
     expect((await audit(api, org.rootToken, 'passkey.added'))[0]!.details).toMatchObject({ passkeyId: added.body.id, name: '1Password' });
 
     // The same challenge cannot register a second time.
@@ -94,7 +96,7 @@ describe('registering and managing passkeys', () => {
 
     const removed = await api.request('DELETE', `/v1/me/passkeys/${second.body.id}`, { token: org.rootToken });
     expect(removed.status).toBe(204);
-    expect((await lastEmailTo(org.root.email)).subject).toMatch(/passkey was removed/);
+    expect((await lastEmailTo(org.root.email)).body.text).toContain('You removed the passkey “Work laptop” from your account on');
     expect((await api.request('GET', '/v1/me', { token: org.rootToken })).body.mfa.passkeys).toBe(1);
   });
 
@@ -220,7 +222,9 @@ describe('passwordless sign-in', () => {
     expect(cloned.status).toBe(401);
     expect(cloned.body.code).toBe('invalid_passkey');
     expect((await audit(api, org.rootToken, 'passkey.counter_regression'))[0]!.details).toMatchObject({ stored: 2, presented: 1, refused: true });
-    expect((await lastEmailTo(org.root.email)).subject).toMatch(/looks copied/);
+    const copied = await lastEmailTo(org.root.email);
+    expect(copied.subject).toBe('A passkey of your Acme Test account looks copied');
+    expect(copied.body.text).toContain('That sign-in was refused.');
 
     const synced = new SoftAuthenticator(ORIGIN, { backupEligible: true, backedUp: true });
     await register(api, org.rootToken, synced);
@@ -297,7 +301,7 @@ describe('root’s powers and the organization policy', () => {
     expect((await api.request('GET', `/v1/users/${developer.id}/passkeys`, { token: other.rootToken })).status).toBe(404);
 
     expect((await api.request('DELETE', `/v1/users/${developer.id}/passkeys/${added.body.id}`, { token: org.rootToken })).status).toBe(204);
-    expect((await lastEmailTo(developer.email)).body.text).toMatch(/by the organization owner/);
+    expect((await lastEmailTo(developer.email)).body.text).toMatch(/The organization owner removed the passkey “[^”]+” from your account/);
     // A removed passkey stops working at once.
     expect((await passwordless(api, key)).body.code).toBe('invalid_passkey');
 
@@ -464,6 +468,33 @@ describe('emails', () => {
   it('are sent for every added passkey', async () => {
     const org = await verifiedOrg(api);
     await register(api, org.rootToken, new SoftAuthenticator(ORIGIN));
-    expect((await emailsTo(org.root.email)).filter((email) => /passkey was added/.test(email.subject))).toHaveLength(1);
+    expect((await emailsTo(org.root.email)).filter((email) => /You added the passkey/.test(email.body.text ?? ''))).toHaveLength(1);
+  });
+
+  it('are in the user’s language: a German user reads every passkey notice in German', async () => {
+    const org = await verifiedOrg(api);
+    const developer = await addMember(api, org, org.rootToken, 'developer', { locale: 'de' });
+    const key = new SoftAuthenticator(ORIGIN);
+    const added = await register(api, developer.accessToken, key, { name: 'Schlüssel' });
+    expect(added.status, added.text).toBe(201);
+    const addedNotice = await lastEmailTo(developer.email);
+    expect(addedNotice.subject).toBe('Die Passkeys Ihres Kontos bei Acme Test wurden geändert');
+    expect(addedNotice.body.text).toMatch(/^Sie haben am \d+\. \S+ \d{4} um \d\d:\d\d UTC den Passkey „Schlüssel“ zu Ihrem Konto hinzugefügt\.$/m);
+    expect(addedNotice.body.html).toMatch(/^<!doctype html><html lang="de"/);
+
+    // A device-bound key whose counter went backwards: refused, and the notice is German too.
+    expect((await passwordless(api, key)).status).toBe(200);
+    expect((await passwordless(api, key)).status).toBe(200);
+    expect((await passwordless(api, key, { counter: 1 })).status).toBe(401);
+    const copied = await lastEmailTo(developer.email);
+    expect(copied.subject).toBe('Ein Passkey Ihres Kontos bei Acme Test scheint kopiert worden zu sein');
+    expect(copied.body.text).toContain('Diese Anmeldung wurde abgelehnt.');
+
+    expect((await api.request('DELETE', `/v1/users/${developer.id}/passkeys/${added.body.id}`, { token: org.rootToken })).status).toBe(204);
+    const removed = await lastEmailTo(developer.email);
+    expect(removed.body.text).toMatch(/^Der Inhaber der Organisation hat am .+ den Passkey „Schlüssel“ aus Ihrem Konto entfernt\.$/m);
+    // The English root still gets English.
+    await register(api, org.rootToken, new SoftAuthenticator(ORIGIN));
+    expect((await lastEmailTo(org.root.email)).subject).toBe('The passkeys of your Acme Test account changed');
   });
 });

@@ -95,6 +95,8 @@ export const es: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Inicio de sesión en dos pasos cambiado',
   'templates.type.ownership-transferred': 'Propiedad transferida',
   'templates.type.new-device': 'Inicio de sesión desde un navegador nuevo',
+  'templates.type.passkey-changed': 'Llave de acceso añadida o eliminada',
+  'templates.type.passkey-counter-regression': 'Llave de acceso que parece copiada',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

@@ -95,6 +95,8 @@ export const ja: ConsoleCatalog = {
   'templates.type.two-factor-changed': '二要素サインインの変更',
   'templates.type.ownership-transferred': 'オーナー権限の移譲',
   'templates.type.new-device': '新しいブラウザからのサインイン',
+  'templates.type.passkey-changed': 'パスキーの追加・削除',
+  'templates.type.passkey-counter-regression': '複製された可能性のあるパスキー',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 

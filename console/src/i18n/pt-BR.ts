@@ -95,6 +95,8 @@ export const ptBR: ConsoleCatalog = {
   'templates.type.two-factor-changed': 'Login em duas etapas alterado',
   'templates.type.ownership-transferred': 'Propriedade transferida',
   'templates.type.new-device': 'Acesso de um novo navegador',
+  'templates.type.passkey-changed': 'Chave de acesso adicionada ou removida',
+  'templates.type.passkey-counter-regression': 'Chave de acesso que parece copiada',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
 
