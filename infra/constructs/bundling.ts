@@ -1,6 +1,6 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildSync, type Metafile } from 'esbuild';
 
 /**
  * How every Lambda bundle is built, shared by the CDK construct and the benchmark so the
@@ -71,11 +71,12 @@ const projectRoot = resolve(import.meta.dirname, '../..');
  * imports only when it needs it (the SES and Secrets Manager clients, the QR-code encoder).
  * Left in the one file, such code is still parsed at every cold start: the SES client alone
  * cost a function 14 ms of load without ever being called. Used by the CDK construct and by
- * `npm run bench`, so the bundle measured is the bundle deployed.
+ * `npm run bench`, so the bundle measured is the bundle deployed. Answers esbuild's metafile
+ * (which input went into which output, and how the outputs import each other).
  */
-export function buildBundle(entry: string, outdir: string, options: BundleOptions = {}): void {
+export function buildBundle(entry: string, outdir: string, options: BundleOptions = {}): Metafile {
   rmSync(outdir, { recursive: true, force: true });
-  buildSync({
+  const { metafile } = buildSync({
     entryPoints: { index: entry },
     outdir,
     bundle: true,
@@ -92,8 +93,10 @@ export function buildBundle(entry: string, outdir: string, options: BundleOption
     banner: { js: BUNDLE.banner },
     define: options.define,
     logLevel: 'error',
+    metafile: true,
   });
   if (options.withDataFiles) {
     for (const file of BUNDLE.dataFiles) copyFileSync(join(options.root ?? projectRoot, file), join(outdir, basename(file)));
   }
+  return metafile;
 }

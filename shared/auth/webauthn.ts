@@ -1,14 +1,10 @@
 import { isIP } from 'node:net';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { config } from '../config';
 
@@ -19,6 +15,15 @@ import { config } from '../config';
  * the user handle, the counter of synced passkeys, cross-origin answers) is checked in
  * services/passkeys.ts.
  */
+
+/**
+ * The library (with its CBOR, ASN.1 and X.509 parsers) loads on the first ceremony, not at cold
+ * start: the auth function answers every password sign-in and most never touch a passkey. The
+ * bundler puts it in a chunk of its own (infra/constructs/bundling.ts splits on import()), and
+ * test/infra/lazy-webauthn.test.ts checks that no static import brings it back.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const simpleWebAuthn = () => (library ??= import('@simplewebauthn/server'));
 
 export const PASSKEY_TIMEOUT_MS = 300_000;
 /** ES256, EdDSA, RS256. */
@@ -39,7 +44,7 @@ export function relyingParty(): RelyingParty | undefined {
 
 export type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON };
 
-export function creationOptions(input: {
+export async function creationOptions(input: {
   rp: RelyingParty;
   rpName: string;
   userHandle: string;
@@ -47,6 +52,7 @@ export function creationOptions(input: {
   displayName: string;
   exclude: Array<{ credentialId: string; transports: string[] }>;
 }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await simpleWebAuthn();
   return generateRegistrationOptions({
     rpName: input.rpName,
     rpID: input.rp.id,
@@ -61,11 +67,12 @@ export function creationOptions(input: {
   });
 }
 
-export function requestOptions(input: {
+export async function requestOptions(input: {
   rp: RelyingParty;
   userVerification: 'required' | 'preferred';
   allow: Array<{ credentialId: string; transports: string[] }>;
 }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await simpleWebAuthn();
   return generateAuthenticationOptions({
     rpID: input.rp.id,
     timeout: PASSKEY_TIMEOUT_MS,
@@ -98,6 +105,7 @@ export interface NewCredential {
 
 /** A registration answer, checked; undefined when anything about it is wrong. UV is not required here. */
 export async function verifyRegistration(rp: RelyingParty, response: RegistrationResponseJSON, challenge: string): Promise<NewCredential | undefined> {
+  const { verifyRegistrationResponse } = await simpleWebAuthn();
   try {
     const result = await verifyRegistrationResponse({
       response,
@@ -144,6 +152,7 @@ export async function verifyAssertion(
   credential: { credentialId: string; publicKey: string; transports: string[] },
   requireUserVerification: boolean,
 ): Promise<Assertion | undefined> {
+  const { verifyAuthenticationResponse } = await simpleWebAuthn();
   try {
     const result = await verifyAuthenticationResponse({
       response,

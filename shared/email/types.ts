@@ -24,6 +24,8 @@ export interface EmailVariables {
   'ownership-transferred': { becameOwner: boolean; otherLogin: string };
   'new-device': { signIn: { at: Date; browser: string | null; os: string | null; ip: string }; link: string };
   'webhook-disabled': { endpoint: { url: string; description: string | null }; reason: 'gone' | 'failing'; link: string };
+  'passkey-changed': { change: 'added' | 'removed'; passkey: { name: string; at: Date; byOwner: boolean } };
+  'passkey-counter-regression': { passkey: { name: string; at: Date }; refused: boolean };
 }
 export type EmailType = keyof EmailVariables;
 
@@ -230,6 +232,42 @@ const defs: { [T in EmailType]: EmailTypeDef<T> } = {
       reasonText: format('webhook-disabled.reason', { reason: vars.reason }),
     }),
     sample: (_now, appUrl) => ({ link: `${appUrl}/settings/webhooks`, endpoint: { url: 'https://hooks.example.com/gatehouse', description: 'CRM sync' }, reason: 'failing' }),
+  'passkey-changed': {
+    description: 'Tells the user a passkey was added to or removed from their account, by them or by the organization owner',
+    variables: [
+      { name: 'change', description: 'What happened: added or removed' },
+      { name: 'passkey.name', description: 'The passkey’s name' },
+      { name: 'passkey.at', description: 'When, written in the email’s language, in UTC' },
+      { name: 'passkey.byOwner', description: 'true when the organization owner made the change, false when the user did' },
+      { name: 'changeText', description: 'The built-in sentence for the change (what, which passkey, when, by whom), in the email’s language' },
+    ],
+    messages: ['subject', 'body', 'change', 'warning'],
+    body: ['body', 'warning'],
+    args: { changeText: '{{ changeText }}' },
+    // Two choices (what, by whom) make four sentences: one ICU message with nested selects, so
+    // each language orders its own words; ICU formats it at sending, as for two-factor-changed.
+    scope: (vars, format, formatDate) => {
+      const at = formatDate(vars.passkey.at);
+      return {
+        change: vars.change,
+        passkey: { name: vars.passkey.name, at, byOwner: vars.passkey.byOwner },
+        changeText: format('passkey-changed.change', { change: vars.change, by: vars.passkey.byOwner ? 'owner' : 'user', passkey: vars.passkey.name, at }),
+      };
+    },
+    sample: (now) => ({ change: 'added', passkey: { name: 'YubiKey 5', at: now, byOwner: false } }),
+  },
+  'passkey-counter-regression': {
+    description: 'Tells the user a passkey answered with a signature counter that went backwards (it may have been copied)',
+    variables: [
+      { name: 'passkey.name', description: 'The passkey’s name' },
+      { name: 'passkey.at', description: 'When, written in the email’s language, in UTC' },
+      { name: 'refused', description: 'true when the sign-in was refused (a device-bound passkey), false when it was allowed (a synced one)' },
+    ],
+    messages: ['subject', 'body', 'refused', 'allowed'],
+    body: ['body', { if: 'refused', then: 'refused', else: 'allowed' }],
+    args: { passkey: '{{ passkey.name }}', at: '{{ passkey.at }}' },
+    scope: (vars, _format, formatDate) => ({ passkey: { name: vars.passkey.name, at: formatDate(vars.passkey.at) }, refused: vars.refused }),
+    sample: (now) => ({ passkey: { name: 'YubiKey 5', at: now }, refused: true }),
   },
 };
 

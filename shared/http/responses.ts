@@ -23,7 +23,7 @@ export const User = z
     passwordResetPending: z.boolean().meta({ description: 'A password-reset link was issued and not used or cancelled (it may have expired)' }),
     mfa: z.object({
       enabled: z.boolean(),
-      required: z.boolean(),
+      required: z.boolean().meta({ description: 'Two-factor is required of this user: root\'s per-user flag (`requireMfa`) or the organization\'s MFA policy covers them' }),
       methods: z.array(z.enum(['totp', 'passkey'])).meta({ description: 'Enrolled second factors' }),
       passkeys: z.number().int().meta({ description: 'How many passkeys the user has' }),
     }),

@@ -11,6 +11,7 @@ import { emailUser } from '../email/compose';
 import { RateLimited, badRequest, conflict, preconditionFailed, reauthenticationFailed } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';
 import { guardedAttempt } from './attempts';
+import { shownUser } from './mfa-policy';
 import { spendEmail } from './abuse';
 import { newLink } from './email-links';
 import { emailStatusAudit } from './email-events';
@@ -19,10 +20,10 @@ import { liftSuppression, suppressionOf } from '../data/email-status';
 
 export const RESEND_VERIFICATION_SECONDS = 60;
 
-/** The user as the API shows it, with the version the ETag carries. */
-export const userReply = (user: UserRecord, status = 200) => ({
+/** The user as the API shows it (with the organization's two-factor policy), and the version the ETag carries. */
+export const userReply = async (user: UserRecord, status = 200) => ({
   status,
-  body: publicUser(user),
+  body: await shownUser(user),
   headers: { ETag: `"${user.version}"` },
 });
 

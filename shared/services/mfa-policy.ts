@@ -6,7 +6,7 @@ import { getOrg, setMfaPolicy, type MfaPolicy, type OrgRecord } from '../data/or
 import { transact } from '../data/transact';
 import { notFound, preconditionFailed } from '../errors';
 import { assertRoot } from '../auth/policy';
-import { enrolledMethods, type MfaMethod, type UserRecord } from '../data/users';
+import { enrolledMethods, publicUser, type MfaMethod, type PublicUser, type UserRecord } from '../data/users';
 
 /**
  * The organization's two-factor policy, applied at each sign-in (api/passkeys.md "Organization
@@ -48,6 +48,32 @@ export function coveredByPolicy(user: Pick<UserRecord, 'type' | 'role'>, policy:
 
 export async function requiredByPolicy(user: Pick<UserRecord, 'type' | 'role' | 'orgId'>): Promise<boolean> {
   return coveredByPolicy(user, await orgPolicy(user.orgId));
+}
+
+/**
+ * The API's user object with `mfa.required` made whole: root's per-user flag or the organization's
+ * policy covering the user (api/passkeys.md "User object"). The stored flag stays root's alone
+ * (PATCH `requireMfa` sets it, the export carries it), so a policy change never rewrites users.
+ */
+export function withPolicy<U extends Pick<PublicUser, 'type' | 'role' | 'mfa'>>(user: U, policy: MfaPolicy): U {
+  if (user.mfa.required || !coveredByPolicy(user, policy)) return user;
+  return { ...user, mfa: { ...user.mfa, required: true } };
+}
+
+/** Whether the policy could change what the stored object says: only for humans root has not flagged. */
+const policyMatters = (user: Pick<PublicUser, 'type' | 'mfa'>) => user.type === 'human' && !user.mfa.required;
+
+/** One user as the API shows it; the policy comes from the instance's cache (orgPolicy). */
+export async function shownUser(user: UserRecord): Promise<PublicUser> {
+  const shown = publicUser(user);
+  return policyMatters(shown) ? withPolicy(shown, await orgPolicy(user.orgId)) : shown;
+}
+
+/** A page of one organization's users: the policy is read once, and only when it matters. */
+export async function shownUsers(orgId: string, users: PublicUser[]): Promise<PublicUser[]> {
+  if (!users.some(policyMatters)) return users;
+  const policy = await orgPolicy(orgId);
+  return users.map((user) => withPolicy(user, policy));
 }
 
 /** The user's enrolled methods that the organization accepts. */

@@ -40,8 +40,7 @@ import {
 import { getSession } from '../data/sessions';
 import { transact, type TxItem } from '../data/transact';
 import { getUser, hasTotp, type UserRecord } from '../data/users';
-import { sendEmail } from '../email/mailer';
-import { passkeyChangedMessage, passkeyCounterMessage } from '../email/templates';
+import { emailUser } from '../email/compose';
 import { conflict, forbidden, notFound, Problem, reauthenticationFailed, badRequest } from '../errors';
 import { hashToken, newId, randomSecret, safeEqual } from '../ids';
 import { logger } from '../log';
@@ -130,8 +129,13 @@ async function reauthenticate(ctx: AuthedContext, org: OrgRecord, proof: { passw
   if (nowSeconds() - authTime > FRESH_SIGN_IN_SECONDS) throw reauthenticationRequired();
 }
 
-async function notify(user: UserRecord, org: OrgRecord, change: { what: 'added' | 'removed'; passkey: string; by: string }) {
-  if (user.email) await sendEmail(user.email, passkeyChangedMessage(user.name, org.name, { ...change, at: new Date(Date.parse(nowIso())) }));
+/** The user is told of every added or removed passkey, in their language (emailUser never throws). */
+async function notify(user: UserRecord, org: OrgRecord, change: { what: 'added' | 'removed'; passkey: string; byOwner: boolean }) {
+  if (!user.email) return;
+  await emailUser(user.email, 'passkey-changed', org, user, {
+    change: change.what,
+    passkey: { name: change.passkey, at: new Date(Date.parse(nowIso())), byOwner: change.byOwner },
+  });
 }
 
 async function newCreationOptions(user: UserRecord, org: OrgRecord, rp: RelyingParty, userHandle: string) {
@@ -192,7 +196,7 @@ export async function registerPasskey(ctx: AuthedContext, input: { response: Reg
   const credential = await verifyRegistration(rp, input.response, spent.challenge);
   if (!credential) throw invalidRegistration();
   const { passkey, recoveryCodes } = await storePasskey(ctx, user, credential, spent.binding.userHandle, input.name, { actor: user });
-  await notify(user, org, { what: 'added', passkey: passkey.name, by: 'you' });
+  await notify(user, org, { what: 'added', passkey: passkey.name, byOwner: false });
   return { ...publicPasskey(passkey), ...(recoveryCodes ? { recoveryCodes } : {}) };
 }
 
@@ -295,7 +299,7 @@ async function removePasskey(ctx: AuthedContext, user: UserRecord, org: OrgRecor
       }), user),
     }, at),
   ]);
-  await notify(user, org, { what: 'removed', passkey: passkey.name, by: actor.id === user.id ? 'you' : 'the organization owner' });
+  await notify(user, org, { what: 'removed', passkey: passkey.name, byOwner: actor.id !== user.id });
 }
 
 // ---- root's powers ----
@@ -364,7 +368,12 @@ async function reportRegression(ctx: RequestContext, user: UserRecord, checked: 
     }, at),
   ]);
   const org = await getOrg(user.orgId);
-  if (user.email && org) await sendEmail(user.email, passkeyCounterMessage(user.name, org.name, checked.passkey.name, checked.regression.refused));
+  if (user.email && org) {
+    await emailUser(user.email, 'passkey-counter-regression', org, user, {
+      passkey: { name: checked.passkey.name, at: new Date(Date.parse(at)) },
+      refused: checked.regression.refused,
+    });
+  }
 }
 
 /** Applies the counter rule, then answers the write that records the ceremony. */
@@ -476,7 +485,7 @@ export async function answerMfaSetupWithPasskey(ctx: RequestContext, session: st
   const amr = ['pwd', keyAmr(passkey), ...(credential.userVerified ? ['user'] : []), 'mfa'];
   const tokens = await startSession(updated, sessionMeta(ctx, { mfa: true, amr }));
   const org = await getOrg(user.orgId);
-  if (org) await notify(user, org, { what: 'added', passkey: passkey.name, by: 'you' });
+  if (org) await notify(user, org, { what: 'added', passkey: passkey.name, byOwner: false });
   return { ...tokens, ...(recoveryCodes ? { recoveryCodes } : {}) };
 }
 

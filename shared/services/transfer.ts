@@ -12,6 +12,7 @@ import { effectivePermissions } from '../auth/permissions';
 import { assertRoot } from '../auth/policy';
 import { guardedAttempt } from './attempts';
 import { checkSecondFactor, type FactorUse } from './mfa';
+import { policyOf, withPolicy } from './mfa-policy';
 import { loadTarget } from './users';
 
 const invalidTarget = () => conflict('invalid_transfer_target', 'Ownership can only go to an active person who is an admin.');
@@ -69,5 +70,5 @@ export async function transferOwnership(ctx: AuthedContext, input: { userId: str
     root.email ? emailUser(root.email, 'ownership-transferred', org, root, { becameOwner: false, otherLogin: target.login }) : undefined,
     target.email ? emailUser(target.email, 'ownership-transferred', org, target, { becameOwner: true, otherLogin: root.login }) : undefined,
   ]);
-  return { previousRoot: publicUser(demoted), newRoot: publicUser(promoted) };
+  return { previousRoot: withPolicy(publicUser(demoted), policyOf(org)), newRoot: withPolicy(publicUser(promoted), policyOf(org)) };
 }

@@ -32,6 +32,7 @@ import { spendEmail } from './abuse';
 import { newLink } from './email-links';
 import { emailStatusAudit, type EmailStatusReason } from './email-events';
 import { userSnapshot } from '../data/snapshots';
+import { policyOf, shownUsers, withPolicy } from './mfa-policy';
 import { assertFilter, changeAudit, initialGrants, planChange, type PermissionChange } from './permissions';
 
 
@@ -128,7 +129,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
     ? await emailUser(input.email, 'invitation', org, user, { link: link.url, expiresAt: new Date(link.expiresAt) })
     : await emailUser(input.email, 'invitation-password', org, user, { link: `${config().APP_URL}/login?org=${encodeURIComponent(org.slug)}`, temporaryPassword: temporary! });
   return {
-    user: publicUser(user),
+    user: withPolicy(publicUser(user), policyOf(org)),
     ...(link ? { activation: { url: link.url, expiresAt: link.expiresAt } } : { temporaryPassword: temporary }),
     emailDelivery,
   };
@@ -152,7 +153,7 @@ export async function list(ctx: AuthedContext, query: ListQuery) {
   const page = query.q
     ? await searchUsers(orgId, query.q, { ...query, start })
     : await listUsers(orgId, { ...query, start });
-  return { items: page.items, nextCursor: await encodeCursor(orgId, listName, page.next) };
+  return { items: await shownUsers(orgId, page.items), nextCursor: await encodeCursor(orgId, listName, page.next) };
 }
 
 export async function show(ctx: AuthedContext, id: string): Promise<UserRecord> {

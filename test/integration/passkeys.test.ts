@@ -1,5 +1,5 @@
 import { generate } from 'otplib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock } from '../../shared/clock';
 import { resetConfig } from '../../shared/config';
 import { emailsTo, lastEmailTo, useApi, type Api } from '../support/api';
@@ -11,6 +11,13 @@ import { addMember, loginAs, verifiedOrg } from '../support/factories';
 const ORIGIN = 'http://localhost:3000';
 process.env.APP_URL = ORIGIN;
 resetConfig();
+
+// Each answer reports the DynamoDB calls it made (X-Gatehouse-Usage); set before the handlers
+// load, which read the setting once.
+await vi.hoisted(async () => {
+  process.env.USAGE_HEADER = '1';
+  (await import('../../shared/config')).resetConfig();
+});
 
 const api = useApi();
 const realNow = clock.now;
@@ -63,7 +70,9 @@ describe('registering and managing passkeys', () => {
     expect(added.text).not.toMatch(/publicKey|counter|userHandle/);
     const me = await api.request('GET', '/v1/me', { token: org.rootToken });
     expect(me.body.mfa).toEqual({ enabled: true, required: false, methods: ['passkey'], passkeys: 1 });
-    expect((await lastEmailTo(org.root.email)).subject).toMatch(/passkey was added/);
+    const addedNotice = await lastEmailTo(org.root.email);
+    expect(addedNotice.subject).toBe('The passkeys of your Acme Test account changed');
+    expect(addedNotice.body.text).toMatch(/You added the passkey “1Password” to your account on \w+ \d+, \d{4}/);
     expect((await audit(api, org.rootToken, 'passkey.added'))[0]!.details).toMatchObject({ passkeyId: added.body.id, name: '1Password' });
 
     // The same challenge cannot register a second time.
@@ -87,7 +96,7 @@ describe('registering and managing passkeys', () => {
 
     const removed = await api.request('DELETE', `/v1/me/passkeys/${second.body.id}`, { token: org.rootToken });
     expect(removed.status).toBe(204);
-    expect((await lastEmailTo(org.root.email)).subject).toMatch(/passkey was removed/);
+    expect((await lastEmailTo(org.root.email)).body.text).toContain('You removed the passkey “Work laptop” from your account on');
     expect((await api.request('GET', '/v1/me', { token: org.rootToken })).body.mfa.passkeys).toBe(1);
   });
 
@@ -213,7 +222,9 @@ describe('passwordless sign-in', () => {
     expect(cloned.status).toBe(401);
     expect(cloned.body.code).toBe('invalid_passkey');
     expect((await audit(api, org.rootToken, 'passkey.counter_regression'))[0]!.details).toMatchObject({ stored: 2, presented: 1, refused: true });
-    expect((await lastEmailTo(org.root.email)).subject).toMatch(/looks copied/);
+    const copied = await lastEmailTo(org.root.email);
+    expect(copied.subject).toBe('A passkey of your Acme Test account looks copied');
+    expect(copied.body.text).toContain('That sign-in was refused.');
 
     const synced = new SoftAuthenticator(ORIGIN, { backupEligible: true, backedUp: true });
     await register(api, org.rootToken, synced);
@@ -290,7 +301,7 @@ describe('root’s powers and the organization policy', () => {
     expect((await api.request('GET', `/v1/users/${developer.id}/passkeys`, { token: other.rootToken })).status).toBe(404);
 
     expect((await api.request('DELETE', `/v1/users/${developer.id}/passkeys/${added.body.id}`, { token: org.rootToken })).status).toBe(204);
-    expect((await lastEmailTo(developer.email)).body.text).toMatch(/by the organization owner/);
+    expect((await lastEmailTo(developer.email)).body.text).toMatch(/The organization owner removed the passkey “[^”]+” from your account/);
     // A removed passkey stops working at once.
     expect((await passwordless(api, key)).body.code).toBe('invalid_passkey');
 
@@ -339,6 +350,45 @@ describe('root’s powers and the organization policy', () => {
     expect((await api.request('POST', '/v1/me/passkeys/options', { token: org.rootToken, body: {} })).body.code).toBe('method_not_allowed');
   });
 
+  it('shows the policy in every user object: mfa.required is root’s per-user flag or the policy covering the user', async () => {
+    const org = await verifiedOrg(api);
+    const admin = await addMember(api, org, org.rootToken, 'admin');
+    const developer = await addMember(api, org, org.rootToken, 'developer');
+    const required = async () => {
+      const listed = await api.request('GET', '/v1/users', { token: org.rootToken });
+      const fromList = Object.fromEntries(listed.body.items.map((user: { login: string; mfa: { required: boolean } }) => [user.login, user.mfa.required]));
+      const shown = async (id: string) => (await api.request('GET', `/v1/users/${id}`, { token: org.rootToken })).body.mfa.required as boolean;
+      const me = async (token: string) => (await api.request('GET', '/v1/me', { token })).body.mfa.required as boolean;
+      const each = {
+        root: [await me(org.rootToken), await shown(org.root.id), fromList.owner],
+        admin: [await me(admin.accessToken), await shown(admin.id), fromList[admin.login]],
+        developer: [await me(developer.accessToken), await shown(developer.id), fromList[developer.login]],
+      };
+      // /v1/me, /v1/users/{id} and the list always agree.
+      for (const [who, answers] of Object.entries(each)) expect(new Set(answers).size, who).toBe(1);
+      return { root: each.root[0], admin: each.admin[0], developer: each.developer[0] };
+    };
+    expect(await required()).toEqual({ root: false, admin: false, developer: false });
+
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { mfaPolicy: { require: 'admins' } } });
+    expect(await required()).toEqual({ root: true, admin: true, developer: false });
+    // Root's per-user flag still counts on its own, and stays what PATCH sets.
+    const flagged = await api.request('PATCH', `/v1/users/${developer.id}`, { token: org.rootToken, body: { requireMfa: true } });
+    expect(flagged.body.mfa.required).toBe(true);
+
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { mfaPolicy: { require: 'everyone' } } });
+    const invited = await api.request('POST', '/v1/users', { token: org.rootToken, body: { login: 'newcomer', name: 'New Comer', email: `newcomer@${org.slug}.example.com`, role: 'developer' } });
+    expect(invited.body.user.mfa.required).toBe(true);
+    const service = await api.request('POST', '/v1/users', { token: org.rootToken, body: { type: 'service', login: 'robot', name: 'Robot', role: 'developer' } });
+    expect(service.body.user.mfa.required).toBe(false);
+    expect((await api.request('GET', `/v1/users/${service.body.user.id}`, { token: org.rootToken })).body.mfa.required).toBe(false);
+
+    // Back to "nobody": only root's flag is left.
+    await api.request('PATCH', '/v1/org', { token: org.rootToken, body: { mfaPolicy: { require: 'off' } } });
+    expect(await required()).toEqual({ root: false, admin: false, developer: true });
+    expect((await api.request('GET', `/v1/users/${invited.body.user.id}`, { token: org.rootToken })).body.mfa.required).toBe(false);
+  });
+
   it('offers only allowed methods: with passkeys only, a TOTP code no longer answers, a recovery code still does', async () => {
     const org = await verifiedOrg(api);
     const started = await api.request('POST', '/v1/me/mfa/totp', { token: org.rootToken });
@@ -376,10 +426,75 @@ describe('root’s powers and the organization policy', () => {
   });
 });
 
+describe('what a passkey sign-in costs in DynamoDB', () => {
+  const usage = (answer: { headers: Headers }) => JSON.parse(answer.headers.get('x-gatehouse-usage')!) as { reads: number; writes: number };
+
+  it('passwordless: options 1 write; the assertion 2 reads and 3 writes, one read more when the instance has no policy cached', async () => {
+    const org = await verifiedOrg(api);
+    const key = new SoftAuthenticator(ORIGIN);
+    expect((await register(api, org.rootToken, key)).status).toBe(201);
+    const signIn = async () => {
+      const options = await api.request('POST', '/v1/auth/passkey/options', { body: {} });
+      const done = await api.request('POST', '/v1/auth/passkey', { body: { session: options.body.session, response: key.get(options.body.options) } });
+      expect(done.status, done.text).toBe(200);
+      return [usage(options), usage(done)];
+    };
+    // The options: the challenge item. The assertion: the credential's marker and the user (reads);
+    // the spent challenge, the passkey's counter and last use, the session with its audit event (writes).
+    expect(await signIn()).toEqual([{ reads: 0, writes: 1, rcu: 0, wcu: expect.any(Number) }, expect.objectContaining({ reads: 2, writes: 3 })]);
+    // A new function instance, or 30 s later: the organization's policy is read once more.
+    later(31);
+    expect((await signIn())[1]).toMatchObject({ reads: 3, writes: 3 });
+    expect((await signIn())[1]).toMatchObject({ reads: 2, writes: 3 });
+  });
+
+  it('second factor: the login 2 writes more than without a passkey offer; the answer 2 reads and 4 writes', async () => {
+    const org = await verifiedOrg(api);
+    const key = new SoftAuthenticator(ORIGIN);
+    expect((await register(api, org.rootToken, key)).status).toBe(201);
+    const login = await api.request('POST', '/v1/auth/login', { body: { org: org.slug, login: 'owner', password: org.root.password } });
+    expect(login.body.challenge).toBe('MFA_REQUIRED');
+    // A login from a client without its device cookie (4 reads, as any); the login challenge and the passkey challenge (writes).
+    expect(usage(login)).toMatchObject({ reads: 4, writes: 2 });
+    const done = await api.request('POST', '/v1/auth/challenge', { body: { session: login.body.session, challenge: 'MFA_REQUIRED', passkey: key.get(login.body.passkeyOptions) } });
+    expect(done.status, done.text).toBe(200);
+    // Reads: the login challenge, the user. Writes: the spent passkey challenge; the consumed login
+    // challenge with the passkey's counter (one transaction); the login's failure run ended; the session.
+    expect(usage(done)).toMatchObject({ reads: 2, writes: 4 });
+  });
+});
+
 describe('emails', () => {
   it('are sent for every added passkey', async () => {
     const org = await verifiedOrg(api);
     await register(api, org.rootToken, new SoftAuthenticator(ORIGIN));
-    expect((await emailsTo(org.root.email)).filter((email) => /passkey was added/.test(email.subject))).toHaveLength(1);
+    expect((await emailsTo(org.root.email)).filter((email) => /You added the passkey/.test(email.body.text ?? ''))).toHaveLength(1);
+  });
+
+  it('are in the user’s language: a German user reads every passkey notice in German', async () => {
+    const org = await verifiedOrg(api);
+    const developer = await addMember(api, org, org.rootToken, 'developer', { locale: 'de' });
+    const key = new SoftAuthenticator(ORIGIN);
+    const added = await register(api, developer.accessToken, key, { name: 'Schlüssel' });
+    expect(added.status, added.text).toBe(201);
+    const addedNotice = await lastEmailTo(developer.email);
+    expect(addedNotice.subject).toBe('Die Passkeys Ihres Kontos bei Acme Test wurden geändert');
+    expect(addedNotice.body.text).toMatch(/^Sie haben am \d+\. \S+ \d{4} um \d\d:\d\d UTC den Passkey „Schlüssel“ zu Ihrem Konto hinzugefügt\.$/m);
+    expect(addedNotice.body.html).toMatch(/^<!doctype html><html lang="de"/);
+
+    // A device-bound key whose counter went backwards: refused, and the notice is German too.
+    expect((await passwordless(api, key)).status).toBe(200);
+    expect((await passwordless(api, key)).status).toBe(200);
+    expect((await passwordless(api, key, { counter: 1 })).status).toBe(401);
+    const copied = await lastEmailTo(developer.email);
+    expect(copied.subject).toBe('Ein Passkey Ihres Kontos bei Acme Test scheint kopiert worden zu sein');
+    expect(copied.body.text).toContain('Diese Anmeldung wurde abgelehnt.');
+
+    expect((await api.request('DELETE', `/v1/users/${developer.id}/passkeys/${added.body.id}`, { token: org.rootToken })).status).toBe(204);
+    const removed = await lastEmailTo(developer.email);
+    expect(removed.body.text).toMatch(/^Der Inhaber der Organisation hat am .+ den Passkey „Schlüssel“ aus Ihrem Konto entfernt\.$/m);
+    // The English root still gets English.
+    await register(api, org.rootToken, new SoftAuthenticator(ORIGIN));
+    expect((await lastEmailTo(org.root.email)).subject).toBe('The passkeys of your Acme Test account changed');
   });
 });

@@ -96,6 +96,8 @@ export const de: ConsoleCatalog = {
   'templates.type.ownership-transferred': 'Inhaberschaft übertragen',
   'templates.type.new-device': 'Anmeldung von einem neuen Browser',
   'templates.type.webhook-disabled': 'Webhook-Endpunkt deaktiviert',
+  'templates.type.passkey-changed': 'Passkey hinzugefügt oder entfernt',
+  'templates.type.passkey-counter-regression': 'Passkey, der kopiert scheint',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
   'signin.org': 'Organisation',

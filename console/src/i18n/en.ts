@@ -98,6 +98,8 @@ export const en = {
   'templates.type.ownership-transferred': 'Ownership transferred',
   'templates.type.new-device': 'Sign-in from a new browser',
   'templates.type.webhook-disabled': 'Webhook endpoint disabled',
+  'templates.type.passkey-changed': 'Passkey added or removed',
+  'templates.type.passkey-counter-regression': 'Passkey that looks copied',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
   'signin.org': 'Organization',

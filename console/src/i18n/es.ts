@@ -96,6 +96,8 @@ export const es: ConsoleCatalog = {
   'templates.type.ownership-transferred': 'Propiedad transferida',
   'templates.type.new-device': 'Inicio de sesión desde un navegador nuevo',
   'templates.type.webhook-disabled': 'Endpoint de webhook desactivado',
+  'templates.type.passkey-changed': 'Llave de acceso añadida o eliminada',
+  'templates.type.passkey-counter-regression': 'Llave de acceso que parece copiada',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
   'signin.org': 'Organización',

@@ -96,6 +96,8 @@ export const fr: ConsoleCatalog = {
   'templates.type.ownership-transferred': 'Propriété transférée',
   'templates.type.new-device': 'Connexion depuis un nouveau navigateur',
   'templates.type.webhook-disabled': 'Point de terminaison webhook désactivé',
+  'templates.type.passkey-changed': 'Clé d’accès ajoutée ou supprimée',
+  'templates.type.passkey-counter-regression': 'Clé d’accès qui semble copiée',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
   'signin.org': 'Organisation',

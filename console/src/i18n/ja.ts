@@ -96,6 +96,8 @@ export const ja: ConsoleCatalog = {
   'templates.type.ownership-transferred': 'オーナー権限の移譲',
   'templates.type.new-device': '新しいブラウザからのサインイン',
   'templates.type.webhook-disabled': 'Webhook エンドポイントの無効化',
+  'templates.type.passkey-changed': 'パスキーの追加・削除',
+  'templates.type.passkey-counter-regression': '複製された可能性のあるパスキー',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
   'signin.org': '組織',

@@ -96,6 +96,8 @@ export const ptBR: ConsoleCatalog = {
   'templates.type.ownership-transferred': 'Propriedade transferida',
   'templates.type.new-device': 'Acesso de um novo navegador',
   'templates.type.webhook-disabled': 'Endpoint de webhook desativado',
+  'templates.type.passkey-changed': 'Chave de acesso adicionada ou removida',
+  'templates.type.passkey-counter-regression': 'Chave de acesso que parece copiada',
 
   // ── Sign-in pages: auth, authorize, challenge, passkey sign-in, SSO sign-in (keys signin.*, authorize.*, challenge.*) ──
   'signin.org': 'Organização',

@@ -52,6 +52,14 @@ export const de: Catalog = {
   'new-device.unknownSystem': 'ein unbekanntes System',
 
   // ── Passkeys ──
+  'passkey-changed.subject': 'Die Passkeys Ihres Kontos bei {org} wurden geändert',
+  'passkey-changed.body': '{changeText}',
+  'passkey-changed.change': '{change, select, added {{by, select, owner {Der Inhaber der Organisation hat am {at} den Passkey „{passkey}“ zu Ihrem Konto hinzugefügt.} other {Sie haben am {at} den Passkey „{passkey}“ zu Ihrem Konto hinzugefügt.}}} other {{by, select, owner {Der Inhaber der Organisation hat am {at} den Passkey „{passkey}“ aus Ihrem Konto entfernt.} other {Sie haben am {at} den Passkey „{passkey}“ aus Ihrem Konto entfernt.}}}}',
+  'passkey-changed.warning': 'Wenn Sie das nicht waren, wenden Sie sich sofort an den Inhaber Ihrer Organisation.',
+  'passkey-counter-regression.subject': 'Ein Passkey Ihres Kontos bei {org} scheint kopiert worden zu sein',
+  'passkey-counter-regression.body': 'Am {at} hat der Passkey „{passkey}“ Ihres Kontos bei {org} mit einem niedrigeren Signaturzähler als zuvor geantwortet, wie es ein kopierter Schlüssel tun würde.',
+  'passkey-counter-regression.refused': 'Diese Anmeldung wurde abgelehnt. Wenn Sie sich nicht anmelden wollten, entfernen Sie diesen Passkey und informieren Sie den Inhaber Ihrer Organisation.',
+  'passkey-counter-regression.allowed': 'Die Anmeldung wurde zugelassen, weil der Passkey synchronisiert wird; wenn Sie es nicht waren, entfernen Sie den Passkey.',
 
   // ── Webhooks ──
   'webhook-disabled.subject': 'Ein Webhook-Endpunkt von {org} wurde deaktiviert',

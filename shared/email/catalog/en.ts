@@ -55,6 +55,14 @@ export const en = {
   'new-device.unknownSystem': 'an unknown system',
 
   // ── Passkeys ──
+  'passkey-changed.subject': 'The passkeys of your {org} account changed',
+  'passkey-changed.body': '{changeText}',
+  'passkey-changed.change': '{change, select, added {{by, select, owner {The organization owner added the passkey “{passkey}” to your account on {at}.} other {You added the passkey “{passkey}” to your account on {at}.}}} other {{by, select, owner {The organization owner removed the passkey “{passkey}” from your account on {at}.} other {You removed the passkey “{passkey}” from your account on {at}.}}}}',
+  'passkey-changed.warning': 'If this was not you, contact the owner of your organization at once.',
+  'passkey-counter-regression.subject': 'A passkey of your {org} account looks copied',
+  'passkey-counter-regression.body': 'On {at}, the passkey “{passkey}” of your {org} account answered with a signature counter lower than before, which a copied key would do.',
+  'passkey-counter-regression.refused': 'That sign-in was refused. If you did not try to sign in, remove this passkey and tell the owner of your organization.',
+  'passkey-counter-regression.allowed': 'The sign-in was allowed because the passkey is synced; if it was not you, remove the passkey.',
 
   // ── Webhooks ──
   'webhook-disabled.subject': 'A webhook endpoint of {org} was disabled',

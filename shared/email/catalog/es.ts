@@ -52,6 +52,14 @@ export const es: Catalog = {
   'new-device.unknownSystem': 'un sistema desconocido',
 
   // ── Passkeys ──
+  'passkey-changed.subject': 'Cambiaron las llaves de acceso de tu cuenta de {org}',
+  'passkey-changed.body': '{changeText}',
+  'passkey-changed.change': '{change, select, added {{by, select, owner {El propietario de la organización añadió la llave de acceso «{passkey}» a tu cuenta el {at}.} other {Añadiste la llave de acceso «{passkey}» a tu cuenta el {at}.}}} other {{by, select, owner {El propietario de la organización eliminó la llave de acceso «{passkey}» de tu cuenta el {at}.} other {Eliminaste la llave de acceso «{passkey}» de tu cuenta el {at}.}}}}',
+  'passkey-changed.warning': 'Si no fuiste tú, contacta de inmediato con el propietario de tu organización.',
+  'passkey-counter-regression.subject': 'Una llave de acceso de tu cuenta de {org} parece copiada',
+  'passkey-counter-regression.body': 'El {at}, la llave de acceso «{passkey}» de tu cuenta de {org} respondió con un contador de firmas menor que antes, como haría una llave copiada.',
+  'passkey-counter-regression.refused': 'Ese inicio de sesión se rechazó. Si no intentaste iniciar sesión, elimina esta llave de acceso y avisa al propietario de tu organización.',
+  'passkey-counter-regression.allowed': 'El inicio de sesión se permitió porque la llave de acceso está sincronizada; si no fuiste tú, elimínala.',
 
   // ── Webhooks ──
   'webhook-disabled.subject': 'Se desactivó un endpoint de webhook de {org}',

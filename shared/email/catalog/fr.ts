@@ -52,6 +52,14 @@ export const fr: Catalog = {
   'new-device.unknownSystem': 'un système inconnu',
 
   // ── Passkeys ──
+  'passkey-changed.subject': 'Les clés d’accès de votre compte {org} ont changé',
+  'passkey-changed.body': '{changeText}',
+  'passkey-changed.change': '{change, select, added {{by, select, owner {Le propriétaire de l’organisation a ajouté la clé d’accès « {passkey} » à votre compte le {at}.} other {Vous avez ajouté la clé d’accès « {passkey} » à votre compte le {at}.}}} other {{by, select, owner {Le propriétaire de l’organisation a supprimé la clé d’accès « {passkey} » de votre compte le {at}.} other {Vous avez supprimé la clé d’accès « {passkey} » de votre compte le {at}.}}}}',
+  'passkey-changed.warning': 'Si ce n’était pas vous, contactez immédiatement le propriétaire de votre organisation.',
+  'passkey-counter-regression.subject': 'Une clé d’accès de votre compte {org} semble avoir été copiée',
+  'passkey-counter-regression.body': 'Le {at}, la clé d’accès « {passkey} » de votre compte {org} a répondu avec un compteur de signature inférieur au précédent, comme le ferait une clé copiée.',
+  'passkey-counter-regression.refused': 'Cette connexion a été refusée. Si vous n’avez pas essayé de vous connecter, supprimez cette clé d’accès et prévenez le propriétaire de votre organisation.',
+  'passkey-counter-regression.allowed': 'La connexion a été acceptée, car la clé d’accès est synchronisée ; si ce n’était pas vous, supprimez cette clé d’accès.',
 
   // ── Webhooks ──
   'webhook-disabled.subject': 'Un point de terminaison webhook de {org} a été désactivé',

@@ -52,6 +52,14 @@ export const ja: Catalog = {
   'new-device.unknownSystem': '不明なシステム',
 
   // ── Passkeys ──
+  'passkey-changed.subject': '{org} のアカウントのパスキーが変更されました',
+  'passkey-changed.body': '{changeText}',
+  'passkey-changed.change': '{change, select, added {{by, select, owner {{at} に、組織のオーナーがあなたのアカウントにパスキー「{passkey}」を追加しました。} other {{at} に、あなたのアカウントにパスキー「{passkey}」を追加しました。}}} other {{by, select, owner {{at} に、組織のオーナーがあなたのアカウントからパスキー「{passkey}」を削除しました。} other {{at} に、あなたのアカウントからパスキー「{passkey}」を削除しました。}}}}',
+  'passkey-changed.warning': '心当たりがない場合は、すぐに組織のオーナーに連絡してください。',
+  'passkey-counter-regression.subject': '{org} のアカウントのパスキーが複製された可能性があります',
+  'passkey-counter-regression.body': '{at} に、{org} のアカウントのパスキー「{passkey}」が以前より小さい署名カウンターで応答しました。複製されたキーで起こる現象です。',
+  'passkey-counter-regression.refused': 'そのサインインは拒否されました。サインインしようとしていない場合は、このパスキーを削除し、組織のオーナーに知らせてください。',
+  'passkey-counter-regression.allowed': 'このパスキーは同期されているため、サインインは許可されました。心当たりがない場合は、パスキーを削除してください。',
 
   // ── Webhooks ──
   'webhook-disabled.subject': '{org} の Webhook エンドポイントが無効になりました',

@@ -52,6 +52,14 @@ export const ptBR: Catalog = {
   'new-device.unknownSystem': 'um sistema desconhecido',
 
   // ── Passkeys ──
+  'passkey-changed.subject': 'As chaves de acesso da sua conta de {org} mudaram',
+  'passkey-changed.body': '{changeText}',
+  'passkey-changed.change': '{change, select, added {{by, select, owner {O proprietário da organização adicionou a chave de acesso “{passkey}” à sua conta em {at}.} other {Você adicionou a chave de acesso “{passkey}” à sua conta em {at}.}}} other {{by, select, owner {O proprietário da organização removeu a chave de acesso “{passkey}” da sua conta em {at}.} other {Você removeu a chave de acesso “{passkey}” da sua conta em {at}.}}}}',
+  'passkey-changed.warning': 'Se não foi você, fale imediatamente com o proprietário da sua organização.',
+  'passkey-counter-regression.subject': 'Uma chave de acesso da sua conta de {org} parece ter sido copiada',
+  'passkey-counter-regression.body': 'Em {at}, a chave de acesso “{passkey}” da sua conta de {org} respondeu com um contador de assinaturas menor do que antes, como faria uma chave copiada.',
+  'passkey-counter-regression.refused': 'Esse acesso foi recusado. Se você não tentou entrar, remova esta chave de acesso e avise o proprietário da sua organização.',
+  'passkey-counter-regression.allowed': 'O acesso foi permitido porque a chave de acesso é sincronizada; se não foi você, remova a chave de acesso.',
 
   // ── Webhooks ──
   'webhook-disabled.subject': 'Um endpoint de webhook de {org} foi desativado',
