@@ -232,6 +232,7 @@ const defs: { [T in EmailType]: EmailTypeDef<T> } = {
       reasonText: format('webhook-disabled.reason', { reason: vars.reason }),
     }),
     sample: (_now, appUrl) => ({ link: `${appUrl}/settings/webhooks`, endpoint: { url: 'https://hooks.example.com/gatehouse', description: 'CRM sync' }, reason: 'failing' }),
+  },
   'passkey-changed': {
     description: 'Tells the user a passkey was added to or removed from their account, by them or by the organization owner',
     variables: [

@@ -6,7 +6,7 @@ import type { AuthedContext } from '../context';
 import { actorOf, auditItem, userTarget } from '../data/audit';
 import { requireOrg } from '../data/orgs';
 import { transact } from '../data/transact';
-import { RESET_PENDING, publicUser, updateUser, type UserRecord } from '../data/users';
+import { RESET_PENDING, updateUser, type UserRecord } from '../data/users';
 import { emailUser } from '../email/compose';
 import { RateLimited, badRequest, conflict, preconditionFailed, reauthenticationFailed } from '../errors';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords';

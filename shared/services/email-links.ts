@@ -1,7 +1,7 @@
 import { nowSeconds } from '../clock';
 import { putEmailToken } from '../data/email-tokens';
 import type { EmailTokenPurpose, UserRecord } from '../data/users';
-import { appLink } from '../email/templates';
+import { config } from '../config';
 import { hashToken, randomSecret } from '../ids';
 
 export const LINK_SECONDS: Record<EmailTokenPurpose, number> = {
@@ -9,6 +9,12 @@ export const LINK_SECONDS: Record<EmailTokenPurpose, number> = {
   activation: 7 * 86400,
   reset: 3600,
 };
+
+/**
+ * Links point at APP_URL only, never at a request's Host header. The token rides in the fragment,
+ * which browsers never send: it stays out of CDN and server logs and out of Referer headers.
+ */
+const appLink = (path: string, token: string) => `${config().APP_URL}${path}#token=${encodeURIComponent(token)}`;
 
 const PAGE: Record<EmailTokenPurpose, string> = { verifyEmail: '/verify-email', activation: '/activate', reset: '/reset-password' };
 
