@@ -371,7 +371,7 @@ export class GatehouseStack extends Stack {
       ...(tableArn
         ? [{
             id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`,
-            reason: 'Query reads the table’s own index (usersByLoginV1); the grant names the table, the wildcard only its indexes.',
+            reason: 'Query reads the table’s own index (usersByLoginV2); the grant names the table, the wildcard only its indexes.',
           }]
         : []),
       {
