@@ -213,7 +213,10 @@ describe.sequential('administration pages in every language', { timeout: 90_000 
 
     await page.goto(`${served.url}/settings/users/${developer.id}?lang=es`);
     await page.getByRole('form', { name: 'Editar usuario' }).getByLabel('Idioma', { exact: true }).selectOption('pt-BR');
+    // The saved answer itself, not only the status line (a status of an earlier save may still show).
+    const saved = page.waitForResponse((response) => response.request().method() === 'PATCH' && response.url().endsWith(`/v1/users/${developer.id}`));
     await page.getByRole('button', { name: 'Guardar cambios' }).click();
+    expect((await saved).status()).toBe(200);
     await page.getByRole('status').filter({ hasText: 'Guardado.' }).waitFor();
     const stored = await api.request('GET', `/v1/users/${developer.id}`, { token: org.rootToken });
     expect(stored.body.locale).toBe('pt-BR');

@@ -37,7 +37,7 @@ beforeAll(async () => {
   served = await serveOwnConsole();
   const api = apiAt(served.url);
   const signUp = await api.request('POST', '/v1/orgs', {
-    body: { orgName: 'Brand Test', slug, login: 'owner', name: 'Olivia Owner', email: `owner@${slug}.example.com`, password: STRONG_PASSWORD },
+    body: { orgName: 'Zephyr Labs', slug, login: 'owner', name: 'Olivia Okafor', email: `owner@${slug}.example.com`, password: STRONG_PASSWORD },
   });
   if (signUp.status !== 201) throw new Error(signUp.text);
   await api.request('POST', '/v1/auth/verify-email', { body: { token: tokenFromEmail(await lastEmailTo(`owner@${slug}.example.com`)) } });
@@ -97,7 +97,7 @@ describe.sequential('branding and email templates in every language', { timeout:
     const frame = page.getByTitle('Aperçu de l’e-mail');
     await frame.waitFor();
     expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin');
-    expect(await page.getByTestId('preview-text').innerText()).toContain('Bonjour Olivia Owner');
+    expect(await page.getByTestId('preview-text').innerText()).toContain('Bonjour Olivia Okafor');
     await screenshot(page, 'settings-email-templates-preview-fr');
   });
 
