@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock } from '../../shared/clock';
@@ -237,6 +238,38 @@ describe('passwordless sign-in', () => {
     await register(api, org.rootToken, zero);
     expect((await passwordless(api, zero)).status).toBe(200);
     expect((await passwordless(api, zero)).status).toBe(200);
+  });
+});
+
+describe('signing in to an app (/oauth2/authorize) with a passkey', () => {
+  it('completes the app’s request with a passwordless sign-in, and its amr reaches the ID token', async () => {
+    const org = await verifiedOrg(api);
+    const key = new SoftAuthenticator(ORIGIN, { backupEligible: true, backedUp: true });
+    expect((await register(api, org.rootToken, key)).status).toBe(201);
+    const verifier = randomBytes(32).toString('base64url');
+    const query = new URLSearchParams({
+      response_type: 'code', client_id: 'demo-web', redirect_uri: 'http://127.0.0.1:8976/callback', scope: 'openid', state: 's', nonce: 'n',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+    });
+    const started = await fetch(`${api.url}/oauth2/authorize?${query}`, { redirect: 'manual' });
+    expect(started.status).toBe(302);
+    const login = new URL(started.headers.get('location')!);
+    expect(login.pathname).toBe('/login');
+
+    // What the console's /login?request= page does with "Sign in with a passkey" (the org is its hint, if any).
+    const signedIn = await passwordless(api, key, {}, { org: org.slug });
+    expect(signedIn.status, signedIn.text).toBe(200);
+    const completed = await api.request('POST', '/oauth2/authorize/complete', { token: signedIn.body.accessToken, body: { request: login.searchParams.get('request') } });
+    expect(completed.status, completed.text).toBe(200);
+    const code = new URL(completed.body.redirectTo).searchParams.get('code')!;
+    const tokens = await api.request('POST', '/oauth2/token', {
+      raw: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:8976/callback', code_verifier: verifier, client_id: 'demo-web' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(tokens.status, tokens.text).toBe(200);
+    const idToken = claims(tokens.body.id_token);
+    expect(idToken).toMatchObject({ sub: org.root.id, aud: 'demo-web', amr: ['swk', 'user', 'mfa'] });
+    expect(claims(tokens.body.access_token).amr).toEqual(['swk', 'user', 'mfa']);
   });
 });
 
