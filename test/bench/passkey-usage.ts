@@ -10,27 +10,13 @@
  * the organization's policy cached in the instance or not (a new function instance, or the 30 s
  * cache expired). Prints figures, never pass/fail; `npm run bench` has the same passwordless row.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyLocalEnvironment } from '../../infra/local/environment';
-import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
+import { startBenchApi } from './local-api';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const RUNS = Math.max(Number(args.runs), 1);
-const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-passkey-'));
-const ports = { port: await freePort(), sesPort: await freePort(), dynamoDbPort: await freePort() };
-process.env.LOG_LEVEL = 'warn';
-process.env.USAGE_HEADER = '1';
-applyLocalEnvironment(ports, { dataDir, tableName: 'gatehouse-bench-passkey' });
-const dynamo = await startDynamoDb({ port: ports.dynamoDbPort });
-const ses = await startSes({ port: ports.sesPort });
-await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
+const bench = await startBenchApi('passkey');
 
-const { createApiServer } = await import('../../infra/local/http-adapter');
-const { handlers } = await import('../../infra/local/handlers');
 const { resetConfig } = await import('../../shared/config');
 const { clock } = await import('../../shared/clock');
 const { POLICY_CACHE_SECONDS } = await import('../../shared/services/mfa-policy');
@@ -38,13 +24,11 @@ const { apiAt } = await import('../support/api');
 const { loginAs, signUpOrg } = await import('../support/factories');
 const { SoftAuthenticator } = await import('./../support/authenticator');
 
-const server = createApiServer(handlers);
-await new Promise<void>((resolve) => server.listen(ports.port, '127.0.0.1', resolve));
 // The relying party is APP_URL's host name; the API is reached on 127.0.0.1 (as behind a domain).
-const ORIGIN = `http://localhost:${(server.address() as AddressInfo).port}`;
+const ORIGIN = `http://localhost:${bench.port}`;
 process.env.APP_URL = ORIGIN;
 resetConfig();
-const api = apiAt(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+const api = apiAt(`http://127.0.0.1:${bench.port}`);
 
 type Usage = { reads: number; writes: number; rcu: number; wcu: number };
 const usageOf = (headers: Headers): Usage => JSON.parse(headers.get('x-gatehouse-usage') ?? '{"reads":0,"writes":0,"rcu":0,"wcu":0}');
@@ -109,9 +93,5 @@ try {
     console.log(`  ${name.padEnd(44)} ${shown.join(' | ')}`);
   }
 } finally {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await ses.stop();
-  await dynamo.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }

@@ -5,27 +5,13 @@
  * the DynamoDB reads and writes of one whole SSO sign-in (start + ACS + complete), from the
  * usage the pipeline counts per request (X-Gatehouse-Usage). Prints figures, never pass/fail.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyLocalEnvironment } from '../../infra/local/environment';
-import { ensureTable, freePort, startDynamoDb, startSes } from '../../infra/local/stack';
+import { startBenchApi } from './local-api';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const RUNS = Math.max(Number(args.runs), 1);
-const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sso-'));
-const ports = { port: await freePort(), sesPort: await freePort(), dynamoDbPort: await freePort() };
-process.env.LOG_LEVEL = 'warn';
-process.env.USAGE_HEADER = '1';
-applyLocalEnvironment(ports, { dataDir, tableName: 'gatehouse-bench-sso' });
-const dynamo = await startDynamoDb({ port: ports.dynamoDbPort });
-const ses = await startSes({ port: ports.sesPort });
-await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
+const bench = await startBenchApi('sso');
 
-const { createApiServer } = await import('../../infra/local/http-adapter');
-const { handlers } = await import('../../infra/local/handlers');
 const { resetConfig } = await import('../../shared/config');
 const { apiAt } = await import('../support/api');
 const { startTxtServer } = await import('../support/dns-server');
@@ -35,9 +21,7 @@ const { authnRequestOf, forge, newKeyPair } = await import('../support/saml-forg
 
 const dns = await startTxtServer();
 process.env.GATEHOUSE_DNS_SERVER = dns.address;
-const server = createApiServer(handlers);
-await new Promise<void>((resolve) => server.listen(ports.port, '127.0.0.1', resolve));
-process.env.APP_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+process.env.APP_URL = `http://127.0.0.1:${bench.port}`;
 resetConfig();
 const api = apiAt(process.env.APP_URL);
 
@@ -93,10 +77,6 @@ try {
   console.log(`DynamoDB per SSO sign-in (start + ACS + complete), existing user: ${existing.reads} reads (${existing.rcu} RCU), ${existing.writes} writes (${existing.wcu} WCU)`);
   console.log(`DynamoDB per SSO sign-in, just-in-time creation: ${jit.reads} reads (${jit.rcu} RCU), ${jit.writes} writes (${jit.wcu} WCU)`);
 } finally {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
   await dns.stop();
-  await ses.stop();
-  await dynamo.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }
