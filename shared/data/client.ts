@@ -5,6 +5,7 @@ import { serviceUnavailable } from '../errors';
 import { logger } from '../log';
 import { requestScope } from '../request-scope';
 import type { Key } from './keys';
+import { localTableOf } from './table';
 
 /** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
 export interface Usage {
@@ -209,6 +210,8 @@ export function db(): DynamoDBDocumentClient {
 }
 
 export const tableName = (): string => config().TABLE_NAME;
+/** The local stack's table of its own (shared/data/table.ts `localTableOf`). */
+export const localTableName = (): string => localTableOf(config().TABLE_NAME);
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -239,14 +242,14 @@ type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][
  * leaves unprocessed (throttling) is sent again, a few times; what is still left then throws, so
  * the caller's retry (a stream record, a queue message) covers it.
  */
-export async function writeBatches(requests: WriteRequest[]): Promise<void> {
+export async function writeBatches(requests: WriteRequest[], table = tableName()): Promise<void> {
   const chunks: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += 25) chunks.push(requests.slice(start, start + 25));
   await Promise.all(chunks.map(async (chunk) => {
     let pending: WriteRequest[] | undefined = chunk;
     for (let attempt = 0; pending?.length && attempt < 3; attempt += 1) {
-      const answer: BatchWriteCommandOutput = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
-      pending = answer.UnprocessedItems?.[tableName()];
+      const answer: BatchWriteCommandOutput = await db().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = answer.UnprocessedItems?.[table];
     }
     if (pending?.length) throw new Error(`DynamoDB left ${pending.length} batched writes unprocessed`);
   }));

@@ -1,6 +1,6 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound, preconditionFailed } from '../errors';
-import { batchGet, db, ignoreConditionFailure, isConditionFailure, tableName, writeBatches } from './client';
+import { batchGet, db, ignoreConditionFailure, isConditionFailure, localTableName, tableName, writeBatches } from './client';
 import { keys, type Key } from './keys';
 import type { TxItem } from './transact';
 
@@ -360,12 +360,12 @@ export async function releaseEmail(orgId: string, eventId: string): Promise<void
 // ---------------------------------------------------------------- local stack: stream positions and queues
 
 export async function getStreamPosition(reader: string, shardId: string): Promise<string | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.streamPosition(reader, shardId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: localTableName(), Key: keys.streamPosition(reader, shardId), ConsistentRead: true }));
   return Item?.sequenceNumber as string | undefined;
 }
 
 export async function putStreamPosition(reader: string, shardId: string, sequenceNumber: string): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.streamPosition(reader, shardId), entity: 'streamPosition', sequenceNumber } }));
+  await db().send(new PutCommand({ TableName: localTableName(), Item: { ...keys.streamPosition(reader, shardId), entity: 'streamPosition', sequenceNumber } }));
 }
 
 export interface LocalMessage {
@@ -375,7 +375,7 @@ export interface LocalMessage {
 }
 
 export async function putLocalMessages(queue: string, messages: Array<{ due: string; id: string; body: string }>): Promise<void> {
-  await writeBatches(messages.map(({ due, id, body }) => ({ PutRequest: { Item: { ...keys.localQueue(queue, due, id), entity: 'localMessage', body } } })));
+  await writeBatches(messages.map(({ due, id, body }) => ({ PutRequest: { Item: { ...keys.localQueue(queue, due, id), entity: 'localMessage', body } } })), localTableName());
 }
 
 /**
@@ -384,7 +384,7 @@ export async function putLocalMessages(queue: string, messages: Array<{ due: str
  */
 export async function receiveLocalMessages(queue: string, now: Date, limit: number, visibilitySeconds: number): Promise<LocalMessage[]> {
   const { Items = [] } = await db().send(new QueryCommand({
-    TableName: tableName(),
+    TableName: localTableName(),
     KeyConditionExpression: 'pk = :pk AND sk <= :due',
     FilterExpression: 'attribute_not_exists(hiddenUntil) OR hiddenUntil < :now',
     ExpressionAttributeValues: { ':pk': keys.localQueuePartition(queue), ':due': `${now.toISOString()}#~`, ':now': now.getTime() },
@@ -394,7 +394,7 @@ export async function receiveLocalMessages(queue: string, now: Date, limit: numb
   // A transaction takes at most 100 items.
   const due = Items.slice(0, Math.min(limit, 100));
   const claim = (item: Record<string, unknown>) => ({
-    TableName: tableName(),
+    TableName: localTableName(),
     Key: { pk: item.pk, sk: item.sk },
     UpdateExpression: 'SET hiddenUntil = :until',
     ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(hiddenUntil) OR hiddenUntil < :now)',
@@ -422,12 +422,12 @@ export async function receiveLocalMessages(queue: string, now: Date, limit: numb
 
 /** Removes handled messages (SQS's DeleteMessageBatch). */
 export async function deleteLocalMessages(messages: LocalMessage[]): Promise<void> {
-  await writeBatches(messages.map((message) => ({ DeleteRequest: { Key: { pk: keys.localQueuePartition(message.queue), sk: message.sk } } })));
+  await writeBatches(messages.map((message) => ({ DeleteRequest: { Key: { pk: keys.localQueuePartition(message.queue), sk: message.sk } } })), localTableName());
 }
 
 export async function countLocalMessages(queue: string): Promise<number> {
   const { Count = 0 } = await db().send(new QueryCommand({
-    TableName: tableName(),
+    TableName: localTableName(),
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.localQueuePartition(queue) },
     Select: 'COUNT',
