@@ -15,9 +15,9 @@ import { logger } from '../../shared/log';
 /**
  * The local stack's half of the asynchronous path (api/events.md "Local stack"): the same
  * dispatcher and senders the Lambdas run, fed by polling DynamoDB Local's stream and the queues
- * kept in the table. Where the reader stopped is kept in the table too, so after a restart (or a
- * kill) it resumes there: records after the last saved position are read again (the dispatcher is
- * idempotent), none is skipped.
+ * kept in the local stack's own table (localTableOf, no stream). Where the reader stopped is kept
+ * there too, so after a restart (or a kill) it resumes there: records after the last saved
+ * position are read again (the dispatcher is idempotent), none is skipped.
  *
  * DynamoDB Local's stream differs from AWS's in ways that do not matter here: record times are
  * truncated to the minute (the dispatcher uses the audit event's own `at`), and TTL deletions

@@ -9,8 +9,8 @@ import { newId } from '../ids';
 /**
  * Where the dispatcher and the senders hand work on. On AWS: the stack's EventBridge bus and
  * SQS queues (each with a DLQ and an alarm). On the local stack: `GATEHOUSE_EVENTS_FILE` for
- * the bus and a queue in the table itself (shared/data/events.ts), which survives a restart
- * like SQS would. The code on either side of a queue is the same on both.
+ * the bus and a queue in the local stack's own table (shared/data/events.ts), which survives a
+ * restart like SQS would. The code on either side of a queue is the same on both.
  */
 export type QueueName = 'webhooks' | 'emails';
 
