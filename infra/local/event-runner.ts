@@ -6,24 +6,30 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { clock } from '../../shared/clock';
 import { config } from '../../shared/config';
 import { db, tableName } from '../../shared/data/client';
-import { deleteLocalMessage, getStreamPosition, putStreamPosition, receiveLocalMessages, type LocalMessage } from '../../shared/data/events';
-import { handleStreamBatch } from '../../shared/events/dispatcher';
+import { deleteLocalMessages, getStreamPosition, putStreamPosition, receiveLocalMessages, type LocalMessage } from '../../shared/data/events';
+import { handleStreamBatch, isAuditInsert } from '../../shared/events/dispatcher';
 import { handleEmailMessage, type InvitationMessage } from '../../shared/events/emails';
-import { handleWebhookMessage, type WebhookMessage } from '../../shared/events/sender';
+import { handleWebhookMessage, readForBatch, type WebhookMessage } from '../../shared/events/sender';
 import { logger } from '../../shared/log';
 
 /**
  * The local stack's half of the asynchronous path (api/events.md "Local stack"): the same
  * dispatcher and senders the Lambdas run, fed by polling DynamoDB Local's stream and the queues
- * kept in the table. Where the reader stopped is kept in the table too, so after a restart (or a
- * kill) it resumes there: records after the last saved position are read again (the dispatcher is
- * idempotent), none is skipped.
+ * kept in the local stack's own table (localTableOf, no stream). Where the reader stopped is kept
+ * there too, so after a restart (or a kill) it resumes there: records after the last saved
+ * position are read again (the dispatcher is idempotent), none is skipped.
  *
  * DynamoDB Local's stream differs from AWS's in ways that do not matter here: record times are
  * truncated to the minute (the dispatcher uses the audit event's own `at`), and TTL deletions
  * arrive as an unknown event name without `userIdentity` (only INSERTs of audit items are read).
  */
-const IN_FLIGHT = 8;
+/**
+ * Messages handled at once, as a Lambda's concurrency would. At 100 events a second DynamoDB
+ * Local's round trips, not the machine's two cores, bound a smaller pool (npm run bench).
+ */
+const IN_FLIGHT = 16;
+/** Webhook messages taken per round (the email queue takes its rate's worth). */
+const WEBHOOK_BATCH = 64;
 
 export interface EventRunnerOptions {
   /** Names this reader's saved positions. */
@@ -126,11 +132,15 @@ export async function startEventRunner(options: EventRunnerOptions = {}): Promis
       }
       const records = answer.Records ?? [];
       read += records.length;
+      if (process.env.TRACE_RUNNER) console.error('TRACE read', performance.timeOrigin + performance.now(), records.length, JSON.stringify(records.map((r) => r.dynamodb?.NewImage?.id?.S ?? '')));
       if (!records.length) {
         iterators.set(shard.ShardId!, answer.NextShardIterator ?? null);
         continue;
       }
-      const { batchItemFailures } = await handleStreamBatch(records.map(toLambdaRecord));
+      // Most records are the runner's own writes (deliveries, queued messages): only audit inserts are converted.
+      if (process.env.TRACE_RUNNER) console.error('TRACE dispatching', performance.timeOrigin + performance.now(), records.length);
+      const { batchItemFailures } = await handleStreamBatch(records.filter((record) => isAuditInsert(record as DynamoDBRecord)).map(toLambdaRecord));
+      if (process.env.TRACE_RUNNER) console.error('TRACE dispatched', performance.timeOrigin + performance.now(), records.length);
       const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
       const firstFailed = records.findIndex((record) => failed.has(record.dynamodb!.SequenceNumber!));
       const done = firstFailed < 0 ? records : records.slice(0, firstFailed);
@@ -142,29 +152,48 @@ export async function startEventRunner(options: EventRunnerOptions = {}): Promis
     return read;
   }
 
-  async function consume(queue: 'webhooks' | 'emails', limit: number, handle: (body: unknown) => Promise<unknown>): Promise<number> {
+  /**
+   * One round of a queue: takes up to `limit` due messages, lets `prepare` read what the batch
+   * needs at once (as the Lambda does), handles them `IN_FLIGHT` at a time and deletes the handled.
+   */
+  async function consume(queue: 'webhooks' | 'emails', limit: number, prepare: (bodies: unknown[]) => Promise<(body: unknown) => Promise<unknown>>): Promise<number> {
     const messages = await receiveLocalMessages(queue, new Date(clock.now()), limit, 30);
-    // A few at a time, as a Lambda's concurrency would: DynamoDB Local shares two cores with us.
+    if (!messages.length) return 0;
+    const readable = messages.flatMap((message) => {
+      try {
+        return [{ message, body: JSON.parse(message.body) as unknown }];
+      } catch {
+        // Left hidden: it comes back after its visibility timeout, as from SQS (and then its DLQ).
+        logger.error('queued message unreadable', { event: 'events.message_failed', queue });
+        return [];
+      }
+    });
+    const handle = await prepare(readable.map(({ body }) => body));
+    const handled: LocalMessage[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, messages.length) }, async () => {
-      while (next < messages.length) {
-        const message: LocalMessage = messages[next++]!;
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, readable.length) }, async () => {
+      while (next < readable.length) {
+        const { message, body } = readable[next++]!;
         try {
-          await handle(JSON.parse(message.body));
-          await deleteLocalMessage(message);
+          await handle(body);
+          handled.push(message);
         } catch (error) {
-          // Left hidden: it comes back after its visibility timeout, as from SQS.
           logger.error('queued message failed; it will be retried', { event: 'events.message_failed', queue, error: error instanceof Error ? error.message : 'unknown' });
         }
       }
     }));
+    // If this fails they come back after their visibility timeout, and the handlers ignore a message handled before.
+    await deleteLocalMessages(handled);
     return messages.length;
   }
 
   let lastEmailSecond = 0;
   let emailsThisSecond = 0;
   async function pumpQueues(): Promise<number> {
-    const webhooks = await consume('webhooks', 16, (body) => handleWebhookMessage(body as WebhookMessage));
+    const webhooks = await consume('webhooks', WEBHOOK_BATCH, async (bodies) => {
+      const reads = await readForBatch(bodies as WebhookMessage[]);
+      return (body) => handleWebhookMessage(body as WebhookMessage, reads);
+    });
     // At most the configured rate per second (SES's send rate on AWS).
     const second = Math.floor(clock.now() / 1000);
     if (second !== lastEmailSecond) {
@@ -172,7 +201,7 @@ export async function startEventRunner(options: EventRunnerOptions = {}): Promis
       emailsThisSecond = 0;
     }
     const room = Math.floor(config().GATEHOUSE_EMAIL_RATE_PER_SECOND) - emailsThisSecond;
-    const emails = room > 0 ? await consume('emails', room, (body) => handleEmailMessage(body as InvitationMessage)) : 0;
+    const emails = room > 0 ? await consume('emails', room, async () => (body) => handleEmailMessage(body as InvitationMessage)) : 0;
     emailsThisSecond += emails;
     return webhooks + emails;
   }

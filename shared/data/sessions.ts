@@ -1,6 +1,6 @@
-import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../log';
-import { db, isConditionFailure, tableName } from './client';
+import { batchGet, db, isConditionFailure, tableName, writeBatches } from './client';
 import { keys } from './keys';
 import type { TxItem } from './transact';
 
@@ -136,22 +136,8 @@ export async function deleteSession(orgId: string, sessionId: string): Promise<v
 
 /** The session items of these ids (one batch read per 100; at most 50 live per user). */
 export async function getSessions(orgId: string, sessionIds: string[]): Promise<SessionRecord[]> {
-  const found: SessionRecord[] = [];
-  for (let start = 0; start < sessionIds.length; start += 100) {
-    let pending: Array<Record<string, unknown>> | undefined = sessionIds.slice(start, start + 100).map((id) => ({ ...keys.session(orgId, id) }));
-    for (let attempt = 0; pending?.length && attempt < 5; attempt += 1) {
-      const answer: BatchGetCommandOutput = await db().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      for (const item of answer.Responses?.[tableName()] ?? []) {
-        const { pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...session } = item;
-        found.push(session as SessionRecord);
-      }
-      pending = answer.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-    if (pending?.length) throw new Error('DynamoDB left session reads unprocessed');
-  }
-  return found;
+  const items = await batchGet(sessionIds.map((id) => keys.session(orgId, id)));
+  return items.map(({ pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...session }) => session as unknown as SessionRecord);
 }
 
 /**
@@ -161,15 +147,7 @@ export async function getSessions(orgId: string, sessionIds: string[]): Promise<
  */
 export async function deleteSessionItems(orgId: string, sessionIds: string[]): Promise<void> {
   try {
-    for (let start = 0; start < sessionIds.length; start += 25) {
-      let pending: Array<Record<string, unknown>> | undefined = sessionIds
-        .slice(start, start + 25)
-        .map((id) => ({ DeleteRequest: { Key: keys.session(orgId, id) } }));
-      for (let attempt = 0; pending?.length && attempt < 3; attempt += 1) {
-        const answer: BatchWriteCommandOutput = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
-        pending = answer.UnprocessedItems?.[tableName()] as typeof pending;
-      }
-    }
+    await writeBatches(sessionIds.map((id) => ({ DeleteRequest: { Key: keys.session(orgId, id) } })));
   } catch (error) {
     logger.warn('ended session items not deleted; their TTL will', { error: error instanceof Error ? error.name : 'unknown' });
   }

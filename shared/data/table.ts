@@ -31,3 +31,10 @@ export const TABLE = {
     ],
   },
 } as const;
+
+/**
+ * The local stack's own bookkeeping (stream positions, and the queues SQS holds on AWS) sits in
+ * a table of its own without a stream: in the main table every queued, claimed and deleted
+ * message came back to the runner through the stream it reads, three records an event.
+ */
+export const localTableOf = (table: string) => `${table}-local`;

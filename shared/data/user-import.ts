@@ -1,23 +1,7 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './client';
-import { keys, type Key } from './keys';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, db, tableName } from './client';
+import { keys } from './keys';
 import { fromItem, type UserRecord } from './users';
-
-/** BatchGetItem takes at most 100 keys; whatever DynamoDB leaves unprocessed is asked again. */
-async function batchGet(keyList: Key[]): Promise<Array<Record<string, unknown>>> {
-  const found: Array<Record<string, unknown>> = [];
-  for (let start = 0; start < keyList.length; start += 100) {
-    let pending: Key[] = keyList.slice(start, start + 100);
-    for (let attempt = 0; pending.length && attempt < 8; attempt += 1) {
-      const answer = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
-      found.push(...(answer.Responses?.[tableName()] ?? []));
-      pending = (answer.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
-      if (pending.length) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-    }
-    if (pending.length) throw new Error('DynamoDB left keys unprocessed after retries');
-  }
-  return found;
-}
 
 /**
  * The users that already hold these logins (and those holding these email addresses) in one

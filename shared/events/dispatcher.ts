@@ -6,9 +6,9 @@ import { clock } from '../clock';
 import { keys } from '../data/keys';
 import { logger } from '../log';
 import { type AuditItem, eventFromAudit, orgIdOf } from './event';
-import { queueDelivery } from './sender';
+import { queueDeliveries } from './sender';
 import type { InvitationMessage } from './emails';
-import { enqueue, publishToBus } from './transport';
+import { enqueueAll, publishToBus } from './transport';
 
 const DELIVERY_DAYS = 30;
 
@@ -44,7 +44,8 @@ async function fanOut(orgId: string, events: Array<StoredEvent & { timestamp: st
       // Only events that happen after an endpoint exists are delivered to it.
       .filter((endpoint) => endpoint.createdAt <= event.timestamp && (endpoint.events.includes('*') || endpoint.events.includes(event.type)))
       .map((endpoint) => ({ endpoint, event })));
-  // Order per endpoint is best effort (api/events.md): deliveries are made and queued side by side.
+  // Order per endpoint is best effort (api/events.md): deliveries are made side by side, then queued together.
+  const toQueue: DeliveryRecord[] = [];
   await inParallel(work, 16, async ({ endpoint, event }) => {
     const now = new Date(clock.now()).toISOString();
     const delivery: DeliveryRecord = {
@@ -63,21 +64,21 @@ async function fanOut(orgId: string, events: Array<StoredEvent & { timestamp: st
       ttl: Math.min(event.ttl, Math.floor(clock.now() / 1000) + DELIVERY_DAYS * 86_400),
     };
     if (await createDelivery(delivery)) {
-      await queueDelivery(delivery);
+      toQueue.push(delivery);
       return;
     }
     // Made by an earlier run that may have stopped before queuing it: queue it again while no
     // attempt happened (the sender ignores a second message for the same attempt).
     const existing = await getDelivery(orgId, endpoint.id, delivery.id);
-    if (existing && existing.status === 'pending' && existing.attemptCount === 0) await queueDelivery(existing);
+    if (existing && existing.status === 'pending' && existing.attemptCount === 0) toQueue.push(existing);
   });
+  await queueDeliveries(toQueue);
 }
 
 /** Handles one organization's new audit items, in stream order. */
 export async function dispatchAuditItems(orgId: string, items: AuditItem[]): Promise<void> {
   const invitations = items.filter((item) => item.details?.invitation === 'queued' && item.target.type === 'user');
-  await inParallel(invitations, 16, (item) =>
-    enqueue('emails', { kind: 'invitation', orgId, userId: item.target.id, eventId: item.id } satisfies InvitationMessage));
+  await enqueueAll('emails', invitations.map((item) => ({ message: { kind: 'invitation', orgId, userId: item.target.id, eventId: item.id } satisfies InvitationMessage })));
   const events: Array<{ id: string; type: string; body: string; ttl: number; timestamp: string }> = [];
   for (const item of items) {
     const event = await eventFromAudit(item);

@@ -2,7 +2,7 @@ import { open } from '../auth/crypto';
 import { clock } from '../clock';
 import { config } from '../config';
 import {
-  type DeliveryRecord, type EndpointRecord, getDelivery, getEndpoint, listDeliveries, markEndpoint, saveDelivery,
+  type DeliveryRecord, type EndpointRecord, deliveryKey, endpointKey, getDeliveriesWithEndpoints, getDelivery, getEndpoint, listDeliveries, markEndpoint, saveDelivery,
 } from '../data/events';
 import { requireOrg } from '../data/orgs';
 import { listUsers } from '../data/users';
@@ -10,7 +10,7 @@ import { emailUser } from '../email/compose';
 import { logger } from '../log';
 import { TEST_EVENT_TYPE } from './catalog';
 import { postOnce, signedHeaders } from './post';
-import { enqueue } from './transport';
+import { enqueueAll } from './transport';
 
 /**
  * Seconds after the previous attempt (api/events.md "Sending"): at once, then 5 s, 5 min,
@@ -47,20 +47,34 @@ export async function signingSecrets(endpoint: EndpointRecord, now = clock.now()
 
 const delaySecondsUntil = (iso: string) => Math.max(0, (Date.parse(iso) - clock.now()) / 1000);
 
-/** Queues the delivery's next attempt (`due` is its nextAttemptAt). */
-export const queueDelivery = (delivery: Pick<DeliveryRecord, 'orgId' | 'endpointId' | 'id' | 'nextAttemptAt'>) =>
-  delivery.nextAttemptAt
-    ? enqueue('webhooks', { kind: 'delivery', orgId: delivery.orgId, endpointId: delivery.endpointId, deliveryId: delivery.id, attemptAt: delivery.nextAttemptAt } satisfies WebhookMessage,
-      delaySecondsUntil(delivery.nextAttemptAt))
-    : Promise.resolve();
+type Queueable = Pick<DeliveryRecord, 'orgId' | 'endpointId' | 'id' | 'nextAttemptAt'>;
+
+/** Queues the deliveries' next attempts (`due` is each one's nextAttemptAt), in as few requests as the queue takes. */
+export const queueDeliveries = (deliveries: Queueable[]) =>
+  enqueueAll('webhooks', deliveries.flatMap((delivery) => delivery.nextAttemptAt
+    ? [{
+      message: { kind: 'delivery', orgId: delivery.orgId, endpointId: delivery.endpointId, deliveryId: delivery.id, attemptAt: delivery.nextAttemptAt } satisfies WebhookMessage,
+      delaySeconds: delaySecondsUntil(delivery.nextAttemptAt),
+    }]
+    : []));
+
+export const queueDelivery = (delivery: Queueable) => queueDeliveries([delivery]);
+
+/**
+ * A queue batch's deliveries and endpoints, read before any of its messages is handled: one
+ * batch read instead of two reads a message. Messages of one batch share the endpoint as read,
+ * and what the sender changes on it is written back here, so a later message sees it.
+ */
+export type BatchReads = Awaited<ReturnType<typeof getDeliveriesWithEndpoints>>;
+export const readForBatch = (messages: WebhookMessage[]): Promise<BatchReads> => getDeliveriesWithEndpoints(messages);
 
 /**
  * Handles one queued delivery message: at most one attempt, its outcome written to the
  * delivery, the next attempt queued. Safe to receive twice (at least once): a delivery that is
  * no longer pending, or not yet due, gets no attempt from a stale or early message.
  */
-export async function handleWebhookMessage(message: WebhookMessage): Promise<void> {
-  const delivery = await getDelivery(message.orgId, message.endpointId, message.deliveryId);
+export async function handleWebhookMessage(message: WebhookMessage, reads?: BatchReads): Promise<void> {
+  const delivery = reads ? reads.deliveries.get(deliveryKey(message)) : await getDelivery(message.orgId, message.endpointId, message.deliveryId);
   // Stale: the delivery ended, or a manual retry queued another message for a new time.
   if (!delivery || delivery.status !== 'pending' || !delivery.nextAttemptAt || delivery.nextAttemptAt !== message.attemptAt) return;
   // Early: SQS holds a message back 15 minutes at most, so a longer wait arrives in hops.
@@ -68,7 +82,7 @@ export async function handleWebhookMessage(message: WebhookMessage): Promise<voi
     await queueDelivery(delivery);
     return;
   }
-  const endpoint = await getEndpoint(message.orgId, message.endpointId);
+  const endpoint = reads ? reads.endpoints.get(endpointKey(message)) : await getEndpoint(message.orgId, message.endpointId);
   const now = clock.now();
   const nowIso = new Date(now).toISOString();
   if (!endpoint || (!endpoint.enabled && delivery.eventType !== TEST_EVENT_TYPE)) {
@@ -95,6 +109,8 @@ export async function handleWebhookMessage(message: WebhookMessage): Promise<voi
     next.nextAttemptAt = new Date(Date.parse(attempt.at) + seconds * 1000).toISOString();
   }
   if (!(await saveDelivery(next, delivery.updatedAt))) return;
+  // A second message for this delivery later in the batch then finds it handled.
+  reads?.deliveries.set(deliveryKey(message), next);
   logger.info('webhook attempt', { event: 'webhook.attempt', endpointId: endpoint.id, deliveryId: delivery.id, status: attempt.responseStatus, error: attempt.error, outcome: next.status });
 
   if (delivery.eventType === TEST_EVENT_TYPE) {
@@ -102,29 +118,42 @@ export async function handleWebhookMessage(message: WebhookMessage): Promise<voi
     return;
   }
   if (succeeded) {
-    if (endpoint.failingSince) await markEndpoint(endpoint.orgId, endpoint.id, { failingSince: null });
+    if (endpoint.failingSince) await mark(endpoint, { failingSince: null }, reads);
     return;
   }
   if (gone) {
-    await disableEndpoint(endpoint, 'gone');
+    await disableEndpoint(endpoint, 'gone', reads);
     return;
   }
   const failingSince = endpoint.failingSince ?? nowIso;
-  if (!endpoint.failingSince) await markEndpoint(endpoint.orgId, endpoint.id, { failingSince });
+  if (!endpoint.failingSince) await mark(endpoint, { failingSince }, reads);
   if (now - Date.parse(failingSince) >= FAILING_DISABLE_MS) {
-    await disableEndpoint(endpoint, 'failing');
+    await disableEndpoint(endpoint, 'failing', reads);
     return;
   }
   if (next.status === 'pending') await queueDelivery(next);
 }
 
 /**
+ * Changes the sender's bookkeeping on an endpoint and keeps the batch's copy in step. When the
+ * change is refused (the endpoint was deleted, or disabled meanwhile), the copy is dropped: the
+ * batch's later messages then find no endpoint and fail their deliveries, as they would have.
+ */
+async function mark(endpoint: EndpointRecord, set: Parameters<typeof markEndpoint>[2], reads: BatchReads | undefined, onlyIf?: Parameters<typeof markEndpoint>[3]) {
+  const marked = await markEndpoint(endpoint.orgId, endpoint.id, set, onlyIf);
+  const key = endpointKey({ orgId: endpoint.orgId, endpointId: endpoint.id });
+  if (marked) reads?.endpoints.set(key, { ...endpoint, ...set });
+  else reads?.endpoints.delete(key);
+  return marked;
+}
+
+/**
  * Disables an endpoint the sender gave up on: its pending deliveries fail, and the root is
  * emailed (once: only the call that flips `enabled` sends it).
  */
-async function disableEndpoint(endpoint: EndpointRecord, reason: 'gone' | 'failing'): Promise<void> {
+async function disableEndpoint(endpoint: EndpointRecord, reason: 'gone' | 'failing', reads: BatchReads | undefined): Promise<void> {
   const at = new Date(clock.now()).toISOString();
-  const flipped = await markEndpoint(endpoint.orgId, endpoint.id, { enabled: false, disabledReason: reason, updatedAt: at }, { enabled: true });
+  const flipped = await mark(endpoint, { enabled: false, disabledReason: reason, updatedAt: at }, reads, { enabled: true });
   if (!flipped) return;
   logger.warn('webhook endpoint disabled', { event: 'webhook.disabled', endpointId: endpoint.id, reason });
   for (const pending of await listDeliveries(endpoint.orgId, endpoint.id, { status: 'pending', limit: 1000 })) {

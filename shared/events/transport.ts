@@ -3,14 +3,14 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { clock } from '../clock';
 import { config } from '../config';
-import { putLocalMessage } from '../data/events';
+import { putLocalMessages } from '../data/events';
 import { newId } from '../ids';
 
 /**
  * Where the dispatcher and the senders hand work on. On AWS: the stack's EventBridge bus and
  * SQS queues (each with a DLQ and an alarm). On the local stack: `GATEHOUSE_EVENTS_FILE` for
- * the bus and a queue in the table itself (shared/data/events.ts), which survives a restart
- * like SQS would. The code on either side of a queue is the same on both.
+ * the bus and a queue in the local stack's own table (shared/data/events.ts), which survives a
+ * restart like SQS would. The code on either side of a queue is the same on both.
  */
 export type QueueName = 'webhooks' | 'emails';
 
@@ -28,18 +28,43 @@ let bridge: EventBridgeClient | undefined;
 
 const queueUrl = (queue: QueueName) => (queue === 'webhooks' ? config().WEBHOOK_QUEUE_URL : config().EMAIL_QUEUE_URL);
 
-export async function enqueue(queue: QueueName, message: Omit<QueueMessage, 'due'>, delaySeconds = 0): Promise<void> {
-  const due = new Date(clock.now() + delaySeconds * 1000).toISOString();
-  const body = JSON.stringify({ ...message, due });
+export interface Outgoing {
+  message: Omit<QueueMessage, 'due'>;
+  /** How long SQS holds it back (at most MAX_SQS_DELAY_SECONDS; longer waits hop). */
+  delaySeconds?: number;
+}
+
+/**
+ * Queues messages in as few requests as the queue takes (SendMessageBatch: 10; the local queue's
+ * BatchWriteItem: 25). A message SQS refuses fails the call, so the caller's retry covers it; the
+ * receivers ignore a message sent twice.
+ */
+export async function enqueueAll(queue: QueueName, outgoing: Outgoing[]): Promise<void> {
+  if (!outgoing.length) return;
+  const messages = outgoing.map(({ message, delaySeconds = 0 }) => {
+    const due = new Date(clock.now() + delaySeconds * 1000).toISOString();
+    return { id: newId(), due, delaySeconds, body: JSON.stringify({ ...message, due }) };
+  });
   const url = queueUrl(queue);
   if (!url) {
-    await putLocalMessage(queue, due, newId(), body);
+    await putLocalMessages(queue, messages);
     return;
   }
-  const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+  const { SQSClient, SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
   sqs ??= new SQSClient({ region: config().AWS_REGION });
-  await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, DelaySeconds: Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))) }));
+  const batches: Array<typeof messages> = [];
+  for (let start = 0; start < messages.length; start += 10) batches.push(messages.slice(start, start + 10));
+  await Promise.all(batches.map(async (batch) => {
+    const answer = await sqs!.send(new SendMessageBatchCommand({
+      QueueUrl: url,
+      Entries: batch.map(({ id, body, delaySeconds }) => ({ Id: id, MessageBody: body, DelaySeconds: Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))) })),
+    }));
+    if (answer.Failed?.length) throw new Error(`SQS refused ${answer.Failed.length} of ${batch.length} messages (${answer.Failed[0]!.Code})`);
+  }));
 }
+
+export const enqueue = (queue: QueueName, message: Omit<QueueMessage, 'due'>, delaySeconds = 0): Promise<void> =>
+  enqueueAll(queue, [{ message, delaySeconds }]);
 
 /** Puts events on the operator's bus (`webhook.test` never goes there). */
 export async function publishToBus(events: Array<{ type: string; body: string; timestamp: string }>): Promise<void> {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, freePort, startDynamoDb } from '../../infra/local/stack';
+import { type AttributeValue, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDbLocal, ensureTable, freePort, startDynamoDb } from '../../infra/local/stack';
+import { localTableOf } from '../../shared/data/table';
 
 /** The environment the emulator's Java process really got, read back from the kernel. */
 function environmentOf(pid: number): Record<string, string> {
@@ -42,5 +44,39 @@ describe('DynamoDB Local as the local stack starts it', () => {
     expect(environment.DDB_LOCAL_TELEMETRY).toBe('1');
     expect(environment.JDK_JAVA_OPTIONS).toBe('-XX:TieredStopAtLevel=1 -XX:+UseSerialGC');
     expect(process.env.JDK_JAVA_OPTIONS).toBeUndefined();
+  });
+});
+
+describe('the local table (stream positions and queued messages)', () => {
+  it('is made without a stream, and a kept data folder has its positions and queued messages moved into it, the rest left', async () => {
+    const emulator = await startDynamoDb({ port: await freePort() });
+    started.push(emulator);
+    const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      await ensureTable(emulator.endpoint, 'kept');
+      const { Table: local } = await client.send(new DescribeTableCommand({ TableName: localTableOf('kept') }));
+      expect(local?.StreamSpecification?.StreamEnabled ?? false).toBe(false);
+
+      // A data folder from before: no local table, its bookkeeping in the main table.
+      await client.send(new DeleteTableCommand({ TableName: localTableOf('kept') }));
+      const old: Array<Record<string, AttributeValue>> = [
+        { pk: { S: 'STREAMPOS#local' }, sk: { S: 'shardId-1' }, entity: { S: 'streamPosition' }, sequenceNumber: { S: '000042' } },
+        { pk: { S: 'LOCALQUEUE#emails' }, sk: { S: '2026-12-06T00:00:00.000Z#m1' }, entity: { S: 'localMessage' }, body: { S: '{"kind":"invitation"}' } },
+        { pk: { S: 'ORG#o1' }, sk: { S: 'ORG' }, entity: { S: 'org' } },
+      ];
+      for (const Item of old) await client.send(new PutItemCommand({ TableName: 'kept', Item }));
+      await ensureTable(emulator.endpoint, 'kept');
+
+      const read = async (table: string, item: Record<string, AttributeValue>) =>
+        (await client.send(new GetItemCommand({ TableName: table, Key: { pk: item.pk!, sk: item.sk! }, ConsistentRead: true }))).Item;
+      expect(await read(localTableOf('kept'), old[0]!)).toEqual(old[0]);
+      expect(await read(localTableOf('kept'), old[1]!)).toEqual(old[1]);
+      expect(await read('kept', old[0]!)).toBeUndefined();
+      expect(await read('kept', old[1]!)).toBeUndefined();
+      expect(await read('kept', old[2]!)).toEqual(old[2]);
+      expect(await read(localTableOf('kept'), old[2]!)).toBeUndefined();
+    } finally {
+      client.destroy();
+    }
   });
 });
