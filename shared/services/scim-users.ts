@@ -2,6 +2,7 @@ import { sessionsEndedAudit } from './session-events';
 import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { clock, nowIso } from '../clock';
 import type { ScimContext } from '../context';
+import { newAddressStatus } from '../data/email-status';
 import { getLogin, claimLogin, releaseLogin } from '../data/logins';
 import { requireOrg, type OrgRecord } from '../data/orgs';
 import { claimExternalId, findExternalId, getScimGroup, humanIdsByCreation, putScimGroup, releaseExternalId } from '../data/scim';
@@ -170,10 +171,11 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
   const input = readUser(body);
   const { orgId, slug } = ctx.scim;
   const inactive = input.active === false;
-  const [org, grants, standing] = await Promise.all([
+  const [org, grants, standing, addressStatus] = await Promise.all([
     requireOrg(orgId),
     loadGrants(orgId),
     inactive ? { verified: false, sso: false } : domainStanding(orgId, input.email),
+    newAddressStatus(input.email),
   ]);
   const { role, permissions } = initialGrantsFor(grants);
   const at = nowIso();
@@ -196,6 +198,7 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
     locale: negotiateLocale(input.scim.locale ?? input.scim.preferredLanguage),
     scim: input.scim,
     scimGroups: {},
+    ...addressStatus,
     at,
   });
   const link = inactive || bySso ? undefined : newLink(user, 'activation');
