@@ -23,8 +23,10 @@ import { normalizePatch } from '../scim/normalize';
 import { applyAttributeOps } from '../scim/patch';
 import { LIST_RESPONSE, negotiateLocale, project, readUser, toScimUser, type UserInput } from '../scim/resources';
 import { newLink } from './email-links';
+import { emailStatusAudit } from './email-events';
 import { noteScimChange } from './scim-auth';
 import { grantsFor, initialGrantsFor, loadGrants, paging, scimActor, scimUserAudit, type ListQuery } from './scim-common';
+import { emailStatusChange } from './users';
 
 /**
  * The directory's users (shared/api/scim.md "User resource"): SCIM's reading of Gatehouse's
@@ -285,9 +287,16 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     fields.push('email');
   }
   let invitation: ReturnType<typeof newLink> | undefined;
+  // The new address takes its own status, as when root changes it (users.ts emailStatusChange).
+  let addressStatus: Awaited<ReturnType<typeof emailStatusChange>>;
   if (mailboxChanged) {
     if (user.email) items.push(releaseEmail(orgId, user.email, user.id));
     items.push(claimEmail(orgId, input.email, user.id));
+    addressStatus = await emailStatusChange(user, input.email, undefined);
+    if (addressStatus) {
+      set.emailStatus = addressStatus.to;
+      after.emailStatus = addressStatus.to;
+    }
     if (status === 'active') {
       // As when root changes it, unless the address is in a domain the organization verified:
       // that proof covers every address of the domain, so it is verified at once.
@@ -341,6 +350,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     ...putSearchItems(after, termsAfter.filter((term) => !termsBefore.includes(term))),
   );
   if (fields.length || adopted || set.scim) items.push(scimUserAudit(ctx, 'user.updated', user, at, { fields, ...(adopted ? { adopted: true } : {}) }, snapshot));
+  if (addressStatus?.change) items.push(emailStatusAudit(ctx, after, addressStatus.change, scimActor(ctx), at));
   if (statusEvent) items.push(scimUserAudit(ctx, statusEvent, user, at, { statusFrom: user.status, statusTo: status }, snapshot));
   if (statusEvent === 'user.deactivated') items.push(...sessionsEndedAudit(ctx, scimActor(ctx), user, 'user_deactivated', at));
   if (roleChanged) items.push(scimUserAudit(ctx, 'user.role_changed', user, at, { roleFrom: user.role, roleTo: grants.role, groups: Object.values(after.scimGroups ?? {}) }, snapshot));

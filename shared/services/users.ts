@@ -279,7 +279,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     ...putSearchItems(updated, after.filter((term) => !before.includes(term))),
     ...(regranted ? [changeAudit(ctx, user, grant, at, userSnapshot(updated, user))] : []),
   );
-  if (status?.change) items.push(emailStatusAudit(ctx, updated, status.change, ctx.principal.user, at));
+  if (status?.change) items.push(emailStatusAudit(ctx, updated, status.change, actorOf(ctx.principal.user), at));
   if (changed.length) items.push(
     auditItem(ctx, {
       orgId: user.orgId,
