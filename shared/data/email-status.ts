@@ -39,6 +39,17 @@ export async function suppressionOf(address: string): Promise<UndeliverableStatu
   return undefined;
 }
 
+/**
+ * What a new user's record starts with for its address (api/production.md "User object"): the
+ * address's deployment-wide status when SES reported it undeliverable, else nothing (`ok`). Every
+ * way a user is created spreads this into newUser: a bounce marks only the users holding the
+ * address when it arrives, so one created later would show `ok` while nothing is mailed to it.
+ */
+export async function newAddressStatus(address: string): Promise<{ emailStatus?: UndeliverableStatus }> {
+  const suppressed = await suppressionOf(address);
+  return suppressed ? { emailStatus: suppressed } : {};
+}
+
 /** The user that holds `address` in an organization, through its unique-email marker. */
 export async function userIdByEmail(orgId: string, address: string): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.email(orgId, address), ConsistentRead: true }));

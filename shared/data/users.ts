@@ -554,7 +554,7 @@ export async function touchApiToken(user: UserRecord, tokenId: string, at: strin
 
 /** A new user record with every bookkeeping field initialised. */
 export function newUser(fields: Pick<UserRecord, 'id' | 'orgId' | 'login' | 'name' | 'email' | 'type' | 'role' | 'status'> &
-  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions' | 'managedBy' | 'locale' | 'scim' | 'scimGroups' | 'ssoGroups'>> & { requireMfa?: boolean; at: string }): UserRecord {
+  Partial<Pick<UserRecord, 'emailVerified' | 'mustChangePassword' | 'origin' | 'location' | 'passwordHash' | 'permissions' | 'managedBy' | 'locale' | 'scim' | 'scimGroups' | 'ssoGroups' | 'emailStatus'>> & { requireMfa?: boolean; at: string }): UserRecord {
   const { at, requireMfa, ...rest } = fields;
   return {
     emailVerified: false,

@@ -41,7 +41,7 @@ export async function patchMe(ctx: AuthedContext, input: { name?: string; locati
   await transact([
     updateUser(user, { set }),
     ...(status?.lift ? [liftSuppression(status.lift)] : []),
-    ...(status?.change ? [emailStatusAudit(ctx, updated, status.change, user, at)] : []),
+    ...(status?.change ? [emailStatusAudit(ctx, updated, status.change, actorOf(user), at)] : []),
     ...(Object.keys(changes).length
       ? [auditItem(ctx, {
           orgId: user.orgId,

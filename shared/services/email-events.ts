@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { clock } from '../clock';
 import type { RequestContext } from '../context';
-import { actorOf, auditItem, userTarget } from '../data/audit';
+import { auditItem, userTarget, type AuditActor } from '../data/audit';
 import { addressHash, holdersOf, suppressAddress, userIdByEmail, type EmailStatus, type UndeliverableStatus } from '../data/email-status';
 import { transact, type TxItem } from '../data/transact';
 import { getUser, publicUser, updateUser, type UserRecord } from '../data/users';
@@ -55,7 +55,7 @@ export function emailStatusAudit(
   ctx: RequestContext,
   after: UserRecord,
   change: { from: EmailStatus; to: EmailStatus; reason: EmailStatusReason },
-  actor: { id: string; login: string } | null,
+  actor: AuditActor | null,
   at: string,
 ): TxItem {
   return auditItem(
@@ -63,7 +63,7 @@ export function emailStatusAudit(
     {
       orgId: after.orgId,
       action: 'user.email_status_changed',
-      actor: actor ? actorOf(actor) : null,
+      actor,
       target: userTarget(after),
       details: change,
       snapshot: { data: publicUser(after), previous: { emailStatus: change.from } },

@@ -2,6 +2,7 @@ import { sessionsEndedAudit } from './session-events';
 import { afterUpdate, userSnapshot } from '../data/snapshots';
 import { clock, nowIso } from '../clock';
 import type { ScimContext } from '../context';
+import { newAddressStatus } from '../data/email-status';
 import { getLogin, claimLogin, releaseLogin } from '../data/logins';
 import { requireOrg, type OrgRecord } from '../data/orgs';
 import { claimExternalId, findExternalId, getScimGroup, humanIdsByCreation, putScimGroup, releaseExternalId } from '../data/scim';
@@ -22,8 +23,10 @@ import { normalizePatch } from '../scim/normalize';
 import { applyAttributeOps } from '../scim/patch';
 import { LIST_RESPONSE, negotiateLocale, project, readUser, toScimUser, type UserInput } from '../scim/resources';
 import { newLink } from './email-links';
+import { emailStatusAudit } from './email-events';
 import { noteScimChange } from './scim-auth';
 import { grantsFor, initialGrantsFor, loadGrants, paging, scimActor, scimUserAudit, type ListQuery } from './scim-common';
+import { emailStatusChange } from './users';
 
 /**
  * The directory's users (shared/api/scim.md "User resource"): SCIM's reading of Gatehouse's
@@ -170,10 +173,11 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
   const input = readUser(body);
   const { orgId, slug } = ctx.scim;
   const inactive = input.active === false;
-  const [org, grants, standing] = await Promise.all([
+  const [org, grants, standing, addressStatus] = await Promise.all([
     requireOrg(orgId),
     loadGrants(orgId),
     inactive ? { verified: false, sso: false } : domainStanding(orgId, input.email),
+    newAddressStatus(input.email),
   ]);
   const { role, permissions } = initialGrantsFor(grants);
   const at = nowIso();
@@ -196,6 +200,7 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
     locale: negotiateLocale(input.scim.locale ?? input.scim.preferredLanguage),
     scim: input.scim,
     scimGroups: {},
+    ...addressStatus,
     at,
   });
   const link = inactive || bySso ? undefined : newLink(user, 'activation');
@@ -282,9 +287,16 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     fields.push('email');
   }
   let invitation: ReturnType<typeof newLink> | undefined;
+  // The new address takes its own status, as when root changes it (users.ts emailStatusChange).
+  let addressStatus: Awaited<ReturnType<typeof emailStatusChange>>;
   if (mailboxChanged) {
     if (user.email) items.push(releaseEmail(orgId, user.email, user.id));
     items.push(claimEmail(orgId, input.email, user.id));
+    addressStatus = await emailStatusChange(user, input.email, undefined);
+    if (addressStatus) {
+      set.emailStatus = addressStatus.to;
+      after.emailStatus = addressStatus.to;
+    }
     if (status === 'active') {
       // As when root changes it, unless the address is in a domain the organization verified:
       // that proof covers every address of the domain, so it is verified at once.
@@ -338,6 +350,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     ...putSearchItems(after, termsAfter.filter((term) => !termsBefore.includes(term))),
   );
   if (fields.length || adopted || set.scim) items.push(scimUserAudit(ctx, 'user.updated', user, at, { fields, ...(adopted ? { adopted: true } : {}) }, snapshot));
+  if (addressStatus?.change) items.push(emailStatusAudit(ctx, after, addressStatus.change, scimActor(ctx), at));
   if (statusEvent) items.push(scimUserAudit(ctx, statusEvent, user, at, { statusFrom: user.status, statusTo: status }, snapshot));
   if (statusEvent === 'user.deactivated') items.push(...sessionsEndedAudit(ctx, scimActor(ctx), user, 'user_deactivated', at));
   if (roleChanged) items.push(scimUserAudit(ctx, 'user.role_changed', user, at, { roleFrom: user.role, roleTo: grants.role, groups: Object.values(after.scimGroups ?? {}) }, snapshot));

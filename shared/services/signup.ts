@@ -5,7 +5,7 @@ import { actorOf, auditItem, userTarget } from '../data/audit';
 import { claimLogin } from '../data/logins';
 import { publicOrg, putOrg, putSlugMarker, type OrgRecord } from '../data/orgs';
 import { transact } from '../data/transact';
-import { suppressionOf } from '../data/email-status';
+import { newAddressStatus } from '../data/email-status';
 import { claimEmail, newUser, publicUser, putSearchItems, putUser } from '../data/users';
 import { emailUser } from '../email/compose';
 import { checkPassword, hashPassword } from '../auth/passwords';
@@ -32,7 +32,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
   checkPassword(input.password, { login: input.login, email: input.email, orgSlug: input.slug });
   await spendSignUp(ctx, input.email);
   // An address SES reported undeliverable gets no link: the root's `emailStatus` says why.
-  const [passwordHash, suppressed] = await Promise.all([hashPassword(input.password), suppressionOf(input.email)]);
+  const [passwordHash, addressStatus] = await Promise.all([hashPassword(input.password), newAddressStatus(input.email)]);
   const at = nowIso();
   const org: OrgRecord = { id: newId(), slug: input.slug, name: input.orgName, createdAt: at, updatedAt: at, version: 1, defaultLocale: input.locale ?? DEFAULT_LOCALE };
   const user = newUser({
@@ -46,9 +46,9 @@ export async function signUp(ctx: RequestContext, input: SignUpInput) {
     status: 'active',
     passwordHash,
     locale: input.locale ?? null,
+    ...addressStatus,
     at,
   });
-  if (suppressed) user.emailStatus = suppressed;
   const verification = newLink(user, 'verifyEmail');
   user.emailTokens.verifyEmail = verification.hash;
 

@@ -4,6 +4,7 @@ import { clock, nowIso, nowSeconds } from '../clock';
 import { config } from '../config';
 import type { Principal, RequestContext } from '../context';
 import { auditItem, userTarget } from '../data/audit';
+import { newAddressStatus } from '../data/email-status';
 import { getGroupMappings } from '../data/group-mappings';
 import { claimLogin } from '../data/logins';
 import { getOrg, orgIdBySlug } from '../data/orgs';
@@ -238,7 +239,7 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
   }
 
   if (outcome === 'create') {
-    const org = await getOrg(orgId);
+    const [org, addressStatus] = await Promise.all([getOrg(orgId), newAddressStatus(profile.email)]);
     const role = mapped?.role ?? connection.jit.defaultRole;
     const permissions = mapped?.permissions ?? defaultPermissions(role);
     const created = newUser({
@@ -256,6 +257,7 @@ async function decide(ctx: RequestContext, connection: ConnectionRecord, found: 
       locale: profile.locale,
       managedBy: managedBySso(connection.id),
       ssoGroups: profile.groups,
+      ...addressStatus,
       at,
     });
     return {

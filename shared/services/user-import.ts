@@ -4,6 +4,7 @@ import { actorOf, auditItem, userTarget } from '../data/audit';
 import { claimLogin } from '../data/logins';
 import { requireOrg, type OrgRecord } from '../data/orgs';
 import { transact, type TxItem } from '../data/transact';
+import { newAddressStatus } from '../data/email-status';
 import { existingHolders } from '../data/user-import';
 import { claimEmail, newUser, publicUser, putSearchItems, putUser, type UserRecord } from '../data/users';
 import { Problem, type FieldError } from '../errors';
@@ -121,6 +122,7 @@ function differences(user: UserRecord, row: CheckedRow): string[] {
 
 async function newImportedUser(org: OrgRecord, row: CheckedRow, at: string): Promise<UserRecord> {
   const data = row.data;
+  const addressStatus = await newAddressStatus(data.email);
   const user = newUser({
     id: newId(),
     orgId: org.id,
@@ -135,6 +137,7 @@ async function newImportedUser(org: OrgRecord, row: CheckedRow, at: string): Pro
     location: data.location ?? null,
     passwordHash: data.passwordHash,
     permissions: row.permissions,
+    ...addressStatus,
     at,
   });
   user.importDigest = row.digest;

@@ -10,7 +10,7 @@ import { keys } from '../data/keys';
 import { claimLogin } from '../data/logins';
 import { requireOrg } from '../data/orgs';
 import { getGroupMappings } from '../data/group-mappings';
-import { liftSuppression, suppressionOf, type EmailStatus } from '../data/email-status';
+import { liftSuppression, newAddressStatus, suppressionOf, type EmailStatus } from '../data/email-status';
 import { transact, type TxItem } from '../data/transact';
 import {
   claimEmail, deleteSearchItems, deleteUserItem, getUser, listUsers, newUser, publicUser, putSearchItems, putUser,
@@ -90,8 +90,7 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
 
   const delivery = input.delivery ?? 'link';
   await spendEmail(ctx, input.email);
-  // Created with the address's status when SES reported it undeliverable (in any organization).
-  const suppressed = await suppressionOf(input.email);
+  const addressStatus = await newAddressStatus(input.email);
   const temporary = delivery === 'temporaryPassword' ? temporaryPassword() : undefined;
   const user = newUser({
     ...common,
@@ -104,8 +103,8 @@ export async function invite(ctx: AuthedContext, input: InviteInput) {
     locale: input.locale ?? null,
     requireMfa: input.requireMfa,
     passwordHash: temporary ? await hashPassword(temporary) : undefined,
+    ...addressStatus,
   });
-  if (suppressed) user.emailStatus = suppressed;
   const link = temporary ? undefined : newLink(user, 'activation');
   if (link) user.emailTokens.activation = link.hash;
 
@@ -280,7 +279,7 @@ export async function patch(ctx: AuthedContext, id: string, input: PatchInput, i
     ...putSearchItems(updated, after.filter((term) => !before.includes(term))),
     ...(regranted ? [changeAudit(ctx, user, grant, at, userSnapshot(updated, user))] : []),
   );
-  if (status?.change) items.push(emailStatusAudit(ctx, updated, status.change, ctx.principal.user, at));
+  if (status?.change) items.push(emailStatusAudit(ctx, updated, status.change, actorOf(ctx.principal.user), at));
   if (changed.length) items.push(
     auditItem(ctx, {
       orgId: user.orgId,

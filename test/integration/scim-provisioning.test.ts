@@ -5,6 +5,7 @@ import { emailsTo, useApi } from '../support/api';
 import { type TxtServer, startTxtServer } from '../support/dns-server';
 import { newKeyPair } from '../support/saml-forger';
 import { scim, scimOrg, scimUser } from '../support/scim';
+import { suppress } from '../support/ses-events';
 import { testDomain, verifiedDomain } from '../support/sso';
 
 /**
@@ -161,5 +162,42 @@ describe('SCIM PATCH noTarget', () => {
     // The filter that matches still works, and add with a filter creates the entry's value.
     const work = await call('PATCH', `/Users/${created.body.id}`, patch({ op: 'replace', path: 'emails[type eq "work"].value', value: `${unique('new.')}@example.com` }));
     expect(work.status, work.text).toBe(200);
+  });
+});
+
+describe('SCIM and the deployment’s suppression of an address', () => {
+  it('provisions a user of a suppressed address with its status and mails it nothing; a changed address takes its own status', async () => {
+    const org = await scimOrg(api);
+    const call = scim(api, org.scimToken);
+    const complained = `${unique('complained.')}@example.com`;
+    await suppress(complained, 'complained');
+
+    const created = await call('POST', '/Users', scimUser(complained));
+    expect(created.status, created.text).toBe(201);
+    expect(await userOf(org.rootToken, created.body.id)).toMatchObject({ email: complained, status: 'pending', emailStatus: 'complained' });
+    expect(await emailsTo(complained)).toEqual([]);
+    // The SCIM resource has no emailStatus (shared/api/scim.md "User resource"): the directory is not told.
+    const resource = (await call('GET', `/Users/${created.body.id}`)).body;
+    expect(resource).not.toHaveProperty('emailStatus');
+    expect(JSON.stringify(resource)).not.toMatch(/"(bounced|complained)"/);
+
+    // PATCH and PUT to another address: its own status, audited with the directory as the actor.
+    const bounced = `${unique('bounced.')}@example.com`;
+    await suppress(bounced, 'bounced');
+    const moved = await call('PATCH', `/Users/${created.body.id}`, patch({ op: 'replace', path: 'emails[type eq "work"].value', value: bounced }));
+    expect(moved.status, moved.text).toBe(200);
+    expect(await userOf(org.rootToken, created.body.id)).toMatchObject({ email: bounced, emailStatus: 'bounced' });
+    expect(await emailsTo(bounced)).toEqual([]);
+    const fresh = `${unique('fresh.')}@example.com`;
+    const replaced = await call('PUT', `/Users/${created.body.id}`, scimUser(fresh));
+    expect(replaced.status, replaced.text).toBe(200);
+    expect(await userOf(org.rootToken, created.body.id)).toMatchObject({ email: fresh, emailStatus: 'ok' });
+    expect(await emailsTo(fresh)).toHaveLength(1);
+
+    const changes = await api.request('GET', `/v1/audit-events?action=user.email_status_changed&target=${created.body.id}`, { token: org.rootToken });
+    expect(changes.body.items.map((event: { actor: unknown; details: unknown }) => [event.actor, event.details])).toEqual([
+      [{ type: 'scim', id: org.scimTokenId, name: expect.any(String) }, { from: 'bounced', to: 'ok', reason: 'email_changed' }],
+      [{ type: 'scim', id: org.scimTokenId, name: expect.any(String) }, { from: 'complained', to: 'bounced', reason: 'email_changed' }],
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import { addressAllowed } from '../../shared/events/addresses';
 import { lastEmailTo, tokenFromEmail, useApi } from '../support/api';
 import { loginAs, signUpOrg } from '../support/factories';
 import { scim, scimUser } from '../support/scim';
+import { suppress } from '../support/ses-events';
 import { type TxtServer, startTxtServer } from '../support/dns-server';
 import { type Forgery, authnRequestOf, forge, newKeyPair } from '../support/saml-forger';
 import { fragmentOf, postToAcs, ssoCookie, ssoOrg, testDomain, verifiedDomain } from '../support/sso';
@@ -241,6 +242,22 @@ describe('language from the IdP', () => {
       const tokens = await signIn(org, connection, { nameId: `okta|lang-${index}`, attributes: { email: [`lang${index}@${org.domain}`], ...attributes } });
       expect((await meOf(tokens.accessToken)).locale, JSON.stringify(attributes)).toBe(locale);
     }
+  });
+});
+
+describe('the deployment’s suppression of an address', () => {
+  it('creates a just-in-time user of a suppressed address with its emailStatus, which later sign-ins keep', async () => {
+    const org = await ssoOrg(api, dns);
+    const connection = await createSaml(org);
+    const address = `complained@${org.domain}`;
+    await suppress(address, 'complained');
+
+    const person = { nameId: 'okta|suppressed-0001', attributes: { email: [address] } };
+    const me = await meOf((await signIn(org, connection, person)).accessToken);
+    const user = await api.request('GET', `/v1/users/${me.id}`, { token: org.rootToken });
+    expect(user.body).toMatchObject({ email: address, origin: 'sso:Lifecycle Okta', emailStatus: 'complained' });
+    await signIn(org, connection, person);
+    expect((await api.request('GET', `/v1/users/${me.id}`, { token: org.rootToken })).body.emailStatus).toBe('complained');
   });
 });
 

@@ -6,6 +6,7 @@ import { parseUsersFile } from '../../shared/users-file';
 import { emailsTo, lastEmailTo, tokenFromEmail, useApi } from '../support/api';
 import { addMember, loginAs, verifiedOrg } from '../support/factories';
 import { FOREIGN_SCHEMES, foreignHashes, type ForeignScheme } from '../support/foreign-hashes';
+import { suppress } from '../support/ses-events';
 
 const api = useApi();
 const importUsers = (token: string, body: Record<string, unknown>) => api.request('POST', '/v1/users/import', { token, body });
@@ -283,4 +284,22 @@ describe('export', () => {
       expect(again.body.items.filter((item: { status: string }) => item.status === 'unchanged'), format).toHaveLength(4);
     }
   }, 60_000);
+});
+
+describe('the deployment’s suppression of an address', () => {
+  it('creates the user of a bounced or complained address with that emailStatus, the others ok', async () => {
+    const org = await verifiedOrg(api);
+    const rows = [row(org.slug, 'was-bounced'), row(org.slug, 'complained-of'), row(org.slug, 'deliverable')];
+    await suppress(rows[0]!.email, 'bounced');
+    await suppress(rows[1]!.email, 'complained');
+
+    const imported = await importUsers(org.rootToken, { users: rows });
+    expect(imported.body.items.map((item: { status: string }) => item.status)).toEqual(['created', 'created', 'created']);
+    const statuses = [];
+    for (const item of imported.body.items as Array<{ userId: string }>) {
+      const user = await api.request('GET', `/v1/users/${item.userId}`, { token: org.rootToken });
+      statuses.push(user.body.emailStatus);
+    }
+    expect(statuses).toEqual(['bounced', 'complained', 'ok']);
+  });
 });

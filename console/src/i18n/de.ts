@@ -603,7 +603,7 @@ export const de: ConsoleCatalog = {
   'user.email.value': '{email} ({verified, select, true {bestätigt} other {nicht bestätigt}})',
   'user.managedBy': 'Verwaltet von',
   'user.managedBy.value': '{by, select, scim {Verzeichnis (SCIM)} other {Single Sign-on}}',
-  'user.managedBy.hint': '— Name, E-Mail und Gruppen ändern Sie in Ihrem Identitätsanbieter',
+  'user.managedBy.hint': '{by, select, scim {— Name und E-Mail kommen aus Ihrem Verzeichnis und werden dort geändert; solange es Gruppenzuordnungen gibt, folgen Rolle und Berechtigungen den Gruppen des Benutzers} other {— solange es Gruppenzuordnungen gibt, folgen Rolle und Berechtigungen den Gruppen des Benutzers im Identitätsanbieter; Name und E-Mail wurden nur beim Anlegen vom Identitätsanbieter übernommen und lassen sich hier bearbeiten}}',
   'user.managedByDirectory': 'Wird von Ihrem Verzeichnis verwaltet.',
   'user.mustChangePassword': '(muss bei der nächsten Anmeldung ein neues Passwort wählen)',
   'user.mfa.value': '{enabled, select, true {an} other {aus}}{required, select, true {, verlangt} other {}}',

@@ -605,7 +605,7 @@ export const en = {
   'user.email.value': '{email} ({verified, select, true {verified} other {not verified}})',
   'user.managedBy': 'Managed by',
   'user.managedBy.value': '{by, select, scim {Directory (SCIM)} other {Single sign-on}}',
-  'user.managedBy.hint': '— change its name, email and groups in your identity provider',
+  'user.managedBy.hint': '{by, select, scim {— its name and email come from your directory and are changed there; while there are group mappings, its role and permissions follow its groups} other {— while there are group mappings, its role and permissions follow its identity provider groups; its name and email were taken from the identity provider only when it was created, and can be edited here}}',
   'user.managedByDirectory': 'Managed by your directory.',
   'user.mustChangePassword': '(must choose a new password at next login)',
   'user.mfa.value': '{enabled, select, true {on} other {off}}{required, select, true {, required} other {}}',

@@ -603,7 +603,7 @@ export const es: ConsoleCatalog = {
   'user.email.value': '{email} ({verified, select, true {verificado} other {sin verificar}})',
   'user.managedBy': 'Gestionado por',
   'user.managedBy.value': '{by, select, scim {Directorio (SCIM)} other {Inicio de sesión único}}',
-  'user.managedBy.hint': '— cambie su nombre, correo y grupos en su proveedor de identidad',
+  'user.managedBy.hint': '{by, select, scim {— su nombre y su correo vienen del directorio y se cambian allí; mientras haya asignaciones de grupos, su rol y sus permisos siguen a sus grupos} other {— mientras haya asignaciones de grupos, su rol y sus permisos siguen a sus grupos del proveedor de identidad; su nombre y su correo se tomaron del proveedor de identidad solo al crearlo y se editan aquí}}',
   'user.managedByDirectory': 'Gestionado por su directorio.',
   'user.mustChangePassword': '(debe elegir una contraseña nueva en el próximo inicio de sesión)',
   'user.mfa.value': '{enabled, select, true {activado} other {desactivado}}{required, select, true {, exigido} other {}}',

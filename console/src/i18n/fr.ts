@@ -603,7 +603,7 @@ export const fr: ConsoleCatalog = {
   'user.email.value': '{email} ({verified, select, true {vérifiée} other {non vérifiée}})',
   'user.managedBy': 'Géré par',
   'user.managedBy.value': '{by, select, scim {Annuaire (SCIM)} other {Authentification unique}}',
-  'user.managedBy.hint': '— modifiez son nom, son e-mail et ses groupes dans votre fournisseur d’identité',
+  'user.managedBy.hint': '{by, select, scim {— son nom et son e-mail viennent de votre annuaire et se modifient là-bas ; tant qu’il y a des correspondances de groupes, son rôle et ses autorisations suivent ses groupes} other {— tant qu’il y a des correspondances de groupes, son rôle et ses autorisations suivent ses groupes du fournisseur d’identité ; son nom et son e-mail n’ont été repris du fournisseur d’identité qu’à sa création et se modifient ici}}',
   'user.managedByDirectory': 'Géré par votre annuaire.',
   'user.mustChangePassword': '(doit choisir un nouveau mot de passe à la prochaine connexion)',
   'user.mfa.value': '{enabled, select, true {activée} other {désactivée}}{required, select, true {, exigée} other {}}',

@@ -603,7 +603,7 @@ export const ja: ConsoleCatalog = {
   'user.email.value': '{email} ({verified, select, true {確認済み} other {未確認}})',
   'user.managedBy': '管理元',
   'user.managedBy.value': '{by, select, scim {ディレクトリ (SCIM)} other {シングルサインオン}}',
-  'user.managedBy.hint': '— 名前、メールアドレス、グループは ID プロバイダーで変更してください',
+  'user.managedBy.hint': '{by, select, scim {— 名前とメールアドレスはディレクトリから取得され、ディレクトリで変更します。グループのマッピングがある間、ロールと権限はグループに従います} other {— グループのマッピングがある間、ロールと権限は ID プロバイダーのグループに従います。名前とメールアドレスは作成時にのみ ID プロバイダーから取得されたもので、ここで編集できます}}',
   'user.managedByDirectory': 'ディレクトリで管理されています。',
   'user.mustChangePassword': '(次回ログイン時に新しいパスワードの設定が必要)',
   'user.mfa.value': '{enabled, select, true {オン} other {オフ}}{required, select, true {、必須} other {}}',

@@ -603,7 +603,7 @@ export const ptBR: ConsoleCatalog = {
   'user.email.value': '{email} ({verified, select, true {verificado} other {não verificado}})',
   'user.managedBy': 'Gerenciado por',
   'user.managedBy.value': '{by, select, scim {Diretório (SCIM)} other {Login único}}',
-  'user.managedBy.hint': '— altere o nome, o e-mail e os grupos no seu provedor de identidade',
+  'user.managedBy.hint': '{by, select, scim {— o nome e o e-mail vêm do diretório e são alterados lá; enquanto houver mapeamentos de grupos, a função e as permissões seguem os grupos do usuário} other {— enquanto houver mapeamentos de grupos, a função e as permissões seguem os grupos do usuário no provedor de identidade; o nome e o e-mail foram obtidos do provedor de identidade só na criação e podem ser editados aqui}}',
   'user.managedByDirectory': 'Gerenciado pelo seu diretório.',
   'user.mustChangePassword': '(precisa escolher uma nova senha no próximo acesso)',
   'user.mfa.value': '{enabled, select, true {ativado} other {desativado}}{required, select, true {, exigido} other {}}',

@@ -84,7 +84,7 @@ export function UserDetail(props: { id: string }) {
           {user.managedBy ? (
             <>
               <dt>{t('user.managedBy')}</dt>
-              <dd><span class="badge managed">{t('user.managedBy.value', { by: user.managedBy })}</span> {t('user.managedBy.hint')}</dd>
+              <dd><span class="badge managed">{t('user.managedBy.value', { by: user.managedBy })}</span> {t('user.managedBy.hint', { by: user.managedBy })}</dd>
             </>
           ) : null}
           <dt>{t('admin.status')}</dt>
