@@ -162,20 +162,24 @@ const FieldError = (props: { id?: string; message?: string }) => (
 export function Select(props: { name: string; label: string; value?: string; options: Array<[string, string]>; onChange?: (value: string) => void; disabled?: boolean }) {
   const id = useId();
   const error = useContext(FieldErrors)[props.name];
+  // Without onChange the browser keeps what the user picks and `value` is only where it starts:
+  // a controlled value would be put back whenever the form re-renders (another field's state, a
+  // late fetch), and the user's pick would silently never be saved.
+  const controlled = props.onChange !== undefined;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
       <select
         id={id}
         name={props.name}
-        value={props.value}
+        value={controlled ? props.value : undefined}
         disabled={props.disabled}
         aria-describedby={`${id}-error`}
         aria-invalid={error ? 'true' : undefined}
         onChange={(event) => props.onChange?.(event.currentTarget.value)}
       >
         {props.options.map(([value, text]) => (
-          <option value={value} key={value}>
+          <option value={value} key={value} selected={!controlled && value === props.value ? true : undefined}>
             {text}
           </option>
         ))}

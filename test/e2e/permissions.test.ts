@@ -161,6 +161,8 @@ describe.sequential('permissions in the console, in Chromium', { timeout: 60_000
     await page.goto(`${base}/settings/users/${devon.id}`);
     await page.getByRole('heading', { level: 1, name: 'Devon Developer (devon)' }).waitFor();
     const edit = page.getByRole('form', { name: 'Edit user' });
+    // Picked before the role, whose change re-renders the form: the pick must survive it and be saved.
+    await edit.getByLabel('Language', { exact: true }).selectOption('de');
     await edit.getByLabel('Role', { exact: true }).selectOption('admin');
     // The developer defaults stay unless the owner says otherwise; both lists are spelled out.
     const keep = edit.getByLabel(/Keep their current permissions: settings:read, flows:edit$/);
@@ -172,7 +174,7 @@ describe.sequential('permissions in the console, in Chromium', { timeout: 60_000
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('#details').getByText('Saved.').waitFor();
     const saved = (await api.request('GET', `/v1/users/${devon.id}`, { token: org.rootToken })).body;
-    expect(saved).toMatchObject({ role: 'admin', permissions: ['settings:read', 'settings:write', 'flows:edit', 'logs:read'] });
+    expect(saved).toMatchObject({ role: 'admin', permissions: ['settings:read', 'settings:write', 'flows:edit', 'logs:read'], locale: 'de' });
   });
 
   it('is read-only for an admin looking at another admin, and for what an admin does not hold', async () => {
