@@ -246,9 +246,37 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await page.getByLabel('6-digit code').fill(await totp(secret));
     await page.getByRole('button', { name: 'Turn on two-factor' }).click();
     await page.getByTestId('recovery-codes').waitFor();
-    expect(await page.getByTestId('recovery-codes').getByRole('listitem').count()).toBe(10);
+    const codes = await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents();
+    expect(codes).toHaveLength(10);
     await page.getByTestId('mfa-state').getByText('On:').waitFor();
     await screenshot(page, 'account-recovery-codes');
+
+    // The file offered for download is named for what it holds and holds every code.
+    const download = page.getByRole('link', { name: 'Download as a file' });
+    expect(await download.getAttribute('download')).toBe('gatehouse-recovery-codes.txt');
+    const href = (await download.getAttribute('href'))!;
+    expect(href.startsWith('data:text/plain;charset=utf-8,')).toBe(true);
+    const file = decodeURIComponent(href.slice(href.indexOf(',') + 1));
+    for (const each of codes) expect(file).toContain(each.trim());
+
+    // "Copied" only once the clipboard took the codes; a refusal says so instead.
+    type InPage = { navigator: { clipboard: { writeText: (text: string) => Promise<void> } }; copiedByTest?: string };
+    await page.evaluate(() => {
+      (globalThis as unknown as InPage).navigator.clipboard.writeText = () => Promise.reject(new Error('refused by the test'));
+    });
+    await page.getByRole('button', { name: 'Copy the codes' }).click();
+    await page.getByText('Your browser did not allow copying').waitFor();
+    expect(await page.getByRole('button', { name: 'Copied' }).count()).toBe(0);
+    await page.evaluate(() => {
+      const scope = globalThis as unknown as InPage;
+      scope.navigator.clipboard.writeText = async (text) => {
+        scope.copiedByTest = text;
+      };
+    });
+    await page.getByRole('button', { name: 'Copy the codes' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.getByText('Your browser did not allow copying').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).copiedByTest)).toBe(file);
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await heading(page, 'Log in');
