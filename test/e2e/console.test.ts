@@ -113,6 +113,13 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
+/** The first-run checklist's items as a screen reader reads them (the hidden "Done:" / "To do:" included). */
+async function firstRunSteps(page: Page): Promise<string[]> {
+  const list = page.getByRole('region', { name: 'Getting started' });
+  await list.waitFor();
+  return (await list.getByRole('listitem').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
 describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, () => {
   it('signs an organization up and lands its owner on their account', async () => {
     const page = (pages.root = await newPage());
@@ -134,6 +141,12 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     expect(await menuEntries(page)).toEqual([
       'My account', 'Settings', 'Organization', 'Users', 'Two-factor policy', 'Single sign-on', 'Provisioning', 'Webhooks', 'Branding',
       'Email templates', 'Billing', 'Invoices', 'Audit log',
+    ]);
+    // The first-run checklist: the owner's three steps in order, only the next one with its link.
+    expect(await firstRunSteps(page)).toEqual([
+      'To do: Verify your email address — Open the link we emailed you',
+      'To do: Invite a colleague',
+      'To do: Turn on two-factor sign-in',
     ]);
     await screenshot(page, 'account-root-unverified');
   });
@@ -160,6 +173,11 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await screenshot(page, 'verify-email');
     await page.getByRole('link', { name: 'Continue' }).click();
     await page.getByText(`${people.root.email} — verified`).waitFor();
+    // The verified address ticks its step; the next step now carries the link.
+    await expect
+      .poll(() => firstRunSteps(page))
+      .toEqual(['Done: Verify your email address', 'To do: Invite a colleague — Invite someone', 'To do: Turn on two-factor sign-in']);
+    expect(await page.getByRole('region', { name: 'Getting started' }).getByRole('listitem').first().getAttribute('class')).toBe('done');
   });
 
   it('invites an admin and a developer, showing each activation link once', async () => {
