@@ -219,7 +219,7 @@ function Activity() {
       {events.error ? <Alert>{sentenceFor(events.error)}</Alert> : null}
       {events.data && events.data.items.length === 0 ? <p>{t('provisioning.activity.none')}</p> : null}
       {events.data && events.data.items.length > 0 ? (
-        <table>
+        <table class="cards">
           <caption class="visually-hidden">{t('provisioning.activity')}</caption>
           <thead>
             <tr><th scope="col">{t('provisioning.activity.when')}</th><th scope="col">{t('provisioning.activity.what')}</th><th scope="col">{t('provisioning.activity.who')}</th></tr>
@@ -227,9 +227,9 @@ function Activity() {
           <tbody>
             {events.data.items.map((event) => (
               <tr key={event.id}>
-                <td>{formatDate(event.at)}</td>
-                <td>{ACTIONS[event.action] ? t(ACTIONS[event.action]!) : event.action}</td>
-                <td>{event.target.login ?? String(event.details.displayName ?? event.target.id)}</td>
+                <td data-label={t('provisioning.activity.when')}>{formatDate(event.at)}</td>
+                <td data-label={t('provisioning.activity.what')}>{ACTIONS[event.action] ? t(ACTIONS[event.action]!) : event.action}</td>
+                <td data-label={t('provisioning.activity.who')}>{event.target.login ?? String(event.details.displayName ?? event.target.id)}</td>
               </tr>
             ))}
           </tbody>
