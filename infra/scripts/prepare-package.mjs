@@ -1,7 +1,7 @@
 /**
  * npm's `prepare` hook. An install from a git URL runs only `prepare` (not `prepack`), and
  * dist/ is git-ignored, so this is what builds the package there. But npm also runs `prepare`
- * on this repository's own `npm install` / `npm ci`, where the build (about 15 s) is wasted:
+ * on this repository's own `npm install` / `npm ci`, where the build (15–25 s) would be wasted:
  * that case is skipped. npm sets `npm_config_local_prefix` to the project it is installing
  * for; it is this directory only when the install is this repository's own (in a git install,
  * npm first runs `npm install` inside the clone, which is skipped too, and then `prepare` on
