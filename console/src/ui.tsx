@@ -214,10 +214,38 @@ export const Success = (props: { children: ComponentChildren }) => (
   </div>
 );
 
+/**
+ * The clipboard can refuse (a denied permission, no Clipboard API, a frame without focus): "Copied"
+ * is said only once the browser took the text, otherwise what to do instead, so nobody walks
+ * away from a secret shown once believing it is on their clipboard.
+ */
+export function useCopy() {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copy = async (text: string) => {
+    try {
+      if (!navigator.clipboard) throw new Error('no Clipboard API');
+      await navigator.clipboard.writeText(text);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  };
+  return { state, copy };
+}
+
+export const CopyFailed = (props: { state: 'idle' | 'copied' | 'failed' }) => {
+  const { t } = useT();
+  return props.state === 'failed' ? (
+    <p class="field-error" role="alert">
+      {t('ui.copyFailed')}
+    </p>
+  ) : null;
+};
+
 /** A secret the API shows exactly once: displayed with a copy button and a plain warning. */
 export function OnceSecret(props: { label: string; value: string; testId?: string }) {
   const { t } = useT();
-  const [copied, setCopied] = useState(false);
+  const copied = useCopy();
   return (
     <div class="once" role="group" aria-label={props.label}>
       <p>
@@ -227,15 +255,10 @@ export function OnceSecret(props: { label: string; value: string; testId?: strin
       <code class="secret" data-testid={props.testId}>
         {props.value}
       </code>
-      <button
-        type="button"
-        onClick={async () => {
-          await navigator.clipboard?.writeText(props.value).catch(() => undefined);
-          setCopied(true);
-        }}
-      >
-        {copied ? t('ui.copied') : t('ui.copy')}
+      <button type="button" onClick={() => copied.copy(props.value)}>
+        {copied.state === 'copied' ? t('ui.copied') : t('ui.copy')}
       </button>
+      <CopyFailed state={copied.state} />
     </div>
   );
 }
@@ -246,7 +269,7 @@ export function OnceSecret(props: { label: string; value: string; testId?: strin
  */
 export function RecoveryCodes(props: { codes: string[]; onSaved?: () => void }) {
   const { t } = useT();
-  const [copied, setCopied] = useState(false);
+  const copied = useCopy();
   const [saved, setSaved] = useState(false);
   const text = `${t('ui.codes.fileHeading')}\n\n${props.codes.join('\n')}\n`;
   return (
@@ -263,19 +286,14 @@ export function RecoveryCodes(props: { codes: string[]; onSaved?: () => void }) 
         ))}
       </ul>
       <div class="actions">
-        <button
-          type="button"
-          onClick={async () => {
-            await navigator.clipboard?.writeText(text).catch(() => undefined);
-            setCopied(true);
-          }}
-        >
-          {copied ? t('ui.copied') : t('ui.codes.copy')}
+        <button type="button" onClick={() => copied.copy(text)}>
+          {copied.state === 'copied' ? t('ui.copied') : t('ui.codes.copy')}
         </button>
         <a class="button" href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`} download="gatehouse-recovery-codes.txt">
           {t('ui.codes.download')}
         </a>
       </div>
+      <CopyFailed state={copied.state} />
       {props.onSaved ? (
         <div class="field checkbox">
           <input type="checkbox" id="codes-saved" checked={saved} onChange={(event) => setSaved(event.currentTarget.checked)} />

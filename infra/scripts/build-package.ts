@@ -1,6 +1,6 @@
 /**
- * Builds what `npm pack` (and an install from a git URL, through `prepare`) ships for other
- * projects: the OpenAPI document, the client's types generated from it with openapi-typescript,
+ * Builds what `npm pack` (through `prepack`) and an install from a git URL (through `prepare`,
+ * see prepare-package.mjs) ship for other projects: the OpenAPI document, the client's types generated from it with openapi-typescript,
  * and the `gatehouse/cdk` and `gatehouse/client` entry points compiled to JavaScript with their
  * declarations, under dist/package (git-ignored).
  */

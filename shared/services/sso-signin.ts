@@ -30,7 +30,7 @@ import {
 import { type TxItem, transact } from '../data/transact';
 import { MANAGED_BY_SCIM, type UserRecord, claimEmail, getUser, managedBySso, newUser, putSearchItems, putUser, updateUser } from '../data/users';
 import { Problem, badRequest, forbidden, notFound, unauthorized } from '../errors';
-import { hashToken, newId, randomSecret, safeEqual } from '../ids';
+import { hashToken, newId, randomSecret, safeEqual, timeOrderedId } from '../ids';
 import { logger } from '../log';
 import { open } from '../auth/crypto';
 import { defaultPermissions } from '../auth/permissions';
@@ -504,7 +504,8 @@ export async function completeSignIn(ctx: RequestContext, input: { handle: strin
   const meta = { ...sessionMeta(ctx, { mfa: false }), idp: outcome.connectionId };
   if (outcome.request) {
     // The app's pending request: the browser's own Gatehouse session is made, and the app gets its code from it.
-    const sessionId = newId();
+    // Time-ordered like every session id: within a second the 50-session cap ends the oldest by id.
+    const sessionId = timeOrderedId();
     await startSession(user, { ...meta, client: 'console', sessionId });
     return completeRequest(ctx, outcome.request, { orgId: user.orgId, user, sessionId });
   }

@@ -113,6 +113,13 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
+/** The first-run checklist's items as a screen reader reads them (the hidden "Done:" / "To do:" included). */
+async function firstRunSteps(page: Page): Promise<string[]> {
+  const list = page.getByRole('region', { name: 'Getting started' });
+  await list.waitFor();
+  return (await list.getByRole('listitem').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
 describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, () => {
   it('signs an organization up and lands its owner on their account', async () => {
     const page = (pages.root = await newPage());
@@ -134,6 +141,12 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     expect(await menuEntries(page)).toEqual([
       'My account', 'Settings', 'Organization', 'Users', 'Two-factor policy', 'Single sign-on', 'Provisioning', 'Webhooks', 'Branding',
       'Email templates', 'Billing', 'Invoices', 'Audit log',
+    ]);
+    // The first-run checklist: the owner's three steps in order, only the next one with its link.
+    expect(await firstRunSteps(page)).toEqual([
+      'To do: Verify your email address — Open the link we emailed you',
+      'To do: Invite a colleague',
+      'To do: Turn on two-factor sign-in',
     ]);
     await screenshot(page, 'account-root-unverified');
   });
@@ -160,6 +173,11 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await screenshot(page, 'verify-email');
     await page.getByRole('link', { name: 'Continue' }).click();
     await page.getByText(`${people.root.email} — verified`).waitFor();
+    // The verified address ticks its step; the next step now carries the link.
+    await expect
+      .poll(() => firstRunSteps(page))
+      .toEqual(['Done: Verify your email address', 'To do: Invite a colleague — Invite someone', 'To do: Turn on two-factor sign-in']);
+    expect(await page.getByRole('region', { name: 'Getting started' }).getByRole('listitem').first().getAttribute('class')).toBe('done');
   });
 
   it('invites an admin and a developer, showing each activation link once', async () => {
@@ -246,9 +264,37 @@ describe.sequential('the console, end to end in Chromium', { timeout: 60_000 }, 
     await page.getByLabel('6-digit code').fill(await totp(secret));
     await page.getByRole('button', { name: 'Turn on two-factor' }).click();
     await page.getByTestId('recovery-codes').waitFor();
-    expect(await page.getByTestId('recovery-codes').getByRole('listitem').count()).toBe(10);
+    const codes = await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents();
+    expect(codes).toHaveLength(10);
     await page.getByTestId('mfa-state').getByText('On:').waitFor();
     await screenshot(page, 'account-recovery-codes');
+
+    // The file offered for download is named for what it holds and holds every code.
+    const download = page.getByRole('link', { name: 'Download as a file' });
+    expect(await download.getAttribute('download')).toBe('gatehouse-recovery-codes.txt');
+    const href = (await download.getAttribute('href'))!;
+    expect(href.startsWith('data:text/plain;charset=utf-8,')).toBe(true);
+    const file = decodeURIComponent(href.slice(href.indexOf(',') + 1));
+    for (const each of codes) expect(file).toContain(each.trim());
+
+    // "Copied" only once the clipboard took the codes; a refusal says so instead.
+    type InPage = { navigator: { clipboard: { writeText: (text: string) => Promise<void> } }; copiedByTest?: string };
+    await page.evaluate(() => {
+      (globalThis as unknown as InPage).navigator.clipboard.writeText = () => Promise.reject(new Error('refused by the test'));
+    });
+    await page.getByRole('button', { name: 'Copy the codes' }).click();
+    await page.getByText('Your browser did not allow copying').waitFor();
+    expect(await page.getByRole('button', { name: 'Copied' }).count()).toBe(0);
+    await page.evaluate(() => {
+      const scope = globalThis as unknown as InPage;
+      scope.navigator.clipboard.writeText = async (text) => {
+        scope.copiedByTest = text;
+      };
+    });
+    await page.getByRole('button', { name: 'Copy the codes' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.getByText('Your browser did not allow copying').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).copiedByTest)).toBe(file);
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await heading(page, 'Log in');

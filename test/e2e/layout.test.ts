@@ -5,6 +5,7 @@ import { useApi } from '../support/api';
 import { accessibilityAudit, fillLogin, launchChromium, screenshot } from '../support/browser';
 import { serveOwnConsole, type ServedConsole } from '../support/console-server';
 import { STRONG_PASSWORD, addMember, verifiedOrg, type Member } from '../support/factories';
+import { scimUser } from '../support/scim';
 
 /**
  * Every page of the console, at a desktop (1280 px) and a phone (390 px) width: screenshotted,
@@ -35,6 +36,11 @@ beforeAll(async () => {
   org = await verifiedOrg(api);
   developer = await addMember(api, org, org.rootToken, 'developer', { login: 'dana', name: 'Dana Developer' });
   await addMember(api, org, org.rootToken, 'admin', { login: 'adam', name: 'Adam Admin' });
+  // Provisioning activity with a long address in it, so its table is measured at 390 px with data.
+  const scimToken = await api.request('POST', '/v1/org/scim/tokens', { token: org.rootToken, body: { name: 'okta-kappa' } });
+  expect(scimToken.status, scimToken.text).toBe(201);
+  const provisioned = await api.request('POST', '/scim/v2/Users', { token: scimToken.body.token, body: scimUser('provisioned.with.a.rather.long.address@kappa-provisioning.example.com') });
+  expect(provisioned.status, provisioned.text).toBe(201);
   // An app's hosted sign-in page (OpenID Connect): the console's /login with the flow's handle.
   const verifier = randomBytes(32).toString('base64url');
   const query = new URLSearchParams({

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../infra/console/build';
 import { CONSOLE_DIR } from '../../infra/console/policy';
 import { consoleServer } from '../../infra/local/console-server';
+import { localClients } from '../../infra/local/environment';
 import { handlers } from '../../infra/local/handlers';
 import { createApiServer } from '../../infra/local/http-adapter';
 import { freePort } from '../../infra/local/stack';
@@ -120,8 +121,10 @@ describe.sequential('apps sign in with Gatehouse (OpenID Connect), in Chromium',
     await page.goto(url.href);
     await heading(/^Sign in to /);
     expect(new URL(page.url()).pathname).toBe('/login');
-    // The app's name, and the way out for a forgotten password, as on the console's own login.
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Sign in to \S/);
+    // The app's name as registered (cdk.json `gatehouse:clients`), and the way out for a forgotten
+    // password, as on the console's own login.
+    const registered = localClients().find((client) => client.id === web.id)!;
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Sign in to ${registered.name}`);
     await page.getByRole('link', { name: 'Forgot your password?' }).waitFor();
     await screenshot(page, 'oidc-sign-in');
     await fillLogin(page, { org: org.slug, login: org.root.login, password: STRONG_PASSWORD }, 'Sign in');

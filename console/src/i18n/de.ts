@@ -238,6 +238,7 @@ export const de: ConsoleCatalog = {
   'ui.working': 'Bitte warten…',
   'ui.copy': 'Kopieren',
   'ui.copied': 'Kopiert',
+  'ui.copyFailed': 'Ihr Browser hat das Kopieren nicht erlaubt: Markieren Sie den Text und kopieren Sie ihn selbst.',
   'ui.once.warning': 'Wird nur dieses eine Mal gezeigt. Kopieren Sie es jetzt; es kann nicht wieder angezeigt werden.',
   'ui.codes.label': 'Wiederherstellungscodes',
   'ui.codes.warning': 'Werden nur dieses eine Mal gezeigt. Jeder Code ersetzt einmal einen Code aus Ihrer App. Bewahren Sie sie sicher auf, nicht auf Ihrem Telefon.',

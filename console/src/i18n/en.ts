@@ -240,6 +240,7 @@ export const en = {
   'ui.working': 'Working…',
   'ui.copy': 'Copy',
   'ui.copied': 'Copied',
+  'ui.copyFailed': 'Your browser did not allow copying: select the text and copy it yourself.',
   'ui.once.warning': 'Shown only this once. Copy it now; it cannot be displayed again.',
   'ui.codes.label': 'Recovery codes',
   'ui.codes.warning': 'Shown only this once. Each works once in place of a code from your app. Keep them somewhere safe, away from your phone.',

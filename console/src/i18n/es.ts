@@ -238,6 +238,7 @@ export const es: ConsoleCatalog = {
   'ui.working': 'Procesando…',
   'ui.copy': 'Copiar',
   'ui.copied': 'Copiado',
+  'ui.copyFailed': 'Su navegador no permitió copiar: seleccione el texto y cópielo usted mismo.',
   'ui.once.warning': 'Se muestra solo esta vez. Cópialo ahora; no se podrá volver a mostrar.',
   'ui.codes.label': 'Códigos de recuperación',
   'ui.codes.warning': 'Se muestran solo esta vez. Cada uno sirve una vez en lugar de un código de tu aplicación. Guárdalos en un lugar seguro, lejos de tu teléfono.',

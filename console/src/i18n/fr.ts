@@ -238,6 +238,7 @@ export const fr: ConsoleCatalog = {
   'ui.working': 'En cours…',
   'ui.copy': 'Copier',
   'ui.copied': 'Copié',
+  'ui.copyFailed': 'Votre navigateur n’a pas autorisé la copie : sélectionnez le texte et copiez-le vous-même.',
   'ui.once.warning': 'Affiché cette seule fois. Copiez-le maintenant ; il ne pourra plus être affiché.',
   'ui.codes.label': 'Codes de récupération',
   'ui.codes.warning': 'Affichés cette seule fois. Chacun remplace une fois un code de votre application. Gardez-les en lieu sûr, loin de votre téléphone.',

@@ -238,6 +238,7 @@ export const ptBR: ConsoleCatalog = {
   'ui.working': 'Processando…',
   'ui.copy': 'Copiar',
   'ui.copied': 'Copiado',
+  'ui.copyFailed': 'Seu navegador não permitiu copiar: selecione o texto e copie você mesmo.',
   'ui.once.warning': 'Exibido só desta vez. Copie agora; não poderá ser exibido de novo.',
   'ui.codes.label': 'Códigos de recuperação',
   'ui.codes.warning': 'Exibidos só desta vez. Cada um vale uma vez no lugar de um código do seu aplicativo. Guarde-os em um lugar seguro, longe do seu celular.',

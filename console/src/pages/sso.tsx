@@ -116,7 +116,7 @@ export function SsoComplete() {
           <dd>{report.ok ? t('signin.sso.test.accept', { outcome: report.outcome, role: report.role }) : t('signin.sso.test.refuse', { error: report.error })}</dd>
         </dl>
         <h2>{t('signin.sso.test.attributes')}</h2>
-        <table>
+        <table class="cards">
           <thead>
             <tr>
               <th scope="col">{t('signin.sso.test.attribute')}</th>
@@ -126,8 +126,8 @@ export function SsoComplete() {
           <tbody>
             {Object.entries(report.attributes).map(([name, values]) => (
               <tr key={name}>
-                <td>{name}</td>
-                <td>{values.join(', ')}</td>
+                <td data-label={t('signin.sso.test.attribute')}>{name}</td>
+                <td data-label={t('signin.sso.test.values')}>{values.join(', ')}</td>
               </tr>
             ))}
           </tbody>

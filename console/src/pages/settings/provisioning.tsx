@@ -5,7 +5,7 @@ import { useSession } from '../../session';
 import type { AuditEvent, Permission } from '../../types';
 import { useT, type ConsoleKey } from '../../i18n';
 import { TokenList } from '../../token-list';
-import { Alert, Form, Page, Select, Success, formatDate, useAction, useLoad } from '../../ui';
+import { Alert, CopyFailed, Form, Page, Select, Success, formatDate, useAction, useCopy, useLoad } from '../../ui';
 
 interface Settings { baseUrl: string; defaultRole: 'admin' | 'developer'; users: number; groups: number; lastRequestAt: string | null; lastChangeAt: string | null; version: number }
 interface ScimToken { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null }
@@ -60,14 +60,15 @@ export function Provisioning() {
 
 function CopyField(props: { label: string; value: string }) {
   const { t } = useT();
-  const [copied, setCopied] = useState(false);
+  const copied = useCopy();
   return (
     <div class="field">
       <label for="scim-base-url">{props.label}</label>
       <input id="scim-base-url" readOnly value={props.value} data-testid="scim-base-url" />
-      <button type="button" class="small" onClick={async () => { await navigator.clipboard?.writeText(props.value).catch(() => undefined); setCopied(true); }}>
-        {copied ? t('ui.copied') : t('ui.copy')}
+      <button type="button" class="small" onClick={() => copied.copy(props.value)}>
+        {copied.state === 'copied' ? t('ui.copied') : t('ui.copy')}
       </button>
+      <CopyFailed state={copied.state} />
     </div>
   );
 }
@@ -218,7 +219,7 @@ function Activity() {
       {events.error ? <Alert>{sentenceFor(events.error)}</Alert> : null}
       {events.data && events.data.items.length === 0 ? <p>{t('provisioning.activity.none')}</p> : null}
       {events.data && events.data.items.length > 0 ? (
-        <table>
+        <table class="cards">
           <caption class="visually-hidden">{t('provisioning.activity')}</caption>
           <thead>
             <tr><th scope="col">{t('provisioning.activity.when')}</th><th scope="col">{t('provisioning.activity.what')}</th><th scope="col">{t('provisioning.activity.who')}</th></tr>
@@ -226,9 +227,9 @@ function Activity() {
           <tbody>
             {events.data.items.map((event) => (
               <tr key={event.id}>
-                <td>{formatDate(event.at)}</td>
-                <td>{ACTIONS[event.action] ? t(ACTIONS[event.action]!) : event.action}</td>
-                <td>{event.target.login ?? String(event.details.displayName ?? event.target.id)}</td>
+                <td data-label={t('provisioning.activity.when')}>{formatDate(event.at)}</td>
+                <td data-label={t('provisioning.activity.what')}>{ACTIONS[event.action] ? t(ACTIONS[event.action]!) : event.action}</td>
+                <td data-label={t('provisioning.activity.who')}>{event.target.login ?? String(event.details.displayName ?? event.target.id)}</td>
               </tr>
             ))}
           </tbody>

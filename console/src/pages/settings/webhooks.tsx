@@ -137,7 +137,7 @@ function Deliveries(props: { endpoint: Endpoint }) {
       <button type="button" class="small" onClick={() => list.reload()}>{t('webhooks.deliveries.refresh')}</button>
       {list.data && list.data.items.length === 0 ? <p>{t('webhooks.deliveries.none')}</p> : null}
       {list.data && list.data.items.length > 0 ? (
-        <table>
+        <table class="cards">
           <caption class="visually-hidden">{t('webhooks.deliveries.caption', { url: props.endpoint.url })}</caption>
           <thead>
             <tr>
@@ -153,17 +153,17 @@ function Deliveries(props: { endpoint: Endpoint }) {
             {list.data.items.map((delivery) => (
               <Fragment key={delivery.id}>
                 <tr>
-                  <td>
+                  <td data-label={t('webhooks.deliveries.event')}>
                     <button type="button" class="link" aria-expanded={open === delivery.id} onClick={() => setOpen(open === delivery.id ? undefined : delivery.id)}>
                       {delivery.eventType}
                     </button>
                     <br />
                     <small>{formatWhen(locale, delivery.createdAt)}</small>
                   </td>
-                  <td>{t(DELIVERY_STATUS[delivery.status])}</td>
-                  <td>{new Intl.NumberFormat(locale).format(delivery.attempts.length)}</td>
-                  <td>{delivery.attempts.at(-1)?.responseStatus ?? delivery.attempts.at(-1)?.error ?? '—'}</td>
-                  <td>{delivery.nextAttemptAt ? formatWhen(locale, delivery.nextAttemptAt) : '—'}</td>
+                  <td data-label={t('admin.status')}>{t(DELIVERY_STATUS[delivery.status])}</td>
+                  <td data-label={t('webhooks.deliveries.attempts')}>{new Intl.NumberFormat(locale).format(delivery.attempts.length)}</td>
+                  <td data-label={t('webhooks.deliveries.lastCode')}>{delivery.attempts.at(-1)?.responseStatus ?? delivery.attempts.at(-1)?.error ?? '—'}</td>
+                  <td data-label={t('webhooks.deliveries.next')}>{delivery.nextAttemptAt ? formatWhen(locale, delivery.nextAttemptAt) : '—'}</td>
                   <td>
                     <button
                       type="button"
