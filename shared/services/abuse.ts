@@ -134,3 +134,22 @@ export async function mayMailQuietly(ctx: RequestContext, recipient: string): Pr
   if (exceeded) logger.warn('limit reached', { event: 'abuse.rate_limited', limit: exceeded.kind, ip: ctx.ip, silent: true });
   return !exceeded;
 }
+
+/**
+ * A queued email (an import invitation) when its turn comes: no request is waiting for it, so
+ * only its recipient counts, and one over its limit is dropped and logged, not refused
+ * (api/production.md: the user stays pending and root re-issues the link later). Without this
+ * a CSV of one address repeated, or imports in several organizations, would mail it unlimited.
+ */
+export async function mayMailQueued(recipient: string, details: { orgId: string; userId: string }): Promise<boolean> {
+  const exceeded = await consumeHourly([counter('recipient', recipient, abuseLimits().emailsPerRecipient)], clock.now());
+  if (exceeded) {
+    logger.warn('queued invitation dropped: its recipient is over the hourly email limit; the user stays pending', {
+      event: 'abuse.rate_limited',
+      limit: exceeded.kind,
+      queued: true,
+      ...details,
+    });
+  }
+  return !exceeded;
+}
