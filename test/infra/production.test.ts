@@ -148,6 +148,11 @@ describe('alarms and tracing (2)', () => {
       .map(([, filter]) => filter.Properties.LogGroupName?.Ref);
     expect(rateLimitedLogs).toContain(senderLogs);
     prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Gatehouse-prod' });
+    // The abuse rows (issue 25): lockouts, spraying blocks and limit hits beside the failed sign-ins.
+    const [, dashboard] = resources(prod.template, 'AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of ['FailedLogins', 'Lockouts', 'SprayBlocks', 'RateLimited']) expect(body).toContain(`\\"Gatehouse/Abuse\\",\\"${metric}\\"`);
+    expect(body).toContain('Abuse: spraying blocks and limit hits a minute');
     expect(prod.stack.observability.dashboard).toBeDefined();
     for (const [, fn] of resources(prod.template, 'AWS::Lambda::Function').filter(([key]) => !key.startsWith('Custom'))) {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
