@@ -109,6 +109,15 @@ export async function spendEmail(ctx: RequestContext, recipient: string): Promis
   await spend(ctx, [counter('email_ip', limitAddress(ctx.ip), limits.emailsPerIp), counter('recipient', recipient, limits.emailsPerRecipient)]);
 }
 
+/**
+ * An email a directory's SCIM request leads to: only its recipient counts. A directory (Entra,
+ * Okta) calls from shared address ranges, paced already by the organization's SCIM rate limit,
+ * and a push of hundreds of new users from one address is its normal work, not a flood.
+ */
+export async function spendRecipient(ctx: RequestContext, recipient: string): Promise<void> {
+  await spend(ctx, [counter('recipient', recipient, abuseLimits().emailsPerRecipient)]);
+}
+
 /** A sign-up: one organization from this address and the verification email to its root. */
 export async function spendSignUp(ctx: RequestContext, rootEmail: string): Promise<void> {
   const limits = abuseLimits();

@@ -22,7 +22,7 @@ import { parseFilter, type Condition, type UserAttribute } from '../scim/filter'
 import { normalizePatch } from '../scim/normalize';
 import { applyAttributeOps } from '../scim/patch';
 import { LIST_RESPONSE, negotiateLocale, project, readUser, toScimUser, type UserInput } from '../scim/resources';
-import { spendEmail } from './abuse';
+import { spendRecipient } from './abuse';
 import { newLink } from './email-links';
 import { emailStatusAudit } from './email-events';
 import { noteScimChange } from './scim-auth';
@@ -208,9 +208,8 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
   });
   const link = inactive || bySso ? undefined : newLink(user, 'activation');
   if (link) user.emailTokens.activation = link.hash;
-  // A directory is a client like any other: its invitations spend the address and recipient
-  // limits before anything is written, so a 429 creates nothing.
-  if (link) await spendEmail(ctx, input.email);
+  // Its invitation spends the recipient's limit before anything is written, so a 429 creates nothing.
+  if (link) await spendRecipient(ctx, input.email);
   await transact([
     putUser(user),
     claimLogin(slug, user.login, orgId, user.id),
@@ -380,7 +379,7 @@ async function change(ctx: ScimContext, id: string, ifMatch: number | undefined,
     // Before the write, as on the JSON routes: a 429 changes nothing and the old link stays valid.
     for (const recipient of outcome.linksTo) {
       if (spent.has(recipient.toLowerCase())) continue;
-      await spendEmail(ctx, recipient);
+      await spendRecipient(ctx, recipient);
       spent.add(recipient.toLowerCase());
     }
     try {
