@@ -92,6 +92,8 @@ const Settings = z
     eventBusName: z.string().regex(/^[A-Za-z0-9._-]{1,256}$/, 'must be an EventBridge bus name').optional(),
     /** The bulk email pace: at most the SES account's maximum send rate. */
     emailRatePerSecond: z.coerce.number().positive().max(1000).optional(),
+    /** The same pace by api/production.md's name (api/events.md says emailRatePerSecond); either is accepted. */
+    sesSendRate: z.coerce.number().positive().max(1000).optional(),
     /** SCIM requests per second per organization, bursts of twice that (shared/api/scim.md "Rate limit"). */
     scimRequestsPerSecond: Int(1, 10_000).default(50),
   })
@@ -109,6 +111,9 @@ const Settings = z
     }
     if (settings.tableStreamArn && !settings.tableStreamArn.includes(`:table/${settings.tableName}/stream/`)) {
       fail('tableStreamArn', `must be the stream of gatehouse:tableName (${settings.tableName ?? 'unset'})`);
+    }
+    if (settings.sesSendRate !== undefined && settings.emailRatePerSecond !== undefined && settings.sesSendRate !== settings.emailRatePerSecond) {
+      fail('sesSendRate', `must equal gatehouse:emailRatePerSecond when both are set, they name the same pace (${settings.sesSendRate} and ${settings.emailRatePerSecond}); set one`);
     }
     if (!settings.emailDomain && !settings.senderEmail) fail('emailDomain', 'is required (or, in dev only, gatehouse:senderEmail)');
     if (settings.emailFrom && settings.emailDomain && !settings.emailFrom.toLowerCase().endsWith(`@${settings.emailDomain}`)) {
@@ -253,6 +258,8 @@ export function parseSettings(raw: Record<string, unknown>, devDefaults: { permi
   const from = settings.emailFrom ?? (domain ? `no-reply@${domain}` : settings.senderEmail!);
   return {
     ...settings,
+    // One pace, whichever spec name set it (the two were checked to agree above).
+    emailRatePerSecond: settings.emailRatePerSecond ?? settings.sesSendRate,
     permissions,
     clients,
     email: {

@@ -89,12 +89,30 @@ const Env = z
     WEBHOOK_LOOPBACK: z.enum(['0', '1']).default('0'),
     /** The bulk email path's pace (import invitations): at most the SES send rate. */
     GATEHOUSE_EMAIL_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(14),
+    /** The same pace by api/production.md's name; read only into GATEHOUSE_EMAIL_RATE_PER_SECOND (config()). */
+    GATEHOUSE_SES_SEND_RATE: z.coerce.number().positive().max(1000).optional(),
     /** Local benchmark only: report each request's DynamoDB usage in an X-Gatehouse-Usage header. */
     USAGE_HEADER: z.enum(['0', '1']).default('0'),
   })
   .refine((env) => Boolean(env.LOCAL_KEY_FILE) !== Boolean((env.SIGNING_KEY_SECRET_ARN || env.PUBLIC_KEYS_PARAMETER) && env.DATA_KEY_SECRET_ARN), {
     message: 'set either LOCAL_KEY_FILE or DATA_KEY_SECRET_ARN with SIGNING_KEY_SECRET_ARN (functions that sign) or PUBLIC_KEYS_PARAMETER (functions that verify)',
   });
+
+/**
+ * api/events.md names the bulk email pace GATEHOUSE_EMAIL_RATE_PER_SECOND, api/production.md
+ * GATEHOUSE_SES_SEND_RATE: either is accepted. Both set to different paces is a mistake
+ * refused at the cold start rather than one of them silently ignored.
+ */
+function withEmailRateAlias(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const alias = env.GATEHOUSE_SES_SEND_RATE?.trim();
+  const name = env.GATEHOUSE_EMAIL_RATE_PER_SECOND?.trim();
+  if (!alias) return env;
+  if (!name) return { ...env, GATEHOUSE_EMAIL_RATE_PER_SECOND: alias };
+  if (Number(name) !== Number(alias)) {
+    throw new Error(`Invalid configuration: GATEHOUSE_SES_SEND_RATE (${alias}) and GATEHOUSE_EMAIL_RATE_PER_SECOND (${name}) name the same pace; set one`);
+  }
+  return env;
+}
 
 export type Config = z.infer<typeof Env>;
 
@@ -104,7 +122,7 @@ let cached: Config | undefined;
 export function config(): Config {
   if (!cached) {
     // Named on its own so that a Lambda bundle, built with the catalog inlined here, reads that.
-    const parsed = Env.safeParse({ ...process.env, PERMISSIONS: process.env.PERMISSIONS });
+    const parsed = Env.safeParse({ ...withEmailRateAlias(process.env), PERMISSIONS: process.env.PERMISSIONS });
     if (!parsed.success) {
       throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
     }

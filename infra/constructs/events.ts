@@ -60,6 +60,8 @@ export class Events extends Construct {
   readonly webhookQueue: Queue;
   readonly emailQueue: Queue;
   readonly dispatcher: HouseFunction;
+  /** The bulk email queue's consumer; its log carries the drops of over-limit invitations (abuse alarms read it). */
+  readonly emailSender: HouseFunction;
 
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
@@ -144,6 +146,7 @@ export class Events extends Construct {
     emailSender.addEventSource(new SqsEventSource(this.emailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
     acknowledgeQueueSource(emailSender);
     props.email.grantSend(emailSender);
+    this.emailSender = emailSender;
 
     new CfnOutput(scope, 'EventBusName', { value: this.bus.eventBusName, description: 'The bus every Gatehouse event goes on (source "gatehouse")' });
     new CfnOutput(scope, 'EventBusArn', { value: this.bus.eventBusArn });

@@ -109,6 +109,15 @@ export async function spendEmail(ctx: RequestContext, recipient: string): Promis
   await spend(ctx, [counter('email_ip', limitAddress(ctx.ip), limits.emailsPerIp), counter('recipient', recipient, limits.emailsPerRecipient)]);
 }
 
+/**
+ * An email a directory's SCIM request leads to: only its recipient counts. A directory (Entra,
+ * Okta) calls from shared address ranges, paced already by the organization's SCIM rate limit,
+ * and a push of hundreds of new users from one address is its normal work, not a flood.
+ */
+export async function spendRecipient(ctx: RequestContext, recipient: string): Promise<void> {
+  await spend(ctx, [counter('recipient', recipient, abuseLimits().emailsPerRecipient)]);
+}
+
 /** A sign-up: one organization from this address and the verification email to its root. */
 export async function spendSignUp(ctx: RequestContext, rootEmail: string): Promise<void> {
   const limits = abuseLimits();
@@ -132,5 +141,24 @@ export async function spendForgotRequest(ctx: RequestContext): Promise<void> {
 export async function mayMailQuietly(ctx: RequestContext, recipient: string): Promise<boolean> {
   const exceeded = await consumeHourly([counter('recipient', recipient, abuseLimits().emailsPerRecipient)], clock.now());
   if (exceeded) logger.warn('limit reached', { event: 'abuse.rate_limited', limit: exceeded.kind, ip: ctx.ip, silent: true });
+  return !exceeded;
+}
+
+/**
+ * A queued email (an import invitation) when its turn comes: no request is waiting for it, so
+ * only its recipient counts, and one over its limit is dropped and logged, not refused
+ * (api/production.md: the user stays pending and root re-issues the link later). Without this
+ * a CSV of one address repeated, or imports in several organizations, would mail it unlimited.
+ */
+export async function mayMailQueued(recipient: string, details: { orgId: string; userId: string }): Promise<boolean> {
+  const exceeded = await consumeHourly([counter('recipient', recipient, abuseLimits().emailsPerRecipient)], clock.now());
+  if (exceeded) {
+    logger.warn('queued invitation dropped: its recipient is over the hourly email limit; the user stays pending', {
+      event: 'abuse.rate_limited',
+      limit: exceeded.kind,
+      queued: true,
+      ...details,
+    });
+  }
   return !exceeded;
 }

@@ -22,6 +22,7 @@ import { parseFilter, type Condition, type UserAttribute } from '../scim/filter'
 import { normalizePatch } from '../scim/normalize';
 import { applyAttributeOps } from '../scim/patch';
 import { LIST_RESPONSE, negotiateLocale, project, readUser, toScimUser, type UserInput } from '../scim/resources';
+import { spendRecipient } from './abuse';
 import { newLink } from './email-links';
 import { emailStatusAudit } from './email-events';
 import { noteScimChange } from './scim-auth';
@@ -166,6 +167,8 @@ interface Outcome {
   items: TxItem[];
   after: UserRecord;
   emails: Array<() => Promise<unknown>>;
+  /** Recipients of the links among `emails` (security notices are not counted). */
+  linksTo: string[];
 }
 
 /** POST /Users. */
@@ -205,6 +208,8 @@ export async function createScimUser(ctx: ScimContext, body: Record<string, unkn
   });
   const link = inactive || bySso ? undefined : newLink(user, 'activation');
   if (link) user.emailTokens.activation = link.hash;
+  // Its invitation spends the recipient's limit before anything is written, so a 429 creates nothing.
+  if (link) await spendRecipient(ctx, input.email);
   await transact([
     putUser(user),
     claimLogin(slug, user.login, orgId, user.id),
@@ -231,6 +236,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
   const at = nowIso();
   const items: TxItem[] = [];
   const emails: Outcome['emails'] = [];
+  const linksTo: string[] = [];
   const set: Record<string, unknown> = {};
   const remove: string[] = [];
   const fields: string[] = [];
@@ -312,6 +318,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
         set.emailVerified = false;
         after.emailVerified = false;
         emails.push(async () => emailUser(input.email, 'verify-email', await org(), after, { link: verification.url, expiresAt: expiry(verification) }));
+        linksTo.push(input.email);
       }
       // The old address is told either way, in the user's (possibly new) language.
       if (user.email) emails.push(async () => emailUser(user.email!, 'email-changed', await org(), after, { newEmail: input.email }));
@@ -326,6 +333,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
     items.push(invitation.item);
     set['emailTokens.activation'] = invitation.hash;
     emails.push(async () => emailUser(input.email, 'invitation', await org(), after, { link: invitation!.url, expiresAt: expiry(invitation!) }));
+    linksTo.push(input.email);
   }
 
   // Groups decide the role of a managed user when they or the mappings change (scim-groups.ts,
@@ -339,7 +347,7 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
   if (added.length || removed.length) set.permissions = grants!.permissions;
   Object.assign(after, { role: set.role ?? user.role, permissions: set.permissions ?? user.permissions });
 
-  if (!Object.keys(set).length && !remove.length) return { items: [], after: user, emails: [] };
+  if (!Object.keys(set).length && !remove.length) return { items: [], after: user, emails: [], linksTo: [] };
   set.updatedAt = at;
   const termsBefore = searchTerms(user);
   const termsAfter = searchTerms(after);
@@ -355,17 +363,25 @@ async function planReplace(ctx: ScimContext, user: UserRecord, input: UserInput)
   if (statusEvent === 'user.deactivated') items.push(...sessionsEndedAudit(ctx, scimActor(ctx), user, 'user_deactivated', at));
   if (roleChanged) items.push(scimUserAudit(ctx, 'user.role_changed', user, at, { roleFrom: user.role, roleTo: grants.role, groups: Object.values(after.scimGroups ?? {}) }, snapshot));
   if (added.length || removed.length) items.push(scimUserAudit(ctx, 'user.permissions_changed', user, at, { added, removed, groups: Object.values(after.scimGroups ?? {}) }, snapshot));
-  return { items, after, emails };
+  return { items, after, emails, linksTo };
 }
 
 /** Reads, plans and writes; a lost race with another writer is read again (unless the client pinned a version). */
 async function change(ctx: ScimContext, id: string, ifMatch: number | undefined, build: (user: UserRecord) => UserInput): Promise<UserRecord> {
+  // A lost race plans again; a recipient already counted for this request is not counted twice.
+  const spent = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     const user = await visibleUser(ctx, id);
     assertWritable(user);
     assertVersion(user, ifMatch);
     const outcome = await planReplace(ctx, user, build(user));
     if (!outcome.items.length) return user;
+    // Before the write, as on the JSON routes: a 429 changes nothing and the old link stays valid.
+    for (const recipient of outcome.linksTo) {
+      if (spent.has(recipient.toLowerCase())) continue;
+      await spendRecipient(ctx, recipient);
+      spent.add(recipient.toLowerCase());
+    }
     try {
       await transact(outcome.items);
     } catch (error) {

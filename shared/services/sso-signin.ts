@@ -40,6 +40,7 @@ import { emailDomain, isConsumerDomain } from '../sso/domains';
 import { OidcRefused, authorizationUrl, pkceChallenge, redeem } from '../sso/oidc/relying-party';
 import { authnRequestUrl } from '../sso/saml/request';
 import { SamlRefused, validateSamlResponse } from '../sso/saml/response';
+import { rememberSignIn } from './abuse';
 import { roleFromGroups } from './group-roles';
 import { completeRequest } from './oidc';
 import { oidcRedirectUri, spUrls } from './sso-admin';
@@ -501,6 +502,9 @@ export async function completeSignIn(ctx: RequestContext, input: { handle: strin
   await transact([consumeHandleItem(hash, invalidHandle)]);
   const user = await getUser(handle.orgId, outcome.userId);
   if (!user || user.status !== 'active') throw invalidHandle();
+  // A completed SSO sign-in is a sign-in like any other: the browser gets the device cookie,
+  // so a later password or passkey attempt from it is judged by its own failures, not the lock.
+  await rememberSignIn(ctx, user);
   const meta = { ...sessionMeta(ctx, { mfa: false }), idp: outcome.connectionId };
   if (outcome.request) {
     // The app's pending request: the browser's own Gatehouse session is made, and the app gets its code from it.

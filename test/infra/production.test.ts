@@ -140,7 +140,19 @@ describe('alarms and tracing (2)', () => {
     prod.template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('\\$\\.event = "abuse\\.lockout"') });
     prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FailedLogins', Namespace: 'Gatehouse/Abuse', Threshold: 100, Period: 60 });
     prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Lockouts', Namespace: 'Gatehouse/Abuse', Threshold: 20, Period: 60 });
+    // The email sender drops over-limit import invitations with `abuse.rate_limited`: its log counts too.
+    const [senderLogs] = resources(prod.template, 'AWS::Logs::LogGroup').find(([key]) => /EmailSender/.test(key)) ?? [];
+    expect(senderLogs).toBeDefined();
+    const rateLimitedLogs = resources(prod.template, 'AWS::Logs::MetricFilter')
+      .filter(([, filter]) => filter.Properties.MetricTransformations?.[0]?.MetricName === 'RateLimited')
+      .map(([, filter]) => filter.Properties.LogGroupName?.Ref);
+    expect(rateLimitedLogs).toContain(senderLogs);
     prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Gatehouse-prod' });
+    // The abuse rows (issue 25): lockouts, spraying blocks and limit hits beside the failed sign-ins.
+    const [, dashboard] = resources(prod.template, 'AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of ['FailedLogins', 'Lockouts', 'SprayBlocks', 'RateLimited']) expect(body).toContain(`\\"Gatehouse/Abuse\\",\\"${metric}\\"`);
+    expect(body).toContain('Abuse: spraying blocks and limit hits a minute');
     expect(prod.stack.observability.dashboard).toBeDefined();
     for (const [, fn] of resources(prod.template, 'AWS::Lambda::Function').filter(([key]) => !key.startsWith('Custom'))) {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clock } from '../../shared/clock';
-import { useApi, emailsTo, tokenFromUrl } from '../support/api';
-import { STRONG_PASSWORD, signUpOrg, uniqueSlug, verifiedOrg } from '../support/factories';
+import { useApi, emailsTo, tokenFromEmail, tokenFromUrl } from '../support/api';
+import { STRONG_PASSWORD, addMember, signUpOrg, uniqueSlug, verifiedOrg } from '../support/factories';
 import { STRICT_LIMITS, clientAt, deviceCookieFrom, withLimits, type Reply } from '../support/limits';
 import { logLines } from '../support/setup';
 
@@ -271,6 +271,25 @@ describe('sign-up and email floods', () => {
 
       advance(3601_000);
       expect((await from()('POST', '/v1/users', { token: await signInRoot(second), body: { login: 'target', name: 'Tar Get', email, role: 'developer' } })).status).toBe(201);
+    });
+  });
+
+  it('limits a root’s password-reset links per recipient: 429 recipient, nothing sent, the link before it still works', async () => {
+    const org = await verifiedOrg(api);
+    const email = `reset-${uniqueSlug()}@example.com`;
+    // The invitation addMember sends is the recipient's first email of its hour.
+    const member = await addMember(api, org, org.rootToken, 'developer', { email });
+    await withLimits({ ...STRICT_LIMITS, GATEHOUSE_LIMIT_EMAILS_PER_RECIPIENT_PER_HOUR: '2' }, async () => {
+      const root = from();
+      const first = await root('POST', `/v1/users/${member.id}/password-reset`, { token: org.rootToken });
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      const sent = (await emailsTo(email)).length;
+
+      expectLimited(await root('POST', `/v1/users/${member.id}/password-reset`, { token: org.rootToken }), 'recipient', 3600);
+      expect(await emailsTo(email)).toHaveLength(sent);
+      // The refused request replaced nothing: the link already sent sets the password.
+      const token = tokenFromEmail((await emailsTo(email)).at(-1)!);
+      expect((await api.request('POST', '/v1/auth/password/reset', { body: { token, password: STRONG_PASSWORD } })).status).toBe(204);
     });
   });
 

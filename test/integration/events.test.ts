@@ -13,6 +13,7 @@ import { getEndpoint } from '../../shared/data/events';
 import { jitter } from '../../shared/events/sender';
 import { useApi } from '../support/api';
 import { addMember, verifiedOrg } from '../support/factories';
+import { withLimits } from '../support/limits';
 
 const api = useApi();
 
@@ -499,6 +500,51 @@ describe('bulk invitations on the asynchronous path', () => {
       resetConfig();
     }
   }, 150_000);
+
+  it('drops a queued invitation whose recipient is over its hourly limit: not sent, the user stays pending', async () => {
+    const shared = `imported-${process.pid}-${Date.now()}@shared.example.com`;
+    const first = await verifiedOrg(api);
+    const second = await verifiedOrg(api);
+    const sentTo = async () => {
+      const { inject } = await import('vitest');
+      const response = await fetch(`http://127.0.0.1:${inject('localStack').sesPort}/store`);
+      const { emails } = (await response.json()) as { emails: Array<{ destination: { to: string[] } }> };
+      return emails.filter((email) => email.destination.to.includes(shared)).length;
+    };
+    const importOne = async (org: { rootToken: string }) => {
+      const answer = await api.request('POST', '/v1/users/import', {
+        token: org.rootToken,
+        body: { users: [{ login: 'imported', name: 'Imported', email: shared, role: 'developer' }], sendInvitations: true },
+      });
+      expect(answer.status, answer.text).toBe(200);
+      return answer.body.items[0].userId as string;
+    };
+    // Drains the stream and the queue until the queue has nothing left for this file.
+    const drain = async () => {
+      for (let round = 0; round < 30; round += 1) {
+        await runner.pollStream();
+        if (!(await runner.pumpQueues()) && round > 3) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+
+    await withLimits({ GATEHOUSE_LIMIT_EMAILS_PER_RECIPIENT_PER_HOUR: '1', GATEHOUSE_EMAIL_RATE_PER_SECOND: '1000' }, async () => {
+      await importOne(first);
+      await drain();
+      expect(await sentTo()).toBe(1);
+
+      // The same address imported by another organization within the hour.
+      const userId = await importOne(second);
+      await drain();
+      expect(await sentTo(), 'the second invitation within the hour was sent').toBe(1);
+      const user = await api.request('GET', `/v1/users/${userId}`, { token: second.rootToken });
+      expect(user.status, user.text).toBe(200);
+      expect(user.body.status).toBe('pending');
+      // Dropped, not failed: reading the queue again does not bring it back.
+      await drain();
+      expect(await sentTo()).toBe(1);
+    });
+  }, 60_000);
 });
 
 describe('the local dispatcher killed mid-burst', () => {

@@ -167,3 +167,47 @@ describe('SCIM lists without a filter', () => {
     expect((await call('POST', '/Groups', { displayName: unique('Again ') })).status).toBe(201);
   });
 });
+
+describe('SCIM emails and the email limits', () => {
+  it('counts no requesting address: a directory pushing many new users from one address is its normal work', async () => {
+    const { scimToken } = await scimOrg(api);
+    const call = scim(api, scimToken);
+    await withLimits({ GATEHOUSE_LIMIT_EMAILS_PER_IP_PER_HOUR: '1' }, async () => {
+      for (const name of [unique('first.'), unique('second.'), unique('third.')]) {
+        const created = await call('POST', '/Users', scimUser(name));
+        expect(created.status, created.text).toBe(201);
+      }
+    });
+  });
+
+  it('answers 429 in SCIM form, creating and changing nothing, when an invitation or a new address’s link is over the recipient limit', async () => {
+    const first = await scimOrg(api);
+    const second = await scimOrg(api);
+    const shared = `${unique('directory.')}@example.com`;
+    await withLimits({ GATEHOUSE_LIMIT_EMAILS_PER_RECIPIENT_PER_HOUR: '1' }, async () => {
+      // The first invitation to the address is sent; the second, from another directory, is refused.
+      const created = await scim(api, first.scimToken)('POST', '/Users', scimUser(shared));
+      expect(created.status, created.text).toBe(201);
+      const call = scim(api, second.scimToken);
+      const refused = await call('POST', '/Users', scimUser(shared));
+      expect(refused.status, refused.text).toBe(429);
+      expect(refused.headers.get('content-type')).toBe('application/scim+json; charset=utf-8');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '429', detail: expect.stringContaining('Too many emails to this address') });
+      expect((await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${shared}"`)}`)).body.totalResults).toBe(0);
+
+      // A pending user moved to that address would be invited there: refused, the address kept.
+      const userName = unique('moving.');
+      const pending = await call('POST', '/Users', scimUser(userName));
+      expect(pending.status, pending.text).toBe(201);
+      const moved = await call('PATCH', `/Users/${pending.body.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: shared }],
+      });
+      expect(moved.status, moved.text).toBe(429);
+      expect(moved.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '429' });
+      const after = await call('GET', `/Users/${pending.body.id}`);
+      expect(after.body.emails[0].value).toBe(`${userName}@example.com`);
+    });
+  });
+});

@@ -65,6 +65,9 @@ async function signIn(org: Org, connection: Connection, person: { nameId: string
   expect(handle, acs.location ?? '').toBeTruthy();
   const done = await api.request('POST', '/v1/auth/sso/complete', { body: { handle }, headers: { cookie: ssoCookie(started.headers) } });
   expect(done.status, done.text).toBe(200);
+  // A completed SSO sign-in sets the device cookie like a password sign-in (api/production.md "Device cookie").
+  const device = done.headers.getSetCookie().find((cookie) => cookie.startsWith('__Host-gatehouse-device='));
+  expect(device, 'no device cookie').toMatch(/^__Host-gatehouse-device=[^;]+; Path=\/; Max-Age=\d+; Secure; HttpOnly; SameSite=Strict$/);
   return done.body as { accessToken: string; refreshToken: string };
 }
 
