@@ -445,7 +445,7 @@ try {
 
   // ------------------------------------------------------------ bundles and cold starts
   log('  building and cold-starting each Lambda bundle');
-  const allGroups = ['public', 'auth', 'me', 'users', 'org', 'oauth', 'oidc', 'passkeys', 'sso', 'scim', 'billing-import'];
+  const allGroups = ['public', 'auth', 'me', 'users', 'org', 'oauth', 'oidc', 'passkeys', 'sso', 'scim', 'events', 'billing-import'];
   const groups = args.groups ? args.groups.split(',') : allGroups;
   for (const group of groups) if (!allGroups.includes(group)) throw new Error(`--groups: no function "${group}" (${allGroups.join(', ')})`);
   const bundleDir = join(root, '.data', 'bench-bundles');
@@ -471,6 +471,10 @@ try {
     scim: event('GET', '/scim/v2/ServiceProviderConfig', { token: scimFixture?.token ?? 'gscim_none' }),
     // The passkeys function: the caller's own passkeys, one authenticated read.
     passkeys: event('GET', '/v1/me/passkeys', { token: memberToken }),
+    // The SSO function: the organization's domains, one authenticated read and a query.
+    sso: event('GET', '/v1/org/domains', { token: await rootToken() }),
+    // The events function: the events API's first page, one authenticated read and a query.
+    events: event('GET', '/v1/events', { token: await rootToken() }),
     'billing-import': JSON.stringify({ invoices: [] }),
   };
   // coldMedianMs: import the bundle and answer one request, inside the fresh process (wall
