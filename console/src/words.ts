@@ -12,7 +12,8 @@ export const activeLocale = (): Locale =>
 
 const formatters = new Map<string, IntlMessageFormat>();
 
-export function say(key: ConsoleKey, args?: Record<string, unknown>, locale: Locale = activeLocale()): string {
+/** A catalog message in a language, its formatter compiled once (i18n/index.tsx's `t` uses it too). */
+export function translate(locale: Locale, key: ConsoleKey, args?: Record<string, unknown>): string {
   const id = `${locale}\u0000${key}`;
   let formatter = formatters.get(id);
   if (!formatter) {
@@ -21,6 +22,8 @@ export function say(key: ConsoleKey, args?: Record<string, unknown>, locale: Loc
   }
   return String(formatter.format(args as never));
 }
+
+export const say = (key: ConsoleKey, args?: Record<string, unknown>, locale: Locale = activeLocale()): string => translate(locale, key, args);
 
 /** A moment as the console's language writes it, in the browser's time zone. */
 export const formatDate = (iso: string | null | undefined, locale: Locale = activeLocale()) =>

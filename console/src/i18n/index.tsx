@@ -1,6 +1,6 @@
-import { IntlMessageFormat } from 'intl-messageformat';
 import { useEffect, useState } from 'preact/hooks';
 import { DEFAULT_LOCALE, LOCALES, canonicalLocale, directionOf, negotiate, parseUiLocales, type Locale } from '../../../shared/i18n/locales';
+import { translate } from '../words';
 import { CONSOLE_CATALOGS, ENDONYMS, type ConsoleKey } from './catalogs';
 
 export { CONSOLE_CATALOGS, ENDONYMS, LOCALES, type Locale };
@@ -55,17 +55,7 @@ export function setLocale(locale: Locale, remember = true) {
   for (const listener of listeners) listener(locale);
 }
 
-const formatters = new Map<string, IntlMessageFormat>();
-
-export function translate(locale: Locale, key: ConsoleKey, args?: Record<string, unknown>): string {
-  const id = `${locale}\u0000${key}`;
-  let formatter = formatters.get(id);
-  if (!formatter) {
-    formatter = new IntlMessageFormat(CONSOLE_CATALOGS[locale][key], locale, undefined, { ignoreTag: true });
-    formatters.set(id, formatter);
-  }
-  return String(formatter.format(args as never));
-}
+export { translate };
 
 export type T = (key: ConsoleKey, args?: Record<string, unknown>) => string;
 
