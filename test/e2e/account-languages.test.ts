@@ -4,7 +4,7 @@ import { CONSOLE_CATALOGS } from '../../console/src/i18n/catalogs';
 import { resetConfig } from '../../shared/config';
 import { LOCALES, type Locale } from '../../shared/i18n/locales';
 import { apiAt, lastEmailTo, tokenFromEmail, type Api } from '../support/api';
-import { accessibilityAudit, fillLogin, launchChromium, screenshot, type AccessibilityProblem } from '../support/browser';
+import { accessibilityAudit, fillLogin, launchChromium, overflowing, screenshot, type AccessibilityProblem } from '../support/browser';
 import { serveOwnConsole, type ServedConsole } from '../support/console-server';
 import { englishLeftOver, englishWords } from '../support/english';
 import { STRONG_PASSWORD, loginAs, uniqueSlug } from '../support/factories';
@@ -103,26 +103,6 @@ async function wordsOnPage(): Promise<string> {
   return data.reduce((rest, value) => rest.split(value).join(' '), text);
 }
 
-/** What sticks out past the right edge of the screen, unless a scrolling box of its own holds it (as layout.test.ts measures). */
-const overflowing = () =>
-  page.evaluate(`(() => {
-    const width = document.documentElement.clientWidth;
-    const clipped = (element) => {
-      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
-        if (getComputedStyle(parent).overflowX !== 'visible') return parent.getBoundingClientRect().right <= width + 0.5;
-      }
-      return false;
-    };
-    const found = [];
-    for (const element of document.body.querySelectorAll('*')) {
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 || box.right <= width + 0.5 || clipped(element)) continue;
-      found.push(element.tagName.toLowerCase() + ' "' + (element.textContent || '').trim().slice(0, 40) + '" right edge ' + Math.round(box.right));
-    }
-    if (document.documentElement.scrollWidth > width) found.push('the page scrolls sideways: ' + document.documentElement.scrollWidth);
-    return found;
-  })()`) as Promise<string[]>;
-
 async function checkPage(locale: Locale, name: string) {
   expect(await page.evaluate('document.documentElement.lang')).toBe(locale);
   await screenshot(page, `${name}-${locale}`, { audit: false });
@@ -173,7 +153,7 @@ describe.sequential('My account and Provisioning in every language', { timeout: 
         await page.setViewportSize({ width: 390, height: 844 });
         try {
           await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-          expect(await overflowing(), `/account in ${locale} at 390 px`).toEqual([]);
+          expect(await overflowing(page), `/account in ${locale} at 390 px`).toEqual([]);
         } finally {
           await page.setViewportSize({ width: 1280, height: 900 });
         }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../support/api';
-import { accessibilityAudit, fillLogin, launchChromium, screenshot } from '../support/browser';
+import { accessibilityAudit, fillLogin, launchChromium, overflowing, screenshot } from '../support/browser';
 import { serveOwnConsole, type ServedConsole } from '../support/console-server';
 import { STRONG_PASSWORD, addMember, verifiedOrg, type Member } from '../support/factories';
 import { scimUser } from '../support/scim';
@@ -83,28 +83,6 @@ async function open(page: Page, address: string) {
 const routesOf = (page: Page) => page.evaluate('window.gatehouseRoutes()') as Promise<Route[]>;
 
 // These run in the page (plain JavaScript: the test's TypeScript has no DOM types).
-/** What sticks out past the right edge of the screen, unless a scrolling box of its own holds it. */
-const overflowing = (page: Page) =>
-  page.evaluate(`(() => {
-    const width = document.documentElement.clientWidth;
-    const clipped = (element) => {
-      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
-        if (getComputedStyle(parent).overflowX !== 'visible') return parent.getBoundingClientRect().right <= width + 0.5;
-      }
-      return false;
-    };
-    const found = [];
-    for (const element of document.body.querySelectorAll('*')) {
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 || box.right <= width + 0.5 || clipped(element)) continue;
-      const classes = typeof element.className === 'string' && element.className ? '.' + element.className.split(' ').join('.') : '';
-      const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + classes;
-      found.push(name + ' "' + (element.textContent || '').trim().slice(0, 40) + '" right edge ' + Math.round(box.right) + ' > ' + width);
-    }
-    if (document.documentElement.scrollWidth > width) found.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + width);
-    return found;
-  })()`) as Promise<string[]>;
-
 const measure = (page: Page) =>
   page.evaluate(`({
     height: document.documentElement.scrollHeight,

@@ -80,3 +80,28 @@ export async function fillLogin(page: Page, who: { org: string; login: string; p
   await page.getByLabel('Password', { exact: true }).fill(who.password);
   await page.getByRole('button', { name: button, exact: true }).click();
 }
+
+/**
+ * What sticks out past the right edge of the screen, unless a scrolling box of its own holds it
+ * (runs in the page: plain JavaScript).
+ */
+export const overflowing = (page: Page) =>
+  page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const clipped = (element) => {
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        if (getComputedStyle(parent).overflowX !== 'visible') return parent.getBoundingClientRect().right <= width + 0.5;
+      }
+      return false;
+    };
+    const found = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.right <= width + 0.5 || clipped(element)) continue;
+      const classes = typeof element.className === 'string' && element.className ? '.' + element.className.split(' ').join('.') : '';
+      const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + classes;
+      found.push(name + ' "' + (element.textContent || '').trim().slice(0, 40) + '" right edge ' + Math.round(box.right) + ' > ' + width);
+    }
+    if (document.documentElement.scrollWidth > width) found.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + width);
+    return found;
+  })()`) as Promise<string[]>;
